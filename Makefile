@@ -1,0 +1,191 @@
+# HoneySpy: build, test and run.  See README.md.
+#
+#   make            build bin/honeyspyd and bin/honeyspyctl
+#   make run        install dependencies, build, run on etc/demo.yaml
+#   make check      install dependencies, build, run every test (one prove run)
+#   make check-unit only the cmocka unit tests (SAN=1: ASan and UBSan)
+#   make fuzz       run each libFuzzer target for FUZZ_TIME seconds
+#   make lint       mandoc -Tlint, shellcheck
+#   make clean
+
+CC		?= cc
+PKG_CONFIG	?= pkg-config
+PROVE		?= prove
+FUZZ_TIME	?= 60
+SAN		?=
+BINDIR		?= bin
+
+PKGS		 = libevent yaml-0.1 libcap-ng libseccomp libbsd-overlay jansson
+
+WARNINGS	 = -Wall -Wextra -Wstrict-prototypes -Wmissing-prototypes \
+		   -Wmissing-declarations -Wshadow -Wpointer-arith -Wcast-qual \
+		   -Wsign-compare -Werror
+HARDEN_CFLAGS	 = -fstack-protector-strong -fPIE
+HARDEN_LDFLAGS	 = -pie -Wl,-z,relro,-z,now
+OPT		?= -O2 -g
+
+ifeq ($(SAN),1)
+# Sanitizer builds go to their own tree so that they never mix with the
+# normal objects; _FORTIFY_SOURCE is left out because it hides what ASan
+# would report.
+BUILD		?= build/san
+SANFLAGS	 = -fsanitize=address,undefined -fno-omit-frame-pointer \
+		   -fno-sanitize-recover=all
+else
+BUILD		?= build/$(notdir $(CC))
+SANFLAGS	 =
+HARDEN_CFLAGS	+= -D_FORTIFY_SOURCE=2
+endif
+
+PKG_CFLAGS	:= $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS	:= $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+
+ALL_CFLAGS	 = -std=c11 -D_GNU_SOURCE $(OPT) $(WARNINGS) $(HARDEN_CFLAGS) \
+		   $(SANFLAGS) -I. -Ilib -Iprivsep -Ihoneyspyd $(PKG_CFLAGS) \
+		   $(CFLAGS)
+ALL_LDFLAGS	 = $(HARDEN_LDFLAGS) $(SANFLAGS) $(LDFLAGS)
+
+# Shared plumbing, bottom layer.
+LIB_SRCS	 = lib/log.c lib/imsg.c lib/buf.c lib/util.c
+
+# Children: one directory per process.
+CHILD_SRCS	 = netctl/netctl.c capture/capture.c persona/persona.c \
+		   superserver/binder.c superserver/superserver.c \
+		   rpc/rpc.c web/web.c
+
+PRIVSEP_SRCS	 = privsep/proc.c privsep/drop.c privsep/sandbox.c
+
+HONEYSPYD_SRCS	 = honeyspyd/honeyspyd.c honeyspyd/parse.c \
+		   honeyspyd/printconf.c honeyspyd/control.c \
+		   $(CHILD_SRCS) $(PRIVSEP_SRCS) $(LIB_SRCS)
+
+HONEYSPYCTL_SRCS = honeyspyctl/honeyspyctl.c honeyspyctl/parser.c \
+		   honeyspyctl/output.c lib/log.c lib/imsg.c lib/buf.c \
+		   lib/util.c
+
+# Test-only daemon: the same sources built with HS_REGRESS, which adds a
+# child that breaks out of its seccomp table on purpose.
+REGRESS_SRCS	 = $(HONEYSPYD_SRCS) regress/sandbox/violator.c
+
+UNIT_TESTS	 = test_buf test_imsg test_config test_util
+test_buf_SRCS	 = regress/unit/test_buf.c lib/buf.c
+test_imsg_SRCS	 = regress/unit/test_imsg.c lib/imsg.c lib/buf.c
+test_config_SRCS = regress/unit/test_config.c honeyspyd/parse.c \
+		   honeyspyd/printconf.c lib/log.c lib/util.c
+test_util_SRCS	 = regress/unit/test_util.c lib/util.c lib/log.c
+
+FUZZ_TARGETS	 = fuzz_imsg fuzz_config
+fuzz_imsg_SRCS	 = regress/fuzz/fuzz_imsg.c lib/imsg.c lib/buf.c
+fuzz_config_SRCS = regress/fuzz/fuzz_config.c honeyspyd/parse.c \
+		   honeyspyd/printconf.c lib/log.c lib/util.c
+
+# Integration tests, one directory per area.
+BATS_TESTS	 = $(sort $(wildcard regress/*/*.bats))
+
+objs		 = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
+robjs		 = $(patsubst %.c,$(BUILD)/regress-obj/%.o,$(1))
+
+UNIT_BINS	 = $(addprefix $(BUILD)/unit/,$(UNIT_TESTS))
+REGRESS_BIN	 = $(BUILD)/regress/honeyspyd-regress
+
+.PHONY: all run check check-unit check-integration fuzz lint clean deps \
+	regress-bins
+
+all: $(BINDIR)/honeyspyd $(BINDIR)/honeyspyctl
+
+deps:
+	@scripts/install-deps
+
+$(BINDIR)/honeyspyd: $(call objs,$(HONEYSPYD_SRCS))
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(BINDIR)/honeyspyctl: $(call objs,$(HONEYSPYCTL_SRCS))
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(BUILD)/regress-obj/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -DHS_REGRESS -MMD -MP -c -o $@ $<
+
+$(REGRESS_BIN): $(call robjs,$(REGRESS_SRCS))
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+define unit_rule
+$(BUILD)/unit/$(1): $(call objs,$($(1)_SRCS))
+	@mkdir -p $$(@D)
+	$$(CC) $$(ALL_LDFLAGS) -o $$@ $$^ $$(PKG_LIBS) -lcmocka
+endef
+$(foreach t,$(UNIT_TESTS),$(eval $(call unit_rule,$(t))))
+
+regress-bins: all $(UNIT_BINS) $(REGRESS_BIN)
+
+# One prove run over unit programs and bats files, so the whole suite ends
+# in a single "Result:" line; an empty list is a failure, never a pass.
+check: deps
+	@$(MAKE) --no-print-directory regress-bins
+	@tests="$(UNIT_BINS) $(BATS_TESTS)"; \
+	[ -n "$$(echo $$tests)" ] || { echo "no tests found" >&2; exit 1; }; \
+	BIN=$(abspath $(BINDIR)) HS_REGRESS_BIN=$(abspath $(REGRESS_BIN)) \
+	CMOCKA_MESSAGE_OUTPUT=TAP \
+	    $(PROVE) -f -e regress/run-test $$tests
+
+check-unit: $(UNIT_BINS)
+	@[ -n "$(UNIT_BINS)" ] || { echo "no tests found" >&2; exit 1; }
+	@CMOCKA_MESSAGE_OUTPUT=TAP $(PROVE) -f -e regress/run-test $(UNIT_BINS)
+
+check-integration: regress-bins
+	@BIN=$(abspath $(BINDIR)) HS_REGRESS_BIN=$(abspath $(REGRESS_BIN)) \
+	    $(PROVE) -f -e regress/run-test $(BATS_TESTS)
+
+# As root the control socket is the default one, so that a plain
+# "bin/honeyspyctl status" finds it; a user gets one under build/.
+run: deps all
+	@if [ "$$(id -u)" -eq 0 ]; then \
+		exec bin/honeyspyd -d -f etc/demo.yaml; \
+	else \
+		exec bin/honeyspyd -d -f etc/demo.yaml \
+		    -s $(CURDIR)/build/honeyspyd.sock; \
+	fi
+
+# libFuzzer needs clang whatever CC is.
+FUZZ_CC		?= clang
+FUZZ_CFLAGS	 = -std=c11 -D_GNU_SOURCE -g -O1 $(WARNINGS) \
+		   -fsanitize=fuzzer,address,undefined -Ilib -Iprivsep \
+		   -Ihoneyspyd $(PKG_CFLAGS)
+FUZZ_BINS	 = $(addprefix build/fuzz/,$(FUZZ_TARGETS))
+
+define fuzz_rule
+build/fuzz/$(1): $($(1)_SRCS) $(wildcard lib/*.h honeyspyd/*.h)
+	@mkdir -p $$(@D)
+	$$(FUZZ_CC) $$(FUZZ_CFLAGS) -o $$@ $($(1)_SRCS) $$(PKG_LIBS)
+endef
+$(foreach t,$(FUZZ_TARGETS),$(eval $(call fuzz_rule,$(t))))
+
+fuzz: $(FUZZ_BINS)
+	@for f in $(FUZZ_TARGETS); do \
+		mkdir -p build/fuzz/corpus/$$f; \
+		echo "fuzz: $$f for $(FUZZ_TIME)s"; \
+		seeds=; [ -d regress/fuzz/seeds/$$f ] && \
+		    seeds=regress/fuzz/seeds/$$f; \
+		build/fuzz/$$f -max_total_time=$(FUZZ_TIME) -print_final_stats=1 \
+		    build/fuzz/corpus/$$f $$seeds \
+		    2>build/fuzz/$$f.log || { tail -50 build/fuzz/$$f.log; \
+		    exit 1; }; \
+		grep -E '^stat::number_of_executed_units' build/fuzz/$$f.log; \
+	done
+
+lint:
+	mandoc -Tlint -W warning man/*.[0-9]
+	shellcheck scripts/install-deps regress/run-test regress/lab/lab.sh \
+	    regress/config/update-golden.sh .ci/run
+
+clean:
+	rm -rf build bin
+
+-include $(shell find build -name '*.d' 2>/dev/null)
