@@ -1,0 +1,198 @@
+/*
+ * Copyright (c) 2026 The HoneySpy authors
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/* honeyspyd.yaml in memory: fixed structs filled and checked by parse.c. */
+
+#ifndef HS_CONFIG_H
+#define HS_CONFIG_H
+
+#include <sys/types.h>
+#include <sys/queue.h>
+
+#include <net/if.h>
+#include <netinet/in.h>
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "proto.h"
+
+/*
+ * Fixed maxima keep every list bounded, so that a hostile or mistaken file
+ * cannot make the parent (or the children it pushes the config to) grow
+ * without limit.
+ */
+#define CONF_MAX_USERS		64
+#define CONF_MAX_HOSTS		1024
+#define CONF_MAX_SERVICES	256
+#define CONF_MAX_ARGS		32
+#define CONF_MAX_FILTERS	64
+#define CONF_HOSTNAMELEN	256	/* DNS name plus NUL */
+#define CONF_STRLEN		256	/* personality, vendor, password hash */
+#define CONF_ARGLEN		1024	/* a service argument, a pcap filter */
+#define CONF_ADDRSTRLEN		46	/* INET6_ADDRSTRLEN */
+#define CONF_MACLEN		6
+
+#define CONF_DEFAULT_PORT	7433
+#define CONF_DEFAULT_WEBPORT	8443
+
+enum hs_nodemode {
+	NODEMODE_SENSOR,
+	NODEMODE_MASTER
+};
+
+/* An IP address as the operator wrote it, already checked. */
+struct hs_addr {
+	int		 a_af;		/* AF_INET, AF_INET6, AF_UNSPEC "*" */
+	union {
+		struct in_addr	v4;
+		struct in6_addr	v6;
+	}		 a_u;
+	char		 a_text[CONF_ADDRSTRLEN];	/* inet_ntop form */
+};
+
+/* One string of a list: service arguments, pcap filters. */
+struct conf_str {
+	TAILQ_ENTRY(conf_str)	 cs_entry;
+	char			 cs_str[CONF_ARGLEN];
+};
+TAILQ_HEAD(conf_strlist, conf_str);
+
+struct conf_user {
+	TAILQ_ENTRY(conf_user)	 u_entry;
+	char			 u_name[HS_NAMELEN];
+	char			 u_password[CONF_STRLEN];	/* a hash */
+};
+TAILQ_HEAD(conf_userlist, conf_user);
+
+struct conf_host {
+	TAILQ_ENTRY(conf_host)	 h_entry;
+	struct hs_addr		 h_addr;
+	int			 h_hasmac;
+	uint8_t			 h_mac[CONF_MACLEN];
+	char			 h_personality[CONF_STRLEN];	/* "" unset */
+	char			 h_vendor[CONF_STRLEN];		/* "" unset */
+};
+TAILQ_HEAD(conf_hostlist, conf_host);
+
+struct conf_limits {
+	int			 l_connections;	/* concurrent, per service */
+	int			 l_per_source;	/* concurrent, per source IP */
+	int			 l_rate;	/* new per minute per source */
+	int			 l_timeout;	/* seconds per session */
+	long long		 l_transcript;	/* bytes kept; 0 none */
+};
+
+struct conf_service {
+	TAILQ_ENTRY(conf_service) s_entry;
+	struct hs_addr		 s_addr;	/* AF_UNSPEC: any address */
+	int			 s_port;
+	int			 s_proto;	/* IPPROTO_TCP, IPPROTO_UDP */
+	char			 s_program[PATH_MAX];
+	struct conf_strlist	 s_args;
+	size_t			 s_nargs;
+	struct conf_limits	 s_limits;
+};
+TAILQ_HEAD(conf_servicelist, conf_service);
+
+/* Packet kinds the capture child fingerprints (p0f.fp sections). */
+#define FP_SYN			0x01	/* tcp:request */
+#define FP_SYNACK		0x02	/* tcp:response */
+#define FP_MTU			0x04	/* mtu */
+#define FP_HTTP			0x08	/* http:request, http:response */
+
+/* Payload analyzers in detect/. */
+#define DETECT_SHELLCODE	0x01
+#define DETECT_FORMAT_STRING	0x02
+#define DETECT_OVERFLOW		0x04
+
+struct hs_config {
+	char			 c_file[PATH_MAX];
+	struct {
+		char		 n_name[HS_NAMELEN];
+		enum hs_nodemode n_mode;
+		char		 n_user[HS_NAMELEN];
+		char		 n_chroot[PATH_MAX];
+	}			 c_node;
+	struct {				/* sensor: link to its master */
+		int		 m_configured;	/* 0: standalone sensor */
+		char		 m_address[CONF_HOSTNAMELEN];
+		int		 m_port;
+		char		 m_ca[PATH_MAX];
+		char		 m_cert[PATH_MAX];
+		char		 m_key[PATH_MAX];
+		int		 m_reconnect;	/* max backoff, seconds */
+	}			 c_master;
+	struct {				/* master: sensors and admins */
+		struct hs_addr	 l_addr;
+		int		 l_port;
+		char		 l_ca[PATH_MAX];
+		char		 l_cert[PATH_MAX];
+		char		 l_key[PATH_MAX];
+		char		 l_crl[PATH_MAX];	/* "" none */
+	}			 c_listen;
+	struct {				/* master: HTTPS UI */
+		struct hs_addr	 w_addr;
+		int		 w_port;
+		struct conf_userlist w_users;
+		size_t		 w_nusers;
+	}			 c_web;
+	struct {
+		char		 nw_bridge[IFNAMSIZ];
+		char		 nw_uplink[IFNAMSIZ];	/* "" none */
+	}			 c_network;
+	struct conf_hostlist	 c_hosts;
+	size_t			 c_nhosts;
+	struct conf_servicelist	 c_services;
+	size_t			 c_nservices;
+	struct {
+		int		 cp_enabled;
+		char		 cp_interface[IFNAMSIZ]; /* default: bridge */
+		int		 cp_snaplen;
+		long long	 cp_ring;		/* bytes */
+		struct conf_strlist cp_filters;		/* verbatim pcap */
+		size_t		 cp_nfilters;
+	}			 c_capture;
+	struct {
+		char		 fp_database[PATH_MAX];
+		int		 fp_packets;		/* FP_* */
+		int		 fp_fuzzy;
+	}			 c_fingerprint;
+	struct {
+		int		 d_enabled;		/* DETECT_* */
+		long long	 d_steps;		/* emulation steps */
+		long long	 d_memory;		/* bytes */
+		long long	 d_scan;		/* bytes per session */
+	}			 c_detect;
+	struct {
+		char		 lg_file[PATH_MAX];
+		int		 lg_syslog;
+		char		 lg_spool[PATH_MAX];
+	}			 c_log;
+};
+
+struct hs_config	*config_parse_file(const char *);
+struct hs_config	*config_parse_buf(const char *, const char *, size_t);
+void			 config_free(struct hs_config *);
+void			 config_print(FILE *, const struct hs_config *);
+const char		*config_nodemode_name(enum hs_nodemode);
+const char		*config_proto_name(int);
+
+/* Names for the FP_* and DETECT_* bits, in bit order; NULL-terminated. */
+extern const char *const config_fp_names[];
+extern const char *const config_detect_names[];
+
+#endif /* HS_CONFIG_H */

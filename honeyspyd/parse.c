@@ -1,0 +1,1829 @@
+/*
+ * Copyright (c) 2026 The HoneySpy authors
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/* Read honeyspyd.yaml with libyaml into hs_config, reporting every error. */
+
+#include <sys/types.h>
+#include <sys/queue.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+
+#include <net/if.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include <yaml.h>
+
+#include "log.h"
+#include "config.h"
+
+#define CONF_MAXFILE	(1024 * 1024)	/* a config is never this big */
+#define CONF_MAXDEPTH	32		/* deeper than any valid file */
+#define CONF_PATHLEN	160		/* "services[255].limits.connections" */
+
+/*
+ * The document is first turned into this small tree so that the walker can
+ * look at a whole mapping at once (duplicate keys, required keys) and keep
+ * going after an error; libyaml's own document API would silently resolve
+ * aliases, which we want to reject.
+ */
+enum ynode_type {
+	YN_SCALAR,
+	YN_MAP,
+	YN_SEQ,
+	YN_ALIAS
+};
+
+struct ynode {
+	enum ynode_type	 yn_type;
+	size_t		 yn_line;	/* 1-based */
+	int		 yn_quoted;	/* never null, a number or a bool */
+	int		 yn_anchor;
+	int		 yn_tag;
+	char		*yn_str;
+	size_t		 yn_len;
+	struct ynode	**yn_kids;	/* a map holds key, value, key, ... */
+	size_t		 yn_nkids;
+	size_t		 yn_cap;
+	struct ynode	*yn_parent;
+};
+
+struct pstate {
+	const char	*ps_file;
+	int		 ps_errors;
+	struct hs_config *ps_conf;
+	size_t		 ps_sect[16];	/* line of each section; 0: absent */
+};
+
+typedef void	(*key_cb)(struct pstate *, int, struct ynode *, const char *,
+		    void *);
+typedef void	(*item_cb)(struct pstate *, size_t, struct ynode *,
+		    const char *, void *);
+
+static void	 perr(struct pstate *, size_t, const char *, const char *, ...)
+		    __attribute__((__format__(printf, 4, 5)));
+static const char *esc(const char *, size_t, char *, size_t);
+static struct ynode *ynode_new(enum ynode_type, const yaml_event_t *);
+static void	 ynode_add(struct ynode *, struct ynode *);
+static void	 ynode_free(struct ynode *);
+static size_t	 offset_line(const char *, size_t, size_t);
+static struct ynode *yaml_tree(struct pstate *, const char *, size_t);
+static int	 is_null(const struct ynode *);
+static const char *type_name(const struct ynode *);
+static int	 node_ok(struct pstate *, const struct ynode *, const char *);
+static void	 subpath(char *, const char *, const char *);
+static int	 map_walk(struct pstate *, struct ynode *, const char *,
+		    const char *const [], key_cb, void *, unsigned int *);
+static void	 seq_walk(struct pstate *, struct ynode *, const char *,
+		    size_t, item_cb, void *);
+static void	 need(struct pstate *, struct ynode *, const char *,
+		    const char *const [], unsigned int, unsigned int);
+static int	 get_scalar(struct pstate *, struct ynode *, const char *,
+		    const char *);
+static int	 get_string(struct pstate *, struct ynode *, const char *,
+		    char *, size_t, int);
+static int	 get_path(struct pstate *, struct ynode *, const char *,
+		    char *, size_t, int);
+static int	 get_number(struct pstate *, struct ynode *, const char *,
+		    long long, long long, long long *);
+static int	 get_int(struct pstate *, struct ynode *, const char *,
+		    int, int, int *);
+static int	 get_bool(struct pstate *, struct ynode *, const char *, int *);
+static int	 get_word(struct pstate *, struct ynode *, const char *,
+		    const char *const [], int *);
+static void	 flags_item(struct pstate *, size_t, struct ynode *,
+		    const char *, void *);
+static int	 get_flags(struct pstate *, struct ynode *, const char *,
+		    const char *const [], int *);
+static int	 get_addr(struct pstate *, struct ynode *, const char *,
+		    struct hs_addr *, int);
+static int	 get_ifname(struct pstate *, struct ynode *, const char *,
+		    char *, size_t);
+static int	 get_name(struct pstate *, struct ynode *, const char *,
+		    char *, size_t, const char *);
+static int	 get_hostname(struct pstate *, struct ynode *, const char *,
+		    char *, size_t);
+static int	 get_mac(struct pstate *, struct ynode *, const char *,
+		    uint8_t *);
+static int	 valid_name(const char *, int);
+static int	 addr_eq(const struct hs_addr *, const struct hs_addr *);
+static void	 strlist_free(struct conf_strlist *);
+static void	 config_defaults(struct hs_config *);
+static void	 parse_top(struct pstate *, int, struct ynode *, const char *,
+		    void *);
+static void	 parse_node(struct pstate *, int, struct ynode *,
+		    const char *, void *);
+static void	 parse_master(struct pstate *, int, struct ynode *,
+		    const char *, void *);
+static void	 parse_listen(struct pstate *, int, struct ynode *,
+		    const char *, void *);
+static void	 parse_web(struct pstate *, int, struct ynode *, const char *,
+		    void *);
+static void	 parse_user(struct pstate *, size_t, struct ynode *,
+		    const char *, void *);
+static void	 parse_user_key(struct pstate *, int, struct ynode *,
+		    const char *, void *);
+static void	 parse_network(struct pstate *, int, struct ynode *,
+		    const char *, void *);
+static void	 parse_host(struct pstate *, size_t, struct ynode *,
+		    const char *, void *);
+static void	 parse_host_key(struct pstate *, int, struct ynode *,
+		    const char *, void *);
+static void	 parse_service(struct pstate *, size_t, struct ynode *,
+		    const char *, void *);
+static void	 parse_service_key(struct pstate *, int, struct ynode *,
+		    const char *, void *);
+static void	 parse_limits(struct pstate *, int, struct ynode *,
+		    const char *, void *);
+static void	 parse_strlist_item(struct pstate *, size_t, struct ynode *,
+		    const char *, void *);
+static void	 parse_capture(struct pstate *, int, struct ynode *,
+		    const char *, void *);
+static void	 parse_fingerprint(struct pstate *, int, struct ynode *,
+		    const char *, void *);
+static void	 parse_detect(struct pstate *, int, struct ynode *,
+		    const char *, void *);
+static void	 parse_detect_limits(struct pstate *, int, struct ynode *,
+		    const char *, void *);
+static void	 parse_log(struct pstate *, int, struct ynode *, const char *,
+		    void *);
+static void	 check_modes(struct pstate *);
+
+const char *const config_fp_names[] = {
+	"syn", "synack", "mtu", "http", NULL
+};
+const char *const config_detect_names[] = {
+	"shellcode", "format_string", "overflow", NULL
+};
+static const char *const mode_names[] = { "sensor", "master", NULL };
+static const char *const proto_names[] = { "tcp", "udp", NULL };
+
+enum { T_NODE, T_MASTER, T_LISTEN, T_WEB, T_NETWORK, T_HOSTS, T_SERVICES,
+    T_CAPTURE, T_FINGERPRINT, T_DETECT, T_LOG };
+static const char *const top_keys[] = { "node", "master", "listen", "web",
+    "network", "hosts", "services", "capture", "fingerprint", "detect",
+    "log", NULL };
+
+enum { N_NAME, N_MODE, N_USER, N_CHROOT };
+static const char *const node_keys[] = { "name", "mode", "user", "chroot",
+    NULL };
+
+enum { M_ADDRESS, M_PORT, M_CA, M_CERT, M_KEY, M_RECONNECT };
+static const char *const master_keys[] = { "address", "port", "ca", "cert",
+    "key", "reconnect", NULL };
+
+enum { L_ADDRESS, L_PORT, L_CA, L_CERT, L_KEY, L_CRL };
+static const char *const listen_keys[] = { "address", "port", "ca", "cert",
+    "key", "crl", NULL };
+
+enum { W_ADDRESS, W_PORT, W_USERS };
+static const char *const web_keys[] = { "address", "port", "users", NULL };
+
+enum { U_NAME, U_PASSWORD };
+static const char *const user_keys[] = { "name", "password", NULL };
+
+enum { NW_BRIDGE, NW_UPLINK };
+static const char *const network_keys[] = { "bridge", "uplink", NULL };
+
+enum { H_ADDRESS, H_MAC, H_PERSONALITY, H_VENDOR };
+static const char *const host_keys[] = { "address", "mac", "personality",
+    "vendor", NULL };
+
+enum { S_ADDRESS, S_PORT, S_PROTO, S_PROGRAM, S_ARGS, S_LIMITS };
+static const char *const service_keys[] = { "address", "port", "proto",
+    "program", "args", "limits", NULL };
+
+enum { SL_CONNECTIONS, SL_PER_SOURCE, SL_RATE, SL_TIMEOUT, SL_TRANSCRIPT };
+static const char *const limit_keys[] = { "connections", "per_source",
+    "rate", "timeout", "transcript", NULL };
+
+enum { CP_INTERFACE, CP_FILTERS, CP_ENABLED, CP_SNAPLEN, CP_RING };
+static const char *const capture_keys[] = { "interface", "filters",
+    "enabled", "snaplen", "ring", NULL };
+
+enum { FP_DATABASE, FP_PACKETS, FP_FUZZY };
+static const char *const fingerprint_keys[] = { "database", "packets",
+    "fuzzy", NULL };
+
+enum { D_ENABLED, D_LIMITS };
+static const char *const detect_keys[] = { "enabled", "limits", NULL };
+
+enum { DL_STEPS, DL_MEMORY, DL_SCAN };
+static const char *const detect_limit_keys[] = { "steps", "memory", "scan",
+    NULL };
+
+enum { LG_FILE, LG_SYSLOG, LG_SPOOL };
+static const char *const log_keys[] = { "file", "syslog", "spool", NULL };
+
+/* What a list callback fills in, and how many it already holds. */
+struct svc_ctx {
+	struct conf_service	*sc_svc;
+	unsigned int		 sc_seen;
+	size_t			 sc_line;	/* of limits, for messages */
+	int			 sc_badaddr;
+};
+
+struct strlist_ctx {
+	struct conf_strlist	*sl_list;
+	size_t			*sl_count;
+};
+
+const char *
+config_nodemode_name(enum hs_nodemode mode)
+{
+	switch (mode) {
+	case NODEMODE_SENSOR:
+		return ("sensor");
+	case NODEMODE_MASTER:
+		return ("master");
+	}
+	return ("unknown");
+}
+
+const char *
+config_proto_name(int proto)
+{
+	return (proto == IPPROTO_UDP ? "udp" : "tcp");
+}
+
+/* One diagnostic line, FILE:LINE: KEY: MESSAGE; KEY is left out at the top. */
+static void
+perr(struct pstate *ps, size_t line, const char *path, const char *fmt, ...)
+{
+	char	 msg[512];
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	(void)vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (path != NULL && path[0] != '\0')
+		log_warnx("%s:%zu: %s: %s", ps->ps_file, line, path, msg);
+	else
+		log_warnx("%s:%zu: %s", ps->ps_file, line, msg);
+	ps->ps_errors++;
+}
+
+/*
+ * Values and unknown keys are echoed in diagnostics; keep odd bytes from
+ * reaching the terminal and keep the line short.
+ */
+static const char *
+esc(const char *s, size_t len, char *buf, size_t bufsz)
+{
+	size_t		 i, o = 0;
+	unsigned char	 c;
+
+	for (i = 0; i < len && o + 8 < bufsz; i++) {
+		c = (unsigned char)s[i];
+		if (c >= 0x20 && c < 0x7f && c != '\\' && c != '"')
+			buf[o++] = (char)c;
+		else
+			o += (size_t)snprintf(buf + o, bufsz - o, "\\x%02x", c);
+	}
+	if (i < len && o + 4 <= bufsz) {
+		memcpy(buf + o, "...", 3);
+		o += 3;
+	}
+	buf[o] = '\0';
+	return (buf);
+}
+
+static struct ynode *
+ynode_new(enum ynode_type type, const yaml_event_t *ev)
+{
+	struct ynode	*n;
+
+	if ((n = calloc(1, sizeof(*n))) == NULL)
+		fatal("%s", __func__);
+	n->yn_type = type;
+	n->yn_line = ev->start_mark.line + 1;
+	return (n);
+}
+
+static void
+ynode_add(struct ynode *parent, struct ynode *kid)
+{
+	struct ynode	**k;
+	size_t		  cap;
+
+	if (parent->yn_nkids == parent->yn_cap) {
+		cap = parent->yn_cap == 0 ? 8 : parent->yn_cap * 2;
+		if ((k = reallocarray(parent->yn_kids, cap,
+		    sizeof(*k))) == NULL)
+			fatal("%s", __func__);
+		parent->yn_kids = k;
+		parent->yn_cap = cap;
+	}
+	parent->yn_kids[parent->yn_nkids++] = kid;
+	kid->yn_parent = parent;
+}
+
+static void
+ynode_free(struct ynode *n)
+{
+	size_t	 i;
+
+	if (n == NULL)
+		return;
+	for (i = 0; i < n->yn_nkids; i++)
+		ynode_free(n->yn_kids[i]);
+	free(n->yn_kids);
+	free(n->yn_str);
+	free(n);
+}
+
+/* The reader reports bad encodings by byte offset only. */
+static size_t
+offset_line(const char *buf, size_t len, size_t off)
+{
+	size_t	 i, line = 1;
+
+	for (i = 0; i < off && i < len; i++)
+		if (buf[i] == '\n')
+			line++;
+	return (line);
+}
+
+/*
+ * Build the tree from libyaml's events.  A syntax error ends the parse: the
+ * scanner cannot resynchronise, so only its one message is reported.
+ */
+static struct ynode *
+yaml_tree(struct pstate *ps, const char *buf, size_t len)
+{
+	yaml_parser_t	 parser;
+	yaml_event_t	 ev;
+	struct ynode	*root = NULL, *cur = NULL, *n;
+	size_t		 depth = 0, ndocs = 0;
+	int		 done = 0, failed = 0;
+	const char	*anchor;
+	const yaml_char_t *tag;
+
+	if (!yaml_parser_initialize(&parser))
+		fatalx("%s: yaml_parser_initialize", __func__);
+	yaml_parser_set_input_string(&parser, (const unsigned char *)buf, len);
+	while (!done && !failed) {
+		if (!yaml_parser_parse(&parser, &ev)) {
+			if (parser.context != NULL)
+				perr(ps, parser.problem_mark.line + 1, NULL,
+				    "syntax error: %s %s (line %zu)",
+				    parser.problem ? parser.problem : "error",
+				    parser.context,
+				    parser.context_mark.line + 1);
+			else
+				perr(ps, parser.error == YAML_READER_ERROR ?
+				    offset_line(buf, len,
+				    parser.problem_offset) :
+				    parser.problem_mark.line + 1, NULL,
+				    "syntax error: %s",
+				    parser.problem ? parser.problem : "error");
+			failed = 1;
+			break;
+		}
+		n = NULL;
+		anchor = NULL;
+		tag = NULL;
+		switch (ev.type) {
+		case YAML_STREAM_END_EVENT:
+			done = 1;
+			break;
+		case YAML_DOCUMENT_START_EVENT:
+			if (++ndocs > 1) {
+				perr(ps, ev.start_mark.line + 1, NULL,
+				    "only one YAML document is allowed");
+				failed = 1;
+			}
+			break;
+		case YAML_ALIAS_EVENT:
+			n = ynode_new(YN_ALIAS, &ev);
+			break;
+		case YAML_SCALAR_EVENT:
+			n = ynode_new(YN_SCALAR, &ev);
+			if ((n->yn_str = malloc(ev.data.scalar.length + 1)) ==
+			    NULL)
+				fatal("%s", __func__);
+			memcpy(n->yn_str, ev.data.scalar.value,
+			    ev.data.scalar.length);
+			n->yn_str[ev.data.scalar.length] = '\0';
+			n->yn_len = ev.data.scalar.length;
+			n->yn_quoted = ev.data.scalar.style !=
+			    YAML_PLAIN_SCALAR_STYLE;
+			anchor = (const char *)ev.data.scalar.anchor;
+			tag = ev.data.scalar.tag;
+			break;
+		case YAML_SEQUENCE_START_EVENT:
+			n = ynode_new(YN_SEQ, &ev);
+			anchor = (const char *)ev.data.sequence_start.anchor;
+			tag = ev.data.sequence_start.tag;
+			break;
+		case YAML_MAPPING_START_EVENT:
+			n = ynode_new(YN_MAP, &ev);
+			anchor = (const char *)ev.data.mapping_start.anchor;
+			tag = ev.data.mapping_start.tag;
+			break;
+		case YAML_SEQUENCE_END_EVENT:
+		case YAML_MAPPING_END_EVENT:
+			if (cur != NULL) {
+				cur = cur->yn_parent;
+				depth--;
+			}
+			break;
+		default:
+			break;
+		}
+		if (n != NULL) {
+			n->yn_anchor = anchor != NULL;
+			n->yn_tag = tag != NULL;
+			if (cur != NULL)
+				ynode_add(cur, n);
+			else if (root == NULL)
+				root = n;
+			else
+				ynode_free(n);	/* cannot happen: one root */
+			if (n->yn_type == YN_MAP || n->yn_type == YN_SEQ) {
+				/* the walker recurses; bound its stack */
+				if (++depth > CONF_MAXDEPTH) {
+					perr(ps, n->yn_line, NULL,
+					    "nested deeper than %d levels",
+					    CONF_MAXDEPTH);
+					failed = 1;
+				}
+				cur = n;
+			}
+		}
+		yaml_event_delete(&ev);
+	}
+	yaml_parser_delete(&parser);
+	if (failed) {
+		ynode_free(root);
+		return (NULL);
+	}
+	if (root == NULL || is_null(root)) {
+		perr(ps, root == NULL ? 1 : root->yn_line, NULL,
+		    "configuration is empty");
+		ynode_free(root);
+		return (NULL);
+	}
+	return (root);
+}
+
+/* A plain empty, "~" or "null" scalar: a key given without a value. */
+static int
+is_null(const struct ynode *n)
+{
+	if (n->yn_type != YN_SCALAR || n->yn_quoted)
+		return (0);
+	return (n->yn_len == 0 || strcmp(n->yn_str, "~") == 0 ||
+	    strcmp(n->yn_str, "null") == 0 || strcmp(n->yn_str, "Null") == 0 ||
+	    strcmp(n->yn_str, "NULL") == 0);
+}
+
+static const char *
+type_name(const struct ynode *n)
+{
+	switch (n->yn_type) {
+	case YN_MAP:
+		return ("a mapping");
+	case YN_SEQ:
+		return ("a list");
+	case YN_ALIAS:
+		return ("an alias");
+	case YN_SCALAR:
+		break;
+	}
+	if (is_null(n))
+		return ("nothing");
+	return (n->yn_quoted ? "a quoted string" : "a scalar");
+}
+
+/*
+ * Anchors, aliases and tags would let one node stand for many places or
+ * change its type; nothing here needs them, so they are refused outright.
+ */
+static int
+node_ok(struct pstate *ps, const struct ynode *n, const char *path)
+{
+	int	 ok = 1;
+
+	if (n->yn_type == YN_ALIAS) {
+		perr(ps, n->yn_line, path, "aliases are not supported");
+		return (0);
+	}
+	if (n->yn_anchor) {
+		perr(ps, n->yn_line, path, "anchors are not supported");
+		ok = 0;
+	}
+	if (n->yn_tag) {
+		perr(ps, n->yn_line, path, "tags are not supported");
+		ok = 0;
+	}
+	return (ok);
+}
+
+static void
+subpath(char *dst, const char *path, const char *key)
+{
+	if (path[0] == '\0')
+		(void)snprintf(dst, CONF_PATHLEN, "%s", key);
+	else
+		(void)snprintf(dst, CONF_PATHLEN, "%s.%s", path, key);
+}
+
+/*
+ * Check a mapping's keys against a table and hand each known one to cb.
+ * Null stands for an empty mapping, so "capture:" alone keeps the defaults.
+ */
+static int
+map_walk(struct pstate *ps, struct ynode *n, const char *path,
+    const char *const keys[], key_cb cb, void *arg, unsigned int *seen)
+{
+	struct ynode	*k, *v, *o;
+	char		 sub[CONF_PATHLEN], ebuf[80];
+	size_t		 i, j;
+	int		 idx, dup;
+
+	*seen = 0;
+	if (!node_ok(ps, n, path))
+		return (-1);
+	if (is_null(n))
+		return (0);
+	if (n->yn_type != YN_MAP) {
+		perr(ps, n->yn_line, path, "expected a mapping, got %s",
+		    type_name(n));
+		return (-1);
+	}
+	for (i = 0; i + 1 < n->yn_nkids; i += 2) {
+		k = n->yn_kids[i];
+		v = n->yn_kids[i + 1];
+		if (!node_ok(ps, k, path))
+			continue;
+		if (k->yn_type != YN_SCALAR) {
+			perr(ps, k->yn_line, path, "a key must be a string, "
+			    "not %s", type_name(k));
+			continue;
+		}
+		esc(k->yn_str, k->yn_len, ebuf, sizeof(ebuf));
+		subpath(sub, path, ebuf);
+		dup = 0;
+		for (j = 0; j < i && !dup; j += 2) {
+			o = n->yn_kids[j];
+			if (o->yn_type == YN_SCALAR &&
+			    o->yn_len == k->yn_len &&
+			    memcmp(o->yn_str, k->yn_str, k->yn_len) == 0) {
+				perr(ps, k->yn_line, sub, "duplicate key "
+				    "(first at line %zu)", o->yn_line);
+				dup = 1;
+			}
+		}
+		if (dup)
+			continue;
+		for (idx = 0; keys[idx] != NULL; idx++)
+			if (strlen(keys[idx]) == k->yn_len &&
+			    memcmp(keys[idx], k->yn_str, k->yn_len) == 0)
+				break;
+		if (keys[idx] == NULL) {
+			perr(ps, k->yn_line, sub, "unknown key");
+			continue;
+		}
+		*seen |= 1U << idx;
+		cb(ps, idx, v, sub, arg);
+	}
+	return (0);
+}
+
+/* Null stands for an empty list. */
+static void
+seq_walk(struct pstate *ps, struct ynode *n, const char *path, size_t max,
+    item_cb cb, void *arg)
+{
+	char	 sub[CONF_PATHLEN];
+	size_t	 i;
+
+	if (!node_ok(ps, n, path) || is_null(n))
+		return;
+	if (n->yn_type != YN_SEQ) {
+		perr(ps, n->yn_line, path, "expected a list, got %s",
+		    type_name(n));
+		return;
+	}
+	if (n->yn_nkids > max)
+		perr(ps, n->yn_kids[max]->yn_line, path,
+		    "too many entries (at most %zu)", max);
+	for (i = 0; i < n->yn_nkids && i < max; i++) {
+		(void)snprintf(sub, sizeof(sub), "%s[%zu]", path, i);
+		cb(ps, i, n->yn_kids[i], sub, arg);
+	}
+}
+
+/* Report each key in mask that a mapping lacks. */
+static void
+need(struct pstate *ps, struct ynode *n, const char *path,
+    const char *const keys[], unsigned int mask, unsigned int seen)
+{
+	char	 sub[CONF_PATHLEN];
+	int	 i;
+
+	for (i = 0; keys[i] != NULL; i++) {
+		if ((mask & (1U << i)) && !(seen & (1U << i))) {
+			subpath(sub, path, keys[i]);
+			perr(ps, n->yn_line, sub, "required key is missing");
+		}
+	}
+}
+
+static int
+get_scalar(struct pstate *ps, struct ynode *n, const char *path,
+    const char *what)
+{
+	if (!node_ok(ps, n, path))
+		return (-1);
+	if (n->yn_type != YN_SCALAR || is_null(n)) {
+		perr(ps, n->yn_line, path, "expected %s, got %s", what,
+		    type_name(n));
+		return (-1);
+	}
+	return (0);
+}
+
+/* Truncation is an error: a shortened path or name would be a different one. */
+static int
+get_string(struct pstate *ps, struct ynode *n, const char *path, char *dst,
+    size_t dstsz, int empty_ok)
+{
+	if (get_scalar(ps, n, path, "a string") == -1)
+		return (-1);
+	if (memchr(n->yn_str, '\0', n->yn_len) != NULL) {
+		perr(ps, n->yn_line, path, "contains a NUL byte");
+		return (-1);
+	}
+	if (n->yn_len >= dstsz) {
+		perr(ps, n->yn_line, path, "too long (at most %zu bytes)",
+		    dstsz - 1);
+		return (-1);
+	}
+	if (n->yn_len == 0 && !empty_ok) {
+		perr(ps, n->yn_line, path, "must not be empty");
+		return (-1);
+	}
+	memcpy(dst, n->yn_str, n->yn_len + 1);
+	return (0);
+}
+
+static int
+get_path(struct pstate *ps, struct ynode *n, const char *path, char *dst,
+    size_t dstsz, int absolute)
+{
+	char	 tmp[PATH_MAX];
+
+	if (get_string(ps, n, path, tmp, sizeof(tmp) < dstsz ? sizeof(tmp) :
+	    dstsz, 0) == -1)
+		return (-1);
+	if (absolute && tmp[0] != '/') {
+		perr(ps, n->yn_line, path, "must be an absolute path");
+		return (-1);
+	}
+	(void)strlcpy(dst, tmp, dstsz);
+	return (0);
+}
+
+/* Numbers are plain decimal scalars; "25" in quotes is a string, not a port. */
+static int
+get_number(struct pstate *ps, struct ynode *n, const char *path,
+    long long min, long long max, long long *out)
+{
+	const char	*errstr;
+	char		 ebuf[80];
+	long long	 v;
+
+	if (get_scalar(ps, n, path, "an integer") == -1)
+		return (-1);
+	if (n->yn_quoted) {
+		perr(ps, n->yn_line, path, "expected an integer, got %s",
+		    type_name(n));
+		return (-1);
+	}
+	esc(n->yn_str, n->yn_len, ebuf, sizeof(ebuf));
+	if (strlen(n->yn_str) != n->yn_len) {
+		perr(ps, n->yn_line, path, "\"%s\" is not an integer", ebuf);
+		return (-1);
+	}
+	v = strtonum(n->yn_str, min, max, &errstr);
+	if (errstr != NULL) {
+		if (strcmp(errstr, "invalid") == 0)
+			perr(ps, n->yn_line, path, "\"%s\" is not an integer",
+			    ebuf);
+		else
+			perr(ps, n->yn_line, path, "%s is %s (%lld-%lld)",
+			    ebuf, errstr, min, max);
+		return (-1);
+	}
+	*out = v;
+	return (0);
+}
+
+static int
+get_int(struct pstate *ps, struct ynode *n, const char *path, int min,
+    int max, int *out)
+{
+	long long	 v;
+
+	if (get_number(ps, n, path, min, max, &v) == -1)
+		return (-1);
+	*out = (int)v;
+	return (0);
+}
+
+static int
+get_bool(struct pstate *ps, struct ynode *n, const char *path, int *out)
+{
+	static const char *const yes[] = { "true", "yes", "on", NULL };
+	static const char *const no[] = { "false", "no", "off", NULL };
+	char	 ebuf[80];
+	int	 i;
+
+	if (get_scalar(ps, n, path, "a boolean") == -1)
+		return (-1);
+	if (!n->yn_quoted) {
+		for (i = 0; yes[i] != NULL; i++)
+			if (strcasecmp(n->yn_str, yes[i]) == 0) {
+				*out = 1;
+				return (0);
+			}
+		for (i = 0; no[i] != NULL; i++)
+			if (strcasecmp(n->yn_str, no[i]) == 0) {
+				*out = 0;
+				return (0);
+			}
+	}
+	perr(ps, n->yn_line, path, "\"%s\" is not a boolean (true or false)",
+	    esc(n->yn_str, n->yn_len, ebuf, sizeof(ebuf)));
+	return (-1);
+}
+
+/* One word from a NULL-terminated table; *out is its index. */
+static int
+get_word(struct pstate *ps, struct ynode *n, const char *path,
+    const char *const words[], int *out)
+{
+	char	 ebuf[80], list[128];
+	int	 i;
+
+	if (get_scalar(ps, n, path, "a word") == -1)
+		return (-1);
+	for (i = 0; words[i] != NULL; i++)
+		if (strlen(words[i]) == n->yn_len &&
+		    strcmp(words[i], n->yn_str) == 0) {
+			*out = i;
+			return (0);
+		}
+	list[0] = '\0';
+	for (i = 0; words[i] != NULL; i++) {
+		if (i > 0)
+			(void)strlcat(list, ", ", sizeof(list));
+		(void)strlcat(list, words[i], sizeof(list));
+	}
+	perr(ps, n->yn_line, path, "\"%s\" is not one of %s",
+	    esc(n->yn_str, n->yn_len, ebuf, sizeof(ebuf)), list);
+	return (-1);
+}
+
+struct flags_ctx {
+	const char *const	*fc_words;
+	int			 fc_mask;
+	int			 fc_bad;
+};
+
+static void
+flags_item(struct pstate *ps, size_t i, struct ynode *n, const char *path,
+    void *arg)
+{
+	struct flags_ctx	*fc = arg;
+	int			 w;
+
+	(void)i;
+	if (get_word(ps, n, path, fc->fc_words, &w) == -1) {
+		fc->fc_bad = 1;
+		return;
+	}
+	if (fc->fc_mask & (1 << w)) {
+		perr(ps, n->yn_line, path, "%s is listed twice",
+		    fc->fc_words[w]);
+		fc->fc_bad = 1;
+	}
+	fc->fc_mask |= 1 << w;
+}
+
+/* A list of words from a table as a bit mask; an empty list is allowed. */
+static int
+get_flags(struct pstate *ps, struct ynode *n, const char *path,
+    const char *const words[], int *out)
+{
+	struct flags_ctx	 fc;
+	int			 before = ps->ps_errors;
+
+	fc.fc_words = words;
+	fc.fc_mask = 0;
+	fc.fc_bad = 0;
+	seq_walk(ps, n, path, 32, flags_item, &fc);
+	if (fc.fc_bad || ps->ps_errors != before)
+		return (-1);
+	*out = fc.fc_mask;
+	return (0);
+}
+
+static int
+get_addr(struct pstate *ps, struct ynode *n, const char *path,
+    struct hs_addr *a, int any_ok)
+{
+	char	 tmp[64], ebuf[80];
+
+	if (get_scalar(ps, n, path, "an IP address") == -1)
+		return (-1);
+	memset(a, 0, sizeof(*a));
+	if (any_ok && strcmp(n->yn_str, "*") == 0 && n->yn_len == 1) {
+		a->a_af = AF_UNSPEC;
+		(void)strlcpy(a->a_text, "*", sizeof(a->a_text));
+		return (0);
+	}
+	if (n->yn_len < sizeof(tmp) && strlen(n->yn_str) == n->yn_len) {
+		memcpy(tmp, n->yn_str, n->yn_len + 1);
+		if (inet_pton(AF_INET, tmp, &a->a_u.v4) == 1)
+			a->a_af = AF_INET;
+		else if (inet_pton(AF_INET6, tmp, &a->a_u.v6) == 1)
+			a->a_af = AF_INET6;
+	}
+	if (a->a_af == 0 || inet_ntop(a->a_af, &a->a_u, a->a_text,
+	    sizeof(a->a_text)) == NULL) {
+		perr(ps, n->yn_line, path, "\"%s\" is not an IP address%s",
+		    esc(n->yn_str, n->yn_len, ebuf, sizeof(ebuf)),
+		    any_ok ? " or \"*\"" : "");
+		memset(a, 0, sizeof(*a));
+		return (-1);
+	}
+	return (0);
+}
+
+/* The kernel's own rules for a network interface name. */
+static int
+get_ifname(struct pstate *ps, struct ynode *n, const char *path, char *dst,
+    size_t dstsz)
+{
+	char	 tmp[IFNAMSIZ], ebuf[80];
+	size_t	 i;
+
+	if (get_string(ps, n, path, tmp, sizeof(tmp), 0) == -1)
+		return (-1);
+	for (i = 0; tmp[i] != '\0'; i++)
+		if (tmp[i] == '/' || tmp[i] == ':' ||
+		    isspace((unsigned char)tmp[i]) ||
+		    !isprint((unsigned char)tmp[i]))
+			break;
+	if (tmp[i] != '\0' || strcmp(tmp, ".") == 0 ||
+	    strcmp(tmp, "..") == 0) {
+		perr(ps, n->yn_line, path, "\"%s\" is not a valid interface "
+		    "name", esc(tmp, strlen(tmp), ebuf, sizeof(ebuf)));
+		return (-1);
+	}
+	(void)strlcpy(dst, tmp, dstsz);
+	return (0);
+}
+
+/* Letters, digits, '.', '_' and '-', not starting with '-'. */
+static int
+valid_name(const char *s, int dots)
+{
+	size_t	 i;
+
+	if (s[0] == '\0' || s[0] == '-')
+		return (0);
+	for (i = 0; s[i] != '\0'; i++)
+		if (!isalnum((unsigned char)s[i]) && s[i] != '_' &&
+		    s[i] != '-' && (!dots || s[i] != '.'))
+			return (0);
+	return (1);
+}
+
+/*
+ * Node, user and account names end up in certificates, logs and file
+ * names; a small character set keeps them safe everywhere.
+ */
+static int
+get_name(struct pstate *ps, struct ynode *n, const char *path, char *dst,
+    size_t dstsz, const char *what)
+{
+	char	 tmp[HS_NAMELEN], ebuf[80];
+
+	if (get_string(ps, n, path, tmp, dstsz < sizeof(tmp) ? dstsz :
+	    sizeof(tmp), 0) == -1)
+		return (-1);
+	if (!valid_name(tmp, 1)) {
+		perr(ps, n->yn_line, path, "\"%s\" is not a valid %s "
+		    "(letters, digits, '.', '_', '-')",
+		    esc(tmp, strlen(tmp), ebuf, sizeof(ebuf)), what);
+		return (-1);
+	}
+	(void)strlcpy(dst, tmp, dstsz);
+	return (0);
+}
+
+static int
+get_hostname(struct pstate *ps, struct ynode *n, const char *path,
+    char *dst, size_t dstsz)
+{
+	char		 tmp[CONF_HOSTNAMELEN], ebuf[80];
+	struct in6_addr	 in6;
+	size_t		 i, label = 0;
+	int		 ok = 1;
+
+	if (get_string(ps, n, path, tmp, sizeof(tmp), 0) == -1)
+		return (-1);
+	if (inet_pton(AF_INET6, tmp, &in6) != 1) {
+		for (i = 0; tmp[i] != '\0' && ok; i++) {
+			if (tmp[i] == '.') {
+				ok = label > 0;
+				label = 0;
+			} else if (isalnum((unsigned char)tmp[i]) ||
+			    tmp[i] == '-') {
+				ok = ++label <= 63;
+			} else
+				ok = 0;
+		}
+		if (i > 253 || tmp[0] == '-')
+			ok = 0;
+	}
+	if (!ok) {
+		perr(ps, n->yn_line, path, "\"%s\" is not a host name or IP "
+		    "address", esc(tmp, strlen(tmp), ebuf, sizeof(ebuf)));
+		return (-1);
+	}
+	(void)strlcpy(dst, tmp, dstsz);
+	return (0);
+}
+
+/* Spoofed hosts need unicast MACs: a multicast source would be dropped. */
+static int
+get_mac(struct pstate *ps, struct ynode *n, const char *path, uint8_t *mac)
+{
+	char		 tmp[32], ebuf[80];
+	unsigned int	 b;
+	size_t		 i;
+	int		 ok;
+
+	if (get_string(ps, n, path, tmp, sizeof(tmp), 0) == -1) {
+		return (-1);
+	}
+	ok = strlen(tmp) == 17;
+	for (i = 0; ok && i < CONF_MACLEN; i++) {
+		if (!isxdigit((unsigned char)tmp[i * 3]) ||
+		    !isxdigit((unsigned char)tmp[i * 3 + 1]) ||
+		    (i < CONF_MACLEN - 1 && tmp[i * 3 + 2] != ':')) {
+			ok = 0;
+			break;
+		}
+		if (sscanf(tmp + i * 3, "%2x", &b) != 1)
+			ok = 0;
+		mac[i] = (uint8_t)b;
+	}
+	if (!ok) {
+		perr(ps, n->yn_line, path, "\"%s\" is not a MAC address "
+		    "(xx:xx:xx:xx:xx:xx)",
+		    esc(n->yn_str, n->yn_len, ebuf, sizeof(ebuf)));
+		return (-1);
+	}
+	if (mac[0] & 0x01) {
+		perr(ps, n->yn_line, path, "%s is a multicast MAC address",
+		    tmp);
+		return (-1);
+	}
+	return (0);
+}
+
+static void
+strlist_free(struct conf_strlist *l)
+{
+	struct conf_str	*s;
+
+	while ((s = TAILQ_FIRST(l)) != NULL) {
+		TAILQ_REMOVE(l, s, cs_entry);
+		free(s);
+	}
+}
+
+static void
+config_defaults(struct hs_config *c)
+{
+	struct hs_addr	*a;
+
+	c->c_node.n_mode = NODEMODE_SENSOR;
+	(void)strlcpy(c->c_node.n_user, HS_USER, sizeof(c->c_node.n_user));
+	(void)strlcpy(c->c_node.n_chroot, HS_CHROOT,
+	    sizeof(c->c_node.n_chroot));
+	c->c_master.m_port = CONF_DEFAULT_PORT;
+	c->c_master.m_reconnect = 60;
+	a = &c->c_listen.l_addr;
+	a->a_af = AF_INET6;
+	a->a_u.v6 = in6addr_any;
+	(void)strlcpy(a->a_text, "::", sizeof(a->a_text));
+	c->c_listen.l_port = CONF_DEFAULT_PORT;
+	a = &c->c_web.w_addr;
+	a->a_af = AF_INET;
+	a->a_u.v4.s_addr = htonl(INADDR_LOOPBACK);
+	(void)strlcpy(a->a_text, "127.0.0.1", sizeof(a->a_text));
+	c->c_web.w_port = CONF_DEFAULT_WEBPORT;
+	TAILQ_INIT(&c->c_web.w_users);
+	(void)strlcpy(c->c_network.nw_bridge, "honeyspy",
+	    sizeof(c->c_network.nw_bridge));
+	TAILQ_INIT(&c->c_hosts);
+	TAILQ_INIT(&c->c_services);
+	c->c_capture.cp_snaplen = 65535;
+	c->c_capture.cp_ring = 4194304;
+	TAILQ_INIT(&c->c_capture.cp_filters);
+	(void)strlcpy(c->c_fingerprint.fp_database, "/etc/p0f/p0f.fp",
+	    sizeof(c->c_fingerprint.fp_database));
+	c->c_fingerprint.fp_packets = FP_SYN | FP_SYNACK;
+	c->c_fingerprint.fp_fuzzy = 1;
+	c->c_detect.d_enabled = DETECT_SHELLCODE | DETECT_FORMAT_STRING |
+	    DETECT_OVERFLOW;
+	c->c_detect.d_steps = 100000;
+	c->c_detect.d_memory = 1048576;
+	c->c_detect.d_scan = 1048576;
+	(void)strlcpy(c->c_log.lg_file, "/var/log/honeyspy/events.json",
+	    sizeof(c->c_log.lg_file));
+	c->c_log.lg_syslog = 1;
+	(void)strlcpy(c->c_log.lg_spool, "/var/spool/honeyspy",
+	    sizeof(c->c_log.lg_spool));
+}
+
+static void
+parse_top(struct pstate *ps, int idx, struct ynode *v, const char *path,
+    void *arg)
+{
+	struct hs_config	*c = ps->ps_conf;
+	unsigned int		 seen;
+
+	(void)arg;
+	/* the key's line: a null section has no line of its own */
+	ps->ps_sect[idx] = v->yn_line;
+	switch (idx) {
+	case T_NODE:
+		(void)map_walk(ps, v, path, node_keys, parse_node, NULL,
+		    &seen);
+		break;
+	case T_MASTER:
+		c->c_master.m_configured = 1;
+		if (map_walk(ps, v, path, master_keys, parse_master, NULL,
+		    &seen) == 0)
+			need(ps, v, path, master_keys, 1U << M_ADDRESS |
+			    1U << M_CA | 1U << M_CERT | 1U << M_KEY, seen);
+		break;
+	case T_LISTEN:
+		if (map_walk(ps, v, path, listen_keys, parse_listen, NULL,
+		    &seen) == 0)
+			need(ps, v, path, listen_keys, 1U << L_CA |
+			    1U << L_CERT | 1U << L_KEY, seen);
+		break;
+	case T_WEB:
+		(void)map_walk(ps, v, path, web_keys, parse_web, NULL, &seen);
+		break;
+	case T_NETWORK:
+		(void)map_walk(ps, v, path, network_keys, parse_network, NULL,
+		    &seen);
+		break;
+	case T_HOSTS:
+		seq_walk(ps, v, path, CONF_MAX_HOSTS, parse_host, NULL);
+		break;
+	case T_SERVICES:
+		seq_walk(ps, v, path, CONF_MAX_SERVICES, parse_service, NULL);
+		break;
+	case T_CAPTURE:
+		(void)map_walk(ps, v, path, capture_keys, parse_capture, NULL,
+		    &seen);
+		break;
+	case T_FINGERPRINT:
+		(void)map_walk(ps, v, path, fingerprint_keys,
+		    parse_fingerprint, NULL, &seen);
+		break;
+	case T_DETECT:
+		(void)map_walk(ps, v, path, detect_keys, parse_detect, NULL,
+		    &seen);
+		break;
+	case T_LOG:
+		(void)map_walk(ps, v, path, log_keys, parse_log, NULL, &seen);
+		break;
+	}
+}
+
+static void
+parse_node(struct pstate *ps, int idx, struct ynode *v, const char *path,
+    void *arg)
+{
+	struct hs_config	*c = ps->ps_conf;
+	int			 mode;
+
+	(void)arg;
+	switch (idx) {
+	case N_NAME:
+		(void)get_name(ps, v, path, c->c_node.n_name,
+		    sizeof(c->c_node.n_name), "node name");
+		break;
+	case N_MODE:
+		if (get_word(ps, v, path, mode_names, &mode) == 0)
+			c->c_node.n_mode = mode == 1 ? NODEMODE_MASTER :
+			    NODEMODE_SENSOR;
+		break;
+	case N_USER:
+		/* useradd(8) limit: 32 bytes */
+		(void)get_name(ps, v, path, c->c_node.n_user, 33,
+		    "user name");
+		break;
+	case N_CHROOT:
+		(void)get_path(ps, v, path, c->c_node.n_chroot,
+		    sizeof(c->c_node.n_chroot), 1);
+		break;
+	}
+}
+
+static void
+parse_master(struct pstate *ps, int idx, struct ynode *v, const char *path,
+    void *arg)
+{
+	struct hs_config	*c = ps->ps_conf;
+
+	(void)arg;
+	switch (idx) {
+	case M_ADDRESS:
+		(void)get_hostname(ps, v, path, c->c_master.m_address,
+		    sizeof(c->c_master.m_address));
+		break;
+	case M_PORT:
+		(void)get_int(ps, v, path, 1, 65535, &c->c_master.m_port);
+		break;
+	case M_CA:
+		(void)get_path(ps, v, path, c->c_master.m_ca,
+		    sizeof(c->c_master.m_ca), 1);
+		break;
+	case M_CERT:
+		(void)get_path(ps, v, path, c->c_master.m_cert,
+		    sizeof(c->c_master.m_cert), 1);
+		break;
+	case M_KEY:
+		(void)get_path(ps, v, path, c->c_master.m_key,
+		    sizeof(c->c_master.m_key), 1);
+		break;
+	case M_RECONNECT:
+		(void)get_int(ps, v, path, 1, 3600, &c->c_master.m_reconnect);
+		break;
+	}
+}
+
+static void
+parse_listen(struct pstate *ps, int idx, struct ynode *v, const char *path,
+    void *arg)
+{
+	struct hs_config	*c = ps->ps_conf;
+
+	(void)arg;
+	switch (idx) {
+	case L_ADDRESS:
+		(void)get_addr(ps, v, path, &c->c_listen.l_addr, 0);
+		break;
+	case L_PORT:
+		(void)get_int(ps, v, path, 1, 65535, &c->c_listen.l_port);
+		break;
+	case L_CA:
+		(void)get_path(ps, v, path, c->c_listen.l_ca,
+		    sizeof(c->c_listen.l_ca), 1);
+		break;
+	case L_CERT:
+		(void)get_path(ps, v, path, c->c_listen.l_cert,
+		    sizeof(c->c_listen.l_cert), 1);
+		break;
+	case L_KEY:
+		(void)get_path(ps, v, path, c->c_listen.l_key,
+		    sizeof(c->c_listen.l_key), 1);
+		break;
+	case L_CRL:
+		(void)get_path(ps, v, path, c->c_listen.l_crl,
+		    sizeof(c->c_listen.l_crl), 1);
+		break;
+	}
+}
+
+static void
+parse_web(struct pstate *ps, int idx, struct ynode *v, const char *path,
+    void *arg)
+{
+	struct hs_config	*c = ps->ps_conf;
+
+	(void)arg;
+	switch (idx) {
+	case W_ADDRESS:
+		(void)get_addr(ps, v, path, &c->c_web.w_addr, 0);
+		break;
+	case W_PORT:
+		(void)get_int(ps, v, path, 1, 65535, &c->c_web.w_port);
+		break;
+	case W_USERS:
+		seq_walk(ps, v, path, CONF_MAX_USERS, parse_user, NULL);
+		break;
+	}
+}
+
+static void
+parse_user(struct pstate *ps, size_t i, struct ynode *n, const char *path,
+    void *arg)
+{
+	struct hs_config	*c = ps->ps_conf;
+	struct conf_user	*u, *o;
+	unsigned int		 seen;
+	size_t			 j = 0;
+
+	(void)i;
+	(void)arg;
+	if ((u = calloc(1, sizeof(*u))) == NULL)
+		fatal("%s", __func__);
+	TAILQ_INSERT_TAIL(&c->c_web.w_users, u, u_entry);
+	c->c_web.w_nusers++;
+	if (map_walk(ps, n, path, user_keys, parse_user_key, u, &seen) == -1)
+		return;
+	need(ps, n, path, user_keys, 1U << U_NAME | 1U << U_PASSWORD, seen);
+	if (u->u_name[0] == '\0')
+		return;
+	TAILQ_FOREACH(o, &c->c_web.w_users, u_entry) {
+		if (o == u)
+			break;
+		if (strcmp(o->u_name, u->u_name) == 0) {
+			perr(ps, n->yn_line, path, "user %s is already "
+			    "defined by web.users[%zu]", u->u_name, j);
+			break;
+		}
+		j++;
+	}
+}
+
+static void
+parse_user_key(struct pstate *ps, int idx, struct ynode *v, const char *path,
+    void *arg)
+{
+	struct conf_user	*u = arg;
+	size_t			 i;
+
+	switch (idx) {
+	case U_NAME:
+		(void)get_name(ps, v, path, u->u_name, sizeof(u->u_name),
+		    "user name");
+		break;
+	case U_PASSWORD:
+		/* an opaque hash, but it is printed: keep it one clean line */
+		if (get_string(ps, v, path, u->u_password,
+		    sizeof(u->u_password), 0) == -1)
+			break;
+		for (i = 0; u->u_password[i] != '\0'; i++)
+			if (!isgraph((unsigned char)u->u_password[i])) {
+				perr(ps, v->yn_line, path, "a password hash "
+				    "must be printable ASCII without spaces");
+				break;
+			}
+		break;
+	}
+}
+
+static void
+parse_network(struct pstate *ps, int idx, struct ynode *v, const char *path,
+    void *arg)
+{
+	struct hs_config	*c = ps->ps_conf;
+
+	(void)arg;
+	switch (idx) {
+	case NW_BRIDGE:
+		(void)get_ifname(ps, v, path, c->c_network.nw_bridge,
+		    sizeof(c->c_network.nw_bridge));
+		break;
+	case NW_UPLINK:
+		(void)get_ifname(ps, v, path, c->c_network.nw_uplink,
+		    sizeof(c->c_network.nw_uplink));
+		break;
+	}
+}
+
+static int
+addr_eq(const struct hs_addr *a, const struct hs_addr *b)
+{
+	if (a->a_af != b->a_af)
+		return (0);
+	switch (a->a_af) {
+	case AF_INET:
+		return (a->a_u.v4.s_addr == b->a_u.v4.s_addr);
+	case AF_INET6:
+		return (memcmp(&a->a_u.v6, &b->a_u.v6, sizeof(a->a_u.v6)) ==
+		    0);
+	default:
+		return (1);
+	}
+}
+
+static void
+parse_host(struct pstate *ps, size_t i, struct ynode *n, const char *path,
+    void *arg)
+{
+	struct hs_config	*c = ps->ps_conf;
+	struct conf_host	*h, *o;
+	unsigned int		 seen;
+	size_t			 j = 0;
+
+	(void)i;
+	(void)arg;
+	if ((h = calloc(1, sizeof(*h))) == NULL)
+		fatal("%s", __func__);
+	TAILQ_INSERT_TAIL(&c->c_hosts, h, h_entry);
+	c->c_nhosts++;
+	if (map_walk(ps, n, path, host_keys, parse_host_key, h, &seen) == -1)
+		return;
+	need(ps, n, path, host_keys, 1U << H_ADDRESS, seen);
+	if (h->h_addr.a_af == 0)
+		return;
+	/* two aliases with one address would fight over ARP replies */
+	TAILQ_FOREACH(o, &c->c_hosts, h_entry) {
+		if (o == h)
+			break;
+		if (addr_eq(&o->h_addr, &h->h_addr)) {
+			perr(ps, n->yn_line, path, "address %s is already "
+			    "used by hosts[%zu]", h->h_addr.a_text, j);
+			break;
+		}
+		j++;
+	}
+}
+
+static void
+parse_host_key(struct pstate *ps, int idx, struct ynode *v, const char *path,
+    void *arg)
+{
+	struct conf_host	*h = arg;
+
+	switch (idx) {
+	case H_ADDRESS:
+		(void)get_addr(ps, v, path, &h->h_addr, 0);
+		break;
+	case H_MAC:
+		if (get_mac(ps, v, path, h->h_mac) == 0)
+			h->h_hasmac = 1;
+		break;
+	case H_PERSONALITY:
+		(void)get_string(ps, v, path, h->h_personality,
+		    sizeof(h->h_personality), 0);
+		break;
+	case H_VENDOR:
+		(void)get_string(ps, v, path, h->h_vendor,
+		    sizeof(h->h_vendor), 0);
+		break;
+	}
+}
+
+static void
+parse_service(struct pstate *ps, size_t i, struct ynode *n, const char *path,
+    void *arg)
+{
+	struct hs_config	*c = ps->ps_conf;
+	struct conf_service	*s, *o;
+	struct conf_limits	*l;
+	struct svc_ctx		 sc;
+	unsigned int		 seen;
+	size_t			 j = 0;
+	char			 sub[CONF_PATHLEN];
+
+	(void)i;
+	(void)arg;
+	if ((s = calloc(1, sizeof(*s))) == NULL)
+		fatal("%s", __func__);
+	TAILQ_INIT(&s->s_args);
+	s->s_addr.a_af = AF_UNSPEC;
+	(void)strlcpy(s->s_addr.a_text, "*", sizeof(s->s_addr.a_text));
+	s->s_proto = IPPROTO_TCP;
+	l = &s->s_limits;
+	l->l_connections = 64;
+	l->l_per_source = 8;
+	l->l_rate = 60;
+	l->l_timeout = 300;
+	l->l_transcript = 1048576;
+	TAILQ_INSERT_TAIL(&c->c_services, s, s_entry);
+	c->c_nservices++;
+	memset(&sc, 0, sizeof(sc));
+	sc.sc_svc = s;
+	if (map_walk(ps, n, path, service_keys, parse_service_key, &sc,
+	    &seen) == -1)
+		return;
+	need(ps, n, path, service_keys, 1U << S_PORT | 1U << S_PROGRAM, seen);
+	if (l->l_per_source > l->l_connections) {
+		subpath(sub, path, "limits.per_source");
+		perr(ps, sc.sc_line ? sc.sc_line : n->yn_line, sub,
+		    "%d is more than limits.connections (%d)",
+		    l->l_per_source, l->l_connections);
+	}
+	if (s->s_port == 0 || sc.sc_badaddr)
+		return;
+	TAILQ_FOREACH(o, &c->c_services, s_entry) {
+		if (o == s)
+			break;
+		if (o->s_port == s->s_port && o->s_proto == s->s_proto &&
+		    addr_eq(&o->s_addr, &s->s_addr)) {
+			perr(ps, n->yn_line, path, "%s %s port %d is already "
+			    "used by services[%zu]", s->s_addr.a_text,
+			    config_proto_name(s->s_proto), s->s_port, j);
+			break;
+		}
+		j++;
+	}
+}
+
+static void
+parse_service_key(struct pstate *ps, int idx, struct ynode *v,
+    const char *path, void *arg)
+{
+	struct svc_ctx		*sc = arg;
+	struct conf_service	*s = sc->sc_svc;
+	struct strlist_ctx	 sl;
+	unsigned int		 seen;
+	int			 proto;
+
+	switch (idx) {
+	case S_ADDRESS:
+		if (get_addr(ps, v, path, &s->s_addr, 1) == -1)
+			sc->sc_badaddr = 1;	/* no duplicate check */
+		break;
+	case S_PORT:
+		(void)get_int(ps, v, path, 1, 65535, &s->s_port);
+		break;
+	case S_PROTO:
+		if (get_word(ps, v, path, proto_names, &proto) == 0)
+			s->s_proto = proto == 1 ? IPPROTO_UDP : IPPROTO_TCP;
+		break;
+	case S_PROGRAM:
+		(void)get_path(ps, v, path, s->s_program,
+		    sizeof(s->s_program), 0);
+		break;
+	case S_ARGS:
+		sl.sl_list = &s->s_args;
+		sl.sl_count = &s->s_nargs;
+		seq_walk(ps, v, path, CONF_MAX_ARGS, parse_strlist_item, &sl);
+		break;
+	case S_LIMITS:
+		sc->sc_line = v->yn_line;
+		(void)map_walk(ps, v, path, limit_keys, parse_limits,
+		    &s->s_limits, &seen);
+		break;
+	}
+}
+
+static void
+parse_limits(struct pstate *ps, int idx, struct ynode *v, const char *path,
+    void *arg)
+{
+	struct conf_limits	*l = arg;
+
+	switch (idx) {
+	case SL_CONNECTIONS:
+		(void)get_int(ps, v, path, 1, 65535, &l->l_connections);
+		break;
+	case SL_PER_SOURCE:
+		(void)get_int(ps, v, path, 1, 65535, &l->l_per_source);
+		break;
+	case SL_RATE:
+		(void)get_int(ps, v, path, 1, 60000, &l->l_rate);
+		break;
+	case SL_TIMEOUT:
+		(void)get_int(ps, v, path, 1, 86400, &l->l_timeout);
+		break;
+	case SL_TRANSCRIPT:
+		(void)get_number(ps, v, path, 0, 1073741824,
+		    &l->l_transcript);
+		break;
+	}
+}
+
+/* Service arguments and pcap filters: kept verbatim, one per entry. */
+static void
+parse_strlist_item(struct pstate *ps, size_t i, struct ynode *n,
+    const char *path, void *arg)
+{
+	struct strlist_ctx	*sl = arg;
+	struct conf_str		*s;
+
+	(void)i;
+	if ((s = calloc(1, sizeof(*s))) == NULL)
+		fatal("%s", __func__);
+	if (get_string(ps, n, path, s->cs_str, sizeof(s->cs_str), 1) == -1) {
+		free(s);
+		return;
+	}
+	TAILQ_INSERT_TAIL(sl->sl_list, s, cs_entry);
+	(*sl->sl_count)++;
+}
+
+static void
+parse_capture(struct pstate *ps, int idx, struct ynode *v, const char *path,
+    void *arg)
+{
+	struct hs_config	*c = ps->ps_conf;
+	struct strlist_ctx	 sl;
+	struct conf_str		*s;
+	size_t			 i = 0;
+	char			 sub[CONF_PATHLEN];
+
+	(void)arg;
+	switch (idx) {
+	case CP_INTERFACE:
+		(void)get_ifname(ps, v, path, c->c_capture.cp_interface,
+		    sizeof(c->c_capture.cp_interface));
+		break;
+	case CP_FILTERS:
+		sl.sl_list = &c->c_capture.cp_filters;
+		sl.sl_count = &c->c_capture.cp_nfilters;
+		seq_walk(ps, v, path, CONF_MAX_FILTERS, parse_strlist_item,
+		    &sl);
+		/* an empty filter would silently match every packet */
+		TAILQ_FOREACH(s, &c->c_capture.cp_filters, cs_entry) {
+			if (s->cs_str[0] == '\0') {
+				(void)snprintf(sub, sizeof(sub), "%s[%zu]",
+				    path, i);
+				perr(ps, v->yn_line, sub, "empty filter");
+			}
+			i++;
+		}
+		break;
+	case CP_ENABLED:
+		(void)get_bool(ps, v, path, &c->c_capture.cp_enabled);
+		break;
+	case CP_SNAPLEN:
+		(void)get_int(ps, v, path, 64, 262144,
+		    &c->c_capture.cp_snaplen);
+		break;
+	case CP_RING:
+		(void)get_number(ps, v, path, 65536, 1073741824,
+		    &c->c_capture.cp_ring);
+		break;
+	}
+}
+
+static void
+parse_fingerprint(struct pstate *ps, int idx, struct ynode *v,
+    const char *path, void *arg)
+{
+	struct hs_config	*c = ps->ps_conf;
+
+	(void)arg;
+	switch (idx) {
+	case FP_DATABASE:
+		(void)get_path(ps, v, path, c->c_fingerprint.fp_database,
+		    sizeof(c->c_fingerprint.fp_database), 0);
+		break;
+	case FP_PACKETS:
+		(void)get_flags(ps, v, path, config_fp_names,
+		    &c->c_fingerprint.fp_packets);
+		break;
+	case FP_FUZZY:
+		(void)get_bool(ps, v, path, &c->c_fingerprint.fp_fuzzy);
+		break;
+	}
+}
+
+static void
+parse_detect(struct pstate *ps, int idx, struct ynode *v, const char *path,
+    void *arg)
+{
+	struct hs_config	*c = ps->ps_conf;
+	unsigned int		 seen;
+
+	(void)arg;
+	switch (idx) {
+	case D_ENABLED:
+		(void)get_flags(ps, v, path, config_detect_names,
+		    &c->c_detect.d_enabled);
+		break;
+	case D_LIMITS:
+		(void)map_walk(ps, v, path, detect_limit_keys,
+		    parse_detect_limits, NULL, &seen);
+		break;
+	}
+}
+
+static void
+parse_detect_limits(struct pstate *ps, int idx, struct ynode *v,
+    const char *path, void *arg)
+{
+	struct hs_config	*c = ps->ps_conf;
+
+	(void)arg;
+	switch (idx) {
+	case DL_STEPS:
+		(void)get_number(ps, v, path, 1000, 100000000,
+		    &c->c_detect.d_steps);
+		break;
+	case DL_MEMORY:
+		(void)get_number(ps, v, path, 65536, 268435456,
+		    &c->c_detect.d_memory);
+		break;
+	case DL_SCAN:
+		(void)get_number(ps, v, path, 0, 1073741824,
+		    &c->c_detect.d_scan);
+		break;
+	}
+}
+
+static void
+parse_log(struct pstate *ps, int idx, struct ynode *v, const char *path,
+    void *arg)
+{
+	struct hs_config	*c = ps->ps_conf;
+
+	(void)arg;
+	switch (idx) {
+	case LG_FILE:
+		(void)get_path(ps, v, path, c->c_log.lg_file,
+		    sizeof(c->c_log.lg_file), 0);
+		break;
+	case LG_SYSLOG:
+		(void)get_bool(ps, v, path, &c->c_log.lg_syslog);
+		break;
+	case LG_SPOOL:
+		(void)get_path(ps, v, path, c->c_log.lg_spool,
+		    sizeof(c->c_log.lg_spool), 0);
+		break;
+	}
+}
+
+/*
+ * Sections that the other mode would ignore are errors: an operator who
+ * wrote them expects them to take effect.
+ */
+static void
+check_modes(struct pstate *ps)
+{
+	static const int sensor_only[] = { T_MASTER, T_NETWORK, T_HOSTS,
+	    T_SERVICES, T_CAPTURE, T_FINGERPRINT, T_DETECT, -1 };
+	static const int master_only[] = { T_LISTEN, T_WEB, -1 };
+	struct hs_config	*c = ps->ps_conf;
+	const int		*t;
+	int			 master = c->c_node.n_mode == NODEMODE_MASTER;
+
+	for (t = master ? sensor_only : master_only; *t != -1; t++)
+		if (ps->ps_sect[*t] != 0)
+			perr(ps, ps->ps_sect[*t], top_keys[*t],
+			    "only allowed when node.mode is %s",
+			    master ? "sensor" : "master");
+	if (master && ps->ps_sect[T_LISTEN] == 0)
+		perr(ps, 1, "listen", "required when node.mode is master");
+}
+
+struct hs_config *
+config_parse_buf(const char *name, const char *buf, size_t len)
+{
+	struct pstate		 ps;
+	struct hs_config	*c;
+	struct ynode		*root;
+	unsigned int		 seen;
+	char			 host[HOST_NAME_MAX + 1];
+
+	memset(&ps, 0, sizeof(ps));
+	ps.ps_file = name;
+	if ((c = calloc(1, sizeof(*c))) == NULL) {
+		log_warn("%s", __func__);
+		return (NULL);
+	}
+	config_defaults(c);
+	ps.ps_conf = c;
+	if (strlcpy(c->c_file, name, sizeof(c->c_file)) >= sizeof(c->c_file)) {
+		log_warnx("%s: file name too long", __func__);
+		free(c);
+		return (NULL);
+	}
+	if ((root = yaml_tree(&ps, buf, len)) == NULL)
+		goto fail;
+	if (map_walk(&ps, root, "", top_keys, parse_top, NULL, &seen) == 0) {
+		check_modes(&ps);
+		if (c->c_node.n_name[0] == '\0') {
+			/* a sensor is known by name; default to the host's */
+			if (gethostname(host, sizeof(host)) == -1)
+				host[0] = '\0';
+			host[sizeof(host) - 1] = '\0';
+			(void)strlcpy(c->c_node.n_name, host,
+			    sizeof(c->c_node.n_name));
+			if (!valid_name(c->c_node.n_name, 1))
+				perr(&ps, root->yn_line, "node.name", "the "
+				    "host name is not a valid node name; "
+				    "set node.name");
+		}
+		if (c->c_capture.cp_interface[0] == '\0')
+			(void)strlcpy(c->c_capture.cp_interface,
+			    c->c_network.nw_bridge,
+			    sizeof(c->c_capture.cp_interface));
+	}
+	ynode_free(root);
+	if (ps.ps_errors == 0)
+		return (c);
+ fail:
+	config_free(c);
+	return (NULL);
+}
+
+struct hs_config *
+config_parse_file(const char *path)
+{
+	struct hs_config	*c;
+	struct stat		 st;
+	char			*buf;
+	ssize_t			 n;
+	size_t			 len = 0;
+	int			 fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+		log_warn("%s", path);
+		return (NULL);
+	}
+	if (fstat(fd, &st) == -1) {
+		log_warn("%s", path);
+		close(fd);
+		return (NULL);
+	}
+	if (!S_ISREG(st.st_mode) || st.st_size > CONF_MAXFILE) {
+		log_warnx("%s: not a regular file of at most %d bytes", path,
+		    CONF_MAXFILE);
+		close(fd);
+		return (NULL);
+	}
+	if ((buf = malloc(CONF_MAXFILE + 1)) == NULL) {
+		log_warn("%s", __func__);
+		close(fd);
+		return (NULL);
+	}
+	/* read to EOF: the size may have changed since fstat */
+	while ((n = read(fd, buf + len, CONF_MAXFILE + 1 - len)) > 0) {
+		len += (size_t)n;
+		if (len > CONF_MAXFILE)
+			break;
+	}
+	if (n == -1 || len > CONF_MAXFILE) {
+		if (n == -1)
+			log_warn("%s", path);
+		else
+			log_warnx("%s: larger than %d bytes", path,
+			    CONF_MAXFILE);
+		free(buf);
+		close(fd);
+		return (NULL);
+	}
+	close(fd);
+	c = config_parse_buf(path, buf, len);
+	free(buf);
+	return (c);
+}
+
+void
+config_free(struct hs_config *c)
+{
+	struct conf_user	*u;
+	struct conf_host	*h;
+	struct conf_service	*s;
+
+	if (c == NULL)
+		return;
+	while ((u = TAILQ_FIRST(&c->c_web.w_users)) != NULL) {
+		TAILQ_REMOVE(&c->c_web.w_users, u, u_entry);
+		freezero(u, sizeof(*u));
+	}
+	while ((h = TAILQ_FIRST(&c->c_hosts)) != NULL) {
+		TAILQ_REMOVE(&c->c_hosts, h, h_entry);
+		free(h);
+	}
+	while ((s = TAILQ_FIRST(&c->c_services)) != NULL) {
+		TAILQ_REMOVE(&c->c_services, s, s_entry);
+		strlist_free(&s->s_args);
+		free(s);
+	}
+	strlist_free(&c->c_capture.cp_filters);
+	free(c);
+}
