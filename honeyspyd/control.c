@@ -1,0 +1,369 @@
+/*
+ * Copyright (c) 2026 The HoneySpy authors
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/* The control socket: local clients such as honeyspyctl talk to the parent here. */
+
+#include <sys/types.h>
+#include <sys/queue.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+
+#include <errno.h>
+#include <event.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "honeyspyd.h"
+#include "log.h"
+#include "proc.h"
+
+#define CONTROL_BACKLOG		16
+#define CONTROL_MAX_CLIENTS	32
+
+struct ctl_conn {
+	TAILQ_ENTRY(ctl_conn)	 entry;
+	uint32_t		 id;
+	int			 fd;
+	int			 hello;		/* version checked */
+	int			 pending;	/* status replies awaited */
+	uid_t			 uid;
+	pid_t			 pid;
+	struct imsgev		 iev;
+	int			 have[PROC_MAX];
+	struct proc_status_msg	 procs[PROC_MAX];
+};
+
+static TAILQ_HEAD(, ctl_conn)	 ctl_conns = TAILQ_HEAD_INITIALIZER(ctl_conns);
+static int			 ctl_nconns;
+static uint32_t			 ctl_nextid = 1;
+static int			 control_fd = -1;
+static char			 control_path[sizeof(((struct sockaddr_un *)0)->sun_path)];
+static struct event		 control_ev;
+static struct event		 control_pause;
+
+static void	control_accept(int, short, void *);
+static void	control_resume(int, short, void *);
+static int	control_peer_allowed(int, uid_t *, pid_t *);
+static int	control_dispatch_client(struct imsgev *, struct imsg *);
+static void	control_closed(struct imsgev *);
+static void	control_status_finish(struct ctl_conn *);
+
+/*
+ * Create the socket while we are still root, so that it can belong to root
+ * and the daemon's group.  A socket left by a previous run is removed; one
+ * that still answers belongs to a running daemon and stops us.
+ */
+void
+control_init(const char *path, uid_t uid, gid_t gid, enum hs_privmode mode)
+{
+	struct sockaddr_un	 sun;
+	struct stat		 st;
+	mode_t			 old_umask;
+	int			 fd;
+
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	if (strlcpy(sun.sun_path, path, sizeof(sun.sun_path)) >=
+	    sizeof(sun.sun_path))
+		fatalx("control socket %s: path too long", path);
+	(void)strlcpy(control_path, path, sizeof(control_path));
+
+	/*
+	 * The default directory belongs to the daemon's user so that it can
+	 * remove its socket at exit; its group may only look inside.
+	 */
+	if (mode == PRIVMODE_ROOT && strcmp(path, HS_SOCKET) == 0) {
+		if (mkdir("/run/honeyspy", 0750) == -1 && errno != EEXIST)
+			fatal("mkdir /run/honeyspy");
+		if (chown("/run/honeyspy", uid, gid) == -1 ||
+		    chmod("/run/honeyspy", 0750) == -1)
+			fatal("/run/honeyspy");
+	}
+
+	if (lstat(path, &st) == 0) {
+		if (!S_ISSOCK(st.st_mode))
+			fatalx("control socket %s: exists and is not a socket",
+			    path);
+		if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1)
+			fatal("%s: socket", __func__);
+		if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == 0)
+			fatalx("control socket %s: another honeyspyd is "
+			    "running", path);
+		close(fd);
+		if (unlink(path) == -1)
+			fatal("control socket %s: cannot remove stale socket",
+			    path);
+		log_info("removed stale control socket %s", path);
+	} else if (errno != ENOENT)
+		fatal("control socket %s", path);
+
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
+	    0)) == -1)
+		fatal("%s: socket", __func__);
+	old_umask = umask(S_IXUSR | S_IXGRP | S_IRWXO);
+	if (bind(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1)
+		fatal("control socket %s: bind", path);
+	(void)umask(old_umask);
+	if (mode == PRIVMODE_ROOT && chown(path, 0, gid) == -1)
+		fatal("control socket %s: chown", path);
+	if (chmod(path, 0660) == -1)
+		fatal("control socket %s: chmod", path);
+	if (listen(fd, CONTROL_BACKLOG) == -1)
+		fatal("control socket %s: listen", path);
+	control_fd = fd;
+}
+
+void
+control_listen(void)
+{
+	event_set(&control_ev, control_fd, EV_READ | EV_PERSIST,
+	    control_accept, NULL);
+	if (event_add(&control_ev, NULL) == -1)
+		fatal("%s: event_add", __func__);
+	evtimer_set(&control_pause, control_resume, NULL);
+}
+
+void
+control_cleanup(void)
+{
+	if (control_fd == -1)
+		return;
+	close(control_fd);
+	control_fd = -1;
+	if (unlink(control_path) == -1 && errno != ENOENT)
+		log_warn("cannot remove control socket %s", control_path);
+}
+
+static void
+control_resume(int fd, short event, void *arg)
+{
+	(void)fd;
+	(void)event;
+	(void)arg;
+	if (event_add(&control_ev, NULL) == -1)
+		fatal("%s: event_add", __func__);
+}
+
+/*
+ * The socket's mode already keeps strangers out; the kernel's word on who
+ * connected is checked again in case the file was made reachable by
+ * mistake.  Root, our own user and members of our group may talk to us.
+ */
+static int
+control_peer_allowed(int fd, uid_t *uid, pid_t *pid)
+{
+	struct ucred	 cred;
+	socklen_t	 len = sizeof(cred);
+	gid_t		 groups[NGROUPS_MAX];
+	socklen_t	 glen = sizeof(groups);
+	size_t		 i;
+
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) == -1) {
+		log_warn("%s: SO_PEERCRED", __func__);
+		return (0);
+	}
+	*uid = cred.uid;
+	*pid = cred.pid;
+	if (cred.uid == 0 || cred.uid == geteuid() || cred.gid == getegid())
+		return (1);
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERGROUPS, groups, &glen) == 0)
+		for (i = 0; i < glen / sizeof(gid_t); i++)
+			if (groups[i] == getegid())
+				return (1);
+	return (0);
+}
+
+static void
+control_accept(int lfd, short event, void *arg)
+{
+	struct ctl_conn	*conn;
+	struct timeval	 tv = { 1, 0 };
+	uid_t		 uid = (uid_t)-1;
+	pid_t		 pid = -1;
+	int		 fd;
+
+	(void)event;
+	(void)arg;
+	if ((fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC)) ==
+	    -1) {
+		/*
+		 * Out of descriptors: stop accepting for a second rather
+		 * than spin on a listening socket that stays readable.
+		 */
+		if (errno == EMFILE || errno == ENFILE) {
+			log_warn("%s: accept", __func__);
+			event_del(&control_ev);
+			if (evtimer_add(&control_pause, &tv) == -1)
+				fatal("%s: evtimer_add", __func__);
+		} else if (errno != EINTR && errno != EAGAIN &&
+		    errno != ECONNABORTED)
+			log_warn("%s: accept", __func__);
+		return;
+	}
+	if (!control_peer_allowed(fd, &uid, &pid)) {
+		log_warnx("control: refusing uid %d pid %d", (int)uid,
+		    (int)pid);
+		close(fd);
+		return;
+	}
+	if (ctl_nconns >= CONTROL_MAX_CLIENTS) {
+		log_warnx("control: too many clients, refusing pid %d",
+		    (int)pid);
+		close(fd);
+		return;
+	}
+	if ((conn = calloc(1, sizeof(*conn))) == NULL) {
+		log_warn("%s: calloc", __func__);
+		close(fd);
+		return;
+	}
+	conn->id = ctl_nextid++;
+	conn->fd = fd;
+	conn->uid = uid;
+	conn->pid = pid;
+	imsgev_init(&conn->iev, fd, "control client", control_dispatch_client,
+	    control_closed, conn);
+	TAILQ_INSERT_TAIL(&ctl_conns, conn, entry);
+	ctl_nconns++;
+	imsgev_add(&conn->iev);
+}
+
+static void
+control_closed(struct imsgev *iev)
+{
+	struct ctl_conn	*conn = iev->data;
+
+	imsgev_clear(&conn->iev);
+	close(conn->fd);
+	TAILQ_REMOVE(&ctl_conns, conn, entry);
+	ctl_nconns--;
+	free(conn);
+}
+
+/*
+ * A client's request.  Anything unexpected costs the client its connection
+ * and a warning in the log; it never costs the daemon anything.
+ */
+static int
+control_dispatch_client(struct imsgev *iev, struct imsg *imsg)
+{
+	struct ctl_conn	*conn = iev->data;
+	const char	*fail;
+
+	if (!conn->hello) {
+		if (imsg_get_type(imsg) != IMSG_CTL_HELLO ||
+		    imsg_get_len(imsg) != 0 ||
+		    imsg_get_id(imsg) != HS_PROTO_VERSION) {
+			log_warnx("control: pid %d: bad hello (imsg %u, "
+			    "version %u), closing", (int)conn->pid,
+			    imsg_get_type(imsg), imsg_get_id(imsg));
+			return (-1);
+		}
+		conn->hello = 1;
+		if (imsgev_compose(iev, IMSG_CTL_HELLO, HS_PROTO_VERSION, 0,
+		    -1, NULL, 0) == -1)
+			return (-1);
+		return (0);
+	}
+
+	switch (imsg_get_type(imsg)) {
+	case IMSG_CTL_STATUS:
+		if (imsg_get_len(imsg) != 0 || conn->pending != 0)
+			break;
+		memset(conn->have, 0, sizeof(conn->have));
+		if ((conn->pending = parent_status_request(conn->id)) == 0)
+			control_status_finish(conn);
+		return (0);
+	case IMSG_CTL_RELOAD:
+		if (imsg_get_len(imsg) != 0)
+			break;
+		log_info("reload requested by uid %d pid %d", (int)conn->uid,
+		    (int)conn->pid);
+		if (parent_reload() == 0)
+			return (imsgev_compose(iev, IMSG_CTL_END, 0, 0, -1,
+			    NULL, 0) == -1 ? -1 : 0);
+		fail = "configuration has errors; the running one is kept "
+		    "(see the log)";
+		return (imsgev_compose(iev, IMSG_CTL_FAIL, 0, 0, -1, fail,
+		    strlen(fail) + 1) == -1 ? -1 : 0);
+	default:
+		break;
+	}
+	log_warnx("control: pid %d: malformed request (imsg %u, %zu bytes), "
+	    "closing", (int)conn->pid, imsg_get_type(imsg), imsg_get_len(imsg));
+	return (-1);
+}
+
+/* A child answered a status request made for client id. */
+void
+control_status_reply(uint32_t id, enum proc_id proc,
+    const struct proc_status_msg *ps)
+{
+	struct ctl_conn	*conn;
+
+	TAILQ_FOREACH(conn, &ctl_conns, entry)
+		if (conn->id == id)
+			break;
+	if (conn == NULL || conn->pending == 0)
+		return;		/* the client left meanwhile */
+	conn->procs[proc] = *ps;
+	conn->have[proc] = 1;
+	if (--conn->pending == 0)
+		control_status_finish(conn);
+}
+
+static void
+control_status_finish(struct ctl_conn *conn)
+{
+	struct ctl_status	 cs;
+	struct ctl_feature	 cf;
+	struct proc_status_msg	 ps;
+	size_t			 i;
+	int			 rv = 0;
+
+	memset(&cs, 0, sizeof(cs));
+	cs.cs_privmode = hs->p_privmode;
+	cs.cs_nodemode = hs->p_conf->c_node.n_mode;
+	(void)strlcpy(cs.cs_node, hs->p_conf->c_node.n_name,
+	    sizeof(cs.cs_node));
+	cs.cs_started = hs->p_started;
+	rv |= imsgev_compose(&conn->iev, IMSG_CTL_STATUS, 0, 0, -1, &cs,
+	    sizeof(cs));
+	proc_self_status("parent", &ps);
+	rv |= imsgev_compose(&conn->iev, IMSG_CTL_PROC, 0, 0, -1, &ps,
+	    sizeof(ps));
+	for (i = 0; i < PROC_MAX; i++)
+		if (conn->have[i])
+			rv |= imsgev_compose(&conn->iev, IMSG_CTL_PROC, 0, 0,
+			    -1, &conn->procs[i], sizeof(conn->procs[i]));
+	for (i = 0; i < hs->p_ntable; i++) {
+		memset(&cf, 0, sizeof(cf));
+		(void)strlcpy(cf.cf_name, hs->p_table[i].pd_name,
+		    sizeof(cf.cf_name));
+		(void)strlcpy(cf.cf_desc, hs->p_table[i].pd_feature,
+		    sizeof(cf.cf_desc));
+		cf.cf_enabled = parent_feature(&hs->p_table[i], cf.cf_reason,
+		    sizeof(cf.cf_reason));
+		rv |= imsgev_compose(&conn->iev, IMSG_CTL_FEATURE, 0, 0, -1,
+		    &cf, sizeof(cf));
+	}
+	rv |= imsgev_compose(&conn->iev, IMSG_CTL_END, 0, 0, -1, NULL, 0);
+	if (rv == -1)
+		log_warn("%s: compose", __func__);
+}

@@ -1,0 +1,77 @@
+/*
+ * Copyright (c) 2026 The HoneySpy authors
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/* The parent process: its state, shared by honeyspyd.c and control.c only. */
+
+#ifndef HS_HONEYSPYD_H
+#define HS_HONEYSPYD_H
+
+#include <sys/types.h>
+
+#include <limits.h>
+#include <stdint.h>
+#include <time.h>
+
+#include <event.h>
+
+#include "proc.h"
+#include "proto.h"
+
+struct hs_config;
+
+struct child {
+	const struct proc_def	*c_def;
+	pid_t			 c_pid;
+	int			 c_running;	/* not reaped yet */
+	int			 c_ready;	/* said hello */
+	int			 c_fd;
+	struct imsgev		 c_iev;
+	struct event		 c_wait;	/* closed channel, not yet reaped */
+	int			 c_waits;
+};
+
+struct parent {
+	struct hs_config	*p_conf;
+	const char		*p_conffile;
+	const char		*p_socket;
+	enum hs_privmode	 p_privmode;
+	uint64_t		 p_permitted;
+	uid_t			 p_uid;		/* what we run as after drop */
+	gid_t			 p_gid;
+	int			 p_debug;
+	int			 p_verbose;
+	time_t			 p_started;
+	int			 p_stopping;
+	struct child		 p_child[PROC_MAX];
+	const struct proc_def	*p_table;
+	size_t			 p_ntable;
+};
+
+extern struct parent	*hs;
+
+/* honeyspyd.c */
+int	parent_status_request(uint32_t);
+int	parent_reload(void);
+int	parent_feature(const struct proc_def *, char *, size_t);
+
+/* control.c */
+void	control_init(const char *, uid_t, gid_t, enum hs_privmode);
+void	control_listen(void);
+void	control_cleanup(void);
+void	control_status_reply(uint32_t, enum proc_id,
+	    const struct proc_status_msg *);
+
+#endif /* HS_HONEYSPYD_H */

@@ -1,0 +1,93 @@
+/*
+ * Copyright (c) 2026 The HoneySpy authors
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/* Process plumbing: imsg channels on libevent, child start-up and demotion. */
+
+#ifndef HS_PROC_H
+#define HS_PROC_H
+
+#include <sys/types.h>
+
+#include <event.h>
+#include <stdint.h>
+
+#include "imsg.h"
+#include "proto.h"
+
+struct imsgev;
+
+/*
+ * Handles one message from a peer.  Returns 0 when it took the message,
+ * -1 when the message was bad: the caller then decides what a bad message
+ * from that peer means (fatal for a sibling process, a close for a client).
+ */
+typedef int	(*imsgev_handler)(struct imsgev *, struct imsg *);
+/* Called once when the peer closes the channel or it breaks. */
+typedef void	(*imsgev_closed)(struct imsgev *);
+
+struct imsgev {
+	struct imsgbuf	 ibuf;
+	struct event	 ev;
+	int		 attached;
+	imsgev_handler	 handler;
+	imsgev_closed	 closed;
+	void		*data;
+	const char	*name;
+};
+
+/* What a process is allowed to keep, and where it lives. */
+struct proc_def {
+	enum proc_id	 pd_id;
+	const char	*pd_name;
+	__attribute__((__noreturn__)) void (*pd_main)(const struct proc_def *);
+	uint64_t	 pd_caps;	/* effective while running */
+	uint64_t	 pd_setup_caps;	/* held only until setup is done */
+	int		 pd_chroot;	/* jailed in node.chroot */
+	int		 pd_master_only;
+	const char	*pd_feature;	/* what an operator loses without it */
+};
+
+/* imsg on libevent */
+void	imsgev_init(struct imsgev *, int, const char *, imsgev_handler,
+	    imsgev_closed, void *);
+void	imsgev_add(struct imsgev *);
+void	imsgev_clear(struct imsgev *);
+int	imsgev_compose(struct imsgev *, uint32_t, uint32_t, pid_t, int,
+	    const void *, size_t);
+
+/* parent side */
+pid_t	proc_start(const char *, const struct proc_def *, int, int, int *);
+
+/* child side, in this order */
+void	proc_child_init(const struct proc_def *, struct hello_msg *);
+void	proc_child_jail(const struct proc_def *, const struct hello_msg *);
+void	proc_child_setup_done(const struct proc_def *,
+	    const struct hello_msg *);
+__attribute__((__noreturn__)) void
+	proc_child_run(const struct proc_def *, imsgev_handler);
+int	proc_child_common(struct imsgev *, struct imsg *);
+
+/* both */
+void	proc_self_status(const char *, struct proc_status_msg *);
+void	proc_drop(uid_t, gid_t, uint64_t, enum hs_privmode);
+void	proc_check_jail(const char *);
+enum hs_privmode proc_privmode(uint64_t *);
+
+/* sandbox.c */
+void	sandbox_install(enum proc_id);
+int	sandbox_state(void);
+
+#endif /* HS_PROC_H */

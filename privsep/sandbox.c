@@ -1,0 +1,201 @@
+/*
+ * Copyright (c) 2026 The HoneySpy authors
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/* One seccomp allowlist per process; anything not listed kills the process. */
+
+#include <sys/types.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <seccomp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "proc.h"
+
+/*
+ * What every process's event loop needs: channel I/O, libevent's epoll,
+ * time, memory without ever making it executable, and a clean exit.
+ */
+static const int base_syscalls[] = {
+	SCMP_SYS(read), SCMP_SYS(write), SCMP_SYS(readv), SCMP_SYS(writev),
+	SCMP_SYS(recvmsg), SCMP_SYS(sendmsg), SCMP_SYS(close),
+	SCMP_SYS(epoll_wait), SCMP_SYS(epoll_pwait), SCMP_SYS(epoll_ctl),
+	SCMP_SYS(poll), SCMP_SYS(ppoll),
+	SCMP_SYS(clock_gettime), SCMP_SYS(clock_getres),
+	SCMP_SYS(gettimeofday), SCMP_SYS(time), SCMP_SYS(nanosleep),
+	SCMP_SYS(clock_nanosleep),
+	SCMP_SYS(brk), SCMP_SYS(munmap), SCMP_SYS(mremap), SCMP_SYS(madvise),
+	SCMP_SYS(exit), SCMP_SYS(exit_group), SCMP_SYS(restart_syscall),
+	SCMP_SYS(rt_sigreturn), SCMP_SYS(rt_sigprocmask),
+	SCMP_SYS(getpid), SCMP_SYS(gettid), SCMP_SYS(getuid),
+	SCMP_SYS(geteuid), SCMP_SYS(getgid), SCMP_SYS(getegid),
+	SCMP_SYS(getresuid), SCMP_SYS(getresgid), SCMP_SYS(capget),
+	SCMP_SYS(futex), SCMP_SYS(getrandom), SCMP_SYS(sched_yield),
+	SCMP_SYS(fcntl),
+	/* abort(3) signals itself; it is how a failed assertion ends. */
+	SCMP_SYS(tgkill),
+};
+
+/*
+ * Probes that libc may make on its own (locale, time zone, nss) fail
+ * softly instead of killing the process; the jail has nothing to find.
+ */
+static const int soft_syscalls[] = {
+	SCMP_SYS(open), SCMP_SYS(openat), SCMP_SYS(stat), SCMP_SYS(lstat),
+	SCMP_SYS(newfstatat), SCMP_SYS(statx), SCMP_SYS(access),
+	SCMP_SYS(faccessat), SCMP_SYS(faccessat2), SCMP_SYS(readlink),
+};
+
+/*
+ * The parent: control clients, reaping and signalling children, reading
+ * the configuration again on SIGHUP, the event log and syslog.
+ */
+static const int parent_syscalls[] = {
+	SCMP_SYS(accept), SCMP_SYS(accept4), SCMP_SYS(getsockopt),
+	SCMP_SYS(connect), SCMP_SYS(sendto), SCMP_SYS(shutdown),
+	SCMP_SYS(wait4), SCMP_SYS(waitid), SCMP_SYS(kill),
+	SCMP_SYS(open), SCMP_SYS(openat), SCMP_SYS(stat), SCMP_SYS(fstat),
+	SCMP_SYS(newfstatat), SCMP_SYS(statx), SCMP_SYS(lseek),
+	SCMP_SYS(unlink), SCMP_SYS(unlinkat), SCMP_SYS(rt_sigaction),
+	SCMP_SYS(getdents64), SCMP_SYS(umask),
+};
+
+static int	sandbox_installed;
+
+static struct scmp_arg_cmp sandbox_arg(unsigned int, enum scmp_compare,
+		    uint64_t, uint64_t);
+static void	sandbox_allow(scmp_filter_ctx, const int *, size_t);
+static void	sandbox_rule(scmp_filter_ctx, uint32_t, int, unsigned int,
+		    const struct scmp_arg_cmp *);
+
+#ifdef HS_SANDBOX_DEBUG
+static void
+sandbox_violation(int sig, siginfo_t *info, void *ctx)
+{
+	char	 msg[128];
+	int	 len;
+
+	(void)sig;
+	(void)ctx;
+	len = snprintf(msg, sizeof(msg), "sandbox: syscall %d not allowed\n",
+	    info->si_syscall);
+	if (len > 0)
+		(void)write(STDERR_FILENO, msg, (size_t)len);
+	_exit(1);
+}
+#endif
+
+/* libseccomp's SCMP_A* macros leave fields out, which clang warns about. */
+static struct scmp_arg_cmp
+sandbox_arg(unsigned int arg, enum scmp_compare op, uint64_t a, uint64_t b)
+{
+	struct scmp_arg_cmp	 cmp;
+
+	memset(&cmp, 0, sizeof(cmp));
+	cmp.arg = arg;
+	cmp.op = op;
+	cmp.datum_a = a;
+	cmp.datum_b = b;
+	return (cmp);
+}
+
+static void
+sandbox_rule(scmp_filter_ctx ctx, uint32_t action, int nr, unsigned int argc,
+    const struct scmp_arg_cmp *argv)
+{
+	int	 r;
+
+	if ((r = seccomp_rule_add_array(ctx, action, nr, argc, argv)) < 0)
+		fatalx("%s: syscall %d: %s", __func__, nr, strerror(-r));
+}
+
+static void
+sandbox_allow(scmp_filter_ctx ctx, const int *nrs, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		sandbox_rule(ctx, SCMP_ACT_ALLOW, nrs[i], 0, NULL);
+}
+
+#define NITEMS(a)	(sizeof(a) / sizeof((a)[0]))
+
+/*
+ * Install the table for this process.  Called last in set-up; failing to
+ * install is fatal, because running unconfined is worse than not running.
+ */
+void
+sandbox_install(enum proc_id id)
+{
+	scmp_filter_ctx		 ctx;
+	struct scmp_arg_cmp	 noexec;
+	struct scmp_arg_cmp	 unixonly;
+	uint32_t		 deflt = SCMP_ACT_KILL_PROCESS;
+	size_t			 i;
+	int			 r;
+
+#ifdef HS_SANDBOX_DEBUG
+	struct sigaction	 sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_sigaction = sandbox_violation;
+	sa.sa_flags = SA_SIGINFO;
+	if (sigaction(SIGSYS, &sa, NULL) == -1)
+		fatal("%s: sigaction", __func__);
+	deflt = SCMP_ACT_TRAP;
+#endif
+	if ((ctx = seccomp_init(deflt)) == NULL)
+		fatalx("%s: seccomp_init failed", __func__);
+
+	sandbox_allow(ctx, base_syscalls, NITEMS(base_syscalls));
+	/* Memory may be mapped or changed, never made executable. */
+	noexec = sandbox_arg(2, SCMP_CMP_MASKED_EQ, PROT_EXEC, 0);
+	sandbox_rule(ctx, SCMP_ACT_ALLOW, SCMP_SYS(mmap), 1, &noexec);
+	sandbox_rule(ctx, SCMP_ACT_ALLOW, SCMP_SYS(mprotect), 1, &noexec);
+
+	switch (id) {
+	case PROC_PARENT:
+		sandbox_allow(ctx, parent_syscalls, NITEMS(parent_syscalls));
+		/* syslog(3) reconnects to /dev/log; nothing else. */
+		unixonly = sandbox_arg(0, SCMP_CMP_EQ, AF_UNIX, 0);
+		sandbox_rule(ctx, SCMP_ACT_ALLOW, SCMP_SYS(socket), 1,
+		    &unixonly);
+		break;
+	default:
+		for (i = 0; i < NITEMS(soft_syscalls); i++)
+			sandbox_rule(ctx, SCMP_ACT_ERRNO(EACCES),
+			    soft_syscalls[i], 0, NULL);
+		break;
+	}
+
+	if ((r = seccomp_load(ctx)) < 0)
+		fatalx("%s: seccomp_load: %s", __func__, strerror(-r));
+	seccomp_release(ctx);
+	sandbox_installed = 1;
+}
+
+/* As /proc/PID/status says: 0 none, 2 filter. */
+int
+sandbox_state(void)
+{
+	return (sandbox_installed ? 2 : 0);
+}

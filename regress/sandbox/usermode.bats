@@ -1,0 +1,82 @@
+#!/usr/bin/env bats
+# Without root the suite still runs: as a plain user it starts only what
+# needs no privilege, and with file capabilities each child keeps only its
+# own.  Both are checked from /proc.
+
+load ../helpers
+
+setup() {
+	hs_require_root
+	hs_setup_dir
+	hs_write_config unprivileged
+	# The programs and the socket directory must be reachable by nobody.
+	install -d -m 0755 "$HS_DIR/bin"
+	install -m 0755 "$BIN/honeyspyd" "$BIN/honeyspyctl" "$HS_DIR/bin/"
+	chown nobody:nogroup "$HS_DIR/run"
+	NOBODY=$(id -u nobody)
+}
+
+teardown() {
+	hs_teardown
+}
+
+start_as_nobody() {
+	setpriv --reuid=nobody --regid=nogroup --clear-groups -- \
+	    "$HS_DIR/bin/honeyspyd" -d -f "$HS_CONF" -s "$HS_SOCK" \
+	    >"$HS_LOG" 2>&1 &
+	HS_PID=$!
+	hs_wait_ready
+}
+
+@test "user mode: no privileged children, each disabled feature logged once" {
+	start_as_nobody
+	run "$BIN/honeyspyctl" -s "$HS_SOCK" status
+	echo "$output"
+	[[ "$output" == *"mode: user"* ]]
+	for f in netctl capture persona binder; do
+		echo "$output" | grep -E "^$f +off +.*which user mode lacks"
+		[ "$(grep -c "($f) disabled" "$HS_LOG")" -eq 1 ]
+	done
+	[ "$(grep -c 'user mode: services listen on ports 1024 and up only' "$HS_LOG")" -eq 1 ]
+	[ "$(hs_children | awk '{ print $2 }' | sort | tr '\n' ' ')" = "rpc superserver " ]
+	for pid in "$HS_PID" $(pgrep -P "$HS_PID"); do
+		[ "$(hs_status_field "$pid" Seccomp)" = 2 ]
+		[ "$(hs_status_field "$pid" Uid)" = "$NOBODY $NOBODY $NOBODY $NOBODY" ]
+		[ "$(hs_capeff "$pid")" -eq 0 ]
+	done
+}
+
+@test "user mode: nothing listens below port 1024" {
+	start_as_nobody
+	pids=$(printf '%s|' "$HS_PID" $(pgrep -P "$HS_PID"))
+	pids=${pids%|}
+	run bash -c "ss -Hltunp | grep -E 'pid=($pids),' || true"
+	echo "$output"
+	while read -r _ _ _ _ local _; do
+		[ -n "$local" ] || continue
+		port=${local##*:}
+		[ "$port" -ge 1024 ]
+	done <<<"$output"
+}
+
+@test "capabilities mode: file capabilities, one per child, none in the parent" {
+	command -v setcap >/dev/null || skip "setcap not installed"
+	setcap cap_net_bind_service,cap_net_raw,cap_net_admin+ep \
+	    "$HS_DIR/bin/honeyspyd" || skip "file capabilities unsupported on $HS_DIR"
+	start_as_nobody
+	run "$BIN/honeyspyctl" -s "$HS_SOCK" status
+	echo "$output"
+	[[ "$output" == *"mode: capabilities"* ]]
+	[ "$(hs_capeff "$HS_PID")" -eq 0 ]
+	[ "$(hs_status_field "$HS_PID" Seccomp)" = 2 ]
+	[ "$(hs_capeff "$(hs_child_pid netctl)")" -eq "$CAP_NET_ADMIN" ]
+	[ "$(hs_capeff "$(hs_child_pid persona)")" -eq "$CAP_NET_ADMIN" ]
+	[ "$(hs_capeff "$(hs_child_pid binder)")" -eq "$CAP_NET_BIND_SERVICE" ]
+	[ "$(hs_capeff "$(hs_child_pid capture)")" -eq 0 ]
+	[ "$(hs_capeff "$(hs_child_pid superserver)")" -eq 0 ]
+	[ "$(hs_capeff "$(hs_child_pid rpc)")" -eq 0 ]
+	for pid in $(pgrep -P "$HS_PID"); do
+		[ "$(hs_status_field "$pid" Seccomp)" = 2 ]
+		[ "$(hs_status_field "$pid" Uid)" = "$NOBODY $NOBODY $NOBODY $NOBODY" ]
+	done
+}
