@@ -1,0 +1,215 @@
+/*
+ * Copyright (c) 2026 The HoneySpy authors
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/* honeyspyctl: ask a running honeyspyd what it is doing, and tell it what to do. */
+
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+
+#include <err.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "imsg.h"
+#include "output.h"
+#include "parser.h"
+#include "proto.h"
+#include "util.h"
+
+__dead static void	usage(void);
+static int		ctl_connect(const char *);
+static int		ctl_reply(struct imsgbuf *, const struct parse_result *,
+			    int);
+static void		*grow(void *, size_t *, size_t);
+
+__dead static void
+usage(void)
+{
+	(void)fprintf(stderr,
+	    "usage: honeyspyctl [-j] [-s socket] command [argument ...]\n");
+	exit(1);
+}
+
+static int
+ctl_connect(const char *path)
+{
+	struct sockaddr_un	 sun;
+	int			 fd;
+
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	if (strlcpy(sun.sun_path, path, sizeof(sun.sun_path)) >=
+	    sizeof(sun.sun_path))
+		errx(1, "socket path too long: %s", path);
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1)
+		err(1, "socket");
+	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1)
+		err(1, "connect %s", path);
+	return (fd);
+}
+
+/* Room for one more element of size sz in an array of *n. */
+static void *
+grow(void *p, size_t *n, size_t sz)
+{
+	void	*np;
+
+	if ((np = reallocarray(p, *n + 1, sz)) == NULL)
+		err(1, "reallocarray");
+	(*n)++;
+	return (np);
+}
+
+int
+main(int argc, char *argv[])
+{
+	const struct parse_result	*res;
+	const char			*sock = HS_SOCKET;
+	struct imsgbuf			 ibuf;
+	uint32_t			 type = IMSG_NONE;
+	int				 ch, fd, json = 0;
+
+	while ((ch = getopt(argc, argv, "js:")) != -1) {
+		switch (ch) {
+		case 'j':
+			json = 1;
+			break;
+		case 's':
+			sock = optarg;
+			break;
+		default:
+			usage();
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc == 0)
+		usage();
+	if ((res = parse(argc, argv)) == NULL)
+		exit(1);
+
+	switch (res->action) {
+	case CTL_GETNAME:
+	case CTL_STATUS:
+		type = IMSG_CTL_STATUS;
+		break;
+	case CTL_RELOAD:
+		type = IMSG_CTL_RELOAD;
+		break;
+	case CTL_NONE:
+		usage();
+	}
+
+	fd = ctl_connect(sock);
+	if (imsgbuf_init(&ibuf, fd) == -1)
+		err(1, "imsgbuf_init");
+	if (imsg_compose(&ibuf, IMSG_CTL_HELLO, HS_PROTO_VERSION, 0, -1, NULL,
+	    0) == -1 ||
+	    imsg_compose(&ibuf, type, 0, 0, -1, NULL, 0) == -1 ||
+	    imsgbuf_flush(&ibuf) == -1)
+		err(1, "write to %s", sock);
+	return (ctl_reply(&ibuf, res, json));
+}
+
+/*
+ * Read the reply up to its END or FAIL.  The daemon is trusted more than
+ * most peers, but its strings are still checked before they are printed.
+ */
+static int
+ctl_reply(struct imsgbuf *ibuf, const struct parse_result *res, int json)
+{
+	struct status_reply	 sr;
+	struct imsg		 imsg;
+	char			 reason[256], esc[1024];
+	int			 n, done = 0, ret = 0;
+
+	memset(&sr, 0, sizeof(sr));
+	while (!done) {
+		if ((n = imsgbuf_get(ibuf, &imsg)) == -1)
+			errx(1, "bad reply from the daemon");
+		if (n == 0) {
+			if ((n = imsgbuf_read(ibuf)) == -1)
+				err(1, "read");
+			if (n == 0)
+				errx(1, "the daemon closed the connection");
+			continue;
+		}
+		switch (imsg_get_type(&imsg)) {
+		case IMSG_CTL_HELLO:
+			if (imsg_get_id(&imsg) != HS_PROTO_VERSION)
+				errx(1, "daemon speaks protocol %u, we speak %d",
+				    imsg_get_id(&imsg), HS_PROTO_VERSION);
+			break;
+		case IMSG_CTL_STATUS:
+			if (imsg_get_data(&imsg, &sr.st, sizeof(sr.st)) == -1 ||
+			    memchr(sr.st.cs_node, '\0',
+			    sizeof(sr.st.cs_node)) == NULL)
+				errx(1, "bad status reply");
+			break;
+		case IMSG_CTL_PROC:
+			sr.procs = grow(sr.procs, &sr.nprocs,
+			    sizeof(*sr.procs));
+			if (imsg_get_data(&imsg, &sr.procs[sr.nprocs - 1],
+			    sizeof(*sr.procs)) == -1 ||
+			    memchr(sr.procs[sr.nprocs - 1].ps_name, '\0',
+			    HS_NAMELEN) == NULL ||
+			    memchr(sr.procs[sr.nprocs - 1].ps_chroot, '\0',
+			    PATH_MAX) == NULL)
+				errx(1, "bad process reply");
+			break;
+		case IMSG_CTL_FEATURE:
+			sr.features = grow(sr.features, &sr.nfeatures,
+			    sizeof(*sr.features));
+			if (imsg_get_data(&imsg, &sr.features[sr.nfeatures - 1],
+			    sizeof(*sr.features)) == -1 ||
+			    memchr(sr.features[sr.nfeatures - 1].cf_name, '\0',
+			    HS_NAMELEN) == NULL ||
+			    memchr(sr.features[sr.nfeatures - 1].cf_desc, '\0',
+			    HS_NAMELEN) == NULL ||
+			    memchr(sr.features[sr.nfeatures - 1].cf_reason,
+			    '\0', sizeof(sr.features[0].cf_reason)) == NULL)
+				errx(1, "bad feature reply");
+			break;
+		case IMSG_CTL_END:
+			done = 1;
+			break;
+		case IMSG_CTL_FAIL:
+			if (imsg_get_strbuf(&imsg, reason, sizeof(reason)) == -1)
+				(void)strlcpy(reason, "(unreadable reason)",
+				    sizeof(reason));
+			(void)str_escape(reason, strlen(reason), esc,
+			    sizeof(esc));
+			(void)fprintf(stderr, "honeyspyctl: %s\n", esc);
+			ret = 1;
+			done = 1;
+			break;
+		default:
+			errx(1, "unexpected reply %u", imsg_get_type(&imsg));
+		}
+		imsg_free(&imsg);
+	}
+	if (ret == 0 && res->action == CTL_STATUS)
+		output_status(&sr, json);
+	else if (ret == 0 && res->action == CTL_GETNAME)
+		(void)printf("%s\n", sr.st.cs_node);
+	free(sr.procs);
+	free(sr.features);
+	return (ret);
+}

@@ -1,0 +1,160 @@
+/*
+ * Copyright (c) 2026 The HoneySpy authors
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/* honeyspyctl's output: tables for people, JSON for programs. */
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include <jansson.h>
+
+#include "output.h"
+#include "util.h"
+
+static const char	*nodemode_name(int);
+static const char	*seccomp_name(int);
+static void		 format_time(int64_t, char *, size_t);
+static void		 output_status_json(const struct status_reply *);
+static void		 output_status_text(const struct status_reply *);
+
+static const char *
+nodemode_name(int mode)
+{
+	switch (mode) {
+	case 0:
+		return ("sensor");
+	case 1:
+		return ("master");
+	}
+	return ("unknown");
+}
+
+static const char *
+seccomp_name(int state)
+{
+	switch (state) {
+	case 0:
+		return ("none");
+	case 1:
+		return ("strict");
+	case 2:
+		return ("filter");
+	}
+	return ("unknown");
+}
+
+static void
+format_time(int64_t t, char *buf, size_t len)
+{
+	struct tm	 tm;
+	time_t		 tt = (time_t)t;
+
+	if (gmtime_r(&tt, &tm) == NULL ||
+	    strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		(void)strlcpy(buf, "-", len);
+}
+
+void
+output_status(const struct status_reply *sr, int json)
+{
+	if (json)
+		output_status_json(sr);
+	else
+		output_status_text(sr);
+}
+
+static void
+output_status_text(const struct status_reply *sr)
+{
+	const struct proc_status_msg	*ps;
+	const struct ctl_feature	*cf;
+	char				 caps[512], when[32];
+	size_t				 i;
+
+	format_time(sr->st.cs_started, when, sizeof(when));
+	(void)printf("mode: %s\n", privmode_name(sr->st.cs_privmode));
+	(void)printf("node: %s (%s)\n", sr->st.cs_node,
+	    nodemode_name(sr->st.cs_nodemode));
+	(void)printf("started: %s\n\n", when);
+	(void)printf("%-12s %7s %6s %-8s %-24s %s\n", "PROCESS", "PID", "UID",
+	    "SECCOMP", "CHROOT", "CAPABILITIES");
+	for (i = 0; i < sr->nprocs; i++) {
+		ps = &sr->procs[i];
+		if (caps_format(ps->ps_capeff, caps, sizeof(caps)) == -1)
+			(void)strlcpy(caps, "?", sizeof(caps));
+		(void)printf("%-12s %7d %6u %-8s %-24s %s\n", ps->ps_name,
+		    ps->ps_pid, ps->ps_uid, seccomp_name(ps->ps_seccomp),
+		    ps->ps_chrooted ? ps->ps_chroot : "-", caps);
+	}
+	(void)printf("\n%-12s %-4s %s\n", "FEATURE", "", "");
+	for (i = 0; i < sr->nfeatures; i++) {
+		cf = &sr->features[i];
+		if (cf->cf_enabled)
+			(void)printf("%-12s %-4s %s\n", cf->cf_name, "on",
+			    cf->cf_desc);
+		else
+			(void)printf("%-12s %-4s %s: %s\n", cf->cf_name, "off",
+			    cf->cf_desc, cf->cf_reason);
+	}
+}
+
+static void
+output_status_json(const struct status_reply *sr)
+{
+	const struct proc_status_msg	*ps;
+	const struct ctl_feature	*cf;
+	json_t				*root, *procs, *feats, *o;
+	char				 caps[512], when[32], hex[24];
+	size_t				 i;
+
+	format_time(sr->st.cs_started, when, sizeof(when));
+	procs = json_array();
+	for (i = 0; i < sr->nprocs; i++) {
+		ps = &sr->procs[i];
+		if (caps_format(ps->ps_capeff, caps, sizeof(caps)) == -1)
+			(void)strlcpy(caps, "?", sizeof(caps));
+		(void)snprintf(hex, sizeof(hex), "%016llx",
+		    (unsigned long long)ps->ps_capeff);
+		o = json_pack("{s:s, s:i, s:I, s:I, s:s, s:s, s:s, s:i, s:o}",
+		    "name", ps->ps_name, "pid", ps->ps_pid,
+		    "uid", (json_int_t)ps->ps_uid,
+		    "gid", (json_int_t)ps->ps_gid,
+		    "capabilities", caps, "capeff", hex,
+		    "seccomp", seccomp_name(ps->ps_seccomp),
+		    "seccomp_mode", ps->ps_seccomp,
+		    "chroot", ps->ps_chrooted ? json_string(ps->ps_chroot) :
+		    json_null());
+		(void)json_array_append_new(procs, o);
+	}
+	feats = json_array();
+	for (i = 0; i < sr->nfeatures; i++) {
+		cf = &sr->features[i];
+		o = json_pack("{s:s, s:s, s:b, s:s}", "name", cf->cf_name,
+		    "description", cf->cf_desc, "enabled", cf->cf_enabled,
+		    "reason", cf->cf_reason);
+		(void)json_array_append_new(feats, o);
+	}
+	root = json_pack("{s:s, s:s, s:s, s:s, s:o, s:o}",
+	    "mode", privmode_name(sr->st.cs_privmode),
+	    "node", sr->st.cs_node,
+	    "node_mode", nodemode_name(sr->st.cs_nodemode),
+	    "started", when, "processes", procs, "features", feats);
+	if (root == NULL || json_dumpf(root, stdout, JSON_INDENT(2)) == -1)
+		(void)fprintf(stderr, "honeyspyctl: cannot encode JSON\n");
+	(void)printf("\n");
+	json_decref(root);
+}

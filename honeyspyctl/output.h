@@ -1,0 +1,36 @@
+/*
+ * Copyright (c) 2026 The HoneySpy authors
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/* honeyspyctl's output: tables for people, JSON for programs. */
+
+#ifndef HS_CTL_OUTPUT_H
+#define HS_CTL_OUTPUT_H
+
+#include <stddef.h>
+
+#include "proto.h"
+
+struct status_reply {
+	struct ctl_status	 st;
+	struct proc_status_msg	*procs;
+	size_t			 nprocs;
+	struct ctl_feature	*features;
+	size_t			 nfeatures;
+};
+
+void	output_status(const struct status_reply *, int);
+
+#endif /* HS_CTL_OUTPUT_H */
