@@ -94,6 +94,17 @@ struct conf_limits {
 	int			 l_rate;	/* new per minute per source */
 	int			 l_timeout;	/* seconds per session */
 	long long		 l_transcript;	/* bytes kept; 0 none */
+	long long		 l_bytes;	/* bytes moved; 0 any */
+	int			 l_idle;	/* seconds a UDP session idles */
+};
+
+/* What a service program may use: setrlimit(2) values, 0 to leave as is. */
+struct conf_rlimits {
+	long long		 rl_cpu;	/* seconds */
+	long long		 rl_memory;	/* address space, bytes */
+	long long		 rl_files;
+	long long		 rl_processes;
+	long long		 rl_filesize;	/* bytes */
 };
 
 struct conf_service {
@@ -105,6 +116,11 @@ struct conf_service {
 	struct conf_strlist	 s_args;
 	size_t			 s_nargs;
 	struct conf_limits	 s_limits;
+	char			 s_name[HS_NAMELEN];	/* for events */
+	char			 s_user[HS_NAMELEN];
+	char			 s_directory[PATH_MAX];
+	int			 s_chroot;
+	struct conf_rlimits	 s_rlimits;
 };
 TAILQ_HEAD(conf_servicelist, conf_service);
 

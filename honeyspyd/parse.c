@@ -156,6 +156,9 @@ static void	 parse_service(struct pstate *, size_t, struct ynode *,
 		    const char *, void *);
 static void	 parse_service_key(struct pstate *, int, struct ynode *,
 		    const char *, void *);
+static void	 parse_rlimits(struct pstate *, int, struct ynode *,
+		    const char *, void *);
+static void	 service_default_name(struct conf_service *);
 static void	 parse_limits(struct pstate *, int, struct ynode *,
 		    const char *, void *);
 static void	 parse_strlist_item(struct pstate *, size_t, struct ynode *,
@@ -212,13 +215,20 @@ enum { H_ADDRESS, H_MAC, H_PERSONALITY, H_VENDOR };
 static const char *const host_keys[] = { "address", "mac", "personality",
     "vendor", NULL };
 
-enum { S_ADDRESS, S_PORT, S_PROTO, S_PROGRAM, S_ARGS, S_LIMITS };
+enum { S_ADDRESS, S_PORT, S_PROTO, S_PROGRAM, S_ARGS, S_LIMITS, S_NAME,
+    S_USER, S_DIRECTORY, S_CHROOT, S_RLIMITS };
 static const char *const service_keys[] = { "address", "port", "proto",
-    "program", "args", "limits", NULL };
+    "program", "args", "limits", "name", "user", "directory", "chroot",
+    "rlimits", NULL };
 
-enum { SL_CONNECTIONS, SL_PER_SOURCE, SL_RATE, SL_TIMEOUT, SL_TRANSCRIPT };
+enum { SL_CONNECTIONS, SL_PER_SOURCE, SL_RATE, SL_TIMEOUT, SL_TRANSCRIPT,
+    SL_BYTES, SL_IDLE };
 static const char *const limit_keys[] = { "connections", "per_source",
-    "rate", "timeout", "transcript", NULL };
+    "rate", "timeout", "transcript", "bytes", "idle", NULL };
+
+enum { RL_CPU, RL_MEMORY, RL_FILES, RL_PROCESSES, RL_FILESIZE };
+static const char *const rlimit_keys[] = { "cpu", "memory", "files",
+    "processes", "filesize", NULL };
 
 enum { CP_INTERFACE, CP_FILTERS, CP_ENABLED, CP_SNAPLEN, CP_RING };
 static const char *const capture_keys[] = { "interface", "filters",
@@ -1430,6 +1440,15 @@ parse_service(struct pstate *ps, size_t i, struct ynode *n, const char *path,
 	l->l_rate = 60;
 	l->l_timeout = 300;
 	l->l_transcript = 1048576;
+	l->l_bytes = 16 * 1048576;
+	l->l_idle = 60;
+	(void)strlcpy(s->s_user, HS_SVC_USER, sizeof(s->s_user));
+	(void)strlcpy(s->s_directory, "/", sizeof(s->s_directory));
+	s->s_rlimits.rl_cpu = 60;
+	s->s_rlimits.rl_memory = 512 * 1048576LL;
+	s->s_rlimits.rl_files = 64;
+	s->s_rlimits.rl_processes = 256;
+	s->s_rlimits.rl_filesize = 16 * 1048576;
 	TAILQ_INSERT_TAIL(&c->c_services, s, s_entry);
 	c->c_nservices++;
 	memset(&sc, 0, sizeof(sc));
@@ -1438,6 +1457,8 @@ parse_service(struct pstate *ps, size_t i, struct ynode *n, const char *path,
 	    &seen) == -1)
 		return;
 	need(ps, n, path, service_keys, 1U << S_PORT | 1U << S_PROGRAM, seen);
+	if (s->s_name[0] == '\0' && s->s_program[0] != '\0')
+		service_default_name(s);
 	if (l->l_per_source > l->l_connections) {
 		subpath(sub, path, "limits.per_source");
 		perr(ps, sc.sc_line ? sc.sc_line : n->yn_line, sub,
@@ -1496,6 +1517,76 @@ parse_service_key(struct pstate *ps, int idx, struct ynode *v,
 		(void)map_walk(ps, v, path, limit_keys, parse_limits,
 		    &s->s_limits, &seen);
 		break;
+	case S_NAME:
+		(void)get_name(ps, v, path, s->s_name, sizeof(s->s_name),
+		    "service name");
+		break;
+	case S_USER:
+		(void)get_name(ps, v, path, s->s_user, sizeof(s->s_user),
+		    "user name");
+		break;
+	case S_DIRECTORY:
+		(void)get_path(ps, v, path, s->s_directory,
+		    sizeof(s->s_directory), 1);
+		break;
+	case S_CHROOT:
+		(void)get_bool(ps, v, path, &s->s_chroot);
+		break;
+	case S_RLIMITS:
+		(void)map_walk(ps, v, path, rlimit_keys, parse_rlimits,
+		    &s->s_rlimits, &seen);
+		break;
+	}
+}
+
+/*
+ * A service without a name is called after its program, for events:
+ * "bin/services/smtp" becomes "smtp".  Characters a name may not hold
+ * become '_'.
+ */
+static void
+service_default_name(struct conf_service *s)
+{
+	const char	*base;
+	size_t		 i;
+
+	if ((base = strrchr(s->s_program, '/')) != NULL)
+		base++;
+	else
+		base = s->s_program;
+	(void)strlcpy(s->s_name, base, sizeof(s->s_name));
+	for (i = 0; s->s_name[i] != '\0'; i++)
+		if (!isalnum((unsigned char)s->s_name[i]) &&
+		    strchr("._-", s->s_name[i]) == NULL)
+			s->s_name[i] = '_';
+	if (s->s_name[0] == '\0')
+		(void)strlcpy(s->s_name, "service", sizeof(s->s_name));
+}
+
+static void
+parse_rlimits(struct pstate *ps, int idx, struct ynode *v, const char *path,
+    void *arg)
+{
+	struct conf_rlimits	*rl = arg;
+
+	switch (idx) {
+	case RL_CPU:
+		(void)get_number(ps, v, path, 0, 86400, &rl->rl_cpu);
+		break;
+	case RL_MEMORY:
+		(void)get_number(ps, v, path, 0, 1LL << 40, &rl->rl_memory);
+		break;
+	case RL_FILES:
+		(void)get_number(ps, v, path, 0, 1048576, &rl->rl_files);
+		break;
+	case RL_PROCESSES:
+		(void)get_number(ps, v, path, 0, 1048576,
+		    &rl->rl_processes);
+		break;
+	case RL_FILESIZE:
+		(void)get_number(ps, v, path, 0, 1LL << 40,
+		    &rl->rl_filesize);
+		break;
 	}
 }
 
@@ -1521,6 +1612,12 @@ parse_limits(struct pstate *ps, int idx, struct ynode *v, const char *path,
 	case SL_TRANSCRIPT:
 		(void)get_number(ps, v, path, 0, 1073741824,
 		    &l->l_transcript);
+		break;
+	case SL_BYTES:
+		(void)get_number(ps, v, path, 0, 1LL << 40, &l->l_bytes);
+		break;
+	case SL_IDLE:
+		(void)get_int(ps, v, path, 1, 86400, &l->l_idle);
 		break;
 	}
 }

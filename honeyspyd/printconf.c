@@ -249,8 +249,13 @@ config_print(FILE *fp, const struct hs_config *c)
 			fprintf(fp, "    port: %d\n", s->s_port);
 			fprintf(fp, "    proto: %s\n",
 			    config_proto_name(s->s_proto));
+			print_kstr(fp, 4, "name", s->s_name);
 			print_kstr(fp, 4, "program", s->s_program);
 			print_strlist(fp, 4, "args", &s->s_args);
+			print_kstr(fp, 4, "user", s->s_user);
+			print_kstr(fp, 4, "directory", s->s_directory);
+			fprintf(fp, "    chroot: %s\n",
+			    s->s_chroot ? "true" : "false");
 			fputs("    limits:\n", fp);
 			fprintf(fp, "      connections: %d\n",
 			    l->l_connections);
@@ -259,6 +264,18 @@ config_print(FILE *fp, const struct hs_config *c)
 			fprintf(fp, "      timeout: %d\n", l->l_timeout);
 			fprintf(fp, "      transcript: %lld\n",
 			    l->l_transcript);
+			fprintf(fp, "      bytes: %lld\n", l->l_bytes);
+			fprintf(fp, "      idle: %d\n", l->l_idle);
+			fputs("    rlimits:\n", fp);
+			fprintf(fp, "      cpu: %lld\n", s->s_rlimits.rl_cpu);
+			fprintf(fp, "      memory: %lld\n",
+			    s->s_rlimits.rl_memory);
+			fprintf(fp, "      files: %lld\n",
+			    s->s_rlimits.rl_files);
+			fprintf(fp, "      processes: %lld\n",
+			    s->s_rlimits.rl_processes);
+			fprintf(fp, "      filesize: %lld\n",
+			    s->s_rlimits.rl_filesize);
 		}
 
 		fputs("capture:\n", fp);
