@@ -1,0 +1,888 @@
+/*
+ * Copyright (c) 2026 The HoneySpy authors
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/* spawner: starts service programs as their own users and reaps them. */
+
+#include <sys/types.h>
+#include <sys/prctl.h>
+#include <sys/queue.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+
+#include <linux/capability.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include <errno.h>
+#include <event2/event.h>
+#include <event2/event_compat.h>
+#include <event2/event_struct.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <inttypes.h>
+#include <paths.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "proc.h"
+#include "util.h"
+#include "superserver/spawn_env.h"
+#include "superserver/spawner.h"
+
+/*
+ * Live programs at most.  Each holds a process, a socket and a table
+ * entry; past this the superserver is told EAGAIN and drops the
+ * connection, which is better than the host running out of processes.
+ */
+#define SPAWNER_MAX_PROGRAMS	4096
+
+/* The first fd a program does not get: 0-2 the connection, 3 our pipe. */
+#define SPAWNER_ERRFD		3
+
+struct spawner_service {
+	TAILQ_ENTRY(spawner_service)	 svc_entry;
+	struct service_msg		 svc_sv;
+};
+TAILQ_HEAD(spawner_services, spawner_service);
+
+/*
+ * A list is enough: at most SPAWNER_MAX_PROGRAMS entries, searched once
+ * per start, exit or kill, which is noise next to a fork and an exec.
+ */
+struct spawner_session {
+	TAILQ_ENTRY(spawner_session)	 ses_entry;
+	uint64_t			 ses_id;
+	pid_t				 ses_pid;
+	uint32_t			 ses_service;
+	int				 ses_timed;
+	struct event			 ses_timer;
+};
+TAILQ_HEAD(spawner_sessions, spawner_session);
+
+/* Where a program's start-up failed, sent back through the error pipe. */
+enum spawn_step {
+	STEP_SETSID,
+	STEP_SIGNALS,
+	STEP_RLIMIT,
+	STEP_CHROOT,
+	STEP_CHDIR,
+	STEP_IDS,
+	STEP_CAPS,
+	STEP_NNP,
+	STEP_VERIFY,
+	STEP_FDS,
+	STEP_EXEC
+};
+
+static const char *const spawn_step_names[] = {
+	"setsid", "signals", "setrlimit", "chroot", "chdir",
+	"change ids", "drop capabilities", "no_new_privs", "verify",
+	"file descriptors", "execve"
+};
+
+struct spawn_failure {
+	int32_t		sf_step;	/* enum spawn_step */
+	int32_t		sf_errno;
+};
+
+static int	spawner_dispatch_parent(struct imsgev *, struct imsg *);
+static int	spawner_dispatch_ss(struct imsgev *, struct imsg *);
+static void	spawner_ss_closed(struct imsgev *);
+static void	spawner_check_service(const struct service_msg *);
+static const struct service_msg *
+		spawner_check_request(const struct spawn_msg *);
+static int	spawner_addr_ok(int, const char *);
+static struct spawner_service *spawner_service_find(uint32_t);
+static void	spawner_service_set(const struct service_msg *);
+static void	spawner_service_del(uint32_t);
+static void	spawner_start(const struct service_msg *,
+		    const struct spawn_msg *, int);
+static __dead void spawner_exec(const struct service_msg *, int, int);
+static int	spawner_rlimit(int, int64_t);
+static int	spawner_verify(uid_t, gid_t, int);
+static int	spawner_can_setids(void);
+static void	spawner_reply(uint32_t, uint64_t, pid_t, int, int);
+static void	spawner_sigchld(int, short, void *);
+static void	spawner_timeout(int, short, void *);
+static void	spawner_killgroup(pid_t);
+static void	spawner_killall(void);
+static void	spawner_session_free(struct spawner_session *);
+static struct spawner_session *spawner_session_byid(uint64_t);
+static struct spawner_session *spawner_session_bypid(pid_t);
+
+static struct spawner_services	 services =
+				    TAILQ_HEAD_INITIALIZER(services);
+static struct spawner_sessions	 sessions =
+				    TAILQ_HEAD_INITIALIZER(sessions);
+static size_t			 sessions_live;
+static struct imsgev		 iev_ss;	/* to the superserver */
+static int			 iev_ss_attached;
+static struct event		 ev_sigchld;
+static char			 spawner_node[HS_NAMELEN];
+static int			 devnull = -1;
+/* Whether programs get their own uid, or share ours. */
+static int			 spawner_setids;
+/* Built before fork, read by the child: too big for the stack. */
+static struct spawn_argv	 spawn_args;
+static struct spawn_envp	 spawn_env;
+
+#define TERMINATED(a)	(memchr((a), '\0', sizeof(a)) != NULL)
+
+__attribute__((__noreturn__)) void
+spawner_main(const struct proc_def *pd)
+{
+	struct hello_msg	 hm;
+
+	proc_child_init(pd, &hm);
+	/* The programs' stderr, for now; there is no jail to open it in. */
+	if ((devnull = open(_PATH_DEVNULL, O_RDWR | O_CLOEXEC)) == -1)
+		fatal("%s: open %s", __func__, _PATH_DEVNULL);
+	proc_child_jail(pd, &hm);
+	proc_child_setup_done(pd, &hm);
+
+	/*
+	 * Without CAP_SETUID and CAP_SETGID (user mode, or capabilities mode
+	 * with only the network ones) no program can get a user of its own.
+	 */
+	if (hm.hm_privmode != PRIVMODE_USER && spawner_can_setids())
+		spawner_setids = 1;
+	else
+		log_info("%s mode: service programs run as uid %u, not as "
+		    "their own users", privmode_name(hm.hm_privmode),
+		    (unsigned)getuid());
+	/* However we leave, no program may outlive us unsupervised. */
+	if (atexit(spawner_killall) != 0)
+		fatalx("%s: atexit", __func__);
+	/* IMSG_SPAWN_CHAN brings the superserver's channel over this one. */
+	imsgbuf_allow_fdpass(&proc_child_iev()->ibuf);
+	signal_set(&ev_sigchld, SIGCHLD, spawner_sigchld, NULL);
+	if (signal_add(&ev_sigchld, NULL) == -1)
+		fatal("%s: signal_add", __func__);
+	proc_child_run(pd, spawner_dispatch_parent);
+}
+
+/*
+ * The parent is our only source of truth: anything unexpected from it
+ * means we are out of step, and a crash is the honest answer.
+ */
+static int
+spawner_dispatch_parent(struct imsgev *iev, struct imsg *imsg)
+{
+	struct node_msg		 nm;
+	struct service_msg	 sv;
+	int			 fd;
+
+	if (proc_child_common(iev, imsg))
+		return (0);
+	switch (imsg_get_type(imsg)) {
+	case IMSG_CFG_NODE:
+		if (imsg_get_data(imsg, &nm, sizeof(nm)) == -1)
+			fatalx("%s: IMSG_CFG_NODE: bad size", __func__);
+		if (!TERMINATED(nm.nm_name))
+			fatalx("%s: IMSG_CFG_NODE: name not terminated",
+			    __func__);
+		(void)strlcpy(spawner_node, nm.nm_name, sizeof(spawner_node));
+		break;
+	case IMSG_CFG_SERVICE:
+		if (imsg_get_data(imsg, &sv, sizeof(sv)) == -1)
+			fatalx("%s: IMSG_CFG_SERVICE: bad size", __func__);
+		spawner_check_service(&sv);
+		spawner_service_set(&sv);
+		break;
+	case IMSG_CFG_DELSERVICE:
+		if (imsg_get_len(imsg) != 0)
+			fatalx("%s: IMSG_CFG_DELSERVICE: bad size", __func__);
+		spawner_service_del(imsg_get_id(imsg));
+		break;
+	case IMSG_CFG_DONE:
+		if (imsg_get_len(imsg) != 0)
+			fatalx("%s: IMSG_CFG_DONE: bad size", __func__);
+		log_debug("configuration done, node %s", spawner_node);
+		break;
+	case IMSG_SPAWN_CHAN:
+		/* One superserver, one channel: a second means confusion. */
+		if (iev_ss_attached)
+			fatalx("%s: IMSG_SPAWN_CHAN: already attached",
+			    __func__);
+		if ((fd = imsg_get_fd(imsg)) == -1)
+			fatalx("%s: IMSG_SPAWN_CHAN: expected an fd", __func__);
+		if (imsg_get_len(imsg) != 0)
+			fatalx("%s: IMSG_SPAWN_CHAN: bad size", __func__);
+		if (fd_nonblock(fd) == -1)
+			fatal("%s: fd_nonblock", __func__);
+		imsgev_init(&iev_ss, fd, "superserver", spawner_dispatch_ss,
+		    spawner_ss_closed, NULL);
+		imsgbuf_allow_fdpass(&iev_ss.ibuf);
+		imsgev_add(&iev_ss);
+		iev_ss_attached = 1;
+		break;
+	default:
+		fatalx("%s: unexpected imsg %u", __func__,
+		    imsg_get_type(imsg));
+	}
+	return (0);
+}
+
+/*
+ * The superserver runs with less privilege than we do and handles
+ * attacker bytes all day: everything it says is checked against the
+ * configuration, and a malformed message ends the suite (crash-only).
+ */
+static int
+spawner_dispatch_ss(struct imsgev *iev, struct imsg *imsg)
+{
+	const struct service_msg	*sv;
+	struct spawner_session		*ses;
+	struct spawn_msg		 sp;
+	struct spawn_reply		 sr;
+	int				 fd;
+
+	(void)iev;
+	switch (imsg_get_type(imsg)) {
+	case IMSG_SPAWN_REQ:
+		if ((fd = imsg_get_fd(imsg)) == -1)
+			fatalx("%s: IMSG_SPAWN_REQ: expected an fd", __func__);
+		if (imsg_get_data(imsg, &sp, sizeof(sp)) == -1)
+			fatalx("%s: IMSG_SPAWN_REQ: bad size", __func__);
+		sv = spawner_check_request(&sp);
+		spawner_start(sv, &sp, fd);
+		break;
+	case IMSG_SPAWN_KILL:
+		if ((fd = imsg_get_fd(imsg)) != -1)
+			fatalx("%s: IMSG_SPAWN_KILL: unexpected fd", __func__);
+		if (imsg_get_data(imsg, &sr, sizeof(sr)) == -1)
+			fatalx("%s: IMSG_SPAWN_KILL: bad size", __func__);
+		/* Unknown: it exited and its EXIT crossed this request. */
+		if ((ses = spawner_session_byid(sr.sr_session)) != NULL)
+			spawner_killgroup(ses->ses_pid);
+		break;
+	default:
+		fatalx("%s: unexpected imsg %u", __func__,
+		    imsg_get_type(imsg));
+	}
+	return (0);
+}
+
+/* Without the superserver nobody can use a program: stop them all. */
+static void
+spawner_ss_closed(struct imsgev *iev)
+{
+	(void)iev;
+	log_info("superserver channel closed");
+	exit(0);
+}
+
+static void
+spawner_check_service(const struct service_msg *sv)
+{
+	const char	*arg, *end, *nul;
+	int		 i;
+
+	if (!TERMINATED(sv->sv_addrtext) || !TERMINATED(sv->sv_name) ||
+	    !TERMINATED(sv->sv_program) || !TERMINATED(sv->sv_personality) ||
+	    !TERMINATED(sv->sv_directory))
+		fatalx("%s: service %u: string not terminated", __func__,
+		    sv->sv_id);
+	if (sv->sv_nargs < 0 || sv->sv_nargs > HS_MAXARGS)
+		fatalx("%s: service %u: %d arguments", __func__, sv->sv_id,
+		    sv->sv_nargs);
+	arg = sv->sv_args;
+	end = sv->sv_args + sizeof(sv->sv_args);
+	for (i = 0; i < sv->sv_nargs; i++) {
+		if (arg >= end ||
+		    (nul = memchr(arg, '\0', (size_t)(end - arg))) == NULL)
+			fatalx("%s: service %u: argument %d not terminated",
+			    __func__, sv->sv_id, i);
+		arg = nul + 1;
+	}
+	if (sv->sv_proto != IPPROTO_TCP && sv->sv_proto != IPPROTO_UDP)
+		fatalx("%s: service %u: protocol %d", __func__, sv->sv_id,
+		    sv->sv_proto);
+	if (sv->sv_port < 1 || sv->sv_port > 65535)
+		fatalx("%s: service %u: port %d", __func__, sv->sv_id,
+		    sv->sv_port);
+	if (sv->sv_af != AF_INET && sv->sv_af != AF_INET6 &&
+	    sv->sv_af != AF_UNSPEC)
+		fatalx("%s: service %u: address family %d", __func__,
+		    sv->sv_id, sv->sv_af);
+	if (sv->sv_program[0] != '/' || sv->sv_directory[0] != '/')
+		fatalx("%s: service %u: program and directory must be "
+		    "absolute paths", __func__, sv->sv_id);
+	if (sv->sv_chroot != 0 && sv->sv_chroot != 1)
+		fatalx("%s: service %u: chroot %d", __func__, sv->sv_id,
+		    sv->sv_chroot);
+	if (sv->sv_connections < 0 || sv->sv_per_source < 0 ||
+	    sv->sv_rate < 0 || sv->sv_timeout < 0 || sv->sv_idle < 0 ||
+	    sv->sv_bytes < 0 || sv->sv_transcript < 0 || sv->sv_rl_cpu < 0 ||
+	    sv->sv_rl_as < 0 || sv->sv_rl_nofile < 0 || sv->sv_rl_nproc < 0 ||
+	    sv->sv_rl_fsize < 0)
+		fatalx("%s: service %u: negative limit", __func__, sv->sv_id);
+	/* Legal, but a program could then signal the suite's processes. */
+	if (spawner_setids && sv->sv_uid == getuid())
+		log_warnx("service %s: program runs as the suite's own user",
+		    sv->sv_name);
+}
+
+static const struct service_msg *
+spawner_check_request(const struct spawn_msg *sp)
+{
+	struct spawner_service	*svc;
+	const struct service_msg *sv;
+	const char		*c;
+
+	if ((svc = spawner_service_find(sp->sp_service)) == NULL)
+		fatalx("%s: unknown service %u", __func__, sp->sp_service);
+	sv = &svc->svc_sv;
+	if (!TERMINATED(sp->sp_src) || !TERMINATED(sp->sp_dst) ||
+	    !TERMINATED(sp->sp_remote_os))
+		fatalx("%s: string not terminated", __func__);
+	if (!spawner_addr_ok(sv->sv_af, sp->sp_src) ||
+	    !spawner_addr_ok(sv->sv_af, sp->sp_dst))
+		fatalx("%s: bad address for service %u", __func__,
+		    sp->sp_service);
+	if (sp->sp_sport < 0 || sp->sp_sport > 65535 ||
+	    sp->sp_dport < 0 || sp->sp_dport > 65535)
+		fatalx("%s: bad port", __func__);
+	if (sp->sp_proto != sv->sv_proto)
+		fatalx("%s: protocol %d, service %u has %d", __func__,
+		    sp->sp_proto, sp->sp_service, sv->sv_proto);
+	/* It goes into the environment and the logs: printable ASCII only. */
+	for (c = sp->sp_remote_os; *c != '\0'; c++)
+		if (*c < 0x20 || *c > 0x7e)
+			fatalx("%s: remote OS not printable", __func__);
+	if (spawner_session_byid(sp->sp_session) != NULL)
+		fatalx("%s: session %016" PRIx64 " already running", __func__,
+		    sp->sp_session);
+	return (sv);
+}
+
+static int
+spawner_addr_ok(int af, const char *s)
+{
+	struct in6_addr	 a;
+
+	switch (af) {
+	case AF_INET:
+	case AF_INET6:
+		return (inet_pton(af, s, &a) == 1);
+	default:
+		return (inet_pton(AF_INET, s, &a) == 1 ||
+		    inet_pton(AF_INET6, s, &a) == 1);
+	}
+}
+
+static struct spawner_service *
+spawner_service_find(uint32_t id)
+{
+	struct spawner_service	*svc;
+
+	TAILQ_FOREACH(svc, &services, svc_entry)
+		if (svc->svc_sv.sv_id == id)
+			return (svc);
+	return (NULL);
+}
+
+/* Running programs keep going; the new settings apply from the next. */
+static void
+spawner_service_set(const struct service_msg *sv)
+{
+	struct spawner_service	*svc;
+
+	if ((svc = spawner_service_find(sv->sv_id)) == NULL) {
+		if ((svc = calloc(1, sizeof(*svc))) == NULL)
+			fatal("%s: calloc", __func__);
+		TAILQ_INSERT_TAIL(&services, svc, svc_entry);
+	}
+	svc->svc_sv = *sv;
+	log_debug("service %u (%s): %s", sv->sv_id, sv->sv_name,
+	    sv->sv_program);
+}
+
+static void
+spawner_service_del(uint32_t id)
+{
+	struct spawner_service	*svc;
+
+	if ((svc = spawner_service_find(id)) == NULL)
+		fatalx("%s: unknown service %u", __func__, id);
+	TAILQ_REMOVE(&services, svc, svc_entry);
+	free(svc);
+}
+
+/*
+ * Start one program on the connection fd, which we always close.  The
+ * child reports a failure before exec through a close-on-exec pipe, so
+ * end-of-file means exec happened; a missing or unusable program becomes
+ * an error reply instead of a session that dies at once.
+ */
+static void
+spawner_start(const struct service_msg *sv, const struct spawn_msg *sp,
+    int fd)
+{
+	struct spawner_session	*ses;
+	struct spawn_failure	 sf;
+	struct timeval		 tv;
+	sigset_t		 all, old;
+	size_t			 got;
+	ssize_t			 n;
+	pid_t			 pid;
+	int			 errp[2], status, saved;
+
+	if (sessions_live >= SPAWNER_MAX_PROGRAMS) {
+		log_warnx("session %016" PRIx64 ": %zu programs running, "
+		    "refused", sp->sp_session, sessions_live);
+		spawner_reply(IMSG_SPAWN_STARTED, sp->sp_session, 0, EAGAIN, 0);
+		close(fd);
+		return;
+	}
+	if (spawn_argv_build(&spawn_args, sv, sp, time(NULL)) == -1 ||
+	    spawn_envp_build(&spawn_env, sv, sp) == -1) {
+		saved = errno;
+		log_warn("session %016" PRIx64 ": %s: arguments",
+		    sp->sp_session, sv->sv_name);
+		spawner_reply(IMSG_SPAWN_STARTED, sp->sp_session, 0, saved, 0);
+		close(fd);
+		return;
+	}
+	/* CAP_SETUID reaches uid 0 too; a root program is never wanted. */
+	if (spawner_setids && (sv->sv_uid == 0 || sv->sv_gid == 0)) {
+		log_warnx("service %s: refusing to run a program as root",
+		    sv->sv_name);
+		spawner_reply(IMSG_SPAWN_STARTED, sp->sp_session, 0, EPERM, 0);
+		close(fd);
+		return;
+	}
+	if (pipe2(errp, O_CLOEXEC) == -1) {
+		saved = errno;
+		log_warn("%s: pipe2", __func__);
+		spawner_reply(IMSG_SPAWN_STARTED, sp->sp_session, 0, saved, 0);
+		close(fd);
+		return;
+	}
+
+	/*
+	 * Block signals across fork so that the child never runs one of our
+	 * handlers (libevent's would write into our signal pipe); the child
+	 * resets every disposition before it unblocks them.
+	 */
+	if (sigfillset(&all) == -1 || sigprocmask(SIG_BLOCK, &all, &old) == -1)
+		fatal("%s: sigprocmask", __func__);
+	if ((pid = fork()) == 0) {
+		close(errp[0]);
+		spawner_exec(sv, fd, errp[1]);
+		/* NOTREACHED */
+	}
+	saved = errno;
+	if (sigprocmask(SIG_SETMASK, &old, NULL) == -1)
+		fatal("%s: sigprocmask", __func__);
+	close(errp[1]);
+	close(fd);
+	if (pid == -1) {
+		log_warnx("%s: fork: %s", __func__, strerror(saved));
+		close(errp[0]);
+		spawner_reply(IMSG_SPAWN_STARTED, sp->sp_session, 0, saved, 0);
+		return;
+	}
+
+	/* Blocks only until the child execs or fails, a few syscalls. */
+	for (got = 0; got < sizeof(sf); got += (size_t)n) {
+		n = read(errp[0], (char *)&sf + got, sizeof(sf) - got);
+		if (n == -1 && errno == EINTR) {
+			n = 0;
+			continue;
+		}
+		if (n == -1)
+			fatal("%s: read error pipe", __func__);
+		if (n == 0)
+			break;
+	}
+	close(errp[0]);
+	if (got != 0) {
+		if (got != sizeof(sf) || sf.sf_step < 0 ||
+		    sf.sf_step > STEP_EXEC) {
+			sf.sf_step = STEP_EXEC;
+			sf.sf_errno = EIO;
+		}
+		/* It _exits right after writing: reap it here, no session. */
+		while (waitpid(pid, &status, 0) == -1)
+			if (errno != EINTR)
+				fatal("%s: waitpid", __func__);
+		log_warnx("session %016" PRIx64 ": %s: %s: %s", sp->sp_session,
+		    sv->sv_program, spawn_step_names[sf.sf_step],
+		    strerror(sf.sf_errno));
+		spawner_reply(IMSG_SPAWN_STARTED, sp->sp_session, 0,
+		    sf.sf_errno != 0 ? sf.sf_errno : EIO, 0);
+		return;
+	}
+
+	if ((ses = calloc(1, sizeof(*ses))) == NULL)
+		fatal("%s: calloc", __func__);
+	ses->ses_id = sp->sp_session;
+	ses->ses_pid = pid;
+	ses->ses_service = sv->sv_id;
+	TAILQ_INSERT_TAIL(&sessions, ses, ses_entry);
+	sessions_live++;
+	if (sv->sv_timeout > 0) {
+		evtimer_set(&ses->ses_timer, spawner_timeout, ses);
+		timerclear(&tv);
+		tv.tv_sec = sv->sv_timeout;
+		if (evtimer_add(&ses->ses_timer, &tv) == -1)
+			fatal("%s: evtimer_add", __func__);
+		ses->ses_timed = 1;
+	}
+	log_debug("session %016" PRIx64 ": %s started, pid %d",
+	    sp->sp_session, sv->sv_program, (int)pid);
+	spawner_reply(IMSG_SPAWN_STARTED, sp->sp_session, pid, 0, 0);
+}
+
+/*
+ * The child: become the program.  Only async-signal-safe calls from here;
+ * every failure goes back through the pipe as (step, errno).
+ */
+static __dead void
+spawner_exec(const struct service_msg *sv, int conn, int errfd)
+{
+	struct spawn_failure	 sf;
+	struct sigaction	 sa;
+	sigset_t		 none;
+	uid_t			 uid;
+	gid_t			 gid;
+	int			 sig, nullfd, fd, step, changeids;
+
+	step = STEP_SETSID;
+	/* Its own process group, so that one kill(-pid) ends all of it. */
+	if (setsid() == -1)
+		goto fail;
+
+	/*
+	 * We ignore SIGINT, SIGTERM, SIGHUP and SIGPIPE, and ignored signals
+	 * stay ignored across exec: a program would then survive what its
+	 * author expects to stop it.
+	 */
+	step = STEP_SIGNALS;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = SIG_DFL;
+	if (sigemptyset(&sa.sa_mask) == -1)
+		goto fail;
+	for (sig = 1; sig < NSIG; sig++) {
+		if (sig == SIGKILL || sig == SIGSTOP)
+			continue;
+		/* libc keeps a few real-time signals for itself: EINVAL. */
+		if (sigaction(sig, &sa, NULL) == -1 && errno != EINVAL)
+			goto fail;
+	}
+	if (sigemptyset(&none) == -1 ||
+	    sigprocmask(SIG_SETMASK, &none, NULL) == -1)
+		goto fail;
+
+	step = STEP_RLIMIT;
+	if (spawner_rlimit(RLIMIT_CPU, sv->sv_rl_cpu) == -1 ||
+	    spawner_rlimit(RLIMIT_AS, sv->sv_rl_as) == -1 ||
+	    spawner_rlimit(RLIMIT_NOFILE, sv->sv_rl_nofile) == -1 ||
+	    spawner_rlimit(RLIMIT_NPROC, sv->sv_rl_nproc) == -1 ||
+	    spawner_rlimit(RLIMIT_FSIZE, sv->sv_rl_fsize) == -1)
+		goto fail;
+
+	if (sv->sv_chroot) {
+		step = STEP_CHROOT;
+		if (chroot(sv->sv_directory) == -1)
+			goto fail;
+		step = STEP_CHDIR;
+		if (chdir("/") == -1)
+			goto fail;
+	} else {
+		step = STEP_CHDIR;
+		if (chdir(sv->sv_directory) == -1)
+			goto fail;
+	}
+
+	step = STEP_IDS;
+	if ((changeids = spawner_setids)) {
+		uid = sv->sv_uid;
+		gid = sv->sv_gid;
+		if (setgroups(1, &gid) == -1 ||
+		    setresgid(gid, gid, gid) == -1 ||
+		    setresuid(uid, uid, uid) == -1)
+			goto fail;
+	} else {
+		uid = getuid();
+		gid = getgid();
+	}
+
+	/*
+	 * Moving between two non-zero uids keeps the capabilities we hold,
+	 * so they go explicitly; exec alone would also drop them, but the
+	 * program must not hold them even for an instant of its own.
+	 */
+	step = STEP_CAPS;
+	{
+		struct __user_cap_header_struct	 hdr;
+		struct __user_cap_data_struct	 data[2];
+
+		memset(&hdr, 0, sizeof(hdr));
+		memset(data, 0, sizeof(data));
+		hdr.version = _LINUX_CAPABILITY_VERSION_3;
+		if (syscall(SYS_capset, &hdr, data) == -1 ||
+		    prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0,
+		    0) == -1)
+			goto fail;
+	}
+
+	step = STEP_NNP;
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == -1)
+		goto fail;
+
+	step = STEP_VERIFY;
+	if (spawner_verify(uid, gid, changeids) == -1)
+		goto fail;
+
+	/*
+	 * First lift the three fds clear of 0-3, so that no dup2 below
+	 * overwrites one we still need.  Fd 3 then becomes the error pipe:
+	 * it replaces our copy of the parent channel, which is not
+	 * close-on-exec and must never reach a program.
+	 */
+	step = STEP_FDS;
+	if ((conn = fcntl(conn, F_DUPFD_CLOEXEC, SPAWNER_ERRFD + 1)) == -1 ||
+	    (nullfd = fcntl(devnull, F_DUPFD_CLOEXEC,
+	    SPAWNER_ERRFD + 1)) == -1 ||
+	    (fd = fcntl(errfd, F_DUPFD_CLOEXEC, SPAWNER_ERRFD + 1)) == -1)
+		goto fail;
+	errfd = fd;
+	if (dup2(conn, STDIN_FILENO) == -1 ||
+	    dup2(conn, STDOUT_FILENO) == -1 ||
+	    dup2(nullfd, STDERR_FILENO) == -1 ||
+	    dup3(errfd, SPAWNER_ERRFD, O_CLOEXEC) == -1)
+		goto fail;
+	errfd = SPAWNER_ERRFD;
+	closefrom(SPAWNER_ERRFD + 1);
+
+	step = STEP_EXEC;
+	execve(spawn_args.sa_argv[0], spawn_args.sa_argv, spawn_env.se_envp);
+ fail:
+	sf.sf_step = step;
+	sf.sf_errno = errno;
+	/* Nobody is left to tell if this fails; the spawner then sees EOF. */
+	if (write(errfd, &sf, sizeof(sf)) == -1)
+		_exit(126);
+	_exit(127);
+}
+
+/*
+ * Both limits at the configured value, or at the hard limit we were
+ * given if that is lower: raising it needs a capability we do not hold,
+ * and the tighter limit already does the job.
+ */
+static int
+spawner_rlimit(int resource, int64_t value)
+{
+	struct rlimit	 rl;
+	rlim_t		 v;
+
+	if (value == 0)
+		return (0);
+	if (getrlimit(resource, &rl) == -1)
+		return (-1);
+	v = (rlim_t)value;
+	if (rl.rlim_max != RLIM_INFINITY && v > rl.rlim_max)
+		v = rl.rlim_max;
+	rl.rlim_cur = rl.rlim_max = v;
+	return (setrlimit(resource, &rl));
+}
+
+/* Trust but verify: the ids we asked for, one group, no capability. */
+static int
+spawner_verify(uid_t uid, gid_t gid, int changeids)
+{
+	struct __user_cap_header_struct	 hdr;
+	struct __user_cap_data_struct	 data[2];
+	uid_t				 ru, eu, su;
+	gid_t				 rg, eg, sg, groups[2];
+	int				 i;
+
+	if (getresuid(&ru, &eu, &su) == -1 ||
+	    getresgid(&rg, &eg, &sg) == -1)
+		return (-1);
+	if (ru != uid || eu != uid || su != uid ||
+	    rg != gid || eg != gid || sg != gid)
+		goto bad;
+	if (changeids) {
+		if (getgroups(2, groups) != 1 || groups[0] != gid)
+			goto bad;
+		if (uid != 0 && setresuid(0, 0, 0) != -1)
+			goto bad;
+	}
+	memset(&hdr, 0, sizeof(hdr));
+	memset(data, 0, sizeof(data));
+	hdr.version = _LINUX_CAPABILITY_VERSION_3;
+	if (syscall(SYS_capget, &hdr, data) == -1)
+		return (-1);
+	for (i = 0; i < 2; i++)
+		if (data[i].effective != 0 || data[i].permitted != 0 ||
+		    data[i].inheritable != 0)
+			goto bad;
+	return (0);
+ bad:
+	errno = EPERM;
+	return (-1);
+}
+
+/* Whether we may set a program's uid, gid and groups. */
+static int
+spawner_can_setids(void)
+{
+	struct __user_cap_header_struct	 hdr;
+	struct __user_cap_data_struct	 data[2];
+
+	memset(&hdr, 0, sizeof(hdr));
+	memset(data, 0, sizeof(data));
+	hdr.version = _LINUX_CAPABILITY_VERSION_3;
+	if (syscall(SYS_capget, &hdr, data) == -1)
+		fatal("%s: capget", __func__);
+	return ((data[0].effective & (1U << CAP_SETUID)) != 0 &&
+	    (data[0].effective & (1U << CAP_SETGID)) != 0);
+}
+
+static void
+spawner_reply(uint32_t type, uint64_t session, pid_t pid, int err,
+    int status)
+{
+	struct spawn_reply	 sr;
+
+	memset(&sr, 0, sizeof(sr));
+	sr.sr_session = session;
+	sr.sr_pid = pid;
+	sr.sr_errno = err;
+	sr.sr_status = status;
+	if (imsgev_compose(&iev_ss, type, 0, 0, -1, &sr, sizeof(sr)) == -1)
+		fatal("%s: compose", __func__);
+}
+
+/*
+ * Reap every program that ended.  waitid(WNOWAIT) looks first and leaves
+ * the zombie in place: while it exists its pid, and so its process group
+ * id, cannot be reused, and the group kill that ends its stragglers can
+ * hit nothing else.  Only then is it reaped and reported.
+ */
+static void
+spawner_sigchld(int sig, short event, void *arg)
+{
+	struct spawner_session	*ses;
+	siginfo_t		 si;
+	pid_t			 pid;
+	int			 status;
+
+	(void)sig;
+	(void)event;
+	(void)arg;
+	for (;;) {
+		memset(&si, 0, sizeof(si));
+		if (waitid(P_ALL, 0, &si, WEXITED | WNOHANG | WNOWAIT) == -1) {
+			if (errno == EINTR)
+				continue;
+			if (errno == ECHILD)
+				break;
+			fatal("%s: waitid", __func__);
+		}
+		if ((pid = si.si_pid) == 0)
+			break;
+		if ((ses = spawner_session_bypid(pid)) != NULL)
+			spawner_killgroup(pid);
+		while (waitpid(pid, &status, 0) == -1)
+			if (errno != EINTR)
+				fatal("%s: waitpid %d", __func__, (int)pid);
+		if (ses == NULL) {
+			log_warnx("%s: reaped pid %d, not a session", __func__,
+			    (int)pid);
+			continue;
+		}
+		log_debug("session %016" PRIx64 ": pid %d ended, status %#x",
+		    ses->ses_id, (int)pid, (unsigned)status);
+		spawner_reply(IMSG_SPAWN_EXIT, ses->ses_id, pid, 0, status);
+		spawner_session_free(ses);
+	}
+}
+
+/* The wall clock ran out: the reaper reports the exit as for any other. */
+static void
+spawner_timeout(int fd, short event, void *arg)
+{
+	struct spawner_session	*ses = arg;
+
+	(void)fd;
+	(void)event;
+	ses->ses_timed = 0;
+	log_info("session %016" PRIx64 ": time limit reached, killing pid %d",
+	    ses->ses_id, (int)ses->ses_pid);
+	spawner_killgroup(ses->ses_pid);
+}
+
+static void
+spawner_killgroup(pid_t pid)
+{
+	/* ESRCH: the group is already empty. */
+	if (kill(-pid, SIGKILL) == -1 && errno != ESRCH)
+		log_warn("%s: kill -%d", __func__, (int)pid);
+}
+
+static void
+spawner_killall(void)
+{
+	struct spawner_session	*ses;
+
+	TAILQ_FOREACH(ses, &sessions, ses_entry)
+		spawner_killgroup(ses->ses_pid);
+}
+
+static void
+spawner_session_free(struct spawner_session *ses)
+{
+	if (ses->ses_timed)
+		evtimer_del(&ses->ses_timer);
+	TAILQ_REMOVE(&sessions, ses, ses_entry);
+	sessions_live--;
+	free(ses);
+}
+
+static struct spawner_session *
+spawner_session_byid(uint64_t id)
+{
+	struct spawner_session	*ses;
+
+	TAILQ_FOREACH(ses, &sessions, ses_entry)
+		if (ses->ses_id == id)
+			return (ses);
+	return (NULL);
+}
+
+static struct spawner_session *
+spawner_session_bypid(pid_t pid)
+{
+	struct spawner_session	*ses;
+
+	TAILQ_FOREACH(ses, &sessions, ses_entry)
+		if (ses->ses_pid == pid)
+			return (ses);
+	return (NULL);
+}
