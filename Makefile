@@ -15,7 +15,8 @@ FUZZ_TIME	?= 60
 SAN		?=
 BINDIR		?= bin
 
-PKGS		 = libevent yaml-0.1 libcap-ng libseccomp libbsd-overlay jansson
+PKGS		 = libevent yaml-0.1 libcap-ng libseccomp libbsd-overlay jansson \
+		   libcrypto
 
 WARNINGS	 = -Wall -Wextra -Wstrict-prototypes -Wmissing-prototypes \
 		   -Wmissing-declarations -Wshadow -Wpointer-arith -Wcast-qual \
@@ -46,20 +47,24 @@ ALL_CFLAGS	 = -std=c11 -D_GNU_SOURCE $(OPT) $(WARNINGS) $(HARDEN_CFLAGS) \
 ALL_LDFLAGS	 = $(HARDEN_LDFLAGS) $(SANFLAGS) $(LDFLAGS)
 
 # Shared plumbing, bottom layer.
-LIB_SRCS	 = lib/log.c lib/imsg.c lib/buf.c lib/util.c
+LIB_SRCS	 = lib/log.c lib/imsg.c lib/buf.c lib/util.c lib/net.c \
+		   lib/service.c lib/hs_event.c
 
 # Children: one directory per process.
 CHILD_SRCS	 = netctl/netctl.c capture/capture.c persona/persona.c \
 		   superserver/binder.c superserver/superserver.c \
+		   superserver/spawner.c superserver/spawn_env.c \
 		   rpc/rpc.c web/web.c
 
-PRIVSEP_SRCS	 = privsep/proc.c privsep/drop.c privsep/sandbox.c
+PRIVSEP_SRCS	 = privsep/proc.c privsep/drop.c privsep/sandbox.c \
+		   privsep/sandbox_program.c
 
 HONEYSPYD_SRCS	 = honeyspyd/honeyspyd.c honeyspyd/parse.c \
 		   honeyspyd/printconf.c honeyspyd/control.c \
+		   honeyspyd/services.c honeyspyd/eventlog.c \
 		   $(CHILD_SRCS) $(PRIVSEP_SRCS) $(LIB_SRCS)
 
-HONEYSPYCTL_SRCS = honeyspyctl/honeyspyctl.c honeyspyctl/parser.c \
+HONEYSPYCTL_SRCS = honeyspyctl/honeyspyctl.c honeyspyctl/parser.c lib/service.c \
 		   honeyspyctl/output.c lib/log.c lib/imsg.c lib/buf.c \
 		   lib/util.c
 
@@ -67,12 +72,15 @@ HONEYSPYCTL_SRCS = honeyspyctl/honeyspyctl.c honeyspyctl/parser.c \
 # child that breaks out of its seccomp table on purpose.
 REGRESS_SRCS	 = $(HONEYSPYD_SRCS) regress/sandbox/violator.c
 
-UNIT_TESTS	 = test_buf test_imsg test_config test_util
+UNIT_TESTS	 = test_buf test_imsg test_config test_util test_event \
+		   test_spawn_env
 test_buf_SRCS	 = regress/unit/test_buf.c lib/buf.c
 test_imsg_SRCS	 = regress/unit/test_imsg.c lib/imsg.c lib/buf.c
 test_config_SRCS = regress/unit/test_config.c honeyspyd/parse.c \
 		   honeyspyd/printconf.c lib/log.c lib/util.c
 test_util_SRCS	 = regress/unit/test_util.c lib/util.c lib/log.c
+test_event_SRCS	 = regress/unit/test_event.c lib/hs_event.c
+test_spawn_env_SRCS = regress/unit/test_spawn_env.c superserver/spawn_env.c
 
 FUZZ_TARGETS	 = fuzz_imsg fuzz_config
 fuzz_imsg_SRCS	 = regress/fuzz/fuzz_imsg.c lib/imsg.c lib/buf.c
@@ -87,6 +95,7 @@ robjs		 = $(patsubst %.c,$(BUILD)/regress-obj/%.o,$(1))
 
 UNIT_BINS	 = $(addprefix $(BUILD)/unit/,$(UNIT_TESTS))
 REGRESS_BIN	 = $(BUILD)/regress/honeyspyd-regress
+FLOOD_BIN	 = $(BUILD)/regress/flood
 
 .PHONY: all run check check-unit check-integration fuzz lint clean deps \
 	regress-bins
@@ -123,7 +132,11 @@ $(BUILD)/unit/$(1): $(call objs,$($(1)_SRCS))
 endef
 $(foreach t,$(UNIT_TESTS),$(eval $(call unit_rule,$(t))))
 
-regress-bins: all $(UNIT_BINS) $(REGRESS_BIN)
+regress-bins: all $(UNIT_BINS) $(REGRESS_BIN) $(FLOOD_BIN)
+
+$(FLOOD_BIN): $(call objs,regress/superserver/flood.c)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
 # One prove run over unit programs and bats files, so the whole suite ends
 # in a single "Result:" line; an empty list is a failure, never a pass.
@@ -132,7 +145,7 @@ check: deps
 	@tests="$(UNIT_BINS) $(BATS_TESTS)"; \
 	[ -n "$$(echo $$tests)" ] || { echo "no tests found" >&2; exit 1; }; \
 	BIN=$(abspath $(BINDIR)) HS_REGRESS_BIN=$(abspath $(REGRESS_BIN)) \
-	CMOCKA_MESSAGE_OUTPUT=TAP \
+	HS_FLOOD_BIN=$(abspath $(FLOOD_BIN)) CMOCKA_MESSAGE_OUTPUT=TAP \
 	    $(PROVE) -f -e regress/run-test $$tests
 
 check-unit: $(UNIT_BINS)
@@ -141,6 +154,7 @@ check-unit: $(UNIT_BINS)
 
 check-integration: regress-bins
 	@BIN=$(abspath $(BINDIR)) HS_REGRESS_BIN=$(abspath $(REGRESS_BIN)) \
+	    HS_FLOOD_BIN=$(abspath $(FLOOD_BIN)) \
 	    $(PROVE) -f -e regress/run-test $(BATS_TESTS)
 
 # As root the control socket is the default one, so that a plain

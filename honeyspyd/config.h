@@ -80,7 +80,7 @@ TAILQ_HEAD(conf_userlist, conf_user);
 
 struct conf_host {
 	TAILQ_ENTRY(conf_host)	 h_entry;
-	struct hs_addr		 h_addr;
+	struct hs_addr		 h_address;
 	int			 h_hasmac;
 	uint8_t			 h_mac[CONF_MACLEN];
 	char			 h_personality[CONF_STRLEN];	/* "" unset */
@@ -91,7 +91,8 @@ TAILQ_HEAD(conf_hostlist, conf_host);
 struct conf_limits {
 	int			 l_connections;	/* concurrent, per service */
 	int			 l_per_source;	/* concurrent, per source IP */
-	int			 l_rate;	/* new per minute per source */
+	int			 l_rate;	/* new per window per source */
+	int			 l_window;	/* seconds */
 	int			 l_timeout;	/* seconds per session */
 	long long		 l_transcript;	/* bytes kept; 0 none */
 	long long		 l_bytes;	/* bytes moved; 0 any */
@@ -203,6 +204,9 @@ struct hs_config {
 struct hs_config	*config_parse_file(const char *);
 struct hs_config	*config_parse_buf(const char *, const char *, size_t);
 void			 config_free(struct hs_config *);
+void			 config_service_init(struct conf_service *);
+void			 config_service_default_name(struct conf_service *);
+void			 config_service_free(struct conf_service *);
 void			 config_print(FILE *, const struct hs_config *);
 const char		*config_nodemode_name(enum hs_nodemode);
 const char		*config_proto_name(int);

@@ -23,7 +23,9 @@
 #include <sys/un.h>
 
 #include <errno.h>
-#include <event.h>
+#include <event2/event.h>
+#include <event2/event_compat.h>
+#include <event2/event_struct.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -251,6 +253,7 @@ control_closed(struct imsgev *iev)
 
 	imsgev_clear(&conn->iev);
 	close(conn->fd);
+	services_ctl_gone(conn->id);
 	TAILQ_REMOVE(&ctl_conns, conn, entry);
 	ctl_nconns--;
 	free(conn);
@@ -263,8 +266,10 @@ control_closed(struct imsgev *iev)
 static int
 control_dispatch_client(struct imsgev *iev, struct imsg *imsg)
 {
-	struct ctl_conn	*conn = iev->data;
-	const char	*fail;
+	struct ctl_conn		*conn = iev->data;
+	struct ctl_service	 cv;
+	const char		*fail;
+	char			 why[256];
 
 	if (!conn->hello) {
 		if (imsg_get_type(imsg) != IMSG_CTL_HELLO ||
@@ -302,12 +307,56 @@ control_dispatch_client(struct imsgev *iev, struct imsg *imsg)
 		    "(see the log)";
 		return (imsgev_compose(iev, IMSG_CTL_FAIL, 0, 0, -1, fail,
 		    strlen(fail) + 1) == -1 ? -1 : 0);
+	case IMSG_CTL_ADDSERVICE:
+	case IMSG_CTL_DELSERVICE:
+		if (imsg_get_data(imsg, &cv, sizeof(cv)) == -1)
+			break;
+		log_info("%s requested by uid %d pid %d",
+		    imsg_get_type(imsg) == IMSG_CTL_ADDSERVICE ?
+		    "addService" : "delService", (int)conn->uid,
+		    (int)conn->pid);
+		if (imsg_get_type(imsg) == IMSG_CTL_ADDSERVICE) {
+			/* The reply comes once it listens, or cannot. */
+			if (services_ctl_add(conn->id, &cv, why,
+			    sizeof(why)) == 0)
+				return (0);
+		} else if (services_ctl_del(&cv, why, sizeof(why)) == 0)
+			return (imsgev_compose(iev, IMSG_CTL_END, 0, 0, -1,
+			    NULL, 0) == -1 ? -1 : 0);
+		return (imsgev_compose(iev, IMSG_CTL_FAIL, 0, 0, -1, why,
+		    strlen(why) + 1) == -1 ? -1 : 0);
+	case IMSG_CTL_GETSERVICES:
+		if (imsg_get_len(imsg) != 0)
+			break;
+		services_ctl_get(iev);
+		return (imsgev_compose(iev, IMSG_CTL_END, 0, 0, -1, NULL,
+		    0) == -1 ? -1 : 0);
 	default:
 		break;
 	}
 	log_warnx("control: pid %d: malformed request (imsg %u, %zu bytes), "
 	    "closing", (int)conn->pid, imsg_get_type(imsg), imsg_get_len(imsg));
 	return (-1);
+}
+
+/* The outcome of a request that had to wait: END, or FAIL with why. */
+void
+control_reply(uint32_t id, const char *why)
+{
+	struct ctl_conn	*conn;
+
+	TAILQ_FOREACH(conn, &ctl_conns, entry)
+		if (conn->id == id)
+			break;
+	if (conn == NULL)
+		return;		/* the client left meanwhile */
+	if (why == NULL) {
+		if (imsgev_compose(&conn->iev, IMSG_CTL_END, 0, 0, -1, NULL,
+		    0) == -1)
+			log_warn("%s: compose", __func__);
+	} else if (imsgev_compose(&conn->iev, IMSG_CTL_FAIL, 0, 0, -1, why,
+	    strlen(why) + 1) == -1)
+		log_warn("%s: compose", __func__);
 }
 
 /* A child answered a status request made for client id. */

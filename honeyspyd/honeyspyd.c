@@ -20,7 +20,9 @@
 #include <sys/wait.h>
 
 #include <errno.h>
-#include <event.h>
+#include <event2/event.h>
+#include <event2/event_compat.h>
+#include <event2/event_struct.h>
 #include <limits.h>
 #include <pwd.h>
 #include <signal.h>
@@ -44,6 +46,7 @@
 #include "persona/persona.h"
 #include "rpc/rpc.h"
 #include "superserver/binder.h"
+#include "superserver/spawner.h"
 #include "superserver/superserver.h"
 #include "web/web.h"
 #ifdef HS_REGRESS
@@ -58,22 +61,30 @@
  */
 static const struct proc_def proc_table[] = {
 	{ PROC_NETCTL, "netctl", netctl_main,
-	    CAP(CAP_NET_ADMIN), 0, 1, 0, "virtual hosts and MAC addresses" },
+	    CAP(CAP_NET_ADMIN), 0, 1, 0, 0, "virtual hosts and MAC addresses" },
 	{ PROC_CAPTURE, "capture", capture_main,
-	    0, CAP(CAP_NET_RAW), 1, 0, "packet capture and fingerprints" },
+	    0, CAP(CAP_NET_RAW), 1, 0, 0, "packet capture and fingerprints" },
 	{ PROC_PERSONA, "persona", persona_main,
-	    CAP(CAP_NET_ADMIN), 0, 1, 0, "TCP/IP personalities" },
+	    CAP(CAP_NET_ADMIN), 0, 1, 0, 0, "TCP/IP personalities" },
 	{ PROC_BINDER, "binder", binder_main,
-	    CAP(CAP_NET_BIND_SERVICE), 0, 1, 0, "services on ports below 1024" },
+	    CAP(CAP_NET_BIND_SERVICE), 0, 1, 0, 0,
+	    "services on ports below 1024" },
 	{ PROC_SUPERSERVER, "superserver", superserver_main,
-	    0, 0, 0, 0, "services" },
+	    0, 0, 0, 0, 0, "services" },
+	/*
+	 * Programs need their files, so no chroot; without root they run
+	 * as the suite's own user.
+	 */
+	{ PROC_SPAWNER, "spawner", spawner_main,
+	    CAP(CAP_SETUID) | CAP(CAP_SETGID) | CAP(CAP_SYS_CHROOT) |
+	    CAP(CAP_KILL), 0, 0, 0, 1, "service programs as their own user" },
 	{ PROC_RPC, "rpc", rpc_main,
-	    0, 0, 1, 0, "link to the master" },
+	    0, 0, 1, 0, 0, "link to the master" },
 	{ PROC_WEB, "web", web_main,
-	    0, 0, 1, 1, "web console" },
+	    0, 0, 1, 1, 0, "web console" },
 #ifdef HS_REGRESS
 	{ PROC_REGRESS, "violator", violator_main,
-	    0, 0, 1, 0, "sandbox regression test" },
+	    0, 0, 1, 0, 0, "sandbox regression test" },
 #endif
 };
 #define PROC_TABLE_SIZE	(sizeof(proc_table) / sizeof(proc_table[0]))
@@ -201,6 +212,11 @@ main(int argc, char *argv[])
 		hs->p_gid = getgid();
 	}
 
+	if (getcwd(hs->p_cwd, sizeof(hs->p_cwd)) == NULL)
+		fatal("getcwd");
+	eventlog_open(hs->p_conf->c_log.lg_file, hs->p_uid, hs->p_gid,
+	    hs->p_privmode == PRIVMODE_ROOT);
+
 	/* Children are new images of this very file. */
 	if ((len = readlink("/proc/self/exe", self, sizeof(self) - 1)) == -1)
 		fatal("readlink /proc/self/exe");
@@ -241,9 +257,18 @@ main(int argc, char *argv[])
 			continue;
 		if (fd_nonblock(c->c_fd) == -1)
 			fatal("fd_nonblock");
+		/* The binder sends sockets; the superserver, big events. */
+		if (c->c_def->pd_id == PROC_BINDER)
+			imsgbuf_allow_fdpass(&c->c_iev.ibuf);
+		if (c->c_def->pd_id == PROC_SUPERSERVER &&
+		    imsgbuf_set_maxsize(&c->c_iev.ibuf, HS_EVENT_MAX + 1024) ==
+		    -1)
+			fatal("imsgbuf_set_maxsize");
 		imsgev_add(&c->c_iev);
 	}
 	control_listen();
+	/* Before the sandbox: it resolves users, which may load nss. */
+	services_init();
 	sandbox_install(PROC_PARENT);
 	/* A child may have died before SIGCHLD was watched. */
 	parent_reap(-1, 0, NULL);
@@ -269,6 +294,13 @@ parent_feature(const struct proc_def *pd, char *why, size_t len)
 	    hs->p_conf->c_node.n_mode != NODEMODE_MASTER) {
 		(void)strlcpy(why, "master mode only", len);
 		return (0);
+	}
+	if (pd->pd_caps_optional) {
+		if ((need & ~hs->p_permitted) != 0)
+			(void)snprintf(why, len, "programs run as uid %d: "
+			    "%s mode cannot change users", (int)hs->p_uid,
+			    privmode_name(hs->p_privmode));
+		return (1);
 	}
 	if ((need & ~hs->p_permitted) != 0) {
 		if (caps_format(need & ~hs->p_permitted, names,
@@ -329,6 +361,7 @@ parent_start_children(const char *self)
 	hm.hm_verbose = hs->p_verbose;
 	hm.hm_uid = hs->p_uid;
 	hm.hm_gid = hs->p_gid;
+	hm.hm_permitted = hs->p_permitted;
 	if (strlcpy(hm.hm_chroot, hs->p_conf->c_node.n_chroot,
 	    sizeof(hm.hm_chroot)) >= sizeof(hm.hm_chroot))
 		fatalx("node.chroot too long");
@@ -365,6 +398,7 @@ parent_sig(int sig, short event, void *arg)
 	case SIGHUP:
 		log_info("SIGHUP received, reloading %s", hs->p_conffile);
 		(void)parent_reload();
+		eventlog_reopen();
 		break;
 	case SIGCHLD:
 		parent_reap(-1, 0, NULL);
@@ -485,6 +519,24 @@ parent_dispatch_child(struct imsgev *iev, struct imsg *imsg)
 			control_status_reply(imsg_get_id(imsg),
 			    c->c_def->pd_id, &ps);
 		break;
+	case IMSG_BIND_FD:
+		if (c->c_def->pd_id != PROC_BINDER)
+			goto unexpected;
+		services_bind_reply(imsg);
+		break;
+	case IMSG_SS_LISTENING:
+		if (c->c_def->pd_id != PROC_SUPERSERVER)
+			goto unexpected;
+		services_listening(imsg);
+		break;
+	case IMSG_EVENT:
+		if (c->c_def->pd_id != PROC_SUPERSERVER)
+			goto unexpected;
+		if (imsg_get_ibuf(imsg, &ib) == -1)
+			fatalx("%s: event from %s: bad message", __func__,
+			    c->c_def->pd_name);
+		eventlog_write(ibuf_data(&ib), ibuf_size(&ib));
+		break;
 	case IMSG_LOG:
 		/* A jailed child's log line: bounded, terminated, escaped. */
 		if (imsg_get_ibuf(imsg, &ib) == -1 ||
@@ -500,6 +552,7 @@ parent_dispatch_child(struct imsgev *iev, struct imsg *imsg)
 		log_line(lm.lm_priority, esc);
 		break;
 	default:
+ unexpected:
 		fatalx("%s: unexpected imsg %u from %s", __func__,
 		    imsg_get_type(imsg), c->c_def->pd_name);
 	}

@@ -25,7 +25,9 @@
 #include <stdint.h>
 #include <time.h>
 
-#include <event.h>
+#include <event2/event.h>
+#include <event2/event_compat.h>
+#include <event2/event_struct.h>
 
 #include "proc.h"
 #include "proto.h"
@@ -54,6 +56,7 @@ struct parent {
 	int			 p_debug;
 	int			 p_verbose;
 	time_t			 p_started;
+	char			 p_cwd[PATH_MAX];	/* where we started */
 	int			 p_stopping;
 	struct child		 p_child[PROC_MAX];
 	const struct proc_def	*p_table;
@@ -67,7 +70,24 @@ int	parent_status_request(uint32_t);
 int	parent_reload(void);
 int	parent_feature(const struct proc_def *, char *, size_t);
 
+/* services.c */
+struct ctl_service;
+struct imsg;
+void	services_init(void);
+void	services_bind_reply(struct imsg *);
+void	services_listening(struct imsg *);
+int	services_ctl_add(uint32_t, const struct ctl_service *, char *, size_t);
+int	services_ctl_del(const struct ctl_service *, char *, size_t);
+void	services_ctl_get(struct imsgev *);
+void	services_ctl_gone(uint32_t);
+
+/* eventlog.c */
+void	eventlog_open(const char *, uid_t, gid_t, int);
+void	eventlog_reopen(void);
+void	eventlog_write(const char *, size_t);
+
 /* control.c */
+void	control_reply(uint32_t, const char *);
 void	control_init(const char *, uid_t, gid_t, enum hs_privmode);
 void	control_listen(void);
 void	control_cleanup(void);

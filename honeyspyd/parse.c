@@ -158,7 +158,6 @@ static void	 parse_service_key(struct pstate *, int, struct ynode *,
 		    const char *, void *);
 static void	 parse_rlimits(struct pstate *, int, struct ynode *,
 		    const char *, void *);
-static void	 service_default_name(struct conf_service *);
 static void	 parse_limits(struct pstate *, int, struct ynode *,
 		    const char *, void *);
 static void	 parse_strlist_item(struct pstate *, size_t, struct ynode *,
@@ -222,9 +221,9 @@ static const char *const service_keys[] = { "address", "port", "proto",
     "rlimits", NULL };
 
 enum { SL_CONNECTIONS, SL_PER_SOURCE, SL_RATE, SL_TIMEOUT, SL_TRANSCRIPT,
-    SL_BYTES, SL_IDLE };
+    SL_BYTES, SL_IDLE, SL_WINDOW };
 static const char *const limit_keys[] = { "connections", "per_source",
-    "rate", "timeout", "transcript", "bytes", "idle", NULL };
+    "rate", "timeout", "transcript", "bytes", "idle", "window", NULL };
 
 enum { RL_CPU, RL_MEMORY, RL_FILES, RL_PROCESSES, RL_FILESIZE };
 static const char *const rlimit_keys[] = { "cpu", "memory", "files",
@@ -1374,15 +1373,15 @@ parse_host(struct pstate *ps, size_t i, struct ynode *n, const char *path,
 	if (map_walk(ps, n, path, host_keys, parse_host_key, h, &seen) == -1)
 		return;
 	need(ps, n, path, host_keys, 1U << H_ADDRESS, seen);
-	if (h->h_addr.a_af == 0)
+	if (h->h_address.a_af == 0)
 		return;
 	/* two aliases with one address would fight over ARP replies */
 	TAILQ_FOREACH(o, &c->c_hosts, h_entry) {
 		if (o == h)
 			break;
-		if (addr_eq(&o->h_addr, &h->h_addr)) {
+		if (addr_eq(&o->h_address, &h->h_address)) {
 			perr(ps, n->yn_line, path, "address %s is already "
-			    "used by hosts[%zu]", h->h_addr.a_text, j);
+			    "used by hosts[%zu]", h->h_address.a_text, j);
 			break;
 		}
 		j++;
@@ -1397,7 +1396,7 @@ parse_host_key(struct pstate *ps, int idx, struct ynode *v, const char *path,
 
 	switch (idx) {
 	case H_ADDRESS:
-		(void)get_addr(ps, v, path, &h->h_addr, 0);
+		(void)get_addr(ps, v, path, &h->h_address, 0);
 		break;
 	case H_MAC:
 		if (get_mac(ps, v, path, h->h_mac) == 0)
@@ -1430,25 +1429,8 @@ parse_service(struct pstate *ps, size_t i, struct ynode *n, const char *path,
 	(void)arg;
 	if ((s = calloc(1, sizeof(*s))) == NULL)
 		fatal("%s", __func__);
-	TAILQ_INIT(&s->s_args);
-	s->s_addr.a_af = AF_UNSPEC;
-	(void)strlcpy(s->s_addr.a_text, "*", sizeof(s->s_addr.a_text));
-	s->s_proto = IPPROTO_TCP;
+	config_service_init(s);
 	l = &s->s_limits;
-	l->l_connections = 64;
-	l->l_per_source = 8;
-	l->l_rate = 60;
-	l->l_timeout = 300;
-	l->l_transcript = 1048576;
-	l->l_bytes = 16 * 1048576;
-	l->l_idle = 60;
-	(void)strlcpy(s->s_user, HS_SVC_USER, sizeof(s->s_user));
-	(void)strlcpy(s->s_directory, "/", sizeof(s->s_directory));
-	s->s_rlimits.rl_cpu = 60;
-	s->s_rlimits.rl_memory = 512 * 1048576LL;
-	s->s_rlimits.rl_files = 64;
-	s->s_rlimits.rl_processes = 256;
-	s->s_rlimits.rl_filesize = 16 * 1048576;
 	TAILQ_INSERT_TAIL(&c->c_services, s, s_entry);
 	c->c_nservices++;
 	memset(&sc, 0, sizeof(sc));
@@ -1458,7 +1440,7 @@ parse_service(struct pstate *ps, size_t i, struct ynode *n, const char *path,
 		return;
 	need(ps, n, path, service_keys, 1U << S_PORT | 1U << S_PROGRAM, seen);
 	if (s->s_name[0] == '\0' && s->s_program[0] != '\0')
-		service_default_name(s);
+		config_service_default_name(s);
 	if (l->l_per_source > l->l_connections) {
 		subpath(sub, path, "limits.per_source");
 		perr(ps, sc.sc_line ? sc.sc_line : n->yn_line, sub,
@@ -1539,13 +1521,48 @@ parse_service_key(struct pstate *ps, int idx, struct ynode *v,
 	}
 }
 
+/* Free a service that is no longer on any list. */
+void
+config_service_free(struct conf_service *s)
+{
+	strlist_free(&s->s_args);
+	free(s);
+}
+
+/* A service as if its mapping were empty: every default filled in. */
+void
+config_service_init(struct conf_service *s)
+{
+	struct conf_limits	*l = &s->s_limits;
+
+	TAILQ_INIT(&s->s_args);
+	s->s_addr.a_af = AF_UNSPEC;
+	(void)strlcpy(s->s_addr.a_text, "*", sizeof(s->s_addr.a_text));
+	s->s_proto = IPPROTO_TCP;
+	l->l_connections = 64;
+	l->l_per_source = 8;
+	l->l_rate = 60;
+	l->l_window = 60;
+	l->l_timeout = 300;
+	l->l_transcript = 1048576;
+	l->l_bytes = 16 * 1048576;
+	l->l_idle = 60;
+	(void)strlcpy(s->s_user, HS_SVC_USER, sizeof(s->s_user));
+	(void)strlcpy(s->s_directory, "/", sizeof(s->s_directory));
+	s->s_rlimits.rl_cpu = 60;
+	s->s_rlimits.rl_memory = 512 * 1048576LL;
+	s->s_rlimits.rl_files = 64;
+	s->s_rlimits.rl_processes = 256;
+	s->s_rlimits.rl_filesize = 16 * 1048576;
+}
+
 /*
  * A service without a name is called after its program, for events:
  * "bin/services/smtp" becomes "smtp".  Characters a name may not hold
  * become '_'.
  */
-static void
-service_default_name(struct conf_service *s)
+void
+config_service_default_name(struct conf_service *s)
 {
 	const char	*base;
 	size_t		 i;
@@ -1618,6 +1635,9 @@ parse_limits(struct pstate *ps, int idx, struct ynode *v, const char *path,
 		break;
 	case SL_IDLE:
 		(void)get_int(ps, v, path, 1, 86400, &l->l_idle);
+		break;
+	case SL_WINDOW:
+		(void)get_int(ps, v, path, 1, 3600, &l->l_window);
 		break;
 	}
 }
@@ -1918,8 +1938,7 @@ config_free(struct hs_config *c)
 	}
 	while ((s = TAILQ_FIRST(&c->c_services)) != NULL) {
 		TAILQ_REMOVE(&c->c_services, s, s_entry);
-		strlist_free(&s->s_args);
-		free(s);
+		config_service_free(s);
 	}
 	strlist_free(&c->c_capture.cp_filters);
 	free(c);

@@ -224,7 +224,7 @@ config_print(FILE *fp, const struct hs_config *c)
 		    fp);
 		TAILQ_FOREACH(h, &c->c_hosts, h_entry) {
 			fputs("  - address: ", fp);
-			print_str(fp, h->h_addr.a_text);
+			print_str(fp, h->h_address.a_text);
 			fputc('\n', fp);
 			if (h->h_hasmac) {
 				m = h->h_mac;
@@ -261,6 +261,7 @@ config_print(FILE *fp, const struct hs_config *c)
 			    l->l_connections);
 			fprintf(fp, "      per_source: %d\n", l->l_per_source);
 			fprintf(fp, "      rate: %d\n", l->l_rate);
+			fprintf(fp, "      window: %d\n", l->l_window);
 			fprintf(fp, "      timeout: %d\n", l->l_timeout);
 			fprintf(fp, "      transcript: %lld\n",
 			    l->l_transcript);

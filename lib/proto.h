@@ -33,6 +33,11 @@
 #define HS_CONFIG		"/etc/honeyspy/honeyspyd.yaml"
 #define HS_SOCKET		"/run/honeyspy/honeyspyd.sock"
 #define HS_NAMELEN		64
+#define HS_SVC_USER		"_honeyspy-svc"
+#define HS_ADDRSTRLEN		48	/* INET6_ADDRSTRLEN and a NUL, rounded */
+#define HS_ARGSLEN		1024	/* a service's argv, NUL-separated */
+#define HS_MAXARGS		32
+#define HS_EVENT_MAX		(64 * 1024)	/* one JSON event line */
 
 enum proc_id {
 	PROC_PARENT,
@@ -41,6 +46,7 @@ enum proc_id {
 	PROC_PERSONA,
 	PROC_BINDER,
 	PROC_SUPERSERVER,
+	PROC_SPAWNER,
 	PROC_RPC,
 	PROC_WEB,
 #ifdef HS_REGRESS
@@ -73,6 +79,34 @@ enum imsg_type {
 	IMSG_CTL_RELOAD,	/* request: none */
 	IMSG_CTL_END,		/* end of a successful reply */
 	IMSG_CTL_FAIL,		/* reply: NUL-terminated reason */
+	IMSG_CTL_ADDSERVICE,	/* request: struct ctl_service */
+	IMSG_CTL_DELSERVICE,	/* request: struct ctl_service (addr/proto/port) */
+	IMSG_CTL_GETSERVICES,	/* request: none */
+	IMSG_CTL_SERVICE,	/* reply: one struct ctl_service_info each */
+
+	/* parent -> children: configuration, ending in IMSG_CFG_DONE */
+	IMSG_CFG_NODE,		/* struct node_msg */
+	IMSG_CFG_SERVICE,	/* struct service_msg: add or replace */
+	IMSG_CFG_DELSERVICE,	/* peerid = service id */
+	IMSG_CFG_DONE,
+
+	/* parent <-> binder */
+	IMSG_BIND_REQ,		/* struct bind_msg */
+	IMSG_BIND_FD,		/* struct bind_reply, with the fd on success */
+
+	/* parent <-> superserver */
+	IMSG_SS_LISTEN,		/* peerid = service id; fd, or none: bind it */
+	IMSG_SS_LISTENING,	/* struct bind_reply: listening, or why not */
+	IMSG_EVENT,		/* one JSON object, NUL-terminated */
+
+	/* parent -> superserver and spawner: their shared channel (fd) */
+	IMSG_SPAWN_CHAN,
+
+	/* superserver <-> spawner */
+	IMSG_SPAWN_REQ,		/* struct spawn_msg, fd: the program's end */
+	IMSG_SPAWN_STARTED,	/* struct spawn_reply: pid, or errno */
+	IMSG_SPAWN_EXIT,	/* struct spawn_reply: wait status */
+	IMSG_SPAWN_KILL,	/* struct spawn_reply: session to kill */
 };
 
 /* What a child reports about itself, and the parent about itself. */
@@ -111,7 +145,100 @@ struct hello_msg {
 	int32_t		hm_verbose;
 	uint32_t	hm_uid;
 	uint32_t	hm_gid;
+	uint64_t	hm_permitted;	/* capabilities the suite holds */
 	char		hm_chroot[PATH_MAX];
+};
+
+/* Who we are, for the events children write. */
+struct node_msg {
+	char		nm_name[HS_NAMELEN];
+};
+
+/*
+ * One service, flattened for the children: the binder checks bind
+ * requests against it, the superserver applies its limits, the spawner
+ * starts its program.  Users are resolved by the parent.
+ */
+struct service_msg {
+	uint32_t	sv_id;
+	int32_t		sv_af;		/* AF_INET, AF_INET6; AF_UNSPEC: any */
+	uint8_t		sv_addr[16];
+	char		sv_addrtext[HS_ADDRSTRLEN];
+	int32_t		sv_proto;	/* IPPROTO_TCP, IPPROTO_UDP */
+	int32_t		sv_port;
+	char		sv_name[HS_NAMELEN];
+	char		sv_program[PATH_MAX];
+	char		sv_args[HS_ARGSLEN];	/* sv_nargs strings */
+	int32_t		sv_nargs;
+	char		sv_personality[HS_NAMELEN];
+	uint32_t	sv_uid;
+	uint32_t	sv_gid;
+	char		sv_directory[PATH_MAX];
+	int32_t		sv_chroot;
+	/* per service and per source */
+	int32_t		sv_connections;	/* concurrent sessions */
+	int32_t		sv_per_source;	/* concurrent sessions per source */
+	int32_t		sv_rate;	/* new sessions per window per source */
+	int32_t		sv_window;	/* seconds */
+	int32_t		sv_timeout;	/* seconds a session may last */
+	int32_t		sv_idle;	/* seconds a UDP session may idle */
+	int64_t		sv_bytes;	/* bytes a session may move; 0: any */
+	int64_t		sv_transcript;	/* bytes recorded per session */
+	/* the program's rlimits */
+	int64_t		sv_rl_cpu;	/* seconds */
+	int64_t		sv_rl_as;	/* bytes */
+	int64_t		sv_rl_nofile;
+	int64_t		sv_rl_nproc;
+	int64_t		sv_rl_fsize;	/* bytes */
+};
+
+struct bind_msg {
+	uint32_t	bm_id;		/* service id */
+	int32_t		bm_af;		/* AF_INET, AF_INET6 */
+	uint8_t		bm_addr[16];	/* all zero: any */
+	int32_t		bm_proto;
+	int32_t		bm_port;
+};
+
+struct bind_reply {
+	uint32_t	br_id;
+	int32_t		br_errno;	/* 0: an fd travels with it */
+	char		br_reason[128];
+};
+
+/* A connection for the spawner to hand to a new program. */
+struct spawn_msg {
+	uint64_t	sp_session;
+	uint32_t	sp_service;
+	int32_t		sp_proto;
+	char		sp_src[HS_ADDRSTRLEN];
+	char		sp_dst[HS_ADDRSTRLEN];
+	int32_t		sp_sport;
+	int32_t		sp_dport;
+	char		sp_remote_os[HS_NAMELEN];	/* empty: unknown */
+};
+
+struct spawn_reply {
+	uint64_t	sr_session;
+	int32_t		sr_pid;
+	int32_t		sr_errno;	/* STARTED: why it did not start */
+	int32_t		sr_status;	/* EXIT: as from waitpid(2) */
+};
+
+/* honeyspyctl addService/delService, as typed. */
+struct ctl_service {
+	char		cv_addr[HS_ADDRSTRLEN];
+	int32_t		cv_proto;
+	int32_t		cv_port;
+	char		cv_program[PATH_MAX];
+	char		cv_args[HS_ARGSLEN];
+	int32_t		cv_nargs;
+};
+
+/* getServices: a service and whether it listens. */
+struct ctl_service_info {
+	struct service_msg	si_sv;
+	int32_t			si_state;	/* 0 binding, 1 up, 2 failed */
 };
 
 /* A log line from a jailed child; the text follows, NUL-terminated. */

@@ -34,7 +34,9 @@
 
 /* The capabilities HoneySpy can use; anything else is dropped on sight. */
 static const int hs_caps[] = {
-	CAP_NET_BIND_SERVICE, CAP_NET_RAW, CAP_NET_ADMIN
+	CAP_NET_BIND_SERVICE, CAP_NET_RAW, CAP_NET_ADMIN,
+	/* the spawner's, to run programs as their own user */
+	CAP_SETUID, CAP_SETGID, CAP_SYS_CHROOT, CAP_KILL
 };
 
 /*
@@ -87,7 +89,9 @@ proc_drop(uid_t uid, gid_t gid, uint64_t keep, enum hs_privmode mode)
 		if (getuid() != uid || geteuid() != uid || getgid() != gid ||
 		    getegid() != gid)
 			fatalx("%s: still holding old ids", __func__);
-		if (uid != 0 && setuid(0) != -1)
+		/* Only a process that keeps CAP_SETUID may get root back. */
+		if (uid != 0 && (keep & caps_bit(CAP_SETUID)) == 0 &&
+		    setuid(0) != -1)
 			fatalx("%s: could regain root", __func__);
 	} else if (capng_apply(CAPNG_SELECT_CAPS) != 0)
 		fatalx("%s: cannot drop capabilities", __func__);
@@ -114,5 +118,7 @@ proc_privmode(uint64_t *permitted)
 	for (i = 0; i < sizeof(hs_caps) / sizeof(hs_caps[0]); i++)
 		if (capng_have_capability(CAPNG_PERMITTED, hs_caps[i]))
 			*permitted |= caps_bit(hs_caps[i]);
-	return (*permitted != 0 ? PRIVMODE_CAPS : PRIVMODE_USER);
+	return ((*permitted & (caps_bit(CAP_NET_BIND_SERVICE) |
+	    caps_bit(CAP_NET_RAW) | caps_bit(CAP_NET_ADMIN))) != 0 ?
+	    PRIVMODE_CAPS : PRIVMODE_USER);
 }

@@ -24,7 +24,9 @@
 #include <linux/capability.h>
 
 #include <errno.h>
-#include <event.h>
+#include <event2/event.h>
+#include <event2/event_compat.h>
+#include <event2/event_struct.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -46,6 +48,7 @@ static struct imsgev	 child_iev;	/* a child's channel to its parent */
 static char		 child_chroot[PATH_MAX];
 static int		 child_chrooted;
 static const char	*child_name;
+static struct event_base *child_base;
 
 void
 imsgev_init(struct imsgev *iev, int fd, const char *name,
@@ -241,6 +244,12 @@ proc_child_init(const struct proc_def *pd, struct hello_msg *hm)
 	setproctitle("%s", pd->pd_name);
 	imsgev_init(&child_iev, HS_PARENT_FD, "parent", NULL, child_closed,
 	    NULL);
+	/*
+	 * The parent hands some children sockets; they may arrive in the
+	 * same read as the hello.  A child that expects none rejects the
+	 * message they come with.
+	 */
+	imsgbuf_allow_fdpass(&child_iev.ibuf);
 	log_setsink(child_log_sink);
 
 	/*
@@ -285,7 +294,8 @@ proc_child_init(const struct proc_def *pd, struct hello_msg *hm)
 void
 proc_child_jail(const struct proc_def *pd, const struct hello_msg *hm)
 {
-	uint64_t	 keep = pd->pd_caps | pd->pd_setup_caps;
+	uint64_t	 keep = (pd->pd_caps | pd->pd_setup_caps) &
+			    hm->hm_permitted;
 
 	switch (hm->hm_privmode) {
 	case PRIVMODE_ROOT:
@@ -317,12 +327,26 @@ void
 proc_child_setup_done(const struct proc_def *pd, const struct hello_msg *hm)
 {
 	if (pd->pd_setup_caps != 0 && hm->hm_privmode != PRIVMODE_USER)
-		proc_drop(getuid(), getgid(), pd->pd_caps, PRIVMODE_CAPS);
-	if (event_init() == NULL)
+		proc_drop(getuid(), getgid(), pd->pd_caps & hm->hm_permitted,
+		    PRIVMODE_CAPS);
+	if ((child_base = event_init()) == NULL)
 		fatalx("%s: event_init", __func__);
 	if (fd_nonblock(HS_PARENT_FD) == -1)
 		fatal("%s: fd_nonblock", __func__);
 	sandbox_install(pd->pd_id);
+}
+
+/* The channel to the parent, for children that tune it before running. */
+struct imsgev *
+proc_child_iev(void)
+{
+	return (&child_iev);
+}
+
+struct event_base *
+proc_child_base(void)
+{
+	return (child_base);
 }
 
 /* Report ready to the parent and serve it until it goes away. */

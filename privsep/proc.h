@@ -21,7 +21,9 @@
 
 #include <sys/types.h>
 
-#include <event.h>
+#include <event2/event.h>
+#include <event2/event_compat.h>
+#include <event2/event_struct.h>
 #include <stdint.h>
 
 #include "imsg.h"
@@ -57,6 +59,7 @@ struct proc_def {
 	uint64_t	 pd_setup_caps;	/* held only until setup is done */
 	int		 pd_chroot;	/* jailed in node.chroot */
 	int		 pd_master_only;
+	int		 pd_caps_optional;	/* runs without them too */
 	const char	*pd_feature;	/* what an operator loses without it */
 };
 
@@ -79,6 +82,8 @@ void	proc_child_setup_done(const struct proc_def *,
 __attribute__((__noreturn__)) void
 	proc_child_run(const struct proc_def *, imsgev_handler);
 int	proc_child_common(struct imsgev *, struct imsg *);
+struct imsgev	*proc_child_iev(void);
+struct event_base *proc_child_base(void);
 
 /* both */
 void	proc_self_status(const char *, struct proc_status_msg *);

@@ -18,6 +18,7 @@
 
 #include <sys/types.h>
 #include <sys/mman.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 
 #include <errno.h>
@@ -30,6 +31,7 @@
 
 #include "log.h"
 #include "proc.h"
+#include "sandbox_program.h"
 
 /*
  * What every process's event loop needs: channel I/O, libevent's epoll,
@@ -79,11 +81,28 @@ static const int parent_syscalls[] = {
 	SCMP_SYS(getdents64), SCMP_SYS(umask),
 };
 
+/* The binder: sockets for the allowed services, nothing else. */
+static const int binder_syscalls[] = {
+	SCMP_SYS(setsockopt), SCMP_SYS(bind), SCMP_SYS(listen),
+};
+
+/*
+ * The superserver: accept, relay, socketpairs for programs; in user mode
+ * it binds its own listeners, which needs no privilege below 1024 anyway.
+ */
+static const int superserver_syscalls[] = {
+	SCMP_SYS(accept), SCMP_SYS(accept4), SCMP_SYS(socketpair),
+	SCMP_SYS(setsockopt), SCMP_SYS(getsockopt), SCMP_SYS(bind),
+	SCMP_SYS(listen), SCMP_SYS(getsockname), SCMP_SYS(getpeername),
+	SCMP_SYS(shutdown), SCMP_SYS(recvfrom), SCMP_SYS(sendto),
+};
+
 static int	sandbox_installed;
 
 static struct scmp_arg_cmp sandbox_arg(unsigned int, enum scmp_compare,
 		    uint64_t, uint64_t);
 static void	sandbox_allow(scmp_filter_ctx, const int *, size_t);
+static void	sandbox_inet_sockets(scmp_filter_ctx);
 static void	sandbox_rule(scmp_filter_ctx, uint32_t, int, unsigned int,
 		    const struct scmp_arg_cmp *);
 
@@ -139,6 +158,18 @@ sandbox_allow(scmp_filter_ctx ctx, const int *nrs, size_t n)
 
 #define NITEMS(a)	(sizeof(a) / sizeof((a)[0]))
 
+/* socket(2) for IPv4 and IPv6 only: no raw, packet or netlink sockets. */
+static void
+sandbox_inet_sockets(scmp_filter_ctx ctx)
+{
+	struct scmp_arg_cmp	 cmp;
+
+	cmp = sandbox_arg(0, SCMP_CMP_EQ, AF_INET, 0);
+	sandbox_rule(ctx, SCMP_ACT_ALLOW, SCMP_SYS(socket), 1, &cmp);
+	cmp = sandbox_arg(0, SCMP_CMP_EQ, AF_INET6, 0);
+	sandbox_rule(ctx, SCMP_ACT_ALLOW, SCMP_SYS(socket), 1, &cmp);
+}
+
 /*
  * Install the table for this process.  Called last in set-up; failing to
  * install is fatal, because running unconfined is worse than not running.
@@ -149,13 +180,25 @@ sandbox_install(enum proc_id id)
 	scmp_filter_ctx		 ctx;
 	struct scmp_arg_cmp	 noexec;
 	struct scmp_arg_cmp	 unixonly;
+	struct scmp_arg_cmp	 fionread;
 	uint32_t		 deflt = SCMP_ACT_KILL_PROCESS;
 	size_t			 i;
 	int			 r;
 
 #ifdef HS_SANDBOX_DEBUG
 	struct sigaction	 sa;
+#endif
 
+	/*
+	 * Service programs inherit the spawner's filter, so its table is
+	 * theirs: a list of what no service needs, in sandbox_program.c.
+	 */
+	if (id == PROC_SPAWNER) {
+		sandbox_install_program();
+		sandbox_installed = 1;
+		return;
+	}
+#ifdef HS_SANDBOX_DEBUG
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_sigaction = sandbox_violation;
 	sa.sa_flags = SA_SIGINFO;
@@ -173,6 +216,19 @@ sandbox_install(enum proc_id id)
 	sandbox_rule(ctx, SCMP_ACT_ALLOW, SCMP_SYS(mprotect), 1, &noexec);
 
 	switch (id) {
+	case PROC_BINDER:
+		sandbox_allow(ctx, binder_syscalls, NITEMS(binder_syscalls));
+		sandbox_inet_sockets(ctx);
+		break;
+	case PROC_SUPERSERVER:
+		sandbox_allow(ctx, superserver_syscalls,
+		    NITEMS(superserver_syscalls));
+		sandbox_inet_sockets(ctx);
+		/* libevent sizes its reads with FIONREAD. */
+		fionread = sandbox_arg(1, SCMP_CMP_EQ, FIONREAD, 0);
+		sandbox_rule(ctx, SCMP_ACT_ALLOW, SCMP_SYS(ioctl), 1,
+		    &fionread);
+		break;
 	case PROC_PARENT:
 		sandbox_allow(ctx, parent_syscalls, NITEMS(parent_syscalls));
 		/* syslog(3) reconnects to /dev/log; nothing else. */
@@ -181,11 +237,12 @@ sandbox_install(enum proc_id id)
 		    &unixonly);
 		break;
 	default:
+		break;
+	}
+	if (id != PROC_PARENT)
 		for (i = 0; i < NITEMS(soft_syscalls); i++)
 			sandbox_rule(ctx, SCMP_ACT_ERRNO(EACCES),
 			    soft_syscalls[i], 0, NULL);
-		break;
-	}
 
 	if ((r = seccomp_load(ctx)) < 0)
 		fatalx("%s: seccomp_load: %s", __func__, strerror(-r));

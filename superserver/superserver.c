@@ -17,28 +17,1162 @@
 /* superserver: accepts, limits and relays connections to service programs. */
 
 #include <sys/types.h>
+#include <sys/queue.h>
+#include <sys/socket.h>
+#include <sys/tree.h>
 
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/event.h>
+#include <event2/event_compat.h>
+#include <event2/event_struct.h>
+#include <jansson.h>
+#include <openssl/evp.h>
+
+#include "hs_event.h"
 #include "log.h"
+#include "net.h"
 #include "proc.h"
+#include "service.h"
 #include "superserver/superserver.h"
 
+#define SS_CHUNK		4096		/* bytes per transcript event */
+#define SS_HIGHWATER		(256 * 1024)	/* stop reading the other side */
+#define SS_ACCEPT_BATCH		64
+#define SS_MAX_SOURCES		65536		/* per service */
+#define SS_SWEEP		1		/* seconds between sweeps */
+#define SS_DGRAM_MAX		65536
+
+struct ss_service;
+
+/* What we know about one source address of one service. */
+struct ss_source {
+	RB_ENTRY(ss_source)	 src_entry;
+	int			 src_af;
+	uint8_t			 src_addr[16];
+	char			 src_text[HS_ADDRSTRLEN];
+	int			 src_sessions;
+	time_t			 src_window;	/* start of the rate window */
+	int			 src_new;	/* admitted in the window */
+	int			 src_limited;	/* refused in the window */
+	const char		*src_why;	/* the last reason */
+};
+RB_HEAD(ss_sources, ss_source);
+
+struct ss_session {
+	RB_ENTRY(ss_session)	 ses_entry;	/* by id */
+	RB_ENTRY(ss_session)	 ses_peer_entry;	/* UDP: by peer */
+	uint64_t		 ses_id;
+	struct ss_service	*ses_svc;
+	struct ss_source	*ses_src;
+	int			 ses_af;
+	uint8_t			 ses_saddr[16];
+	uint8_t			 ses_daddr[16];
+	char			 ses_stext[HS_ADDRSTRLEN];
+	char			 ses_dtext[HS_ADDRSTRLEN];
+	int			 ses_sport;
+	int			 ses_dport;
+	struct sockaddr_storage	 ses_peer;	/* UDP: where replies go */
+	socklen_t		 ses_peerlen;
+	struct bufferevent	*ses_client;	/* TCP */
+	struct bufferevent	*ses_prog;	/* TCP */
+	int			 ses_pfd;	/* UDP: program's datagrams */
+	struct event		 ses_pev;	/* UDP */
+	struct event		 ses_timer;	/* whole session */
+	struct event		 ses_idle;	/* UDP silence */
+	struct timespec		 ses_start;
+	uint64_t		 ses_in;
+	uint64_t		 ses_out;
+	uint64_t		 ses_recorded;
+	EVP_MD_CTX		*ses_sha;	/* of everything received */
+	int			 ses_client_eof;
+	int			 ses_prog_eof;
+};
+RB_HEAD(ss_sessions, ss_session);
+RB_HEAD(ss_peers, ss_session);
+
+struct ss_service {
+	TAILQ_ENTRY(ss_service)	 svc_entry;
+	struct service_msg	 svc_sv;
+	int			 svc_fd;
+	int			 svc_sockaf;	/* the listening socket's */
+	struct event		 svc_ev;
+	struct event		 svc_pause;
+	int			 svc_listening;
+	int			 svc_deleted;
+	int			 svc_sessions;
+	int			 svc_nsources;
+	int			 svc_failing;	/* program would not start */
+	struct ss_sources	 svc_sources;
+	struct ss_peers		 svc_peers;	/* UDP sessions */
+};
+
+static TAILQ_HEAD(, ss_service)	 services = TAILQ_HEAD_INITIALIZER(services);
+static struct ss_sessions	 sessions = RB_INITIALIZER(&sessions);
+static struct imsgev		*iev_parent;
+static struct imsgev		 iev_spawner;
+static int			 spawner_attached;
+static char			 sensor[HS_NAMELEN] = "unknown";
+static struct event		 ev_sweep;
+static struct event_base	*base;
+static unsigned char		 dgram[SS_DGRAM_MAX];
+
 static int	superserver_dispatch_parent(struct imsgev *, struct imsg *);
+static int	superserver_dispatch_spawner(struct imsgev *, struct imsg *);
+static void	spawner_closed(struct imsgev *);
+static struct ss_service *svc_find(uint32_t);
+static void	svc_listen(struct ss_service *, int);
+static void	svc_delete(struct ss_service *);
+static void	svc_release(struct ss_service *);
+static void	svc_accept(int, short, void *);
+static void	svc_resume(int, short, void *);
+static void	svc_udp_read(int, short, void *);
+static void	sweep(int, short, void *);
+static struct ss_source *src_get(struct ss_service *, int, const uint8_t *,
+		    const char *);
+static int	src_admit(struct ss_service *, struct ss_source *, time_t);
+static void	src_flush(struct ss_service *, struct ss_source *);
+static struct ss_session *ses_new(struct ss_service *, struct ss_source *,
+		    const struct sockaddr_storage *,
+		    const struct sockaddr_storage *, int);
+static void	ses_close(struct ss_session *, const char *);
+static void	ses_record(struct ss_session *, int, const void *, size_t);
+static void	ses_spawn(struct ss_session *, int);
+static void	ses_timeout(int, short, void *);
+static void	ses_idle(int, short, void *);
+static void	tcp_client_read(struct bufferevent *, void *);
+static void	tcp_prog_read(struct bufferevent *, void *);
+static void	tcp_client_write(struct bufferevent *, void *);
+static void	tcp_prog_write(struct bufferevent *, void *);
+static void	tcp_client_event(struct bufferevent *, short, void *);
+static void	tcp_prog_event(struct bufferevent *, short, void *);
+static void	udp_prog_read(int, short, void *);
+static void	event_send(json_t *);
+static json_t	*ses_event(struct ss_session *, const char *);
+static int	ses_cmp(struct ss_session *, struct ss_session *);
+static int	peer_cmp(struct ss_session *, struct ss_session *);
+static int	src_cmp(struct ss_source *, struct ss_source *);
+
+/* libbsd leaves __unused undefined (it clashes with Linux headers). */
+#define SS_RB_ATTR	__attribute__((__unused__)) static
+RB_GENERATE_INTERNAL(ss_sessions, ss_session, ses_entry, ses_cmp, SS_RB_ATTR)
+RB_GENERATE_INTERNAL(ss_peers, ss_session, ses_peer_entry, peer_cmp,
+    SS_RB_ATTR)
+RB_GENERATE_INTERNAL(ss_sources, ss_source, src_entry, src_cmp, SS_RB_ATTR)
+
+static int
+ses_cmp(struct ss_session *a, struct ss_session *b)
+{
+	return (a->ses_id < b->ses_id ? -1 : a->ses_id > b->ses_id);
+}
+
+static int
+peer_cmp(struct ss_session *a, struct ss_session *b)
+{
+	if (a->ses_peerlen != b->ses_peerlen)
+		return (a->ses_peerlen < b->ses_peerlen ? -1 : 1);
+	return (memcmp(&a->ses_peer, &b->ses_peer, a->ses_peerlen));
+}
+
+static int
+src_cmp(struct ss_source *a, struct ss_source *b)
+{
+	if (a->src_af != b->src_af)
+		return (a->src_af < b->src_af ? -1 : 1);
+	return (memcmp(a->src_addr, b->src_addr, sizeof(a->src_addr)));
+}
 
 __attribute__((__noreturn__)) void
 superserver_main(const struct proc_def *pd)
 {
 	struct hello_msg	 hm;
+	struct timeval		 tv = { SS_SWEEP, 0 };
 
 	proc_child_init(pd, &hm);
 	proc_child_jail(pd, &hm);
 	proc_child_setup_done(pd, &hm);
+	base = proc_child_base();
+	evtimer_set(&ev_sweep, sweep, NULL);
+	if (evtimer_add(&ev_sweep, &tv) == -1)
+		fatal("%s: evtimer_add", __func__);
+	iev_parent = proc_child_iev();
+	if (imsgbuf_set_maxsize(&iev_parent->ibuf, HS_EVENT_MAX + 1024) == -1)
+		fatal("%s: imsgbuf_set_maxsize", __func__);
 	proc_child_run(pd, superserver_dispatch_parent);
+}
+
+static struct ss_service *
+svc_find(uint32_t id)
+{
+	struct ss_service	*svc;
+
+	TAILQ_FOREACH(svc, &services, svc_entry)
+		if (svc->svc_sv.sv_id == id && !svc->svc_deleted)
+			return (svc);
+	return (NULL);
+}
+
+/* Hand a finished event to the parent, which owns the event log. */
+static void
+event_send(json_t *ev)
+{
+	char	*line;
+
+	if (ev == NULL) {
+		log_warnx("%s: cannot build event", __func__);
+		return;
+	}
+	if ((line = hs_event_dump(ev, HS_EVENT_MAX - 1)) == NULL)
+		log_warn("%s: event_dump", __func__);
+	else if (imsgev_compose(iev_parent, IMSG_EVENT, 0, 0, -1, line,
+	    strlen(line) + 1) == -1)
+		fatal("%s: compose", __func__);
+	free(line);
+	json_decref(ev);
+}
+
+static json_t *
+ses_event(struct ss_session *ses, const char *eventid)
+{
+	json_t	*ev;
+	char	 id[17];
+
+	if ((ev = hs_event_new(eventid, sensor)) == NULL)
+		return (NULL);
+	(void)snprintf(id, sizeof(id), "%016llx",
+	    (unsigned long long)ses->ses_id);
+	if (hs_event_set_str(ev, "session", id) == -1 ||
+	    hs_event_set_str(ev, "service", ses->ses_svc->svc_sv.sv_name) == -1 ||
+	    hs_event_set_flow(ev, ses->ses_af, ses->ses_saddr, ses->ses_daddr,
+	    (uint8_t)ses->ses_svc->svc_sv.sv_proto, (uint16_t)ses->ses_sport,
+	    (uint16_t)ses->ses_dport) == -1) {
+		json_decref(ev);
+		return (NULL);
+	}
+	return (ev);
+}
+
+/*
+ * Start listening: on the fd the binder made, or, without one (user
+ * mode), on a socket of our own.  The parent learns either way.
+ */
+static void
+svc_listen(struct ss_service *svc, int fd)
+{
+	struct service_msg	*sv = &svc->svc_sv;
+	struct bind_reply	 br;
+	int			 af;
+
+	memset(&br, 0, sizeof(br));
+	br.br_id = sv->sv_id;
+	if (svc->svc_listening) {
+		if (fd != -1)
+			close(fd);
+		br.br_errno = EALREADY;
+		(void)strlcpy(br.br_reason, "already listening",
+		    sizeof(br.br_reason));
+		goto reply;
+	}
+	if (fd == -1) {
+		af = sv->sv_af == AF_UNSPEC ? AF_INET6 : sv->sv_af;
+		if ((fd = net_listen(af, sv->sv_addr, sv->sv_proto,
+		    sv->sv_port, br.br_reason, sizeof(br.br_reason))) == -1) {
+			br.br_errno = errno;
+			goto reply;
+		}
+	}
+	svc->svc_fd = fd;
+	svc->svc_sockaf = sv->sv_af;
+	{
+		struct sockaddr_storage	 ss;
+		socklen_t		 sslen = sizeof(ss);
+
+		if (getsockname(fd, (struct sockaddr *)&ss, &sslen) == 0)
+			svc->svc_sockaf = ss.ss_family;
+	}
+	if (sv->sv_proto == IPPROTO_TCP)
+		event_set(&svc->svc_ev, fd, EV_READ | EV_PERSIST, svc_accept,
+		    svc);
+	else
+		event_set(&svc->svc_ev, fd, EV_READ | EV_PERSIST, svc_udp_read,
+		    svc);
+	evtimer_set(&svc->svc_pause, svc_resume, svc);
+	if (event_add(&svc->svc_ev, NULL) == -1)
+		fatal("%s: event_add", __func__);
+	svc->svc_listening = 1;
+ reply:
+	if (imsgev_compose(iev_parent, IMSG_SS_LISTENING, 0, 0, -1, &br,
+	    sizeof(br)) == -1)
+		fatal("%s: compose", __func__);
+}
+
+/*
+ * Stop taking new sessions; running ones finish.  The listening fd of a
+ * UDP service carries its replies, so it stays open until they end.
+ */
+static void
+svc_delete(struct ss_service *svc)
+{
+	struct ss_source	*src, *next;
+
+	if (svc->svc_listening) {
+		event_del(&svc->svc_ev);
+		evtimer_del(&svc->svc_pause);
+	}
+	RB_FOREACH_SAFE(src, ss_sources, &svc->svc_sources, next)
+		src_flush(svc, src);
+	svc->svc_deleted = 1;
+	if (svc->svc_sessions == 0)
+		svc_release(svc);
+}
+
+static void
+svc_release(struct ss_service *svc)
+{
+	struct ss_source	*src, *next;
+
+	RB_FOREACH_SAFE(src, ss_sources, &svc->svc_sources, next) {
+		RB_REMOVE(ss_sources, &svc->svc_sources, src);
+		free(src);
+	}
+	if (svc->svc_listening)
+		close(svc->svc_fd);
+	TAILQ_REMOVE(&services, svc, svc_entry);
+	free(svc);
+}
+
+static void
+svc_resume(int fd, short event, void *arg)
+{
+	struct ss_service	*svc = arg;
+
+	(void)fd;
+	(void)event;
+	if (!svc->svc_deleted && event_add(&svc->svc_ev, NULL) == -1)
+		fatal("%s: event_add", __func__);
+}
+
+/* Out of descriptors: stop this listener for a second, do not spin. */
+static void
+svc_pause(struct ss_service *svc)
+{
+	struct timeval	 tv = { 1, 0 };
+
+	log_warn("service %s: accept", svc->svc_sv.sv_name);
+	event_del(&svc->svc_ev);
+	if (evtimer_add(&svc->svc_pause, &tv) == -1)
+		fatal("%s: evtimer_add", __func__);
+}
+
+static struct ss_source *
+src_get(struct ss_service *svc, int af, const uint8_t *addr, const char *text)
+{
+	struct ss_source	 key, *src;
+
+	memset(&key, 0, sizeof(key));
+	key.src_af = af;
+	memcpy(key.src_addr, addr, sizeof(key.src_addr));
+	if ((src = RB_FIND(ss_sources, &svc->svc_sources, &key)) != NULL)
+		return (src);
+	/* A flood from ever new addresses must not grow us without bound. */
+	if (svc->svc_nsources >= SS_MAX_SOURCES)
+		return (NULL);
+	if ((src = calloc(1, sizeof(*src))) == NULL) {
+		log_warn("%s: calloc", __func__);
+		return (NULL);
+	}
+	*src = key;
+	(void)strlcpy(src->src_text, text, sizeof(src->src_text));
+	src->src_window = time(NULL);
+	RB_INSERT(ss_sources, &svc->svc_sources, src);
+	svc->svc_nsources++;
+	return (src);
+}
+
+/* Report what a source was refused in its window: one event, a count. */
+static void
+src_flush(struct ss_service *svc, struct ss_source *src)
+{
+	json_t	*ev;
+
+	if (src->src_limited == 0)
+		return;
+	if ((ev = hs_event_new("honeyspy.session.limited", sensor)) != NULL &&
+	    (hs_event_set_str(ev, "service", svc->svc_sv.sv_name) == -1 ||
+	    hs_event_set_str(ev, "src_ip", src->src_text) == -1 ||
+	    hs_event_set_str(ev, "dst_ip", svc->svc_sv.sv_addrtext) == -1 ||
+	    hs_event_set_int(ev, "dst_port", svc->svc_sv.sv_port) == -1 ||
+	    hs_event_set_str(ev, "protocol", svc->svc_sv.sv_proto ==
+	    IPPROTO_UDP ? "udp" : "tcp") == -1 ||
+	    hs_event_set_int(ev, "count", src->src_limited) == -1 ||
+	    hs_event_set_int(ev, "window", svc->svc_sv.sv_window) == -1 ||
+	    hs_event_set_str(ev, "limit", src->src_why) == -1)) {
+		json_decref(ev);
+		ev = NULL;
+	}
+	event_send(ev);
+	src->src_limited = 0;
+}
+
+/*
+ * Concurrent sessions per service and per source, and new sessions per
+ * source per window.  Refusals are only counted here; src_flush reports
+ * them once per window so that a flood cannot flood the log.
+ */
+static int
+src_admit(struct ss_service *svc, struct ss_source *src, time_t now)
+{
+	const struct service_msg	*sv = &svc->svc_sv;
+
+	if (now - src->src_window >= svc->svc_sv.sv_window) {
+		src_flush(svc, src);
+		src->src_window = now;
+		src->src_new = 0;
+	}
+	if (svc->svc_sessions >= sv->sv_connections)
+		src->src_why = "connections";
+	else if (src->src_sessions >= sv->sv_per_source)
+		src->src_why = "per_source";
+	else if (src->src_new >= sv->sv_rate)
+		src->src_why = "rate";
+	else {
+		src->src_new++;
+		return (1);
+	}
+	src->src_limited++;
+	return (0);
+}
+
+/* Report finished windows and forget idle sources. */
+static void
+sweep(int fd, short event, void *arg)
+{
+	struct ss_service	*svc;
+	struct ss_source	*src, *next;
+	struct timeval		 tv = { SS_SWEEP, 0 };
+	time_t			 now = time(NULL);
+
+	(void)fd;
+	(void)event;
+	(void)arg;
+	TAILQ_FOREACH(svc, &services, svc_entry) {
+		RB_FOREACH_SAFE(src, ss_sources, &svc->svc_sources, next) {
+			if (now - src->src_window < svc->svc_sv.sv_window)
+				continue;
+			src_flush(svc, src);
+			if (src->src_sessions > 0) {
+				src->src_window = now;
+				src->src_new = 0;
+				continue;
+			}
+			RB_REMOVE(ss_sources, &svc->svc_sources, src);
+			svc->svc_nsources--;
+			free(src);
+		}
+	}
+	if (evtimer_add(&ev_sweep, &tv) == -1)
+		fatal("%s: evtimer_add", __func__);
+}
+
+/* The 16-byte form of a printable address, as the events want it. */
+static int
+addr_bytes(int af, const char *text, uint8_t *out)
+{
+	memset(out, 0, 16);
+	return (inet_pton(af, text, out) == 1 ? 0 : -1);
+}
+
+/*
+ * A new session for an admitted peer.  fd is the accepted TCP socket, or
+ * -1 for UDP.  The program's end of a socketpair goes to the spawner.
+ */
+static struct ss_session *
+ses_new(struct ss_service *svc, struct ss_source *src,
+    const struct sockaddr_storage *peer, const struct sockaddr_storage *local,
+    int fd)
+{
+	struct ss_session	*ses;
+	struct timeval		 tv;
+	int			 sp[2], type, af;
+
+	if ((ses = calloc(1, sizeof(*ses))) == NULL) {
+		log_warn("%s: calloc", __func__);
+		return (NULL);
+	}
+	type = svc->svc_sv.sv_proto == IPPROTO_UDP ? SOCK_DGRAM : SOCK_STREAM;
+	if (socketpair(AF_UNIX, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0,
+	    sp) == -1) {
+		log_warn("%s: socketpair", __func__);
+		free(ses);
+		return (NULL);
+	}
+	arc4random_buf(&ses->ses_id, sizeof(ses->ses_id));
+	ses->ses_svc = svc;
+	ses->ses_src = src;
+	ses->ses_pfd = -1;
+	af = net_addrtext(peer, ses->ses_stext, sizeof(ses->ses_stext),
+	    &ses->ses_sport);
+	if (net_addrtext(local, ses->ses_dtext, sizeof(ses->ses_dtext),
+	    &ses->ses_dport) != af || af == -1 ||
+	    addr_bytes(af, ses->ses_stext, ses->ses_saddr) == -1 ||
+	    addr_bytes(af, ses->ses_dtext, ses->ses_daddr) == -1) {
+		log_warnx("%s: unusable addresses", __func__);
+		close(sp[0]);
+		close(sp[1]);
+		free(ses);
+		return (NULL);
+	}
+	ses->ses_af = af;
+	memcpy(&ses->ses_peer, peer, sizeof(ses->ses_peer));
+	ses->ses_peerlen = peer->ss_family == AF_INET6 ?
+	    sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
+	if ((ses->ses_sha = EVP_MD_CTX_new()) == NULL ||
+	    EVP_DigestInit_ex(ses->ses_sha, EVP_sha256(), NULL) != 1)
+		fatalx("%s: EVP_DigestInit_ex", __func__);
+	(void)clock_gettime(CLOCK_REALTIME, &ses->ses_start);
+
+	if (type == SOCK_STREAM) {
+		ses->ses_client = bufferevent_socket_new(base, fd,
+		    BEV_OPT_CLOSE_ON_FREE);
+		ses->ses_prog = bufferevent_socket_new(base, sp[0],
+		    BEV_OPT_CLOSE_ON_FREE);
+		if (ses->ses_client == NULL || ses->ses_prog == NULL)
+			fatalx("%s: bufferevent_socket_new", __func__);
+		bufferevent_setcb(ses->ses_client, tcp_client_read,
+		    tcp_client_write, tcp_client_event, ses);
+		bufferevent_setcb(ses->ses_prog, tcp_prog_read,
+		    tcp_prog_write, tcp_prog_event, ses);
+		bufferevent_setwatermark(ses->ses_client, EV_WRITE,
+		    SS_HIGHWATER / 2, 0);
+		bufferevent_setwatermark(ses->ses_prog, EV_WRITE,
+		    SS_HIGHWATER / 2, 0);
+		if (bufferevent_enable(ses->ses_client, EV_READ) == -1 ||
+		    bufferevent_enable(ses->ses_prog, EV_READ) == -1)
+			fatalx("%s: bufferevent_enable", __func__);
+	} else {
+		ses->ses_pfd = sp[0];
+		event_set(&ses->ses_pev, sp[0], EV_READ | EV_PERSIST,
+		    udp_prog_read, ses);
+		if (event_add(&ses->ses_pev, NULL) == -1)
+			fatal("%s: event_add", __func__);
+		evtimer_set(&ses->ses_idle, ses_idle, ses);
+		tv.tv_sec = svc->svc_sv.sv_idle;
+		tv.tv_usec = 0;
+		if (evtimer_add(&ses->ses_idle, &tv) == -1)
+			fatal("%s: evtimer_add", __func__);
+		RB_INSERT(ss_peers, &svc->svc_peers, ses);
+	}
+	evtimer_set(&ses->ses_timer, ses_timeout, ses);
+	tv.tv_sec = svc->svc_sv.sv_timeout;
+	tv.tv_usec = 0;
+	if (evtimer_add(&ses->ses_timer, &tv) == -1)
+		fatal("%s: evtimer_add", __func__);
+
+	RB_INSERT(ss_sessions, &sessions, ses);
+	svc->svc_sessions++;
+	src->src_sessions++;
+	event_send(ses_event(ses, "honeyspy.session.connect"));
+	ses_spawn(ses, sp[1]);
+	return (ses);
+}
+
+/* Ask the spawner for a program on the other end of the socketpair. */
+static void
+ses_spawn(struct ss_session *ses, int fd)
+{
+	struct spawn_msg	 sm;
+
+	memset(&sm, 0, sizeof(sm));
+	sm.sp_session = ses->ses_id;
+	sm.sp_service = ses->ses_svc->svc_sv.sv_id;
+	sm.sp_proto = ses->ses_svc->svc_sv.sv_proto;
+	(void)strlcpy(sm.sp_src, ses->ses_stext, sizeof(sm.sp_src));
+	(void)strlcpy(sm.sp_dst, ses->ses_dtext, sizeof(sm.sp_dst));
+	sm.sp_sport = ses->ses_sport;
+	sm.sp_dport = ses->ses_dport;
+	if (!spawner_attached) {
+		close(fd);
+		ses_close(ses, "no spawner");
+		return;
+	}
+	if (imsgev_compose(&iev_spawner, IMSG_SPAWN_REQ, 0, 0, fd, &sm,
+	    sizeof(sm)) == -1)
+		fatal("%s: compose", __func__);
+}
+
+/*
+ * One chunk of the session in one direction: hashed and counted always,
+ * kept in the transcript while the session's budget lasts.
+ */
+static void
+ses_record(struct ss_session *ses, int input, const void *data, size_t len)
+{
+	json_t	*ev;
+	int64_t	 budget = ses->ses_svc->svc_sv.sv_transcript;
+	size_t	 keep = len;
+
+	if (input) {
+		ses->ses_in += len;
+		if (EVP_DigestUpdate(ses->ses_sha, data, len) != 1)
+			fatalx("%s: EVP_DigestUpdate", __func__);
+	} else
+		ses->ses_out += len;
+	if ((int64_t)ses->ses_recorded >= budget)
+		return;
+	if ((int64_t)(ses->ses_recorded + keep) > budget)
+		keep = (size_t)(budget - (int64_t)ses->ses_recorded);
+	ses->ses_recorded += keep;
+	ev = ses_event(ses, input ? "honeyspy.session.input" :
+	    "honeyspy.session.output");
+	if (ev != NULL && hs_event_set_bytes(ev, input ? "input" : "output",
+	    data, keep) == -1) {
+		json_decref(ev);
+		ev = NULL;
+	}
+	event_send(ev);
+}
+
+static int
+ses_over_budget(struct ss_session *ses)
+{
+	int64_t	 max = ses->ses_svc->svc_sv.sv_bytes;
+
+	return (max > 0 && (int64_t)(ses->ses_in + ses->ses_out) > max);
+}
+
+/* Move what one side sent to the other, recording it on the way. */
+static void
+tcp_relay(struct ss_session *ses, struct bufferevent *from,
+    struct bufferevent *to, int input)
+{
+	struct evbuffer	*in = bufferevent_get_input(from);
+	struct evbuffer	*out = bufferevent_get_output(to);
+	unsigned char	*data;
+	size_t		 n;
+
+	while ((n = evbuffer_get_length(in)) > 0) {
+		if (n > SS_CHUNK)
+			n = SS_CHUNK;
+		if ((data = evbuffer_pullup(in, (ssize_t)n)) == NULL)
+			fatalx("%s: evbuffer_pullup", __func__);
+		ses_record(ses, input, data, n);
+		if (evbuffer_remove_buffer(in, out, n) != (int)n)
+			fatalx("%s: evbuffer_remove_buffer", __func__);
+	}
+	if (ses_over_budget(ses)) {
+		ses_close(ses, "bytes");
+		return;
+	}
+	/* A side that does not read must not make us buffer without end. */
+	if (evbuffer_get_length(out) >= SS_HIGHWATER)
+		(void)bufferevent_disable(from, EV_READ);
+}
+
+static void
+tcp_client_read(struct bufferevent *bev, void *arg)
+{
+	struct ss_session	*ses = arg;
+
+	tcp_relay(ses, bev, ses->ses_prog, 1);
+}
+
+static void
+tcp_prog_read(struct bufferevent *bev, void *arg)
+{
+	struct ss_session	*ses = arg;
+
+	tcp_relay(ses, bev, ses->ses_client, 0);
+}
+
+/* The client's output drained below the watermark. */
+static void
+tcp_client_write(struct bufferevent *bev, void *arg)
+{
+	struct ss_session	*ses = arg;
+
+	if (ses->ses_prog_eof) {
+		if (evbuffer_get_length(bufferevent_get_output(bev)) == 0)
+			ses_close(ses, ses->ses_client_eof ? "client" :
+			    "service");
+		return;
+	}
+	(void)bufferevent_enable(ses->ses_prog, EV_READ);
+}
+
+/* The program's input drained: take more from the client, or say EOF. */
+static void
+tcp_prog_write(struct bufferevent *bev, void *arg)
+{
+	struct ss_session	*ses = arg;
+
+	if (ses->ses_client_eof) {
+		if (evbuffer_get_length(bufferevent_get_output(bev)) == 0)
+			(void)shutdown(bufferevent_getfd(bev), SHUT_WR);
+		return;
+	}
+	(void)bufferevent_enable(ses->ses_client, EV_READ);
+}
+
+/*
+ * The client is done sending.  The program still gets what is buffered
+ * and then EOF, and may go on answering until it closes its end.
+ */
+static void
+tcp_client_event(struct bufferevent *bev, short what, void *arg)
+{
+	struct ss_session	*ses = arg;
+
+	if (what & BEV_EVENT_ERROR) {
+		ses_close(ses, "client");
+		return;
+	}
+	if (what & BEV_EVENT_EOF) {
+		ses->ses_client_eof = 1;
+		(void)bufferevent_disable(bev, EV_READ);
+		if (ses->ses_prog_eof) {
+			if (evbuffer_get_length(bufferevent_get_output(bev)) ==
+			    0)
+				ses_close(ses, "service");
+			return;
+		}
+		tcp_prog_write(ses->ses_prog, ses);
+	}
+}
+
+/*
+ * The program closed its end (or exited): flush to the client, then end.
+ * A client that only half-closed still reads the answer, so its output
+ * drains first either way; tcp_client_write finishes the job.  The side
+ * that closed first is the one that ended the session.
+ */
+static void
+tcp_prog_event(struct bufferevent *bev, short what, void *arg)
+{
+	struct ss_session	*ses = arg;
+
+	if (what & (BEV_EVENT_EOF | BEV_EVENT_ERROR)) {
+		ses->ses_prog_eof = 1;
+		(void)bufferevent_disable(bev, EV_READ);
+		if (evbuffer_get_length(bufferevent_get_output(
+		    ses->ses_client)) == 0)
+			ses_close(ses, ses->ses_client_eof ? "client" :
+			    "service");
+	}
+}
+
+static void
+ses_timeout(int fd, short event, void *arg)
+{
+	(void)fd;
+	(void)event;
+	ses_close(arg, "timeout");
+}
+
+static void
+ses_idle(int fd, short event, void *arg)
+{
+	(void)fd;
+	(void)event;
+	ses_close(arg, "idle");
+}
+
+static void
+ses_idle_reset(struct ss_session *ses)
+{
+	struct timeval	 tv = { ses->ses_svc->svc_sv.sv_idle, 0 };
+
+	if (evtimer_add(&ses->ses_idle, &tv) == -1)
+		fatal("%s: evtimer_add", __func__);
+}
+
+/*
+ * End a session: one closed event with the totals, the program's process
+ * group killed (it may outlive its socket), every resource released.
+ */
+static void
+ses_close(struct ss_session *ses, const char *why)
+{
+	struct ss_service	*svc = ses->ses_svc;
+	struct spawn_reply	 sr;
+	struct timespec		 now;
+	unsigned char		 digest[32];
+	unsigned int		 dlen;
+	json_t			*ev;
+	double			 duration;
+
+	(void)clock_gettime(CLOCK_REALTIME, &now);
+	duration = (double)(now.tv_sec - ses->ses_start.tv_sec) +
+	    (double)(now.tv_nsec - ses->ses_start.tv_nsec) / 1e9;
+	if (EVP_DigestFinal_ex(ses->ses_sha, digest, &dlen) != 1)
+		fatalx("%s: EVP_DigestFinal_ex", __func__);
+	EVP_MD_CTX_free(ses->ses_sha);
+	if ((ev = ses_event(ses, "honeyspy.session.closed")) != NULL &&
+	    (hs_event_set_int(ev, "bytes_in", (long long)ses->ses_in) == -1 ||
+	    hs_event_set_int(ev, "bytes_out", (long long)ses->ses_out) == -1 ||
+	    hs_event_set_double(ev, "duration", duration) == -1 ||
+	    hs_event_set_sha256(ev, "sha256", digest) == -1 ||
+	    hs_event_set_str(ev, "closed_by", why) == -1)) {
+		json_decref(ev);
+		ev = NULL;
+	}
+	event_send(ev);
+
+	memset(&sr, 0, sizeof(sr));
+	sr.sr_session = ses->ses_id;
+	if (spawner_attached && imsgev_compose(&iev_spawner, IMSG_SPAWN_KILL,
+	    0, 0, -1, &sr, sizeof(sr)) == -1)
+		fatal("%s: compose", __func__);
+
+	evtimer_del(&ses->ses_timer);
+	if (ses->ses_client != NULL)
+		bufferevent_free(ses->ses_client);
+	if (ses->ses_prog != NULL)
+		bufferevent_free(ses->ses_prog);
+	if (ses->ses_pfd != -1) {
+		event_del(&ses->ses_pev);
+		evtimer_del(&ses->ses_idle);
+		close(ses->ses_pfd);
+		RB_REMOVE(ss_peers, &svc->svc_peers, ses);
+	}
+	RB_REMOVE(ss_sessions, &sessions, ses);
+	ses->ses_src->src_sessions--;
+	free(ses);
+	if (--svc->svc_sessions == 0 && svc->svc_deleted)
+		svc_release(svc);
+}
+
+static void
+svc_accept(int lfd, short event, void *arg)
+{
+	struct ss_service	*svc = arg;
+	struct ss_source	*src;
+	struct sockaddr_storage	 peer, local;
+	socklen_t		 plen, llen;
+	char			 text[HS_ADDRSTRLEN];
+	uint8_t			 addr[16];
+	time_t			 now = time(NULL);
+	int			 i, fd, af, port;
+
+	(void)event;
+	for (i = 0; i < SS_ACCEPT_BATCH; i++) {
+		plen = sizeof(peer);
+		if ((fd = accept4(lfd, (struct sockaddr *)&peer, &plen,
+		    SOCK_NONBLOCK | SOCK_CLOEXEC)) == -1) {
+			if (errno == EMFILE || errno == ENFILE)
+				svc_pause(svc);
+			else if (errno != EAGAIN && errno != EINTR &&
+			    errno != ECONNABORTED)
+				log_warn("service %s: accept",
+				    svc->svc_sv.sv_name);
+			return;
+		}
+		llen = sizeof(local);
+		if (getsockname(fd, (struct sockaddr *)&local, &llen) == -1 ||
+		    (af = net_addrtext(&peer, text, sizeof(text), &port)) ==
+		    -1 || addr_bytes(af, text, addr) == -1 ||
+		    (src = src_get(svc, af, addr, text)) == NULL) {
+			close(fd);
+			continue;
+		}
+		if (!src_admit(svc, src, now) ||
+		    ses_new(svc, src, &peer, &local, fd) == NULL)
+			close(fd);
+	}
+}
+
+/* The address a datagram was sent to, from its IP_PKTINFO. */
+static int
+udp_local(struct msghdr *msg, const struct ss_service *svc,
+    struct sockaddr_storage *local)
+{
+	struct cmsghdr		*cm;
+	struct sockaddr_in	*sin = (struct sockaddr_in *)local;
+	struct sockaddr_in6	*sin6 = (struct sockaddr_in6 *)local;
+	struct in_pktinfo	 pi;
+	struct in6_pktinfo	 pi6;
+
+	memset(local, 0, sizeof(*local));
+	for (cm = CMSG_FIRSTHDR(msg); cm != NULL; cm = CMSG_NXTHDR(msg, cm)) {
+		if (cm->cmsg_level == IPPROTO_IP &&
+		    cm->cmsg_type == IP_PKTINFO &&
+		    cm->cmsg_len >= CMSG_LEN(sizeof(pi))) {
+			memcpy(&pi, CMSG_DATA(cm), sizeof(pi));
+			sin->sin_family = AF_INET;
+			sin->sin_addr = pi.ipi_addr;
+			sin->sin_port = htons((uint16_t)svc->svc_sv.sv_port);
+			return (0);
+		}
+		if (cm->cmsg_level == IPPROTO_IPV6 &&
+		    cm->cmsg_type == IPV6_PKTINFO &&
+		    cm->cmsg_len >= CMSG_LEN(sizeof(pi6))) {
+			memcpy(&pi6, CMSG_DATA(cm), sizeof(pi6));
+			sin6->sin6_family = AF_INET6;
+			sin6->sin6_addr = pi6.ipi6_addr;
+			sin6->sin6_port = htons((uint16_t)svc->svc_sv.sv_port);
+			return (0);
+		}
+	}
+	return (-1);
+}
+
+/*
+ * UDP: one pseudo-session per source address and port.  Each datagram is
+ * recorded and handed to the session's program as one datagram.
+ */
+static void
+svc_udp_read(int lfd, short event, void *arg)
+{
+	struct ss_service	*svc = arg;
+	struct ss_session	 key, *ses;
+	struct ss_source	*src;
+	struct sockaddr_storage	 peer, local;
+	struct msghdr		 msg;
+	struct iovec		 iov;
+	union {
+		struct cmsghdr	 hdr;
+		unsigned char	 buf[CMSG_SPACE(sizeof(struct in6_pktinfo))];
+	}			 cmsg;
+	char			 text[HS_ADDRSTRLEN];
+	uint8_t			 addr[16];
+	ssize_t			 n;
+	time_t			 now = time(NULL);
+	int			 i, af, port;
+
+	(void)event;
+	for (i = 0; i < SS_ACCEPT_BATCH; i++) {
+		memset(&msg, 0, sizeof(msg));
+		iov.iov_base = dgram;
+		iov.iov_len = sizeof(dgram);
+		msg.msg_name = &peer;
+		msg.msg_namelen = sizeof(peer);
+		msg.msg_iov = &iov;
+		msg.msg_iovlen = 1;
+		msg.msg_control = cmsg.buf;
+		msg.msg_controllen = sizeof(cmsg.buf);
+		if ((n = recvmsg(lfd, &msg, 0)) == -1) {
+			if (errno != EAGAIN && errno != EINTR)
+				log_warn("service %s: recvmsg",
+				    svc->svc_sv.sv_name);
+			return;
+		}
+		memset(&key, 0, sizeof(key));
+		memcpy(&key.ses_peer, &peer, sizeof(peer));
+		key.ses_peerlen = peer.ss_family == AF_INET6 ?
+		    sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
+		if ((ses = RB_FIND(ss_peers, &svc->svc_peers, &key)) == NULL) {
+			if (udp_local(&msg, svc, &local) == -1 ||
+			    (af = net_addrtext(&peer, text, sizeof(text),
+			    &port)) == -1 || addr_bytes(af, text, addr) == -1 ||
+			    (src = src_get(svc, af, addr, text)) == NULL ||
+			    !src_admit(svc, src, now) ||
+			    (ses = ses_new(svc, src, &peer, &local, -1)) ==
+			    NULL)
+				continue;
+		}
+		ses_record(ses, 1, dgram, (size_t)n);
+		/* A program that does not read loses datagrams, as UDP does. */
+		(void)send(ses->ses_pfd, dgram, (size_t)n, MSG_DONTWAIT);
+		if (ses_over_budget(ses))
+			ses_close(ses, "bytes");
+		else
+			ses_idle_reset(ses);
+	}
+}
+
+/*
+ * Send to the peer from the address it sent to: on a socket bound to any
+ * address the kernel would otherwise pick the source by route.
+ */
+static void
+udp_send(struct ss_session *ses, const void *data, size_t len)
+{
+	struct msghdr		 msg;
+	struct iovec		 iov;
+	struct cmsghdr		*cm;
+	struct in_pktinfo	 pi;
+	struct in6_pktinfo	 pi6;
+	union {
+		struct cmsghdr	 hdr;
+		unsigned char	 buf[CMSG_SPACE(sizeof(struct in6_pktinfo))];
+	}			 cmsg;
+
+	memset(&msg, 0, sizeof(msg));
+	memset(&cmsg, 0, sizeof(cmsg));
+	iov.iov_base = (void *)(uintptr_t)data;
+	iov.iov_len = len;
+	msg.msg_name = &ses->ses_peer;
+	msg.msg_namelen = ses->ses_peerlen;
+	msg.msg_iov = &iov;
+	msg.msg_iovlen = 1;
+	msg.msg_control = cmsg.buf;
+	cm = (struct cmsghdr *)cmsg.buf;
+	if (ses->ses_svc->svc_sockaf == AF_INET) {
+		memset(&pi, 0, sizeof(pi));
+		memcpy(&pi.ipi_spec_dst, ses->ses_daddr, 4);
+		msg.msg_controllen = CMSG_SPACE(sizeof(pi));
+		cm->cmsg_level = IPPROTO_IP;
+		cm->cmsg_type = IP_PKTINFO;
+		cm->cmsg_len = CMSG_LEN(sizeof(pi));
+		memcpy(CMSG_DATA(cm), &pi, sizeof(pi));
+	} else {
+		memset(&pi6, 0, sizeof(pi6));
+		if (ses->ses_af == AF_INET) {
+			pi6.ipi6_addr.s6_addr[10] = 0xff;
+			pi6.ipi6_addr.s6_addr[11] = 0xff;
+			memcpy(&pi6.ipi6_addr.s6_addr[12], ses->ses_daddr, 4);
+		} else
+			memcpy(&pi6.ipi6_addr, ses->ses_daddr, 16);
+		msg.msg_controllen = CMSG_SPACE(sizeof(pi6));
+		cm->cmsg_level = IPPROTO_IPV6;
+		cm->cmsg_type = IPV6_PKTINFO;
+		cm->cmsg_len = CMSG_LEN(sizeof(pi6));
+		memcpy(CMSG_DATA(cm), &pi6, sizeof(pi6));
+	}
+	(void)sendmsg(ses->ses_svc->svc_fd, &msg, MSG_DONTWAIT);
+}
+
+/* A datagram from the program goes back to the peer, from its address. */
+static void
+udp_prog_read(int fd, short event, void *arg)
+{
+	struct ss_session	*ses = arg;
+	ssize_t			 n;
+	int			 i;
+
+	(void)event;
+	for (i = 0; i < SS_ACCEPT_BATCH; i++) {
+		if ((n = recv(fd, dgram, sizeof(dgram), 0)) == -1) {
+			if (errno != EAGAIN && errno != EINTR)
+				ses_close(ses, "service");
+			return;
+		}
+		if (n == 0) {
+			ses_close(ses, "service");
+			return;
+		}
+		ses_record(ses, 0, dgram, (size_t)n);
+		udp_send(ses, dgram, (size_t)n);
+		if (ses_over_budget(ses)) {
+			ses_close(ses, "bytes");
+			return;
+		}
+		ses_idle_reset(ses);
+	}
+}
+
+static void
+spawner_closed(struct imsgev *iev)
+{
+	(void)iev;
+	fatalx("the spawner closed its channel");
+}
+
+static int
+superserver_dispatch_spawner(struct imsgev *iev, struct imsg *imsg)
+{
+	struct spawn_reply	 sr;
+	struct ss_session	 key, *ses;
+
+	(void)iev;
+	switch (imsg_get_type(imsg)) {
+	case IMSG_SPAWN_STARTED:
+		if (imsg_get_data(imsg, &sr, sizeof(sr)) == -1)
+			fatalx("%s: IMSG_SPAWN_STARTED: bad size", __func__);
+		key.ses_id = sr.sr_session;
+		if ((ses = RB_FIND(ss_sessions, &sessions, &key)) == NULL)
+			break;		/* ended before its program started */
+		if (sr.sr_errno != 0) {
+			if (!ses->ses_svc->svc_failing)
+				log_warnx("service %s: cannot start %s: %s",
+				    ses->ses_svc->svc_sv.sv_name,
+				    ses->ses_svc->svc_sv.sv_program,
+				    strerror(sr.sr_errno));
+			ses->ses_svc->svc_failing = 1;
+			ses_close(ses, "service failed");
+		} else
+			ses->ses_svc->svc_failing = 0;
+		break;
+	case IMSG_SPAWN_EXIT:
+		if (imsg_get_data(imsg, &sr, sizeof(sr)) == -1)
+			fatalx("%s: IMSG_SPAWN_EXIT: bad size", __func__);
+		/* The socket's EOF ends the session; nothing more here. */
+		break;
+	default:
+		fatalx("%s: unexpected imsg %u from the spawner", __func__,
+		    imsg_get_type(imsg));
+	}
+	return (0);
 }
 
 static int
 superserver_dispatch_parent(struct imsgev *iev, struct imsg *imsg)
 {
+	struct ss_service	*svc;
+	struct service_msg	 sv;
+	struct node_msg		 nm;
+	char			 why[128];
+	int			 fd;
+
 	if (proc_child_common(iev, imsg))
 		return (0);
-	fatalx("%s: unexpected imsg %u", __func__, imsg_get_type(imsg));
+	switch (imsg_get_type(imsg)) {
+	case IMSG_CFG_NODE:
+		if (imsg_get_data(imsg, &nm, sizeof(nm)) == -1 ||
+		    memchr(nm.nm_name, '\0', sizeof(nm.nm_name)) == NULL)
+			fatalx("%s: IMSG_CFG_NODE: bad message", __func__);
+		(void)strlcpy(sensor, nm.nm_name, sizeof(sensor));
+		break;
+	case IMSG_CFG_SERVICE:
+		if (imsg_get_data(imsg, &sv, sizeof(sv)) == -1)
+			fatalx("%s: IMSG_CFG_SERVICE: bad size", __func__);
+		if (!service_msg_valid(&sv, why, sizeof(why)))
+			fatalx("%s: IMSG_CFG_SERVICE: %s", __func__, why);
+		if ((svc = svc_find(sv.sv_id)) == NULL) {
+			if ((svc = calloc(1, sizeof(*svc))) == NULL)
+				fatal("%s: calloc", __func__);
+			svc->svc_fd = -1;
+			RB_INIT(&svc->svc_sources);
+			RB_INIT(&svc->svc_peers);
+			TAILQ_INSERT_TAIL(&services, svc, svc_entry);
+		}
+		svc->svc_sv = sv;
+		break;
+	case IMSG_CFG_DELSERVICE:
+		if (imsg_get_len(imsg) != 0)
+			fatalx("%s: IMSG_CFG_DELSERVICE: bad size", __func__);
+		if ((svc = svc_find(imsg_get_id(imsg))) != NULL)
+			svc_delete(svc);
+		break;
+	case IMSG_CFG_DONE:
+		break;
+	case IMSG_SS_LISTEN:
+		fd = imsg_get_fd(imsg);
+		if (imsg_get_len(imsg) != 0 ||
+		    (svc = svc_find(imsg_get_id(imsg))) == NULL)
+			fatalx("%s: IMSG_SS_LISTEN: bad message", __func__);
+		svc_listen(svc, fd);
+		break;
+	case IMSG_SPAWN_CHAN:
+		if (spawner_attached || imsg_get_len(imsg) != 0 ||
+		    (fd = imsg_get_fd(imsg)) == -1)
+			fatalx("%s: IMSG_SPAWN_CHAN: bad message", __func__);
+		imsgev_init(&iev_spawner, fd, "spawner",
+		    superserver_dispatch_spawner, spawner_closed, NULL);
+		imsgbuf_allow_fdpass(&iev_spawner.ibuf);
+		imsgev_add(&iev_spawner);
+		spawner_attached = 1;
+		break;
+	default:
+		fatalx("%s: unexpected imsg %u", __func__, imsg_get_type(imsg));
+	}
+	return (0);
 }
