@@ -31,6 +31,7 @@
 #include "output.h"
 #include "parser.h"
 #include "proto.h"
+#include "service.h"
 #include "util.h"
 
 __dead static void	usage(void);
@@ -84,6 +85,8 @@ main(int argc, char *argv[])
 	const char			*sock = HS_SOCKET;
 	struct imsgbuf			 ibuf;
 	uint32_t			 type = IMSG_NONE;
+	const void			*data = NULL;
+	size_t				 len = 0;
 	int				 ch, fd, json = 0;
 
 	while ((ch = getopt(argc, argv, "js:")) != -1) {
@@ -113,6 +116,16 @@ main(int argc, char *argv[])
 	case CTL_RELOAD:
 		type = IMSG_CTL_RELOAD;
 		break;
+	case CTL_ADDSERVICE:
+	case CTL_DELSERVICE:
+		type = res->action == CTL_ADDSERVICE ? IMSG_CTL_ADDSERVICE :
+		    IMSG_CTL_DELSERVICE;
+		data = &res->service;
+		len = sizeof(res->service);
+		break;
+	case CTL_GETSERVICES:
+		type = IMSG_CTL_GETSERVICES;
+		break;
 	case CTL_NONE:
 		usage();
 	}
@@ -122,7 +135,7 @@ main(int argc, char *argv[])
 		err(1, "imsgbuf_init");
 	if (imsg_compose(&ibuf, IMSG_CTL_HELLO, HS_PROTO_VERSION, 0, -1, NULL,
 	    0) == -1 ||
-	    imsg_compose(&ibuf, type, 0, 0, -1, NULL, 0) == -1 ||
+	    imsg_compose(&ibuf, type, 0, 0, -1, data, len) == -1 ||
 	    imsgbuf_flush(&ibuf) == -1)
 		err(1, "write to %s", sock);
 	return (ctl_reply(&ibuf, res, json));
@@ -187,6 +200,15 @@ ctl_reply(struct imsgbuf *ibuf, const struct parse_result *res, int json)
 			    '\0', sizeof(sr.features[0].cf_reason)) == NULL)
 				errx(1, "bad feature reply");
 			break;
+		case IMSG_CTL_SERVICE:
+			sr.services = grow(sr.services, &sr.nservices,
+			    sizeof(*sr.services));
+			if (imsg_get_data(&imsg, &sr.services[sr.nservices - 1],
+			    sizeof(*sr.services)) == -1 ||
+			    !service_msg_valid(&sr.services[sr.nservices -
+			    1].si_sv, reason, sizeof(reason)))
+				errx(1, "bad service reply");
+			break;
 		case IMSG_CTL_END:
 			done = 1;
 			break;
@@ -209,6 +231,9 @@ ctl_reply(struct imsgbuf *ibuf, const struct parse_result *res, int json)
 		output_status(&sr, json);
 	else if (ret == 0 && res->action == CTL_GETNAME)
 		(void)printf("%s\n", sr.st.cs_node);
+	else if (ret == 0 && res->action == CTL_GETSERVICES)
+		output_services(&sr, json);
+	free(sr.services);
 	free(sr.procs);
 	free(sr.features);
 	return (ret);

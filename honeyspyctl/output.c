@@ -16,6 +16,11 @@
 
 /* honeyspyctl's output: tables for people, JSON for programs. */
 
+#include <sys/types.h>
+#include <sys/socket.h>
+
+#include <netinet/in.h>
+
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -109,6 +114,82 @@ output_status_text(const struct status_reply *sr)
 		else
 			(void)printf("%-12s %-4s %s: %s\n", cf->cf_name, "off",
 			    cf->cf_desc, cf->cf_reason);
+	}
+}
+
+static const char *
+service_state(int state)
+{
+	switch (state) {
+	case 0:
+		return ("binding");
+	case 1:
+		return ("listening");
+	case 2:
+		return ("failed");
+	}
+	return ("unknown");
+}
+
+/*
+ * One line per service; arguments are the operator's own words, escaped
+ * all the same so that no byte reaches the terminal raw.
+ */
+void
+output_services(const struct status_reply *sr, int json)
+{
+	const struct service_msg	*sv;
+	json_t				*root, *o, *args;
+	char				 esc[4 * HS_ARGSLEN + 1], line[8192];
+	const char			*a;
+	size_t				 i;
+	int				 j;
+
+	if (json) {
+		root = json_array();
+		for (i = 0; i < sr->nservices; i++) {
+			sv = &sr->services[i].si_sv;
+			args = json_array();
+			for (j = 0, a = sv->sv_args; j < sv->sv_nargs;
+			    j++, a += strlen(a) + 1) {
+				(void)str_escape(a, strlen(a), esc,
+				    sizeof(esc));
+				(void)json_array_append_new(args,
+				    json_string(esc));
+			}
+			(void)str_escape(sv->sv_program,
+			    strlen(sv->sv_program), esc, sizeof(esc));
+			o = json_pack("{s:i, s:s, s:s, s:s, s:i, s:s, s:o, "
+			    "s:s}", "id", (int)sv->sv_id, "name", sv->sv_name,
+			    "address", sv->sv_addrtext, "protocol",
+			    sv->sv_proto == IPPROTO_UDP ? "udp" : "tcp",
+			    "port", sv->sv_port, "program", esc, "args", args,
+			    "state", service_state(sr->services[i].si_state));
+			(void)json_array_append_new(root, o);
+		}
+		if (json_dumpf(root, stdout, JSON_INDENT(2)) == -1)
+			(void)fprintf(stderr, "honeyspyctl: cannot encode "
+			    "JSON\n");
+		(void)printf("\n");
+		json_decref(root);
+		return;
+	}
+	(void)printf("%-4s %-12s %-24s %-5s %5s %-9s %s\n", "ID", "NAME",
+	    "ADDRESS", "PROTO", "PORT", "STATE", "PROGRAM");
+	for (i = 0; i < sr->nservices; i++) {
+		sv = &sr->services[i].si_sv;
+		(void)str_escape(sv->sv_program, strlen(sv->sv_program), line,
+		    sizeof(line));
+		for (j = 0, a = sv->sv_args; j < sv->sv_nargs;
+		    j++, a += strlen(a) + 1) {
+			(void)str_escape(a, strlen(a), esc, sizeof(esc));
+			(void)strlcat(line, " ", sizeof(line));
+			(void)strlcat(line, esc, sizeof(line));
+		}
+		(void)printf("%-4u %-12s %-24s %-5s %5d %-9s %s\n", sv->sv_id,
+		    sv->sv_name, sv->sv_addrtext, sv->sv_proto ==
+		    IPPROTO_UDP ? "udp" : "tcp", sv->sv_port,
+		    service_state(sr->services[i].si_state), line);
 	}
 }
 

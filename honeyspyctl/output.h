@@ -29,8 +29,11 @@ struct status_reply {
 	size_t			 nprocs;
 	struct ctl_feature	*features;
 	size_t			 nfeatures;
+	struct ctl_service_info	*services;
+	size_t			 nservices;
 };
 
 void	output_status(const struct status_reply *, int);
+void	output_services(const struct status_reply *, int);
 
 #endif /* HS_CTL_OUTPUT_H */

@@ -20,14 +20,28 @@
  * error that lists the words that would have been valid.
  */
 
+#include <sys/types.h>
+#include <sys/socket.h>
+
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "parser.h"
 
 enum token_type {
 	ENDTOKEN,
-	KEYWORD
+	KEYWORD,
+	ADDRESS,	/* an IPv4 or IPv6 address, or "*" */
+	PROTO,		/* tcp or udp */
+	PORT,
+	PROGRAM,	/* a path, made absolute */
+	ARGS		/* every word that is left */
 };
 
 struct token {
@@ -41,9 +55,54 @@ static const struct token t_end[] = {
 	{ ENDTOKEN, "", CTL_NONE, NULL }
 };
 
+static const struct token t_args[] = {
+	{ ARGS, "", CTL_NONE, NULL },
+	{ ENDTOKEN, "", CTL_NONE, NULL }
+};
+
+static const struct token t_program[] = {
+	{ PROGRAM, "", CTL_NONE, t_args },
+	{ ENDTOKEN, "", CTL_NONE, NULL }
+};
+
+static const struct token t_addport[] = {
+	{ PORT, "", CTL_NONE, t_program },
+	{ ENDTOKEN, "", CTL_NONE, NULL }
+};
+
+static const struct token t_addproto[] = {
+	{ PROTO, "tcp", CTL_NONE, t_addport },
+	{ PROTO, "udp", CTL_NONE, t_addport },
+	{ ENDTOKEN, "", CTL_NONE, NULL }
+};
+
+static const struct token t_addaddr[] = {
+	{ ADDRESS, "", CTL_NONE, t_addproto },
+	{ ENDTOKEN, "", CTL_NONE, NULL }
+};
+
+static const struct token t_delport[] = {
+	{ PORT, "", CTL_NONE, t_end },
+	{ ENDTOKEN, "", CTL_NONE, NULL }
+};
+
+static const struct token t_delproto[] = {
+	{ PROTO, "tcp", CTL_NONE, t_delport },
+	{ PROTO, "udp", CTL_NONE, t_delport },
+	{ ENDTOKEN, "", CTL_NONE, NULL }
+};
+
+static const struct token t_deladdr[] = {
+	{ ADDRESS, "", CTL_NONE, t_delproto },
+	{ ENDTOKEN, "", CTL_NONE, NULL }
+};
+
 /* The get* names are the original design's calls, kept for its operators. */
 static const struct token t_main[] = {
+	{ KEYWORD, "addService", CTL_ADDSERVICE, t_addaddr },
+	{ KEYWORD, "delService", CTL_DELSERVICE, t_deladdr },
 	{ KEYWORD, "getName", CTL_GETNAME, t_end },
+	{ KEYWORD, "getServices", CTL_GETSERVICES, t_end },
 	{ KEYWORD, "getStatus", CTL_STATUS, t_end },
 	{ KEYWORD, "reload", CTL_RELOAD, t_end },
 	{ KEYWORD, "status", CTL_STATUS, t_end },
@@ -54,6 +113,8 @@ static struct parse_result	 res;
 
 static const struct token	*match_token(const char *, const struct token *);
 static void			 show_valid(const char *, const struct token *);
+static int			 take_value(const struct token *, const char *);
+static int			 take_args(int, char *[]);
 
 const struct parse_result *
 parse(int argc, char *argv[])
@@ -63,12 +124,22 @@ parse(int argc, char *argv[])
 
 	memset(&res, 0, sizeof(res));
 	for (; argc > 0; argc--, argv++) {
+		if (table[0].type == ARGS) {
+			if (take_args(argc, argv) == -1)
+				return (NULL);
+			table = t_end;
+			break;
+		}
 		if ((match = match_token(argv[0], table)) == NULL)
 			return (NULL);
 		if (match->value != CTL_NONE)
 			res.action = match->value;
+		if (take_value(match, argv[0]) == -1)
+			return (NULL);
 		table = match->next;
 	}
+	if (table == t_args)
+		table = t_end;		/* no arguments is fine */
 	if (table != t_end || res.action == CTL_NONE) {
 		(void)fprintf(stderr, "missing argument:\n");
 		show_valid(NULL, table);
@@ -77,13 +148,101 @@ parse(int argc, char *argv[])
 	return (&res);
 }
 
+/* Store what a value token matched. */
+static int
+take_value(const struct token *t, const char *word)
+{
+	struct ctl_service	*cv = &res.service;
+	char			 cwd[PATH_MAX];
+	const char		*errstr;
+	size_t			 n;
+
+	switch (t->type) {
+	case ADDRESS:
+		if (strlcpy(cv->cv_addr, word, sizeof(cv->cv_addr)) >=
+		    sizeof(cv->cv_addr))
+			return (-1);
+		return (0);
+	case PROTO:
+		cv->cv_proto = strcmp(t->keyword, "udp") == 0 ? IPPROTO_UDP :
+		    IPPROTO_TCP;
+		return (0);
+	case PORT:
+		cv->cv_port = (int32_t)strtonum(word, 1, 65535, &errstr);
+		if (errstr != NULL) {
+			(void)fprintf(stderr, "port %s is %s\n", word, errstr);
+			return (-1);
+		}
+		return (0);
+	case PROGRAM:
+		/* The daemon has another working directory than we do. */
+		if (word[0] == '/')
+			n = strlcpy(cv->cv_program, word,
+			    sizeof(cv->cv_program));
+		else if (getcwd(cwd, sizeof(cwd)) == NULL)
+			return (-1);
+		else
+			n = (size_t)snprintf(cv->cv_program,
+			    sizeof(cv->cv_program), "%s/%s", cwd, word);
+		if (n >= sizeof(cv->cv_program)) {
+			(void)fprintf(stderr, "program path too long\n");
+			return (-1);
+		}
+		return (0);
+	default:
+		return (0);
+	}
+}
+
+/* The program's arguments: every word left, NUL-separated. */
+static int
+take_args(int argc, char *argv[])
+{
+	struct ctl_service	*cv = &res.service;
+	size_t			 off = 0, n;
+
+	if (argc > HS_MAXARGS) {
+		(void)fprintf(stderr, "more than %d arguments\n", HS_MAXARGS);
+		return (-1);
+	}
+	for (; argc > 0; argc--, argv++) {
+		n = strlen(argv[0]) + 1;
+		if (n > sizeof(cv->cv_args) - off) {
+			(void)fprintf(stderr, "arguments too long\n");
+			return (-1);
+		}
+		memcpy(cv->cv_args + off, argv[0], n);
+		off += n;
+		cv->cv_nargs++;
+	}
+	return (0);
+}
+
 static const struct token *
 match_token(const char *word, const struct token *table)
 {
 	const struct token	*match = NULL;
+	struct in6_addr		 a6;
 	size_t			 i, len = strlen(word);
 	int			 n = 0;
 
+	/* Values first: a table holds either values or keywords. */
+	for (i = 0; table[i].type != ENDTOKEN; i++) {
+		switch (table[i].type) {
+		case ADDRESS:
+			if (strcmp(word, "*") == 0 ||
+			    inet_pton(AF_INET, word, &a6) == 1 ||
+			    inet_pton(AF_INET6, word, &a6) == 1)
+				return (&table[i]);
+			(void)fprintf(stderr, "not an address: %s\n", word);
+			return (NULL);
+		case PORT:
+		case PROGRAM:
+			return (&table[i]);
+		default:
+			break;
+		}
+	}
 	for (i = 0; table[i].type != ENDTOKEN; i++) {
 		if (strcmp(word, table[i].keyword) == 0)
 			return (&table[i]);	/* exact beats prefix */
@@ -117,6 +276,23 @@ show_valid(const char *word, const struct token *table)
 	if (table[0].type == ENDTOKEN)
 		return;
 	(void)fprintf(stderr, "valid commands/arguments:\n");
-	for (i = 0; table[i].type != ENDTOKEN; i++)
-		(void)fprintf(stderr, "  %s\n", table[i].keyword);
+	for (i = 0; table[i].type != ENDTOKEN; i++) {
+		switch (table[i].type) {
+		case ADDRESS:
+			(void)fprintf(stderr, "  <address or *>\n");
+			break;
+		case PORT:
+			(void)fprintf(stderr, "  <port>\n");
+			break;
+		case PROGRAM:
+			(void)fprintf(stderr, "  <program>\n");
+			break;
+		case ARGS:
+			(void)fprintf(stderr, "  [argument ...]\n");
+			break;
+		default:
+			(void)fprintf(stderr, "  %s\n", table[i].keyword);
+			break;
+		}
+	}
 }

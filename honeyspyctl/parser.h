@@ -19,15 +19,21 @@
 #ifndef HS_CTL_PARSER_H
 #define HS_CTL_PARSER_H
 
+#include "proto.h"
+
 enum ctl_action {
 	CTL_NONE,
 	CTL_GETNAME,
 	CTL_STATUS,
-	CTL_RELOAD
+	CTL_RELOAD,
+	CTL_ADDSERVICE,
+	CTL_DELSERVICE,
+	CTL_GETSERVICES
 };
 
 struct parse_result {
-	enum ctl_action	 action;
+	enum ctl_action		 action;
+	struct ctl_service	 service;	/* add and delService */
 };
 
 const struct parse_result	*parse(int, char *[]);
