@@ -14,6 +14,11 @@ HS_REGRESS_BIN=${HS_REGRESS_BIN:-$HS_TOP/build/cc/regress/honeyspyd-regress}
 CAP_NET_BIND_SERVICE=$((1 << 10))
 CAP_NET_ADMIN=$((1 << 12))
 CAP_NET_RAW=$((1 << 13))
+CAP_KILL=$((1 << 5))
+CAP_SETGID=$((1 << 6))
+CAP_SETUID=$((1 << 7))
+CAP_SYS_CHROOT=$((1 << 18))
+CAP_SPAWNER=$((CAP_KILL | CAP_SETGID | CAP_SETUID | CAP_SYS_CHROOT))
 
 hs_require_root() {
 	[ "$(id -u)" -eq 0 ] || skip "needs root"
@@ -38,14 +43,23 @@ hs_setup_dir() {
 	export HS_DIR HS_SOCK HS_CONF HS_LOG
 }
 
-# hs_write_config NAME [MODE]: the smallest useful configuration.
+# hs_write_config NAME [MODE]: the smallest useful configuration; append
+# more (a services section, say) with hs_add_config <<EOF.
 hs_write_config() {
+	HS_EVENTS=$HS_DIR/run/events.json
 	cat >"$HS_CONF" <<EOF
 node:
   name: ${1:-regress}
   mode: ${2:-sensor}
   chroot: $HS_DIR/jail
+log:
+  file: $HS_EVENTS
+  syslog: false
 EOF
+}
+
+hs_add_config() {
+	cat >>"$HS_CONF"
 }
 
 # hs_start [PROGRAM [ARGS...]]: start the daemon in the foreground in the
@@ -54,17 +68,21 @@ hs_start() {
 	local prog=${1:-$BIN/honeyspyd}
 
 	[ $# -gt 0 ] && shift
-	"$prog" -d "$@" -f "$HS_CONF" -s "$HS_SOCK" >"$HS_LOG" 2>&1 &
+	# HS_WRAP runs it elsewhere, such as in a lab namespace.
+	${HS_WRAP:-} "$prog" -d "$@" -f "$HS_CONF" -s "$HS_SOCK" >"$HS_LOG" 2>&1 &
 	HS_PID=$!
 	hs_wait_ready
 }
 
-# Poll honeyspyctl status until it answers (10 s at most).
+# Poll until the daemon answers and no service is still binding (10 s at
+# most).
 hs_wait_ready() {
-	local i
+	local i out
 
 	for i in $(seq 1 200); do
-		if "$BIN/honeyspyctl" -s "$HS_SOCK" status >/dev/null 2>&1; then
+		if "$BIN/honeyspyctl" -s "$HS_SOCK" status >/dev/null 2>&1 &&
+		    out=$("$BIN/honeyspyctl" -s "$HS_SOCK" getServices \
+		    2>/dev/null) && ! grep -q ' binding ' <<<"$out"; then
 			return 0
 		fi
 		if ! hs_alive "$HS_PID"; then
@@ -125,6 +143,39 @@ hs_status_field() {
 
 hs_capeff() {
 	printf '%d' "0x$(hs_status_field "$1" CapEff)"
+}
+
+# hs_wait_event EVENTID [COUNT]: poll the event log (10 s at most).
+hs_wait_event() {
+	local i n
+
+	for i in $(seq 1 200); do
+		n=$(grep -c "\"eventid\":\"$1\"" "$HS_EVENTS" 2>/dev/null || true)
+		[ "${n:-0}" -ge "${2:-1}" ] && return 0
+		sleep 0.05
+	done
+	echo "no $1 event within 10 s" >&2
+	cat "$HS_EVENTS" >&2 2>/dev/null
+	cat "$HS_LOG" >&2
+	return 1
+}
+
+# The session id of the last closed session.
+hs_last_session() {
+	jq -r 'select(.eventid == "honeyspy.session.closed") | .session' \
+	    "$HS_EVENTS" | tail -n 1
+}
+
+# hs_transcript SESSION input|output: the recorded bytes, decoded.
+hs_transcript() {
+	local b
+
+	jq -r --arg s "$1" --arg k "$2" 'select(.session == $s and has($k)) |
+	    if .[$k + "_encoding"] == "base64" then .[$k]
+	    else .[$k] | @base64 end' "$HS_EVENTS" |
+	while read -r b; do
+		printf '%s' "$b" | base64 -d
+	done
 }
 
 hs_stop() {

@@ -24,6 +24,7 @@ capture 0 1
 persona $CAP_NET_ADMIN 1
 binder $CAP_NET_BIND_SERVICE 1
 superserver 0 0
+spawner $CAP_SPAWNER 0
 rpc 0 1
 EOF
 }
@@ -43,7 +44,7 @@ EOF
 
 @test "root mode: each child is jailed, unprivileged and holds exactly its table entry" {
 	hs_start
-	[ "$(hs_children | wc -l)" -eq 6 ]
+	[ "$(hs_children | wc -l)" -eq 7 ]
 	while read -r name caps jailed; do
 		pid=$(hs_child_pid "$name")
 		[ -n "$pid" ] || { echo "no $name child"; false; }
@@ -76,10 +77,11 @@ EOF
 }
 
 @test "kill -9 of any child makes the whole suite exit non-zero within 1 s" {
-	for name in netctl capture persona binder superserver rpc; do
+	for name in netctl capture persona binder superserver spawner rpc; do
 		hs_start
 		pid=$(hs_child_pid "$name")
 		[ -n "$pid" ]
+		children=$(hs_children | awk '{ print $1 }')
 		kill -KILL "$pid"
 		hs_wait_exit "$HS_PID" 1000 || { echo "$name: still running after 1 s"; false; }
 		run wait "$HS_PID"
@@ -87,7 +89,9 @@ EOF
 		[ "$status" -ne 0 ]
 		grep -E "lost child $name \(pid $pid\): killed by signal 9" "$HS_LOG"
 		# The whole suite is gone, not only the parent.
-		[ -z "$(pgrep -u _honeyspy -f '^honeyspyd: ' || true)" ]
+		for c in $children; do
+			if hs_alive "$c"; then echo "$c left"; false; fi
+		done
 		[ ! -e "$HS_SOCK" ]
 	done
 }
@@ -117,7 +121,7 @@ EOF
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"mode: root"* ]]
 	[[ "$output" == *"node: privsep (sensor)"* ]]
-	for name in parent netctl capture persona binder superserver rpc; do
+	for name in parent netctl capture persona binder superserver spawner rpc; do
 		echo "$output" | grep -E "^$name +[0-9]+ +$HS_UID +filter "
 	done
 	echo "$output" | grep -E "^netctl .* $HS_DIR/jail +cap_net_admin$"

@@ -38,7 +38,7 @@ start_as_nobody() {
 		[ "$(grep -c "($f) disabled" "$HS_LOG")" -eq 1 ]
 	done
 	[ "$(grep -c 'user mode: services listen on ports 1024 and up only' "$HS_LOG")" -eq 1 ]
-	[ "$(hs_children | awk '{ print $2 }' | sort | tr '\n' ' ')" = "rpc superserver " ]
+	[ "$(hs_children | awk '{ print $2 }' | sort | tr '\n' ' ')" = "rpc spawner superserver " ]
 	for pid in "$HS_PID" $(pgrep -P "$HS_PID"); do
 		[ "$(hs_status_field "$pid" Seccomp)" = 2 ]
 		[ "$(hs_status_field "$pid" Uid)" = "$NOBODY $NOBODY $NOBODY $NOBODY" ]
@@ -75,6 +75,8 @@ start_as_nobody() {
 	[ "$(hs_capeff "$(hs_child_pid capture)")" -eq 0 ]
 	[ "$(hs_capeff "$(hs_child_pid superserver)")" -eq 0 ]
 	[ "$(hs_capeff "$(hs_child_pid rpc)")" -eq 0 ]
+	# File capabilities without cap_setuid: programs keep the user.
+	[ "$(hs_capeff "$(hs_child_pid spawner)")" -eq 0 ]
 	for pid in $(pgrep -P "$HS_PID"); do
 		[ "$(hs_status_field "$pid" Seccomp)" = 2 ]
 		[ "$(hs_status_field "$pid" Uid)" = "$NOBODY $NOBODY $NOBODY $NOBODY" ]
