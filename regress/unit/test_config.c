@@ -207,7 +207,7 @@ test_hosts_and_lists(void **state)
 	    "detect: {enabled: [overflow]}\n");
 	assert_non_null(c);
 	h = TAILQ_FIRST(&c->c_hosts);
-	assert_int_equal(h->h_addr.a_af, AF_INET);
+	assert_int_equal(h->h_address.a_af, AF_INET);
 	assert_int_equal(h->h_hasmac, 1);
 	assert_int_equal(h->h_mac[0], 0x02);
 	assert_int_equal(h->h_mac[5], 0x0e);
