@@ -20,6 +20,7 @@
 #include <sys/wait.h>
 
 #include <errno.h>
+#include <poll.h>
 #include <event2/event.h>
 #include <event2/event_compat.h>
 #include <event2/event_struct.h>
@@ -96,6 +97,7 @@ static struct event	 ev_sigterm, ev_sigint, ev_sighup, ev_sigchld;
 
 __dead static void	usage(void);
 __dead static void	parent_shutdown(int);
+static void		parent_drain(struct child *);
 static void		parent_sig(int, short, void *);
 static void		parent_reap(int, short, void *);
 static int		parent_dispatch_child(struct imsgev *, struct imsg *);
@@ -529,6 +531,12 @@ parent_dispatch_child(struct imsgev *iev, struct imsg *imsg)
 			goto unexpected;
 		services_listening(imsg);
 		break;
+	case IMSG_SS_DRAIN:
+		if (c->c_def->pd_id != PROC_SUPERSERVER ||
+		    imsg_get_len(imsg) != 0)
+			goto unexpected;
+		c->c_drained = 1;
+		break;
 	case IMSG_EVENT:
 		if (c->c_def->pd_id != PROC_SUPERSERVER)
 			goto unexpected;
@@ -605,6 +613,50 @@ parent_reload(void)
 }
 
 /*
+ * Before the channels close, the superserver ends its sessions and we
+ * write what it reports, so that a stop loses no event.  A child that
+ * does not answer within two seconds is not waited for.
+ */
+static void
+parent_drain(struct child *c)
+{
+	struct imsg	 imsg;
+	struct pollfd	 pfd;
+	struct timespec	 start, now;
+	int		 n, ms;
+
+	if (c->c_def == NULL || !c->c_running || c->c_fd == -1 ||
+	    !c->c_iev.attached)
+		return;
+	if (imsg_compose(&c->c_iev.ibuf, IMSG_SS_DRAIN, 0, 0, -1, NULL, 0) ==
+	    -1 || imsgbuf_flush(&c->c_iev.ibuf) == -1)
+		return;
+	(void)clock_gettime(CLOCK_MONOTONIC, &start);
+	while (!c->c_drained) {
+		(void)clock_gettime(CLOCK_MONOTONIC, &now);
+		ms = 2000 - (int)((now.tv_sec - start.tv_sec) * 1000 +
+		    (now.tv_nsec - start.tv_nsec) / 1000000);
+		if (ms <= 0) {
+			log_warnx("%s did not drain its sessions in time",
+			    c->c_def->pd_name);
+			return;
+		}
+		pfd.fd = c->c_fd;
+		pfd.events = POLLIN;
+		if (poll(&pfd, 1, ms) == -1 && errno != EINTR)
+			return;
+		if ((n = imsgbuf_read(&c->c_iev.ibuf)) <= 0)
+			return;
+		while ((n = imsgbuf_get(&c->c_iev.ibuf, &imsg)) == 1) {
+			(void)parent_dispatch_child(&c->c_iev, &imsg);
+			imsg_free(&imsg);
+		}
+		if (n == -1)
+			return;
+	}
+}
+
+/*
  * Stop in order: close every channel (a child exits when its parent goes
  * away), reap, and kill whatever has not left within two seconds.
  */
@@ -619,6 +671,7 @@ parent_shutdown(int code)
 	size_t		 i;
 
 	hs->p_stopping = 1;
+	parent_drain(&hs->p_child[PROC_SUPERSERVER]);
 	for (i = 0; i < PROC_MAX; i++) {
 		c = &hs->p_child[i];
 		if (c->c_def == NULL || c->c_fd == -1)

@@ -43,6 +43,7 @@ struct child {
 	struct imsgev		 c_iev;
 	struct event		 c_wait;	/* closed channel, not yet reaped */
 	int			 c_waits;
+	int			 c_drained;	/* answered IMSG_SS_DRAIN */
 };
 
 struct parent {

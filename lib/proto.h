@@ -98,6 +98,7 @@ enum imsg_type {
 	IMSG_SS_LISTEN,		/* peerid = service id; fd, or none: bind it */
 	IMSG_SS_LISTENING,	/* struct bind_reply: listening, or why not */
 	IMSG_EVENT,		/* one JSON object, NUL-terminated */
+	IMSG_SS_DRAIN,		/* both ways: end every session, then ack */
 
 	/* parent -> superserver and spawner: their shared channel (fd) */
 	IMSG_SPAWN_CHAN,

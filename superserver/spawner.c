@@ -568,7 +568,7 @@ spawner_exec(const struct service_msg *sv, int conn, int errfd)
 	sigset_t		 none;
 	uid_t			 uid;
 	gid_t			 gid;
-	int			 sig, nullfd, fd, step, changeids;
+	int			 sig, nullfd, fd, step, changeids, flags;
 
 	step = STEP_SETSID;
 	/* Its own process group, so that one kill(-pid) ends all of it. */
@@ -670,6 +670,10 @@ spawner_exec(const struct service_msg *sv, int conn, int errfd)
 	    (fd = fcntl(errfd, F_DUPFD_CLOEXEC, SPAWNER_ERRFD + 1)) == -1)
 		goto fail;
 	errfd = fd;
+	/* Programs read their stdin blocking, whatever the sender left. */
+	if ((flags = fcntl(conn, F_GETFL)) == -1 ||
+	    fcntl(conn, F_SETFL, flags & ~O_NONBLOCK) == -1)
+		goto fail;
 	if (dup2(conn, STDIN_FILENO) == -1 ||
 	    dup2(conn, STDOUT_FILENO) == -1 ||
 	    dup2(nullfd, STDERR_FILENO) == -1 ||

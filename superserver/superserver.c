@@ -43,6 +43,7 @@
 #include "net.h"
 #include "proc.h"
 #include "service.h"
+#include "util.h"
 #include "superserver/superserver.h"
 
 #define SS_CHUNK		4096		/* bytes per transcript event */
@@ -128,6 +129,7 @@ static unsigned char		 dgram[SS_DGRAM_MAX];
 
 static int	superserver_dispatch_parent(struct imsgev *, struct imsg *);
 static int	superserver_dispatch_spawner(struct imsgev *, struct imsg *);
+static void	superserver_drain(void);
 static void	spawner_closed(struct imsgev *);
 static struct ss_service *svc_find(uint32_t);
 static void	svc_listen(struct ss_service *, int);
@@ -509,9 +511,19 @@ ses_new(struct ss_service *svc, struct ss_source *src,
 		return (NULL);
 	}
 	type = svc->svc_sv.sv_proto == IPPROTO_UDP ? SOCK_DGRAM : SOCK_STREAM;
-	if (socketpair(AF_UNIX, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0,
-	    sp) == -1) {
+	/*
+	 * Only our end is non-blocking: the flag belongs to the file, and a
+	 * program reading its stdin expects to block.
+	 */
+	if (socketpair(AF_UNIX, type | SOCK_CLOEXEC, 0, sp) == -1) {
 		log_warn("%s: socketpair", __func__);
+		free(ses);
+		return (NULL);
+	}
+	if (fd_nonblock(sp[0]) == -1) {
+		log_warn("%s: fd_nonblock", __func__);
+		close(sp[0]);
+		close(sp[1]);
 		free(ses);
 		return (NULL);
 	}
@@ -1069,6 +1081,32 @@ udp_prog_read(int fd, short event, void *arg)
 	}
 }
 
+/*
+ * The suite is stopping: take no more sessions, end every running one and
+ * report every pending refusal, so that the log has all of it, then say
+ * so.  The parent waits for the answer before it closes our channel.
+ */
+static void
+superserver_drain(void)
+{
+	struct ss_service	*svc, *next;
+	struct ss_session	*ses;
+
+	TAILQ_FOREACH(svc, &services, svc_entry)
+		if (svc->svc_listening && !svc->svc_deleted) {
+			event_del(&svc->svc_ev);
+			evtimer_del(&svc->svc_pause);
+		}
+	while ((ses = RB_MIN(ss_sessions, &sessions)) != NULL)
+		ses_close(ses, "shutdown");
+	for (svc = TAILQ_FIRST(&services); svc != NULL; svc = next) {
+		next = TAILQ_NEXT(svc, svc_entry);
+		svc_delete(svc);
+	}
+	if (imsgev_compose(iev_parent, IMSG_SS_DRAIN, 0, 0, -1, NULL, 0) == -1)
+		fatal("%s: compose", __func__);
+}
+
 static void
 spawner_closed(struct imsgev *iev)
 {
@@ -1153,6 +1191,11 @@ superserver_dispatch_parent(struct imsgev *iev, struct imsg *imsg)
 			svc_delete(svc);
 		break;
 	case IMSG_CFG_DONE:
+		break;
+	case IMSG_SS_DRAIN:
+		if (imsg_get_len(imsg) != 0)
+			fatalx("%s: IMSG_SS_DRAIN: bad size", __func__);
+		superserver_drain();
 		break;
 	case IMSG_SS_LISTEN:
 		fd = imsg_get_fd(imsg);
