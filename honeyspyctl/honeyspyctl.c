@@ -89,7 +89,7 @@ main(int argc, char *argv[])
 	size_t				 len = 0;
 	int				 ch, fd, json = 0;
 
-	while ((ch = getopt(argc, argv, "js:")) != -1) {
+	while ((ch = getopt(argc, argv, "+js:")) != -1) {
 		switch (ch) {
 		case 'j':
 			json = 1;

@@ -145,7 +145,7 @@ main(int argc, char *argv[])
 	hs->p_table = proc_table;
 	hs->p_ntable = PROC_TABLE_SIZE;
 
-	while ((ch = getopt(argc, argv, "df:nP:s:v")) != -1) {
+	while ((ch = getopt(argc, argv, "+df:nP:s:v")) != -1) {
 		switch (ch) {
 		case 'd':
 			hs->p_debug = 1;
