@@ -184,6 +184,14 @@ main(int argc, char *argv[])
 
 	/* Nothing a caller left open belongs to us or to our children. */
 	closefrom(STDERR_FILENO + 1);
+	/*
+	 * libevent then folds the event changes of one loop iteration into
+	 * as few epoll_ctl(2) calls as it can; none of our event fds is a
+	 * dup(2) of another, which is what that mode cannot handle.  The
+	 * children inherit it with the environment.
+	 */
+	if (setenv("EVENT_EPOLL_USE_CHANGELIST", "1", 1) == -1)
+		fatal("setenv");
 	log_init(hs->p_debug || noaction, LOG_DAEMON);
 	log_setverbose(hs->p_verbose);
 	if ((hs->p_conf = config_parse_file(hs->p_conffile)) == NULL)

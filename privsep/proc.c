@@ -40,7 +40,9 @@
 
 #define LOG_TEXT_MAX	1024
 
-static void	imsgev_dispatch(int, short, void *);
+static void	imsgev_read(int, short, void *);
+static void	imsgev_write(int, short, void *);
+static void	imsgev_closed_now(struct imsgev *);
 static void	child_log_sink(int, const char *, int);
 static void	child_closed(struct imsgev *);
 
@@ -64,30 +66,36 @@ imsgev_init(struct imsgev *iev, int fd, const char *name,
 }
 
 /*
- * Watch for input always, and for writability only while output is queued.
- * The event is one-shot, so this re-arms it after every dispatch.
+ * Watch for input always, and for writability only while output is
+ * queued.  The read event persists and the write event is armed only
+ * when needed, so a busy channel costs no epoll_ctl per message.
  */
 void
 imsgev_add(struct imsgev *iev)
 {
-	short	 events = EV_READ;
-
-	if (imsgbuf_queuelen(&iev->ibuf) > 0)
-		events |= EV_WRITE;
-	if (iev->attached)
-		event_del(&iev->ev);
-	event_set(&iev->ev, iev->ibuf.fd, events, imsgev_dispatch, iev);
-	if (event_add(&iev->ev, NULL) == -1)
+	if (!iev->attached) {
+		event_set(&iev->ev_read, iev->ibuf.fd, EV_READ | EV_PERSIST,
+		    imsgev_read, iev);
+		event_set(&iev->ev_write, iev->ibuf.fd, EV_WRITE, imsgev_write,
+		    iev);
+		if (event_add(&iev->ev_read, NULL) == -1)
+			fatal("%s: event_add", __func__);
+		iev->attached = 1;
+	}
+	if (imsgbuf_queuelen(&iev->ibuf) > 0 &&
+	    !event_pending(&iev->ev_write, EV_WRITE, NULL) &&
+	    event_add(&iev->ev_write, NULL) == -1)
 		fatal("%s: event_add", __func__);
-	iev->attached = 1;
 }
 
 /* Stop watching and drop queued output; the fd is the owner's to close. */
 void
 imsgev_clear(struct imsgev *iev)
 {
-	if (iev->attached)
-		event_del(&iev->ev);
+	if (iev->attached) {
+		event_del(&iev->ev_read);
+		event_del(&iev->ev_write);
+	}
 	iev->attached = 0;
 	imsgbuf_clear(&iev->ibuf);
 }
@@ -106,46 +114,65 @@ imsgev_compose(struct imsgev *iev, uint32_t type, uint32_t peerid, pid_t pid,
 	return (ret);
 }
 
-/* Read, write, hand each complete message to the handler, re-arm. */
 static void
-imsgev_dispatch(int fd, short event, void *arg)
+imsgev_closed_now(struct imsgev *iev)
+{
+	imsgev_clear(iev);
+	iev->closed(iev);
+}
+
+/* Read, hand each complete message to the handler, arm the writer. */
+static void
+imsgev_read(int fd, short event, void *arg)
 {
 	struct imsgev	*iev = arg;
 	struct imsg	 imsg;
 	int		 n, rv;
 
 	(void)fd;
-	if (event & EV_READ) {
-		if ((n = imsgbuf_read(&iev->ibuf)) == -1) {
-			log_warn("%s: read from %s", __func__, iev->name);
-			goto closed;
-		}
-		if (n == 0)
-			goto closed;
+	(void)event;
+	if ((n = imsgbuf_read(&iev->ibuf)) == -1) {
+		log_warn("%s: read from %s", __func__, iev->name);
+		imsgev_closed_now(iev);
+		return;
 	}
-	if ((event & EV_WRITE) && imsgbuf_write(&iev->ibuf) == -1) {
-		if (errno != EPIPE)
-			log_warn("%s: write to %s", __func__, iev->name);
-		goto closed;
+	if (n == 0) {
+		imsgev_closed_now(iev);
+		return;
 	}
 	for (;;) {
 		if ((n = imsgbuf_get(&iev->ibuf, &imsg)) == -1) {
 			log_warn("%s: bad message from %s", __func__,
 			    iev->name);
-			goto closed;
+			imsgev_closed_now(iev);
+			return;
 		}
 		if (n == 0)
 			break;
 		rv = iev->handler(iev, &imsg);
 		imsg_free(&imsg);
-		if (rv == -1)
-			goto closed;
+		if (rv == -1) {
+			imsgev_closed_now(iev);
+			return;
+		}
 	}
 	imsgev_add(iev);
-	return;
- closed:
-	imsgev_clear(iev);
-	iev->closed(iev);
+}
+
+static void
+imsgev_write(int fd, short event, void *arg)
+{
+	struct imsgev	*iev = arg;
+
+	(void)fd;
+	(void)event;
+	if (imsgbuf_write(&iev->ibuf) == -1) {
+		if (errno != EPIPE)
+			log_warn("%s: write to %s", __func__, iev->name);
+		imsgev_closed_now(iev);
+		return;
+	}
+	imsgev_add(iev);
 }
 
 /*
@@ -361,6 +388,12 @@ proc_child_run(const struct proc_def *pd, imsgev_handler handler)
 	    &ps, sizeof(ps)) == -1)
 		fatal("%s: compose hello", __func__);
 	imsgev_add(&child_iev);
+	/*
+	 * The read that brought the hello may have brought the parent's
+	 * next messages too; they wait in the buffer, where epoll cannot see
+	 * them, so look once without waiting for the socket.
+	 */
+	event_active(&child_iev.ev_read, EV_READ, 1);
 	log_debug("ready");
 	if (event_dispatch() == -1)
 		fatal("%s: event_dispatch", __func__);

@@ -42,7 +42,8 @@ typedef void	(*imsgev_closed)(struct imsgev *);
 
 struct imsgev {
 	struct imsgbuf	 ibuf;
-	struct event	 ev;
+	struct event	 ev_read;	/* persistent */
+	struct event	 ev_write;	/* pending while output is queued */
 	int		 attached;
 	imsgev_handler	 handler;
 	imsgev_closed	 closed;

@@ -37,6 +37,7 @@
 #include <grp.h>
 #include <inttypes.h>
 #include <paths.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -106,6 +107,19 @@ struct spawn_failure {
 	int32_t		sf_errno;
 };
 
+/* What the clone(2) child needs; it lives on our stack while it runs. */
+struct spawner_child_ctx {
+	const struct service_msg	*cc_sv;
+	int				 cc_conn;
+	int				 cc_errfd;
+	int				 cc_errclose;
+};
+
+/* The child's stack: CLONE_VFORK means one child at a time uses it. */
+static unsigned char	 spawner_stack[64 * 1024]
+			    __attribute__((__aligned__(16)));
+
+static int	spawner_child(void *);
 static int	spawner_dispatch_parent(struct imsgev *, struct imsg *);
 static int	spawner_dispatch_ss(struct imsgev *, struct imsg *);
 static void	spawner_ss_closed(struct imsgev *);
@@ -444,6 +458,7 @@ spawner_start(const struct service_msg *sv, const struct spawn_msg *sp,
 	struct spawn_failure	 sf;
 	struct timeval		 tv;
 	sigset_t		 all, old;
+	struct spawner_child_ctx child;
 	size_t			 got;
 	ssize_t			 n;
 	pid_t			 pid;
@@ -488,11 +503,17 @@ spawner_start(const struct service_msg *sv, const struct spawn_msg *sp,
 	 */
 	if (sigfillset(&all) == -1 || sigprocmask(SIG_BLOCK, &all, &old) == -1)
 		fatal("%s: sigprocmask", __func__);
-	if ((pid = fork()) == 0) {
-		close(errp[0]);
-		spawner_exec(sv, fd, errp[1]);
-		/* NOTREACHED */
-	}
+	/*
+	 * Like posix_spawn(3): the child borrows our memory instead of
+	 * copying our page tables, and we sleep until it has exec'd or
+	 * failed, so the error pipe below is ready when we read it.
+	 */
+	child.cc_sv = sv;
+	child.cc_conn = fd;
+	child.cc_errfd = errp[1];
+	child.cc_errclose = errp[0];
+	pid = clone(spawner_child, spawner_stack + sizeof(spawner_stack),
+	    CLONE_VM | CLONE_VFORK | SIGCHLD, &child);
 	saved = errno;
 	if (sigprocmask(SIG_SETMASK, &old, NULL) == -1)
 		fatal("%s: sigprocmask", __func__);
@@ -554,6 +575,18 @@ spawner_start(const struct service_msg *sv, const struct spawn_msg *sp,
 	log_debug("session %016" PRIx64 ": %s started, pid %d",
 	    sp->sp_session, sv->sv_program, (int)pid);
 	spawner_reply(IMSG_SPAWN_STARTED, sp->sp_session, pid, 0, 0);
+}
+
+/* The clone(2) entry: on its own stack, in our memory, until execve. */
+static int
+spawner_child(void *arg)
+{
+	struct spawner_child_ctx	*c = arg;
+
+	close(c->cc_errclose);
+	spawner_exec(c->cc_sv, c->cc_conn, c->cc_errfd);
+	/* NOTREACHED */
+	return (127);
 }
 
 /*

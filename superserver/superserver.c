@@ -95,6 +95,7 @@ struct ss_session {
 	uint64_t		 ses_out;
 	uint64_t		 ses_recorded;
 	EVP_MD_CTX		*ses_sha;	/* of everything received */
+	json_t			*ses_fields;	/* shared by its events */
 	int			 ses_client_eof;
 	int			 ses_prog_eof;
 };
@@ -126,6 +127,7 @@ static char			 sensor[HS_NAMELEN] = "unknown";
 static struct event		 ev_sweep;
 static struct event_base	*base;
 static unsigned char		 dgram[SS_DGRAM_MAX];
+static EVP_MD			*sha256;	/* fetched once, not per session */
 
 static int	superserver_dispatch_parent(struct imsgev *, struct imsg *);
 static int	superserver_dispatch_spawner(struct imsgev *, struct imsg *);
@@ -201,6 +203,9 @@ superserver_main(const struct proc_def *pd)
 
 	proc_child_init(pd, &hm);
 	proc_child_jail(pd, &hm);
+	/* OpenSSL may read its configuration here, before the sandbox. */
+	if ((sha256 = EVP_MD_fetch(NULL, "SHA256", NULL)) == NULL)
+		fatalx("%s: EVP_MD_fetch SHA256", __func__);
 	proc_child_setup_done(pd, &hm);
 	base = proc_child_base();
 	evtimer_set(&ev_sweep, sweep, NULL);
@@ -242,21 +247,40 @@ event_send(json_t *ev)
 	json_decref(ev);
 }
 
+/*
+ * The fields every event of a session carries (its id, the service, the
+ * flow and its Community ID) are worked out once, when it starts.
+ */
+static json_t *
+ses_fields(struct ss_session *ses)
+{
+	json_t	*f;
+	char	 id[17];
+
+	if ((f = json_object()) == NULL)
+		return (NULL);
+	(void)snprintf(id, sizeof(id), "%016llx",
+	    (unsigned long long)ses->ses_id);
+	if (hs_event_set_str(f, "session", id) == -1 ||
+	    hs_event_set_str(f, "service", ses->ses_svc->svc_sv.sv_name) == -1 ||
+	    hs_event_set_flow(f, ses->ses_af, ses->ses_saddr, ses->ses_daddr,
+	    (uint8_t)ses->ses_svc->svc_sv.sv_proto, (uint16_t)ses->ses_sport,
+	    (uint16_t)ses->ses_dport) == -1) {
+		json_decref(f);
+		return (NULL);
+	}
+	return (f);
+}
+
 static json_t *
 ses_event(struct ss_session *ses, const char *eventid)
 {
 	json_t	*ev;
-	char	 id[17];
 
-	if ((ev = hs_event_new(eventid, sensor)) == NULL)
+	if (ses->ses_fields == NULL ||
+	    (ev = hs_event_new(eventid, sensor)) == NULL)
 		return (NULL);
-	(void)snprintf(id, sizeof(id), "%016llx",
-	    (unsigned long long)ses->ses_id);
-	if (hs_event_set_str(ev, "session", id) == -1 ||
-	    hs_event_set_str(ev, "service", ses->ses_svc->svc_sv.sv_name) == -1 ||
-	    hs_event_set_flow(ev, ses->ses_af, ses->ses_saddr, ses->ses_daddr,
-	    (uint8_t)ses->ses_svc->svc_sv.sv_proto, (uint16_t)ses->ses_sport,
-	    (uint16_t)ses->ses_dport) == -1) {
+	if (json_object_update(ev, ses->ses_fields) == -1) {
 		json_decref(ev);
 		return (NULL);
 	}
@@ -548,8 +572,9 @@ ses_new(struct ss_service *svc, struct ss_source *src,
 	ses->ses_peerlen = peer->ss_family == AF_INET6 ?
 	    sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
 	if ((ses->ses_sha = EVP_MD_CTX_new()) == NULL ||
-	    EVP_DigestInit_ex(ses->ses_sha, EVP_sha256(), NULL) != 1)
+	    EVP_DigestInit_ex(ses->ses_sha, sha256, NULL) != 1)
 		fatalx("%s: EVP_DigestInit_ex", __func__);
+	ses->ses_fields = ses_fields(ses);
 	(void)clock_gettime(CLOCK_REALTIME, &ses->ses_start);
 
 	if (type == SOCK_STREAM) {
@@ -857,6 +882,7 @@ ses_close(struct ss_session *ses, const char *why)
 	}
 	RB_REMOVE(ss_sessions, &sessions, ses);
 	ses->ses_src->src_sessions--;
+	json_decref(ses->ses_fields);
 	free(ses);
 	if (--svc->svc_sessions == 0 && svc->svc_deleted)
 		svc_release(svc);
