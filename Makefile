@@ -5,6 +5,7 @@
 #   make check      install dependencies, build, run every test (one prove run)
 #   make check-unit only the cmocka unit tests (SAN=1: ASan and UBSan)
 #   make fuzz       run each libFuzzer target for FUZZ_TIME seconds
+#   make bench      every bench/ script, each against its peer in one run
 #   make lint       mandoc -Tlint, shellcheck
 #   make clean
 
@@ -97,7 +98,7 @@ UNIT_BINS	 = $(addprefix $(BUILD)/unit/,$(UNIT_TESTS))
 REGRESS_BIN	 = $(BUILD)/regress/honeyspyd-regress
 FLOOD_BIN	 = $(BUILD)/regress/flood
 
-.PHONY: all run check check-unit check-integration fuzz lint clean deps \
+.PHONY: all run check check-unit check-integration fuzz lint clean deps bench \
 	regress-bins
 
 all: $(BINDIR)/honeyspyd $(BINDIR)/honeyspyctl
@@ -194,10 +195,18 @@ fuzz: $(FUZZ_BINS)
 		grep -E '^stat::number_of_executed_units' build/fuzz/$$f.log; \
 	done
 
+# Benchmarks are separate from tests: they print figures, never pass/fail
+# on timing.  Results go to bench/RESULTS.md with the command that made them.
+bench: deps all
+	@for b in bench/*; do \
+		[ -f "$$b" ] && [ -x "$$b" ] || continue; \
+		echo "== $$b"; "$$b" || exit 1; \
+	done
+
 lint:
 	mandoc -Tlint -W warning man/*.[0-9]
 	shellcheck scripts/install-deps regress/run-test regress/lab/lab.sh \
-	    regress/config/update-golden.sh .ci/run
+	    regress/config/update-golden.sh .ci/run bench/superserver
 
 clean:
 	rm -rf build bin

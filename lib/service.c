@@ -58,6 +58,10 @@ service_msg_valid(const struct service_msg *sv, char *why, size_t len)
 		(void)snprintf(why, len, "bad port %d", sv->sv_port);
 		return (0);
 	}
+	if (sv->sv_chroot != 0 && sv->sv_chroot != 1) {
+		(void)snprintf(why, len, "bad chroot flag %d", sv->sv_chroot);
+		return (0);
+	}
 	if (sv->sv_program[0] != '/' || sv->sv_directory[0] != '/') {
 		(void)snprintf(why, len, "program and directory must be "
 		    "absolute");

@@ -47,6 +47,7 @@
 
 #include "log.h"
 #include "proc.h"
+#include "service.h"
 #include "util.h"
 #include "superserver/spawn_env.h"
 #include "superserver/spawner.h"
@@ -310,48 +311,10 @@ spawner_ss_closed(struct imsgev *iev)
 static void
 spawner_check_service(const struct service_msg *sv)
 {
-	const char	*arg, *end, *nul;
-	int		 i;
+	char	 why[128];
 
-	if (!TERMINATED(sv->sv_addrtext) || !TERMINATED(sv->sv_name) ||
-	    !TERMINATED(sv->sv_program) || !TERMINATED(sv->sv_personality) ||
-	    !TERMINATED(sv->sv_directory))
-		fatalx("%s: service %u: string not terminated", __func__,
-		    sv->sv_id);
-	if (sv->sv_nargs < 0 || sv->sv_nargs > HS_MAXARGS)
-		fatalx("%s: service %u: %d arguments", __func__, sv->sv_id,
-		    sv->sv_nargs);
-	arg = sv->sv_args;
-	end = sv->sv_args + sizeof(sv->sv_args);
-	for (i = 0; i < sv->sv_nargs; i++) {
-		if (arg >= end ||
-		    (nul = memchr(arg, '\0', (size_t)(end - arg))) == NULL)
-			fatalx("%s: service %u: argument %d not terminated",
-			    __func__, sv->sv_id, i);
-		arg = nul + 1;
-	}
-	if (sv->sv_proto != IPPROTO_TCP && sv->sv_proto != IPPROTO_UDP)
-		fatalx("%s: service %u: protocol %d", __func__, sv->sv_id,
-		    sv->sv_proto);
-	if (sv->sv_port < 1 || sv->sv_port > 65535)
-		fatalx("%s: service %u: port %d", __func__, sv->sv_id,
-		    sv->sv_port);
-	if (sv->sv_af != AF_INET && sv->sv_af != AF_INET6 &&
-	    sv->sv_af != AF_UNSPEC)
-		fatalx("%s: service %u: address family %d", __func__,
-		    sv->sv_id, sv->sv_af);
-	if (sv->sv_program[0] != '/' || sv->sv_directory[0] != '/')
-		fatalx("%s: service %u: program and directory must be "
-		    "absolute paths", __func__, sv->sv_id);
-	if (sv->sv_chroot != 0 && sv->sv_chroot != 1)
-		fatalx("%s: service %u: chroot %d", __func__, sv->sv_id,
-		    sv->sv_chroot);
-	if (sv->sv_connections < 0 || sv->sv_per_source < 0 ||
-	    sv->sv_rate < 0 || sv->sv_timeout < 0 || sv->sv_idle < 0 ||
-	    sv->sv_bytes < 0 || sv->sv_transcript < 0 || sv->sv_rl_cpu < 0 ||
-	    sv->sv_rl_as < 0 || sv->sv_rl_nofile < 0 || sv->sv_rl_nproc < 0 ||
-	    sv->sv_rl_fsize < 0)
-		fatalx("%s: service %u: negative limit", __func__, sv->sv_id);
+	if (!service_msg_valid(sv, why, sizeof(why)))
+		fatalx("%s: service %u: %s", __func__, sv->sv_id, why);
 	/* Legal, but a program could then signal the suite's processes. */
 	if (spawner_setids && sv->sv_uid == getuid())
 		log_warnx("service %s: program runs as the suite's own user",
