@@ -83,10 +83,11 @@ test_util_SRCS	 = regress/unit/test_util.c lib/util.c lib/log.c
 test_event_SRCS	 = regress/unit/test_event.c lib/hs_event.c
 test_spawn_env_SRCS = regress/unit/test_spawn_env.c superserver/spawn_env.c
 
-FUZZ_TARGETS	 = fuzz_imsg fuzz_config
+FUZZ_TARGETS	 = fuzz_imsg fuzz_config fuzz_event
 fuzz_imsg_SRCS	 = regress/fuzz/fuzz_imsg.c lib/imsg.c lib/buf.c
 fuzz_config_SRCS = regress/fuzz/fuzz_config.c honeyspyd/parse.c \
 		   honeyspyd/printconf.c lib/log.c lib/util.c
+fuzz_event_SRCS	 = regress/fuzz/fuzz_event.c lib/hs_event.c
 
 # Integration tests, one directory per area.
 BATS_TESTS	 = $(sort $(wildcard regress/*/*.bats))

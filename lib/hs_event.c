@@ -70,6 +70,7 @@ static int	 event_set(json_t *, const char *, json_t *);
 static int	 encoding_key(char *, size_t, const char *);
 static char	*b64_encode(const void *, size_t);
 static int	 icmp_counterpart(uint8_t, uint16_t, uint16_t *);
+static int	 dump_append(struct dumpbuf *, const char *, size_t);
 static int	 dump_cb(const char *, size_t, void *);
 
 int
@@ -494,9 +495,8 @@ hs_event_set_flow(json_t *ev, int af, const void *saddr, const void *daddr,
 
 /* Stops jansson as soon as the line is too long, not after building it. */
 static int
-dump_cb(const char *data, size_t len, void *arg)
+dump_append(struct dumpbuf *db, const char *data, size_t len)
 {
-	struct dumpbuf	*db = arg;
 	size_t		 need, nsize;
 	char		*nbuf;
 
@@ -520,6 +520,27 @@ dump_cb(const char *data, size_t len, void *arg)
 	db->len += len;
 	db->buf[db->len] = '\0';
 	return (0);
+}
+
+/*
+ * jansson escapes control bytes and, with JSON_ENSURE_ASCII, everything
+ * past 0x7f, but leaves DEL itself raw.  DEL only occurs inside strings,
+ * so it becomes \u007f and every line stays printable ASCII.
+ */
+static int
+dump_cb(const char *data, size_t len, void *arg)
+{
+	struct dumpbuf	*db = arg;
+	const char	*del;
+
+	while ((del = memchr(data, 0x7f, len)) != NULL) {
+		if (dump_append(db, data, (size_t)(del - data)) == -1 ||
+		    dump_append(db, "\\u007f", 6) == -1)
+			return (-1);
+		len -= (size_t)(del - data) + 1;
+		data = del + 1;
+	}
+	return (dump_append(db, data, len));
 }
 
 char *

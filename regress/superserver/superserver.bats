@@ -44,9 +44,9 @@ attacker() {
 }
 
 # A payload no text encoding survives: NUL, 0xff, a lone continuation
-# byte, an escape sequence, and a line of text.
+# byte, an escape sequence, DEL, and a line of text.
 payload() {
-	printf 'GET / HTTP/1.0\r\n\000\377\200\033[31mred\\x41\n%s\n' "$1"
+	printf 'GET / HTTP/1.0\r\n\000\377\200\033[31mred\\x41\177\n%s\n' "$1"
 }
 
 @test "TCP: the client gets the service's answer, and the transcript is byte for byte what crossed" {

@@ -455,11 +455,33 @@ test_get_bytes_bad(void **state)
 static void
 test_dump(void **state)
 {
-	json_t	*ev;
+	json_t	*ev, *del;
 	char	*line, *big;
 	size_t	 len;
 
 	(void)state;
+	/* DEL is ASCII yet no printable character: it must be escaped too. */
+	assert_non_null(del = json_object());
+	assert_int_equal(hs_event_set_bytes(del, "input", "a\x7f\x7f" "b", 4),
+	    0);
+	assert_non_null(line = hs_event_dump(del, 4096));
+	assert_null(strchr(line, 0x7f));
+	assert_string_equal(line, "{\"input\":\"a\\u007f\\u007fb\"}");
+	{
+		json_t	*back;
+		size_t	 blen;
+		char	*bytes;
+
+		assert_non_null(back = json_loads(line, 0, NULL));
+		assert_non_null(bytes = hs_event_get_bytes(back, "input",
+		    &blen));
+		assert_int_equal(blen, 4);
+		assert_memory_equal(bytes, "a\x7f\x7f" "b", 4);
+		free(bytes);
+		json_decref(back);
+	}
+	free(line);
+	json_decref(del);
 	assert_non_null(ev = json_object());
 	assert_int_equal(hs_event_set_str(ev, "eventid", "honeyspy.command.input"),
 	    0);
@@ -473,6 +495,7 @@ test_dump(void **state)
 	    "\"input\":\"ls\\n\\r\\u001B[2J\\u009B1m\"}");
 	len = strlen(line);
 	free(line);
+
 
 	assert_non_null(line = hs_event_dump(ev, len));
 	assert_int_equal(strlen(line), len);
