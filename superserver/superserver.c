@@ -655,7 +655,7 @@ ses_record(struct ss_session *ses, int input, const void *data, size_t len)
 {
 	json_t	*ev;
 	int64_t	 budget = ses->ses_svc->svc_sv.sv_transcript;
-	size_t	 keep = len;
+	size_t	 keep = len, chunk;
 
 	if (input) {
 		ses->ses_in += len;
@@ -668,14 +668,24 @@ ses_record(struct ss_session *ses, int input, const void *data, size_t len)
 	if ((int64_t)(ses->ses_recorded + keep) > budget)
 		keep = (size_t)(budget - (int64_t)ses->ses_recorded);
 	ses->ses_recorded += keep;
-	ev = ses_event(ses, input ? "honeyspy.session.input" :
-	    "honeyspy.session.output");
-	if (ev != NULL && hs_event_set_bytes(ev, input ? "input" : "output",
-	    data, keep) == -1) {
-		json_decref(ev);
-		ev = NULL;
+	/*
+	 * A chunk at most per event: the worst encoding (\u00XX for every
+	 * byte) of SS_CHUNK bytes stays far below an event's size limit, so
+	 * no datagram, however large, loses its record.
+	 */
+	while (keep > 0) {
+		chunk = keep > SS_CHUNK ? SS_CHUNK : keep;
+		ev = ses_event(ses, input ? "honeyspy.session.input" :
+		    "honeyspy.session.output");
+		if (ev != NULL && hs_event_set_bytes(ev, input ? "input" :
+		    "output", data, chunk) == -1) {
+			json_decref(ev);
+			ev = NULL;
+		}
+		event_send(ev);
+		data = (const unsigned char *)data + chunk;
+		keep -= chunk;
 	}
-	event_send(ev);
 }
 
 static int

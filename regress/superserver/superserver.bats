@@ -128,6 +128,27 @@ EOF
 	    .protocol == "udp" and .closed_by == "idle"' "$HS_EVENTS"
 }
 
+@test "UDP: a 60 KB datagram of control bytes is recorded whole" {
+	hs_write_config bigudp
+	hs_add_config <<EOF
+services:
+  - address: $SENSOR
+    port: 7006
+    proto: udp
+    program: /bin/cat
+    limits: {idle: 1, transcript: 1048576}
+EOF
+	hs_start
+	# The worst case for the encoder: every byte needs an escape.
+	head -c 60000 /dev/zero | tr '\0' '\033' >"$HS_DIR/sent"
+	attacker socat -b 65000 -u - "UDP:$SENSOR:7006" <"$HS_DIR/sent"
+	hs_wait_event honeyspy.session.closed
+	ses=$(hs_last_session)
+	hs_transcript "$ses" input >"$HS_DIR/in"
+	cmp "$HS_DIR/sent" "$HS_DIR/in"
+	[ "$(jq -s --arg s "$ses" '[.[] | select(.session == $s and .eventid == "honeyspy.session.input")] | length' "$HS_EVENTS")" -eq 15 ]
+}
+
 @test "a script written for honeyd gets its environment and arguments, as the service user" {
 	cat >"$HS_DIR/honeyd.sh" <<'EOF'
 #!/bin/sh
