@@ -229,16 +229,24 @@ psvc_match(int af, const uint8_t *addr, int proto, int port)
 	return (NULL);
 }
 
-/* Every child that acts on services learns of this one. */
+/* The children that act on services: each hears every change. */
+static void
+compose_services(uint32_t type, uint32_t peerid, const void *data,
+    size_t len)
+{
+	static const enum proc_id	 ids[] = {
+		PROC_BINDER, PROC_SUPERSERVER, PROC_SPAWNER
+	};
+	size_t				 i;
+
+	for (i = 0; i < sizeof(ids) / sizeof(ids[0]); i++)
+		(void)compose(ids[i], type, peerid, -1, data, len);
+}
+
 static void
 psvc_configure(const struct psvc *ps)
 {
-	(void)compose(PROC_BINDER, IMSG_CFG_SERVICE, 0, -1, &ps->ps_msg,
-	    sizeof(ps->ps_msg));
-	(void)compose(PROC_SUPERSERVER, IMSG_CFG_SERVICE, 0, -1, &ps->ps_msg,
-	    sizeof(ps->ps_msg));
-	(void)compose(PROC_SPAWNER, IMSG_CFG_SERVICE, 0, -1, &ps->ps_msg,
-	    sizeof(ps->ps_msg));
+	compose_services(IMSG_CFG_SERVICE, 0, &ps->ps_msg, sizeof(ps->ps_msg));
 }
 
 /*
@@ -269,12 +277,7 @@ psvc_listen(struct psvc *ps)
 static void
 psvc_remove(struct psvc *ps)
 {
-	(void)compose(PROC_BINDER, IMSG_CFG_DELSERVICE, ps->ps_msg.sv_id, -1,
-	    NULL, 0);
-	(void)compose(PROC_SUPERSERVER, IMSG_CFG_DELSERVICE, ps->ps_msg.sv_id,
-	    -1, NULL, 0);
-	(void)compose(PROC_SPAWNER, IMSG_CFG_DELSERVICE, ps->ps_msg.sv_id, -1,
-	    NULL, 0);
+	compose_services(IMSG_CFG_DELSERVICE, ps->ps_msg.sv_id, NULL, 0);
 	TAILQ_REMOVE(&psvcs, ps, ps_entry);
 	free(ps);
 }
@@ -328,9 +331,7 @@ services_init(void)
 		TAILQ_INSERT_TAIL(&psvcs, ps, ps_entry);
 		psvc_configure(ps);
 	}
-	(void)compose(PROC_BINDER, IMSG_CFG_DONE, 0, -1, NULL, 0);
-	(void)compose(PROC_SUPERSERVER, IMSG_CFG_DONE, 0, -1, NULL, 0);
-	(void)compose(PROC_SPAWNER, IMSG_CFG_DONE, 0, -1, NULL, 0);
+	compose_services(IMSG_CFG_DONE, 0, NULL, 0);
 
 	/* The superserver and the spawner talk directly, fds and all. */
 	if (child_iev(PROC_SUPERSERVER) != NULL &&

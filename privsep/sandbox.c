@@ -99,8 +99,6 @@ static const int superserver_syscalls[] = {
 
 static int	sandbox_installed;
 
-static struct scmp_arg_cmp sandbox_arg(unsigned int, enum scmp_compare,
-		    uint64_t, uint64_t);
 static void	sandbox_allow(scmp_filter_ctx, const int *, size_t);
 static void	sandbox_inet_sockets(scmp_filter_ctx);
 static void	sandbox_rule(scmp_filter_ctx, uint32_t, int, unsigned int,
@@ -124,7 +122,7 @@ sandbox_violation(int sig, siginfo_t *info, void *ctx)
 #endif
 
 /* libseccomp's SCMP_A* macros leave fields out, which clang warns about. */
-static struct scmp_arg_cmp
+struct scmp_arg_cmp
 sandbox_arg(unsigned int arg, enum scmp_compare op, uint64_t a, uint64_t b)
 {
 	struct scmp_arg_cmp	 cmp;

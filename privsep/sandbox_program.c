@@ -97,26 +97,10 @@ static const uint64_t clone_ns_flags[] = {
 #define SOCK_TYPE_MASK		0xf
 #define LOW32			UINT64_C(0xffffffff)
 
-static struct scmp_arg_cmp program_arg(unsigned int, enum scmp_compare,
-		    uint64_t, uint64_t);
 static void	program_rule_action(scmp_filter_ctx, uint32_t, int, unsigned int,
 		    const struct scmp_arg_cmp *);
 static void	program_rule(scmp_filter_ctx, int, unsigned int,
 		    const struct scmp_arg_cmp *);
-
-/* libseccomp's SCMP_A* macros leave fields out, which clang warns about. */
-static struct scmp_arg_cmp
-program_arg(unsigned int arg, enum scmp_compare op, uint64_t a, uint64_t b)
-{
-	struct scmp_arg_cmp	 cmp;
-
-	memset(&cmp, 0, sizeof(cmp));
-	cmp.arg = arg;
-	cmp.op = op;
-	cmp.datum_a = a;
-	cmp.datum_b = b;
-	return (cmp);
-}
 
 static void
 program_rule_action(scmp_filter_ctx ctx, uint32_t action, int nr,
@@ -166,7 +150,7 @@ sandbox_install_program(void)
 
 	for (i = 0; i < sizeof(clone_ns_flags) / sizeof(clone_ns_flags[0]);
 	    i++) {
-		cmp = program_arg(CLONE_FLAGS_ARG, SCMP_CMP_MASKED_EQ,
+		cmp = sandbox_arg(CLONE_FLAGS_ARG, SCMP_CMP_MASKED_EQ,
 		    clone_ns_flags[i], clone_ns_flags[i]);
 		program_rule(ctx, SCMP_SYS(clone), 1, &cmp);
 	}
@@ -186,18 +170,18 @@ sandbox_install_program(void)
 	 */
 	for (bit = 0; bit < 32; bit++) {
 		pair = (UINT64_C(1) << bit) | (UINT64_C(1) << ((bit + 1) % 32));
-		cmp = program_arg(0, SCMP_CMP_MASKED_EQ, pair,
+		cmp = sandbox_arg(0, SCMP_CMP_MASKED_EQ, pair,
 		    UINT64_C(1) << bit);
 		program_rule(ctx, SCMP_SYS(personality), 1, &cmp);
 	}
 
 	/* socket(2): the kernel reads domain and type as 32-bit ints. */
-	cmp = program_arg(0, SCMP_CMP_MASKED_EQ, LOW32, AF_NETLINK);
+	cmp = sandbox_arg(0, SCMP_CMP_MASKED_EQ, LOW32, AF_NETLINK);
 	program_rule_action(ctx, SCMP_ACT_ERRNO(EACCES), SCMP_SYS(socket), 1,
 	    &cmp);
-	cmp = program_arg(0, SCMP_CMP_MASKED_EQ, LOW32, AF_PACKET);
+	cmp = sandbox_arg(0, SCMP_CMP_MASKED_EQ, LOW32, AF_PACKET);
 	program_rule(ctx, SCMP_SYS(socket), 1, &cmp);
-	cmp = program_arg(1, SCMP_CMP_MASKED_EQ, SOCK_TYPE_MASK, SOCK_RAW);
+	cmp = sandbox_arg(1, SCMP_CMP_MASKED_EQ, SOCK_TYPE_MASK, SOCK_RAW);
 	program_rule(ctx, SCMP_SYS(socket), 1, &cmp);
 
 	if ((r = seccomp_load(ctx)) < 0)

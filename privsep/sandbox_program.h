@@ -19,6 +19,11 @@
 #ifndef HS_SANDBOX_PROGRAM_H
 #define HS_SANDBOX_PROGRAM_H
 
+#include <seccomp.h>
+#include <stdint.h>
+
 void	sandbox_install_program(void);
+struct scmp_arg_cmp sandbox_arg(unsigned int, enum scmp_compare, uint64_t,
+	    uint64_t);
 
 #endif /* HS_SANDBOX_PROGRAM_H */

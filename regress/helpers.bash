@@ -74,6 +74,23 @@ hs_start() {
 	hs_wait_ready
 }
 
+# User mode: copies of the programs that nobody can run, a socket
+# directory nobody owns.
+hs_setup_nobody() {
+	install -d -m 0755 "$HS_DIR/bin"
+	install -m 0755 "$BIN/honeyspyd" "$BIN/honeyspyctl" "$HS_DIR/bin/"
+	chown nobody:nogroup "$HS_DIR/run"
+}
+
+# Start the daemon as nobody, with no capabilities: user mode.
+hs_start_as_nobody() {
+	setpriv --reuid=nobody --regid=nogroup --clear-groups -- \
+	    "$HS_DIR/bin/honeyspyd" -d -f "$HS_CONF" -s "$HS_SOCK" \
+	    >"$HS_LOG" 2>&1 &
+	HS_PID=$!
+	hs_wait_ready
+}
+
 # Poll until the daemon answers and no service is still binding (10 s at
 # most).
 hs_wait_ready() {

@@ -10,9 +10,7 @@ setup() {
 	hs_setup_dir
 	hs_write_config unprivileged
 	# The programs and the socket directory must be reachable by nobody.
-	install -d -m 0755 "$HS_DIR/bin"
-	install -m 0755 "$BIN/honeyspyd" "$BIN/honeyspyctl" "$HS_DIR/bin/"
-	chown nobody:nogroup "$HS_DIR/run"
+	hs_setup_nobody
 	NOBODY=$(id -u nobody)
 }
 
@@ -20,16 +18,8 @@ teardown() {
 	hs_teardown
 }
 
-start_as_nobody() {
-	setpriv --reuid=nobody --regid=nogroup --clear-groups -- \
-	    "$HS_DIR/bin/honeyspyd" -d -f "$HS_CONF" -s "$HS_SOCK" \
-	    >"$HS_LOG" 2>&1 &
-	HS_PID=$!
-	hs_wait_ready
-}
-
 @test "user mode: no privileged children, each disabled feature logged once" {
-	start_as_nobody
+	hs_start_as_nobody
 	run "$BIN/honeyspyctl" -s "$HS_SOCK" status
 	echo "$output"
 	[[ "$output" == *"mode: user"* ]]
@@ -47,7 +37,7 @@ start_as_nobody() {
 }
 
 @test "user mode: nothing listens below port 1024" {
-	start_as_nobody
+	hs_start_as_nobody
 	pids=$(printf '%s|' "$HS_PID" $(pgrep -P "$HS_PID"))
 	pids=${pids%|}
 	run bash -c "ss -Hltunp | grep -E 'pid=($pids),' || true"
@@ -63,7 +53,7 @@ start_as_nobody() {
 	command -v setcap >/dev/null || skip "setcap not installed"
 	setcap cap_net_bind_service,cap_net_raw,cap_net_admin+ep \
 	    "$HS_DIR/bin/honeyspyd" || skip "file capabilities unsupported on $HS_DIR"
-	start_as_nobody
+	hs_start_as_nobody
 	run "$BIN/honeyspyctl" -s "$HS_SOCK" status
 	echo "$output"
 	[[ "$output" == *"mode: capabilities"* ]]

@@ -8,9 +8,7 @@ load ../helpers
 setup() {
 	hs_require_root
 	hs_setup_dir
-	install -d -m 0755 "$HS_DIR/bin"
-	install -m 0755 "$BIN/honeyspyd" "$BIN/honeyspyctl" "$HS_DIR/bin/"
-	chown nobody:nogroup "$HS_DIR/run"
+	hs_setup_nobody
 	cat >"$HS_DIR/bin/who" <<'EOF'
 #!/bin/sh
 echo "uid=$(id -u) nnp=$(awk '$1 == "NoNewPrivs:" { print $2 }' /proc/self/status) files=$(ulimit -n)"
@@ -31,16 +29,8 @@ teardown() {
 	hs_teardown
 }
 
-start_as_nobody() {
-	setpriv --reuid=nobody --regid=nogroup --clear-groups -- \
-	    "$HS_DIR/bin/honeyspyd" -d -f "$HS_CONF" -s "$HS_SOCK" \
-	    >"$HS_LOG" 2>&1 &
-	HS_PID=$!
-	hs_wait_ready
-}
-
 @test "user mode: high ports work, programs run as the suite's user with no-new-privs and rlimits" {
-	start_as_nobody
+	hs_start_as_nobody
 	run timeout 10 socat -t 10 - TCP:127.0.0.1:7300 <<<"ping"
 	echo "$output"
 	[ "$status" -eq 0 ]
@@ -50,7 +40,7 @@ start_as_nobody() {
 }
 
 @test "user mode: a port below 1024 is refused with the reason, and the daemon runs on" {
-	start_as_nobody
+	hs_start_as_nobody
 	run "$BIN/honeyspyctl" -s "$HS_SOCK" addService 127.0.0.1 tcp 80 /bin/cat
 	[ "$status" -ne 0 ]
 	[[ "$output" == *"port 80 needs cap_net_bind_service, which user mode lacks"* ]]
@@ -62,7 +52,7 @@ start_as_nobody() {
 }
 
 @test "a stop ends every live session in the log before the suite exits" {
-	start_as_nobody
+	hs_start_as_nobody
 	sleep 30 | socat - TCP:127.0.0.1:7300 >/dev/null 3>&- &
 	client=$!
 	hs_wait_event honeyspy.session.output
