@@ -617,6 +617,7 @@ parent_reload(void)
 	hs->p_conf = nconf;
 	config_free(oconf);
 	log_info("configuration reloaded from %s", hs->p_conffile);
+	services_reload();
 	return (0);
 }
 

@@ -75,6 +75,7 @@ int	parent_feature(const struct proc_def *, char *, size_t);
 struct ctl_service;
 struct imsg;
 void	services_init(void);
+void	services_reload(void);
 void	services_bind_reply(struct imsg *);
 void	services_listening(struct imsg *);
 int	services_ctl_add(uint32_t, const struct ctl_service *, char *, size_t);

@@ -48,6 +48,8 @@ struct psvc {
 	struct service_msg	 ps_msg;
 	enum psvc_state		 ps_state;
 	uint32_t		 ps_ctl;	/* control client waiting, or 0 */
+	int			 ps_fromconf;	/* from the file, not addService */
+	int			 ps_seen;	/* in the file being reloaded */
 };
 
 static TAILQ_HEAD(, psvc)	 psvcs = TAILQ_HEAD_INITIALIZER(psvcs);
@@ -328,6 +330,7 @@ services_init(void)
 			continue;
 		}
 		ps->ps_msg.sv_id = psvc_nextid++;
+		ps->ps_fromconf = 1;
 		TAILQ_INSERT_TAIL(&psvcs, ps, ps_entry);
 		psvc_configure(ps);
 	}
@@ -345,6 +348,77 @@ services_init(void)
 	}
 	TAILQ_FOREACH(ps, &psvcs, ps_entry)
 		psvc_listen(ps);
+}
+
+/*
+ * After SIGHUP: the file says which services run.  Gone ones stop, new
+ * ones start, and a changed one (same address, protocol and port) is
+ * updated in place, so that its socket and its running sessions stay.
+ * Services added at run time stay unless the file names their port.
+ */
+void
+services_reload(void)
+{
+	struct conf_service	*s;
+	struct service_msg	 sv;
+	struct psvc		*ps, *next;
+	struct node_msg		 nm;
+	char			 why[256];
+
+	memset(&nm, 0, sizeof(nm));
+	(void)strlcpy(nm.nm_name, hs->p_conf->c_node.n_name,
+	    sizeof(nm.nm_name));
+	(void)compose(PROC_SUPERSERVER, IMSG_CFG_NODE, 0, -1, &nm, sizeof(nm));
+	(void)compose(PROC_SPAWNER, IMSG_CFG_NODE, 0, -1, &nm, sizeof(nm));
+
+	TAILQ_FOREACH(ps, &psvcs, ps_entry)
+		ps->ps_seen = 0;
+	TAILQ_FOREACH(s, &hs->p_conf->c_services, s_entry) {
+		if (svc_build(s, &sv, why, sizeof(why)) == -1) {
+			log_warnx("service %s on %s %s port %d: %s; not "
+			    "started", s->s_name, s->s_addr.a_text,
+			    s->s_proto == IPPROTO_UDP ? "udp" : "tcp",
+			    s->s_port, why);
+			continue;
+		}
+		if ((ps = psvc_match(sv.sv_af, sv.sv_addr, sv.sv_proto,
+		    sv.sv_port)) != NULL && ps->ps_ctl == 0) {
+			sv.sv_id = ps->ps_msg.sv_id;
+			ps->ps_seen = 1;
+			if (memcmp(&sv, &ps->ps_msg, sizeof(sv)) == 0)
+				continue;
+			ps->ps_msg = sv;
+			ps->ps_fromconf = 1;
+			psvc_configure(ps);
+			log_info("service %s on %s %s port %d updated",
+			    sv.sv_name, sv.sv_addrtext, s->s_proto ==
+			    IPPROTO_UDP ? "udp" : "tcp", sv.sv_port);
+			if (ps->ps_state == PSVC_FAILED)
+				psvc_listen(ps);
+			continue;
+		}
+		if (ps != NULL)
+			continue;	/* an addService still binding */
+		if ((ps = calloc(1, sizeof(*ps))) == NULL)
+			fatal("%s: calloc", __func__);
+		ps->ps_msg = sv;
+		ps->ps_msg.sv_id = psvc_nextid++;
+		ps->ps_fromconf = 1;
+		ps->ps_seen = 1;
+		TAILQ_INSERT_TAIL(&psvcs, ps, ps_entry);
+		psvc_configure(ps);
+		psvc_listen(ps);
+	}
+	for (ps = TAILQ_FIRST(&psvcs); ps != NULL; ps = next) {
+		next = TAILQ_NEXT(ps, ps_entry);
+		if (!ps->ps_fromconf || ps->ps_seen || ps->ps_ctl != 0)
+			continue;
+		log_info("service %s on %s %s port %d removed",
+		    ps->ps_msg.sv_name, ps->ps_msg.sv_addrtext,
+		    ps->ps_msg.sv_proto == IPPROTO_UDP ? "udp" : "tcp",
+		    ps->ps_msg.sv_port);
+		psvc_remove(ps);
+	}
 }
 
 /* The binder's answer: pass the socket on, or give up on the service. */

@@ -312,3 +312,51 @@ EOF
 	hs_alive "$HS_PID"
 	[ "$(ctl getServices | wc -l)" -eq 1 ]
 }
+
+@test "SIGHUP applies the services section: new ones start, changed ones update, gone ones stop" {
+	hs_write_config reload
+	cp "$HS_CONF" "$HS_DIR/base.yaml"
+	hs_add_config <<EOF2
+services:
+  - address: $SENSOR
+    port: 7020
+    program: /bin/echo
+    args: [first]
+  - address: $SENSOR
+    port: 7021
+    program: /bin/echo
+    args: [gone soon]
+EOF2
+	hs_start
+	"$BIN/honeyspyctl" -s "$HS_SOCK" addService "$SENSOR" tcp 7023 /bin/echo "added at run time"
+	cp "$HS_DIR/base.yaml" "$HS_CONF"
+	hs_add_config <<EOF2
+services:
+  - address: $SENSOR
+    port: 7020
+    program: /bin/echo
+    args: [second]
+  - address: $SENSOR
+    port: 7022
+    program: /bin/echo
+    args: [new]
+EOF2
+	kill -HUP "$HS_PID"
+	for i in $(seq 1 200); do
+		out=$("$BIN/honeyspyctl" -s "$HS_SOCK" getServices)
+		grep -q ' 7022 listening' <<<"$out" &&
+		    ! grep -q ' 7021 ' <<<"$out" && break
+		sleep 0.05
+	done
+	echo "$out"
+	run attacker timeout 5 socat -u "TCP:$SENSOR:7020" -
+	[ "$output" = second ]
+	run attacker timeout 5 socat -u "TCP:$SENSOR:7022" -
+	[ "$output" = new ]
+	run attacker timeout 5 socat -u "TCP:$SENSOR:7023" -
+	[ "$output" = "added at run time" ]
+	run attacker timeout 5 socat -u "TCP:$SENSOR:7021" -
+	[ "$status" -ne 0 ]
+	grep -q "service echo on $SENSOR tcp port 7020 updated" "$HS_LOG"
+	grep -q "service echo on $SENSOR tcp port 7021 removed" "$HS_LOG"
+}
