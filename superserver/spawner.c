@@ -121,6 +121,7 @@ static unsigned char	 spawner_stack[64 * 1024]
 			    __attribute__((__aligned__(16)));
 
 static int	spawner_child(void *);
+static void	spawner_note_ignored(void);
 static int	spawner_dispatch_parent(struct imsgev *, struct imsg *);
 static int	spawner_dispatch_ss(struct imsgev *, struct imsg *);
 static void	spawner_ss_closed(struct imsgev *);
@@ -159,6 +160,7 @@ static int			 devnull = -1;
 /* Whether programs get their own uid, or share ours. */
 static int			 spawner_setids;
 /* Built before fork, read by the child: too big for the stack. */
+static sigset_t			 spawner_ignored;	/* SIG_IGN here */
 static struct spawn_argv	 spawn_args;
 static struct spawn_envp	 spawn_env;
 
@@ -175,6 +177,7 @@ spawner_main(const struct proc_def *pd)
 		fatal("%s: open %s", __func__, _PATH_DEVNULL);
 	proc_child_jail(pd, &hm);
 	proc_child_setup_done(pd, &hm);
+	spawner_note_ignored();
 
 	/*
 	 * Without CAP_SETUID and CAP_SETGID (user mode, or capabilities mode
@@ -540,6 +543,28 @@ spawner_start(const struct service_msg *sv, const struct spawn_msg *sp,
 	spawner_reply(IMSG_SPAWN_STARTED, sp->sp_session, pid, 0, 0);
 }
 
+/*
+ * Which signals we ignore, once: those dispositions would survive exec,
+ * so each child resets exactly these instead of asking for every signal.
+ */
+static void
+spawner_note_ignored(void)
+{
+	struct sigaction	 sa;
+	int			 sig;
+
+	if (sigemptyset(&spawner_ignored) == -1)
+		fatal("%s: sigemptyset", __func__);
+	for (sig = 1; sig < NSIG; sig++) {
+		/* libc keeps a few real-time signals for itself: EINVAL. */
+		if (sigaction(sig, NULL, &sa) == -1)
+			continue;
+		if (sa.sa_handler == SIG_IGN &&
+		    sigaddset(&spawner_ignored, sig) == -1)
+			fatal("%s: sigaddset", __func__);
+	}
+}
+
 /* The clone(2) entry: on its own stack, in our memory, until execve. */
 static int
 spawner_child(void *arg)
@@ -581,11 +606,11 @@ spawner_exec(const struct service_msg *sv, int conn, int errfd)
 	sa.sa_handler = SIG_DFL;
 	if (sigemptyset(&sa.sa_mask) == -1)
 		goto fail;
+	/* Handlers reset themselves at exec; only ignored signals persist. */
 	for (sig = 1; sig < NSIG; sig++) {
-		if (sig == SIGKILL || sig == SIGSTOP)
+		if (!sigismember(&spawner_ignored, sig))
 			continue;
-		/* libc keeps a few real-time signals for itself: EINVAL. */
-		if (sigaction(sig, &sa, NULL) == -1 && errno != EINVAL)
+		if (sigaction(sig, &sa, NULL) == -1)
 			goto fail;
 	}
 	if (sigemptyset(&none) == -1 ||

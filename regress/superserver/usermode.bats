@@ -11,7 +11,7 @@ setup() {
 	hs_setup_nobody
 	cat >"$HS_DIR/bin/who" <<'EOF'
 #!/bin/sh
-echo "uid=$(id -u) nnp=$(awk '$1 == "NoNewPrivs:" { print $2 }' /proc/self/status) files=$(ulimit -n)"
+echo "uid=$(id -u) nnp=$(awk '$1 == "NoNewPrivs:" { print $2 }' /proc/self/status) files=$(ulimit -n) sigign=$(awk '$1 == "SigIgn:" { print $2 }' /proc/self/status)"
 exec cat
 EOF
 	chmod 0755 "$HS_DIR/bin/who"
@@ -34,7 +34,8 @@ teardown() {
 	run timeout 10 socat -t 10 - TCP:127.0.0.1:7300 <<<"ping"
 	echo "$output"
 	[ "$status" -eq 0 ]
-	[ "${lines[0]}" = "uid=$(id -u nobody) nnp=1 files=32" ]
+	# No signal the suite ignores stays ignored in a program.
+	[ "${lines[0]}" = "uid=$(id -u nobody) nnp=1 files=32 sigign=0000000000000000" ]
 	[ "${lines[1]}" = ping ]
 	grep -q "spawner: user mode: service programs run as uid $(id -u nobody), not as their own users" "$HS_LOG"
 }
