@@ -160,7 +160,7 @@ static int			 devnull = -1;
 /* Whether programs get their own uid, or share ours. */
 static int			 spawner_setids;
 /* Built before fork, read by the child: too big for the stack. */
-static sigset_t			 spawner_ignored;	/* SIG_IGN here */
+static uint64_t			 spawner_ignored;	/* bit sig-1: SIG_IGN */
 static struct spawn_argv	 spawn_args;
 static struct spawn_envp	 spawn_env;
 
@@ -544,24 +544,42 @@ spawner_start(const struct service_msg *sv, const struct spawn_msg *sp,
 }
 
 /*
+ * The kernel's own sigaction: glibc refuses its two internal real-time
+ * signals (32 and 33), yet whoever started us may have left them ignored,
+ * and an ignored signal stays ignored across exec.
+ */
+struct spawner_ksigaction {
+	void		(*ks_handler)(int);
+	unsigned long	 ks_flags;
+	void		(*ks_restorer)(void);
+	uint64_t	 ks_mask;
+};
+
+static int
+spawner_ksigaction(int sig, const struct spawner_ksigaction *act,
+    struct spawner_ksigaction *old)
+{
+	return ((int)syscall(SYS_rt_sigaction, sig, act, old,
+	    sizeof(uint64_t)));
+}
+
+/*
  * Which signals we ignore, once: those dispositions would survive exec,
  * so each child resets exactly these instead of asking for every signal.
  */
 static void
 spawner_note_ignored(void)
 {
-	struct sigaction	 sa;
-	int			 sig;
+	struct spawner_ksigaction	 ks;
+	int				 sig;
 
-	if (sigemptyset(&spawner_ignored) == -1)
-		fatal("%s: sigemptyset", __func__);
-	for (sig = 1; sig < NSIG; sig++) {
-		/* libc keeps a few real-time signals for itself: EINVAL. */
-		if (sigaction(sig, NULL, &sa) == -1)
+	/* A plain mask: glibc's sigset functions refuse 32 and 33 too. */
+	spawner_ignored = 0;
+	for (sig = 1; sig < NSIG && sig <= 64; sig++) {
+		if (spawner_ksigaction(sig, NULL, &ks) == -1)
 			continue;
-		if (sa.sa_handler == SIG_IGN &&
-		    sigaddset(&spawner_ignored, sig) == -1)
-			fatal("%s: sigaddset", __func__);
+		if (ks.ks_handler == SIG_IGN)
+			spawner_ignored |= (uint64_t)1 << (sig - 1);
 	}
 }
 
@@ -585,7 +603,7 @@ static __dead void
 spawner_exec(const struct service_msg *sv, int conn, int errfd)
 {
 	struct spawn_failure	 sf;
-	struct sigaction	 sa;
+	struct spawner_ksigaction ks;
 	sigset_t		 none;
 	uid_t			 uid;
 	gid_t			 gid;
@@ -602,15 +620,13 @@ spawner_exec(const struct service_msg *sv, int conn, int errfd)
 	 * author expects to stop it.
 	 */
 	step = STEP_SIGNALS;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = SIG_DFL;
-	if (sigemptyset(&sa.sa_mask) == -1)
-		goto fail;
+	memset(&ks, 0, sizeof(ks));
+	ks.ks_handler = SIG_DFL;
 	/* Handlers reset themselves at exec; only ignored signals persist. */
-	for (sig = 1; sig < NSIG; sig++) {
-		if (!sigismember(&spawner_ignored, sig))
+	for (sig = 1; sig < NSIG && sig <= 64; sig++) {
+		if ((spawner_ignored & ((uint64_t)1 << (sig - 1))) == 0)
 			continue;
-		if (sigaction(sig, &sa, NULL) == -1)
+		if (spawner_ksigaction(sig, &ks, NULL) == -1)
 			goto fail;
 	}
 	if (sigemptyset(&none) == -1 ||

@@ -54,7 +54,8 @@ teardown() {
 
 @test "a stop ends every live session in the log before the suite exits" {
 	hs_start_as_nobody
-	sleep 30 | socat - TCP:127.0.0.1:7300 >/dev/null 3>&- &
+	# The whole client leaves bats' fd 3 alone, or bats waits for it.
+	(sleep 30 | socat - TCP:127.0.0.1:7300 >/dev/null) 3>&- &
 	client=$!
 	hs_wait_event honeyspy.session.output
 	kill -TERM "$HS_PID"
@@ -64,6 +65,7 @@ teardown() {
 	[ "$status" -eq 0 ]
 	jq -e 'select(.eventid == "honeyspy.session.closed") |
 	    .closed_by == "shutdown" and .bytes_out > 0' "$HS_EVENTS"
-	kill "$client" 2>/dev/null || true
 	pkill -f "socat - TCP:127.0.0.1:7300" 2>/dev/null || true
+	pkill -P "$client" 2>/dev/null || true
+	wait "$client" 2>/dev/null || true
 }
