@@ -1,0 +1,455 @@
+/*
+ * Copyright (c) 2026 The HoneySpy authors
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/* Format-string attack detector: printf directives in attacker input. */
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "detect.h"
+
+/*
+ * Directives at most this many (decoded) bytes apart form one cluster.
+ * Exploits pack them ("%x.%x.%x", "%12$hhn%190c%13$hhn"); prose and
+ * program messages spread them out ("%s, %s", "%s - %s").
+ */
+#define FMT_GAP		1
+/* Text bytes needed next to a cluster, and on both sides of a lone one. */
+#define FMT_CTX		4
+#define FMT_CTX_LONE	8
+/* gettext messages use "%1$s".."%4$s"; a stack walk reaches further. */
+#define FMT_ARGNO_MIN	5
+/* Reads needed before a run of %x/%p/%s alone is an attack. */
+#define FMT_MINREADS	4
+/* Bounds on numbers inside one directive; printf accepts no more. */
+#define FMT_MAXDIGITS	10
+/* Quoted bytes in a description. */
+#define FMT_QUOTE	48
+/* A flood of clusters says nothing new; cap the callbacks. */
+#define FMT_MAXFIND	64
+
+struct fmt_dir {
+	size_t	 fd_start;	/* offset of the introducing '%' */
+	size_t	 fd_end;	/* one past the conversion */
+	int	 fd_conv;
+	int	 fd_dollar;	/* %N$ direct parameter access */
+	int	 fd_argno;	/* the N, when fd_dollar */
+	int	 fd_modified;	/* flags, width, precision or length */
+	int	 fd_encoded;	/* introduced by URL-encoded "%25" */
+};
+
+struct fmt_cluster {
+	size_t	 fc_start;
+	size_t	 fc_end;
+	int	 fc_count;
+	int	 fc_writes;
+	int	 fc_reads;
+	int	 fc_leaks;	/* %x, %p, %s: what a stack walk uses */
+	int	 fc_strongdollar;
+	int	 fc_dollar;
+	int	 fc_modwrite;	/* a write with length, width or flag */
+	int	 fc_encoded;
+};
+
+static size_t	 fmt_dollar(const uint8_t *, size_t, size_t, size_t);
+static int	 fmt_gap(const uint8_t *, size_t);
+static int	 fmt_digits(const uint8_t *, size_t, size_t *);
+static int	 fmt_parse(const uint8_t *, size_t, size_t, size_t,
+		    struct fmt_dir *);
+static int	 fmt_urlescape(const uint8_t *, const struct fmt_dir *);
+static int	 fmt_xdigit(uint8_t);
+static int	 fmt_text(uint8_t);
+static int	 fmt_context(const uint8_t *, size_t, size_t, size_t, int);
+static void	 fmt_quote(const uint8_t *, size_t, char *, size_t);
+static int	 fmt_flush(const uint8_t *, size_t,
+		    const struct fmt_cluster *, detect_cb, void *);
+
+/*
+ * Length of the '$' of direct parameter access at i, 0 if none.  A URL
+ * escapes it as "%24" along with the "%25" that introduced it.
+ */
+static size_t
+fmt_dollar(const uint8_t *b, size_t len, size_t i, size_t intro)
+{
+	if (i < len && b[i] == '$')
+		return (1);
+	if (intro > 1 && i + 2 < len && b[i] == '%' && b[i + 1] == '2' &&
+	    b[i + 2] == '4')
+		return (3);
+	return (0);
+}
+
+/*
+ * How many bytes separate two directives once URL escapes are decoded,
+ * or -1 if the gap ends the string.  A field does not span lines, a C
+ * string ends at NUL, and prose often has one template per line.
+ * Newlines come raw, URL-escaped or as a C/JSON escape.
+ */
+static int
+fmt_gap(const uint8_t *b, size_t len)
+{
+	size_t	 k;
+	int	 gap = 0;
+
+	for (k = 0; k < len; k++, gap++) {
+		if (b[k] == '\n' || b[k] == '\r' || b[k] == '\0')
+			return (-1);
+		if (b[k] == '\\' && k + 1 < len &&
+		    (b[k + 1] == 'n' || b[k + 1] == 'r'))
+			return (-1);
+		if (b[k] == '%' && k + 2 < len && fmt_xdigit(b[k + 1]) &&
+		    fmt_xdigit(b[k + 2])) {
+			if (b[k + 1] == '0' && (b[k + 2] == 'a' ||
+			    b[k + 2] == 'A' || b[k + 2] == 'd' ||
+			    b[k + 2] == 'D'))
+				return (-1);
+			k += 2;
+		}
+	}
+	return (gap);
+}
+
+/* Skip up to FMT_MAXDIGITS decimal digits; 0 if there were none. */
+static int
+fmt_digits(const uint8_t *b, size_t len, size_t *i)
+{
+	int	 n = 0;
+
+	while (*i < len && b[*i] >= '0' && b[*i] <= '9') {
+		if (++n > FMT_MAXDIGITS)
+			return (-1);
+		(*i)++;
+	}
+	return (n);
+}
+
+/*
+ * Parse one printf directive whose introducer ("%" or "%25") starts at
+ * off and is intro bytes long: 1 if it is one, 0 if not, -1 if it is
+ * one but reads as prose.  Follows the C and POSIX grammar, minus
+ * the space and quote flags: "100% sure" and "50% off" would otherwise
+ * read as "% s" and "% o".
+ */
+static int
+fmt_parse(const uint8_t *b, size_t len, size_t off, size_t intro,
+    struct fmt_dir *d)
+{
+	size_t	 i = off + intro, mark, k;
+	int	 n, c;
+
+	memset(d, 0, sizeof(*d));
+	d->fd_start = off;
+	d->fd_encoded = intro > 1;
+
+	/* glibc's NL_ARGMAX is 4096: four digits at most. */
+	mark = i;
+	if ((n = fmt_digits(b, len, &i)) == -1)
+		return (0);
+	if (n > 0 && n < 5 && (k = fmt_dollar(b, len, i, intro)) > 0 &&
+	    b[mark] != '0') {
+		d->fd_dollar = 1;
+		for (; mark < i; mark++)
+			d->fd_argno = d->fd_argno * 10 + (b[mark] - '0');
+		i += k;
+	} else
+		i = mark;
+
+	mark = i;
+	while (i < len && (b[i] == '-' || b[i] == '+' || b[i] == '#' ||
+	    b[i] == '0') && i - mark < 8) {
+		d->fd_modified = 1;
+		i++;
+	}
+	if (i < len && b[i] == '*') {
+		d->fd_modified = 1;
+		i++;
+		mark = i;
+		if ((n = fmt_digits(b, len, &i)) == -1)
+			return (0);
+		if (n > 0) {
+			if ((k = fmt_dollar(b, len, i, intro)) == 0)
+				return (0);
+			i += k;
+		}
+	} else {
+		if ((n = fmt_digits(b, len, &i)) == -1)
+			return (0);
+		if (n > 0)
+			d->fd_modified = 1;
+	}
+	if (i < len && b[i] == '.') {
+		d->fd_modified = 1;
+		i++;
+		/* A bare "." is legal C, but it is prose: "%.next". */
+		if (i < len && b[i] == '*')
+			i++;
+		else if (fmt_digits(b, len, &i) <= 0)
+			return (0);
+	}
+	if (i < len && (b[i] == 'h' || b[i] == 'l')) {
+		c = b[i++];
+		if (i < len && b[i] == c)
+			i++;
+		d->fd_modified = 1;
+	} else if (i < len && (b[i] == 'L' || b[i] == 'q' || b[i] == 'j' ||
+	    b[i] == 'z' || b[i] == 't')) {
+		d->fd_modified = 1;
+		i++;
+	}
+	if (i >= len)
+		return (0);
+	c = b[i];
+	if (strchr("diouxXcspn", c) == NULL || c == '\0')
+		return (0);
+	d->fd_conv = c;
+	d->fd_end = i + 1;
+
+	/*
+	 * A bare directive glued to a lowercase word is prose or a template
+	 * variable: "%name%", "100%sure", "50%discount".
+	 */
+	if (!d->fd_modified && !d->fd_dollar && d->fd_end < len &&
+	    b[d->fd_end] >= 'a' && b[d->fd_end] <= 'z')
+		return (-1);
+	/*
+	 * Likewise a URL escape before a word: "%20new", "%09name" and
+	 * "rock%20n%20roll" read as a width of 20 or 9 and a %n.  Not
+	 * "%17c%20$hhn" though: there the next escape is a directive.
+	 */
+	i = d->fd_end;
+	if (intro == 1 && i == off + 4 && fmt_xdigit(b[off + 1]) &&
+	    fmt_xdigit(b[off + 2]) && i < len &&
+	    ((b[i] >= 'a' && b[i] <= 'z') || b[i] == '+' || b[i] == '&' ||
+	    b[i] == '=' || (b[i] == '%' && i + 2 < len &&
+	    fmt_xdigit(b[i + 1]) && fmt_xdigit(b[i + 2]) &&
+	    (i + 3 >= len || b[i + 3] == '\0' ||
+	    strchr("$diouxXcspn", b[i + 3]) == NULL))))
+		return (-1);
+	return (1);
+}
+
+/*
+ * "%2c", "%0d", "%3a" are URL escapes (",", CR, ":") that also parse as
+ * directives; real URLs are full of them.
+ */
+static int
+fmt_urlescape(const uint8_t *b, const struct fmt_dir *d)
+{
+	size_t	 p = d->fd_start + (d->fd_encoded ? 3 : 1);
+
+	if (d->fd_end - p != 2)
+		return (0);
+	return (fmt_xdigit(b[p]) && fmt_xdigit(b[p + 1]));
+}
+
+/* Locale-free: isxdigit(3) may widen its set under some locales. */
+static int
+fmt_xdigit(uint8_t c)
+{
+	return ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') ||
+	    (c >= 'A' && c <= 'F'));
+}
+
+static int
+fmt_text(uint8_t c)
+{
+	return ((c >= 0x20 && c < 0x7f) || c == '\t' || c == '\r' ||
+	    c == '\n');
+}
+
+/*
+ * Is the cluster [start, end) embedded in text?  Random binary holds
+ * "%n" by chance about once in 64 KiB, almost never with text around it.
+ * both: require text on both sides, else on either side.  The ends of
+ * the buffer count as text: a request may be nothing but the payload.
+ */
+static int
+fmt_context(const uint8_t *b, size_t len, size_t start, size_t end, int both)
+{
+	size_t	 k, want = both ? FMT_CTX_LONE : FMT_CTX;
+	int	 before = 1, after = 1;
+
+	for (k = 1; k <= want && k <= start; k++)
+		if (!fmt_text(b[start - k]))
+			before = 0;
+	for (k = 0; k < want && end + k < len; k++)
+		if (!fmt_text(b[end + k]))
+			after = 0;
+	return (both ? before && after : before || after);
+}
+
+/* Quote attacker bytes as printable ASCII, escaping the rest. */
+static void
+fmt_quote(const uint8_t *b, size_t len, char *out, size_t outlen)
+{
+	size_t	 i, o = 0;
+	char	 esc[5];
+
+	if (outlen == 0)
+		return;
+	for (i = 0; i < len; i++) {
+		if (b[i] >= 0x20 && b[i] < 0x7f && b[i] != '\\' &&
+		    b[i] != '"') {
+			esc[0] = (char)b[i];
+			esc[1] = '\0';
+		} else
+			(void)snprintf(esc, sizeof(esc), "\\x%02x", b[i]);
+		if (o + strlen(esc) + 1 > outlen)
+			break;
+		memcpy(out + o, esc, strlen(esc));
+		o += strlen(esc);
+	}
+	out[o] = '\0';
+}
+
+/* Decide whether one cluster is an attack and report it; 1 if reported. */
+static int
+fmt_flush(const uint8_t *b, size_t len, const struct fmt_cluster *c,
+    detect_cb cb, void *arg)
+{
+	struct detect_finding	 f;
+	char			 q[FMT_QUOTE * 4 + 1];
+	size_t			 qlen;
+	int			 conf, ctx;
+
+	if (c->fc_count == 0)
+		return (0);
+	/* A lone directive needs text on both sides, a group on one. */
+	ctx = fmt_context(b, len, c->fc_start, c->fc_end, c->fc_count == 1);
+	if (!ctx)
+		return (0);
+
+	if (c->fc_writes > 0) {
+		if (c->fc_dollar || c->fc_writes > 1 || c->fc_modwrite)
+			conf = 90;
+		else if (c->fc_reads > 0)
+			conf = 85;
+		else
+			conf = 60;	/* one bare "%n" in text */
+		if (c->fc_dollar && c->fc_writes > 1)
+			conf = 95;
+	} else if (c->fc_leaks >= FMT_MINREADS)
+		conf = c->fc_leaks >= 2 * FMT_MINREADS ? 70 : 60;
+	else if (c->fc_strongdollar || c->fc_dollar > 1)
+		conf = 55;
+	else
+		return (0);
+
+	memset(&f, 0, sizeof(f));
+	f.df_kind = DETECT_FORMAT_STRING;
+	f.df_offset = c->fc_start;
+	f.df_length = c->fc_end - c->fc_start;
+	f.df_confidence = conf;
+	qlen = f.df_length < FMT_QUOTE ? f.df_length : FMT_QUOTE;
+	fmt_quote(b + c->fc_start, qlen, q, sizeof(q));
+	(void)snprintf(f.df_desc, sizeof(f.df_desc),
+	    "format string: %d write%s, %d read%s%s%s: \"%s\"%s",
+	    c->fc_writes, c->fc_writes == 1 ? "" : "s",
+	    c->fc_reads, c->fc_reads == 1 ? "" : "s",
+	    c->fc_dollar ? ", direct parameter access" : "",
+	    c->fc_encoded ? ", URL-encoded" : "", q,
+	    qlen < f.df_length ? "..." : "");
+	if (cb != NULL)
+		cb(&f, arg);
+	return (1);
+}
+
+int
+detect_format_string(const uint8_t *buf, size_t len,
+    const struct detect_limits *lim, detect_cb cb, void *arg)
+{
+	struct detect_limits	 dl;
+	struct fmt_cluster	 c;
+	struct fmt_dir		 d;
+	size_t			 i, n;
+	int			 found = 0, ok, gap = -1, lastconv = 0;
+	int			 same = 0;
+
+	if (buf == NULL && len > 0)
+		return (-1);
+	if (lim == NULL || lim->dl_scan == 0)
+		detect_limits_default(&dl);
+	else
+		dl = *lim;
+	n = len < dl.dl_scan ? len : dl.dl_scan;
+
+	memset(&c, 0, sizeof(c));
+	for (i = 0; i < n && found < FMT_MAXFIND; i++) {
+		if (buf[i] != '%')
+			continue;
+		if (i + 1 < n && buf[i + 1] == '%') {
+			i++;		/* "%%" prints a percent sign */
+			continue;
+		}
+		/*
+		 * In a URL "%25" is the percent sign itself, so "%25n" is
+		 * "%n" once the server decodes it.  Prefer that reading,
+		 * and keep it when it finds prose: "%25name%25" is an
+		 * escaped template, not "%25n" with a width.
+		 */
+		ok = 0;
+		if (i + 3 < n && buf[i + 1] == '2' && buf[i + 2] == '5')
+			ok = fmt_parse(buf, n, i, 3, &d);
+		if (ok == 0)
+			ok = fmt_parse(buf, n, i, 1, &d);
+		if (ok != 1 || fmt_urlescape(buf, &d))
+			continue;
+
+		if (c.fc_count > 0 && (d.fd_start > c.fc_end + 3 * FMT_GAP ||
+		    (gap = fmt_gap(buf + c.fc_end, d.fd_start - c.fc_end)) ==
+		    -1 || gap > FMT_GAP)) {
+			found += fmt_flush(buf, n, &c, cb, arg);
+			memset(&c, 0, sizeof(c));
+		}
+		if (c.fc_count == 0)
+			c.fc_start = d.fd_start;
+		c.fc_end = d.fd_end;
+		c.fc_count++;
+		if (d.fd_conv == 'n') {
+			c.fc_writes++;
+			if (d.fd_modified)
+				c.fc_modwrite = 1;
+		} else
+			c.fc_reads++;
+		/*
+		 * Integers walk the stack too, but programs print them
+		 * in groups ("%d:%d:%d.%d"); only "%d%d%d" glued
+		 * together is a walk.
+		 */
+		if (c.fc_count > 1 && gap == 0 && d.fd_conv == lastconv)
+			same++;
+		else
+			same = 1;
+		if (strchr("xXps", d.fd_conv) != NULL)
+			c.fc_leaks++;
+		else if (strchr("diuo", d.fd_conv) != NULL && same > 1)
+			c.fc_leaks += same == 2 ? 2 : 1;
+		lastconv = d.fd_conv;
+		if (d.fd_dollar)
+			c.fc_dollar++;
+		if (d.fd_dollar && (d.fd_conv != 's' ||
+		    d.fd_argno >= FMT_ARGNO_MIN))
+			c.fc_strongdollar++;
+		if (d.fd_encoded)
+			c.fc_encoded = 1;
+		i = d.fd_end - 1;
+	}
+	if (found < FMT_MAXFIND)
+		found += fmt_flush(buf, n, &c, cb, arg);
+	return (found);
+}

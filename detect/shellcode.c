@@ -1,0 +1,1177 @@
+/*
+ * Copyright (c) 2026 The HoneySpy authors
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/* x86 and x86-64 shellcode detection by bounded emulation of candidates. */
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <capstone/capstone.h>
+#include <unicorn/unicorn.h>
+
+#include "detect.h"
+
+#define SC_BASE		0x10000000ULL	/* guest address of the window */
+#define SC_STACK	0x20000000ULL
+#define SC_PAGE		4096ULL
+#define SC_STACKMAX	(64 * 1024)
+#define SC_SLEDMIN	64	/* bytes of sled that are a finding alone */
+#define SC_SLEDCAND	8	/* bytes of sled whose end is worth a try */
+#define SC_MAXCAND	64
+#define SC_BACKSCAN	128	/* bytes searched before a syscall site */
+#define SC_GETPCBACK	32	/* bytes searched before a GetPC site */
+#define SC_TRIES	32	/* restarts past faults per candidate */
+#define SC_MAXFIND	32
+#define SC_NINSN	8	/* instructions quoted in df_disasm */
+#define SC_LONGRUN	500	/* steps that count as a long clean run */
+
+#define GETPC_CALL	0x01
+#define GETPC_FPU	0x02
+#define GETPC_RIP	0x04
+
+#define CAND_SYS32	0x01
+#define CAND_SYS64	0x02
+#define CAND_GETPC	0x04
+#define CAND_SLED	0x08
+#define CAND_RIP	0x10
+
+enum sc_chk {
+	CHK_NONE,	/* any arguments; weak evidence */
+	CHK_FDBUF,	/* small fd, readable buffer; weak evidence */
+	CHK_PATH,	/* first argument is a path */
+	CHK_PATH2,	/* second argument is a path */
+	CHK_SOCKET,
+	CHK_SOCKADDR,	/* second argument is a socket address */
+	CHK_SOCKETCALL,
+	CHK_DUP2
+};
+
+struct sc_sys {
+	unsigned int	 nr;
+	const char	*name;
+	enum sc_chk	 chk;
+	int		 strong;
+	int		 last;	/* the process is gone or replaced */
+};
+
+/*
+ * Only the calls that shellcode makes.  Random bytes reach an int 0x80 now
+ * and then, so a call counts only if its arguments look like what an
+ * attacker passes, and the weak ones need more evidence besides.
+ */
+static const struct sc_sys sys32[] = {
+	{ 1, "exit", CHK_NONE, 0, 1 },
+	{ 2, "fork", CHK_NONE, 0, 0 },
+	{ 3, "read", CHK_FDBUF, 0, 0 },
+	{ 4, "write", CHK_FDBUF, 0, 0 },
+	{ 5, "open", CHK_PATH, 1, 0 },
+	{ 6, "close", CHK_NONE, 0, 0 },
+	{ 11, "execve", CHK_PATH, 1, 1 },
+	{ 23, "setuid", CHK_NONE, 0, 0 },
+	{ 37, "kill", CHK_NONE, 0, 0 },
+	{ 41, "dup", CHK_NONE, 0, 0 },
+	{ 63, "dup2", CHK_DUP2, 0, 0 },
+	{ 70, "setreuid", CHK_NONE, 0, 0 },
+	{ 90, "mmap", CHK_NONE, 0, 0 },
+	{ 102, "socketcall", CHK_SOCKETCALL, 1, 0 },
+	{ 125, "mprotect", CHK_NONE, 0, 0 },
+	{ 162, "nanosleep", CHK_NONE, 0, 0 },
+	{ 187, "sendfile", CHK_NONE, 0, 0 },
+	{ 190, "vfork", CHK_NONE, 0, 0 },
+	{ 192, "mmap2", CHK_NONE, 0, 0 },
+	{ 203, "setreuid32", CHK_NONE, 0, 0 },
+	{ 213, "setuid32", CHK_NONE, 0, 0 },
+	{ 252, "exit_group", CHK_NONE, 0, 1 },
+	{ 295, "openat", CHK_PATH2, 1, 0 },
+	{ 330, "dup3", CHK_DUP2, 0, 0 },
+	{ 359, "socket", CHK_SOCKET, 1, 0 },
+	{ 361, "bind", CHK_SOCKADDR, 1, 0 },
+	{ 362, "connect", CHK_SOCKADDR, 1, 0 },
+	{ 363, "listen", CHK_NONE, 0, 0 },
+	{ 364, "accept4", CHK_NONE, 0, 0 },
+};
+
+static const struct sc_sys sys64[] = {
+	{ 0, "read", CHK_FDBUF, 0, 0 },
+	{ 1, "write", CHK_FDBUF, 0, 0 },
+	{ 2, "open", CHK_PATH, 1, 0 },
+	{ 3, "close", CHK_NONE, 0, 0 },
+	{ 9, "mmap", CHK_NONE, 0, 0 },
+	{ 10, "mprotect", CHK_NONE, 0, 0 },
+	{ 32, "dup", CHK_NONE, 0, 0 },
+	{ 33, "dup2", CHK_DUP2, 0, 0 },
+	{ 40, "sendfile", CHK_NONE, 0, 0 },
+	{ 41, "socket", CHK_SOCKET, 1, 0 },
+	{ 42, "connect", CHK_SOCKADDR, 1, 0 },
+	{ 43, "accept", CHK_NONE, 0, 0 },
+	{ 49, "bind", CHK_SOCKADDR, 1, 0 },
+	{ 50, "listen", CHK_NONE, 0, 0 },
+	{ 57, "fork", CHK_NONE, 0, 0 },
+	{ 58, "vfork", CHK_NONE, 0, 0 },
+	{ 59, "execve", CHK_PATH, 1, 1 },
+	{ 60, "exit", CHK_NONE, 0, 1 },
+	{ 62, "kill", CHK_NONE, 0, 0 },
+	{ 105, "setuid", CHK_NONE, 0, 0 },
+	{ 113, "setreuid", CHK_NONE, 0, 0 },
+	{ 231, "exit_group", CHK_NONE, 0, 1 },
+	{ 257, "openat", CHK_PATH2, 1, 0 },
+	{ 288, "accept4", CHK_NONE, 0, 0 },
+	{ 292, "dup3", CHK_DUP2, 0, 0 },
+};
+
+/* What one emulation run saw; the hooks fill it in. */
+struct sc_run {
+	const struct sc_sys	*best;		/* most telling syscall */
+	uint64_t		 steps;
+	uint64_t		 maxsteps;
+	uint64_t		 lo, hi;	/* executed window bytes */
+	uint64_t		 wlo, whi;	/* written window bytes */
+	uint64_t		 lastpc;
+	uint64_t		 callsp;
+	uint64_t		 fpupc;		/* last x87 instruction */
+	uint64_t		 envpatch;	/* where fnstenv put FPU IP */
+	unsigned int		 nwrites;
+	unsigned int		 selfexec;
+	unsigned int		 nsys;
+	unsigned int		 nstrong;
+	int			 getpc;
+	int			 fpu;
+	int			 fault;
+	int			 exhausted;
+};
+
+struct sc_emu {
+	uc_engine		*uc;
+	uc_context		*ctx0;
+	int			 is64;
+	uint64_t		 maplen;	/* window mapping */
+	uint64_t		 stacklen;
+	size_t			 wstart, wlen;	/* loaded buffer slice */
+	int			 loaded;
+	int			 stackdirty;
+	struct sc_run		 run;
+};
+
+struct sc_find {
+	size_t			 off, end;
+	size_t			 entry;
+	int			 conf;
+	int			 is64;
+	int			 sled;		/* sled only, no code */
+	char			 desc[DETECT_DESCLEN];
+};
+
+struct sc_cand {
+	size_t			 off;
+	size_t			 site;
+	int			 flags;
+};
+
+struct sc_state {
+	const uint8_t		*buf;
+	size_t			 len;
+	uint64_t		 memory;
+	uint64_t		 stepsleft;
+	uint64_t		 percand;
+	csh			 cs[2];
+	int			 csok[2];
+	cs_insn			*insn[2];
+	uint8_t			*zero;		/* stack image */
+	struct sc_cand		 cand[SC_MAXCAND];
+	size_t			 ncand;
+	struct sc_find		 find[SC_MAXFIND];
+	size_t			 nfind;
+};
+
+static int
+sc_getsp(uc_engine *uc, int is64, uint64_t *sp)
+{
+	*sp = 0;
+	if (uc_reg_read(uc, is64 ? UC_X86_REG_RSP : UC_X86_REG_ESP, sp) !=
+	    UC_ERR_OK)
+		return (-1);
+	if (!is64)
+		*sp &= 0xffffffffULL;
+	return (0);
+}
+
+/* The instruction hook: counting, coverage and GetPC idioms. */
+static void
+sc_hook_code(uc_engine *uc, uint64_t addr, uint32_t size, void *arg)
+{
+	struct sc_emu	*e = arg;
+	struct sc_run	*r = &e->run;
+	uint8_t		 ib[16];
+	uint64_t	 sp;
+	uint32_t	 v32;
+	size_t		 i, n;
+
+	/*
+	 * The emulator does not track the x87 instruction pointer for every
+	 * instruction, so the environment that fnstenv just stored gets the
+	 * address the hardware would have put there.
+	 */
+	if (r->envpatch != 0) {
+		v32 = (uint32_t)r->fpupc;
+		(void)uc_mem_write(uc, r->envpatch, &v32, sizeof(v32));
+		r->envpatch = 0;
+		e->stackdirty = 1;
+	}
+	r->lastpc = addr;
+	if (++r->steps > r->maxsteps) {
+		r->exhausted = 1;
+		(void)uc_emu_stop(uc);
+		return;
+	}
+	if (addr >= SC_BASE && addr < SC_BASE + e->wlen) {
+		if (addr < r->lo)
+			r->lo = addr;
+		if (addr + size > r->hi)
+			r->hi = addr + size;
+	}
+	if (r->nwrites > 0 && addr < r->whi && addr + size > r->wlo)
+		r->selfexec++;
+
+	n = size < sizeof(ib) ? size : sizeof(ib);
+	if (n == 0 || uc_mem_read(uc, addr, ib, n) != UC_ERR_OK)
+		return;
+	for (i = 0; i < n; i++) {
+		if (ib[i] == 0x66 || ib[i] == 0x67 || ib[i] == 0xf2 ||
+		    ib[i] == 0xf3 || ib[i] == 0x9b)
+			continue;
+		if (e->is64 && (ib[i] & 0xf0) == 0x40 && i + 1 < n) {
+			/* lea reg, [rip + disp32] hands over the PC. */
+			if (ib[i + 1] == 0x8d && i + 2 < n &&
+			    (ib[i + 2] & 0xc7) == 0x05)
+				r->getpc |= GETPC_RIP;
+			continue;
+		}
+		break;
+	}
+	if (i >= n)
+		return;
+	if (ib[i] == 0xe8) {
+		/* The return address lands here; popping it is GetPC. */
+		if (sc_getsp(uc, e->is64, &sp) == 0)
+			r->callsp = sp - (e->is64 ? 8 : 4);
+	} else if (ib[i] >= 0x58 && ib[i] <= 0x5f) {
+		if (r->callsp != 0 && sc_getsp(uc, e->is64, &sp) == 0 &&
+		    sp == r->callsp)
+			r->getpc |= GETPC_CALL;
+	} else if (ib[i] == 0x8b && i + 2 < n && (ib[i + 1] & 0xc7) == 0x04 &&
+	    ib[i + 2] == 0x24) {
+		if (r->callsp != 0 && sc_getsp(uc, e->is64, &sp) == 0 &&
+		    sp == r->callsp)
+			r->getpc |= GETPC_CALL;
+	} else if (ib[i] >= 0xd8 && ib[i] <= 0xdf && i + 1 < n) {
+		/* fnstenv/fnsave store the last FPU instruction's address. */
+		if ((ib[i] == 0xd9 || ib[i] == 0xdd) &&
+		    ((ib[i + 1] >> 3) & 7) == 6 && (ib[i + 1] >> 6) != 3) {
+			if (!r->fpu)
+				return;
+			r->getpc |= GETPC_FPU;
+			if (i + 2 < n && ib[i + 2] == 0x24 &&
+			    (ib[i + 1] == 0x34 ||
+			    (ib[i + 1] == 0x74 && i + 3 < n)) &&
+			    sc_getsp(uc, e->is64, &sp) == 0)
+				r->envpatch = sp + 12 + (ib[i + 1] == 0x74 ?
+				    (uint64_t)(int64_t)(int8_t)ib[i + 3] : 0);
+		} else {
+			r->fpu = 1;
+			r->fpupc = addr;
+		}
+	}
+}
+
+static void
+sc_hook_stack(uc_engine *uc, uc_mem_type type, uint64_t addr, int size,
+    int64_t value, void *arg)
+{
+	struct sc_emu	*e = arg;
+
+	(void)uc;
+	(void)type;
+	(void)addr;
+	(void)size;
+	(void)value;
+	e->stackdirty = 1;
+}
+
+static void
+sc_hook_write(uc_engine *uc, uc_mem_type type, uint64_t addr, int size,
+    int64_t value, void *arg)
+{
+	struct sc_emu	*e = arg;
+	struct sc_run	*r = &e->run;
+
+	(void)uc;
+	(void)type;
+	(void)value;
+	if (size <= 0)
+		return;
+	if (r->nwrites == 0 || addr < r->wlo)
+		r->wlo = addr;
+	if (r->nwrites == 0 || addr + (uint64_t)size > r->whi)
+		r->whi = addr + (uint64_t)size;
+	r->nwrites++;
+}
+
+/* Nothing is mapped on demand: an access outside the maps ends the run. */
+static bool
+sc_hook_invalid(uc_engine *uc, uc_mem_type type, uint64_t addr, int size,
+    int64_t value, void *arg)
+{
+	struct sc_emu	*e = arg;
+
+	(void)uc;
+	(void)type;
+	(void)addr;
+	(void)size;
+	(void)value;
+	e->run.fault = 1;
+	return (false);
+}
+
+static int
+sc_readable(uc_engine *uc, uint64_t addr, size_t n)
+{
+	uint8_t	 b[32];
+
+	if (n > sizeof(b))
+		n = sizeof(b);
+	return (addr != 0 && uc_mem_read(uc, addr, b, n) == UC_ERR_OK);
+}
+
+/* A path: a short NUL-terminated printable string with a slash in it. */
+static int
+sc_pathok(uc_engine *uc, uint64_t addr)
+{
+	uint8_t	 c;
+	size_t	 i;
+	int	 slash = 0;
+
+	if (addr == 0)
+		return (0);
+	for (i = 0; i < 256; i++) {
+		if (uc_mem_read(uc, addr + i, &c, 1) != UC_ERR_OK)
+			return (0);
+		if (c == '\0')
+			return (slash && i >= 2);
+		if (c < 0x20 || c > 0x7e)
+			return (0);
+		if (c == '/')
+			slash = 1;
+	}
+	return (0);
+}
+
+static int
+sc_sockaddrok(uc_engine *uc, uint64_t addr)
+{
+	uint16_t	 fam;
+
+	if (addr == 0 || uc_mem_read(uc, addr, &fam, 2) != UC_ERR_OK)
+		return (0);
+	return (fam == 1 || fam == 2 || fam == 10);
+}
+
+static int
+sc_argsok(uc_engine *uc, const struct sc_sys *s, uint64_t a1, uint64_t a2,
+    uint64_t a3)
+{
+	uint32_t	 v[3];
+
+	switch (s->chk) {
+	case CHK_NONE:
+		return (1);
+	case CHK_FDBUF:
+		return (a1 < 1024 && a3 <= 0x100000 && sc_readable(uc, a2, 1));
+	case CHK_PATH:
+		return (sc_pathok(uc, a1));
+	case CHK_PATH2:
+		return (sc_pathok(uc, a2));
+	case CHK_SOCKET:
+		return ((a1 == 2 || a1 == 10 || a1 == 1) &&
+		    ((a2 & 0xf) >= 1 && (a2 & 0xf) <= 3));
+	case CHK_SOCKADDR:
+		return (a1 < 1024 && sc_sockaddrok(uc, a2));
+	case CHK_SOCKETCALL:
+		if (a1 < 1 || a1 > 20 || a2 == 0 ||
+		    uc_mem_read(uc, a2, v, sizeof(v)) != UC_ERR_OK)
+			return (0);
+		/* socket(2) and connect(2)/bind(2) arguments checked too. */
+		if (a1 == 1)
+			return ((v[0] == 2 || v[0] == 10 || v[0] == 1) &&
+			    (v[1] & 0xf) >= 1 && (v[1] & 0xf) <= 3);
+		if (a1 == 2 || a1 == 3)
+			return (v[0] < 1024 && sc_sockaddrok(uc, v[1]));
+		return (v[0] < 1024);
+	case CHK_DUP2:
+		return (a1 < 1024 && a2 <= 2);
+	}
+	return (0);
+}
+
+/* A system call: judge it, fake a result, and go on unless it was final. */
+static void
+sc_syscall(struct sc_emu *e, int abi64)
+{
+	struct sc_run		*r = &e->run;
+	uc_engine		*uc = e->uc;
+	const struct sc_sys	*tab, *s = NULL;
+	uint64_t		 nr = 0, a1 = 0, a2 = 0, a3 = 0, ret = 0;
+	size_t			 i, ntab;
+	int			 rn, r1, r2, r3;
+
+	if (abi64) {
+		tab = sys64;
+		ntab = sizeof(sys64) / sizeof(sys64[0]);
+		rn = UC_X86_REG_RAX;
+		r1 = UC_X86_REG_RDI;
+		r2 = UC_X86_REG_RSI;
+		r3 = UC_X86_REG_RDX;
+	} else {
+		tab = sys32;
+		ntab = sizeof(sys32) / sizeof(sys32[0]);
+		rn = UC_X86_REG_EAX;
+		r1 = UC_X86_REG_EBX;
+		r2 = UC_X86_REG_ECX;
+		r3 = UC_X86_REG_EDX;
+	}
+	if (uc_reg_read(uc, rn, &nr) != UC_ERR_OK ||
+	    uc_reg_read(uc, r1, &a1) != UC_ERR_OK ||
+	    uc_reg_read(uc, r2, &a2) != UC_ERR_OK ||
+	    uc_reg_read(uc, r3, &a3) != UC_ERR_OK)
+		goto stop;
+	if (!abi64 || !e->is64) {
+		nr &= 0xffffffffULL;
+		a1 &= 0xffffffffULL;
+		a2 &= 0xffffffffULL;
+		a3 &= 0xffffffffULL;
+	}
+	for (i = 0; i < ntab; i++)
+		if (tab[i].nr == nr) {
+			s = &tab[i];
+			break;
+		}
+	if (s == NULL || !sc_argsok(uc, s, a1, a2, a3)) {
+		/* Junk that happens to trap; later code may still be real. */
+		r->fault = 1;
+		goto stop;
+	}
+	r->nsys++;
+	if (s->strong)
+		r->nstrong++;
+	if (r->best == NULL || (s->strong && !r->best->strong) ||
+	    (s->last && s->strong))
+		r->best = s;
+	if (s->last)
+		goto stop;
+	/* Descriptors as a kernel would hand them out keep loops going. */
+	if (strcmp(s->name, "socket") == 0 || strcmp(s->name, "accept") == 0 ||
+	    strcmp(s->name, "accept4") == 0 ||
+	    (strcmp(s->name, "socketcall") == 0 && (a1 == 1 || a1 == 5)))
+		ret = 3;
+	if (uc_reg_write(uc, rn, &ret) != UC_ERR_OK)
+		goto stop;
+	return;
+ stop:
+	(void)uc_emu_stop(uc);
+}
+
+static void
+sc_hook_intr(uc_engine *uc, uint32_t intno, void *arg)
+{
+	struct sc_emu	*e = arg;
+
+	if (intno == 0x80) {
+		sc_syscall(e, 0);
+		return;
+	}
+	/* Any other trap is a fault as far as shellcode goes. */
+	e->run.fault = 1;
+	(void)uc_emu_stop(uc);
+}
+
+static void
+sc_hook_syscall(uc_engine *uc, void *arg)
+{
+	struct sc_emu	*e = arg;
+
+	(void)uc;
+	sc_syscall(e, 1);
+}
+
+static void
+sc_hook_sysenter(uc_engine *uc, void *arg)
+{
+	struct sc_emu	*e = arg;
+
+	(void)uc;
+	sc_syscall(e, 0);
+}
+
+static void
+sc_emu_close(struct sc_emu *e)
+{
+	if (e->ctx0 != NULL)
+		(void)uc_context_free(e->ctx0);
+	if (e->uc != NULL)
+		(void)uc_close(e->uc);
+	memset(e, 0, sizeof(*e));
+}
+
+/* One engine, its two maps and hooks; memory stays within st->memory. */
+static int
+sc_emu_open(struct sc_state *st, struct sc_emu *e, int is64)
+{
+	uc_hook		 h;
+	uint64_t	 sp, want;
+
+	memset(e, 0, sizeof(*e));
+	e->is64 = is64;
+	e->stacklen = (st->memory / 4) & ~(SC_PAGE - 1);
+	if (e->stacklen > SC_STACKMAX)
+		e->stacklen = SC_STACKMAX;
+	if (e->stacklen < 2 * SC_PAGE)
+		e->stacklen = 2 * SC_PAGE;
+	e->maplen = SC_PAGE;
+	if (st->memory > e->stacklen + SC_PAGE)
+		e->maplen = (st->memory - e->stacklen) & ~(SC_PAGE - 1);
+	want = ((uint64_t)st->len + SC_PAGE - 1) & ~(SC_PAGE - 1);
+	if (want < SC_PAGE)
+		want = SC_PAGE;
+	if (e->maplen > want)
+		e->maplen = want;
+
+	if (uc_open(UC_ARCH_X86, is64 ? UC_MODE_64 : UC_MODE_32, &e->uc) !=
+	    UC_ERR_OK) {
+		e->uc = NULL;
+		return (-1);
+	}
+	if (uc_mem_map(e->uc, SC_BASE, e->maplen, UC_PROT_ALL) != UC_ERR_OK ||
+	    uc_mem_map(e->uc, SC_STACK, e->stacklen, UC_PROT_ALL) != UC_ERR_OK)
+		goto fail;
+	if (uc_hook_add(e->uc, &h, UC_HOOK_CODE, (void *)sc_hook_code, e,
+	    1, 0) != UC_ERR_OK ||
+	    uc_hook_add(e->uc, &h, UC_HOOK_MEM_WRITE, (void *)sc_hook_write, e,
+	    SC_BASE, SC_BASE + e->maplen - 1) != UC_ERR_OK ||
+	    uc_hook_add(e->uc, &h, UC_HOOK_MEM_WRITE, (void *)sc_hook_stack, e,
+	    SC_STACK, SC_STACK + e->stacklen - 1) != UC_ERR_OK ||
+	    uc_hook_add(e->uc, &h, UC_HOOK_MEM_INVALID,
+	    (void *)sc_hook_invalid, e, 1, 0) != UC_ERR_OK ||
+	    uc_hook_add(e->uc, &h, UC_HOOK_INTR, (void *)sc_hook_intr, e,
+	    1, 0) != UC_ERR_OK)
+		goto fail;
+	if (is64) {
+		if (uc_hook_add(e->uc, &h, UC_HOOK_INSN,
+		    (void *)sc_hook_syscall, e, 1, 0, UC_X86_INS_SYSCALL) !=
+		    UC_ERR_OK)
+			goto fail;
+	} else {
+		if (uc_hook_add(e->uc, &h, UC_HOOK_INSN,
+		    (void *)sc_hook_sysenter, e, 1, 0, UC_X86_INS_SYSENTER) !=
+		    UC_ERR_OK)
+			goto fail;
+	}
+	/* Registers start at zero; the stack pointer sits inside its map. */
+	sp = SC_STACK + e->stacklen - e->stacklen / 4;
+	if (uc_reg_write(e->uc, is64 ? UC_X86_REG_RSP : UC_X86_REG_ESP, &sp) !=
+	    UC_ERR_OK)
+		goto fail;
+	if (uc_context_alloc(e->uc, &e->ctx0) != UC_ERR_OK) {
+		e->ctx0 = NULL;
+		goto fail;
+	}
+	if (uc_context_save(e->uc, e->ctx0) != UC_ERR_OK)
+		goto fail;
+	return (0);
+ fail:
+	sc_emu_close(e);
+	return (-1);
+}
+
+/* Loads the buffer slice around off, unless it is there and unchanged. */
+static int
+sc_emu_load(struct sc_state *st, struct sc_emu *e, size_t off)
+{
+	size_t	 start, wlen;
+
+	wlen = st->len < e->maplen ? st->len : (size_t)e->maplen;
+	start = 0;
+	if (st->len > wlen) {
+		start = off > wlen / 4 ? off - wlen / 4 : 0;
+		if (start + wlen > st->len)
+			start = st->len - wlen;
+	}
+	if (e->loaded && start == e->wstart && wlen == e->wlen)
+		return (0);
+	e->loaded = 0;
+	if (uc_mem_write(e->uc, SC_BASE, st->buf + start, wlen) != UC_ERR_OK)
+		return (-1);
+	if (wlen < e->maplen && uc_mem_write(e->uc, SC_BASE + wlen, st->zero,
+	    e->maplen - wlen > e->stacklen ? e->stacklen : e->maplen - wlen) !=
+	    UC_ERR_OK)
+		return (-1);
+	if (uc_ctl_remove_cache(e->uc, SC_BASE, SC_BASE + e->maplen) !=
+	    UC_ERR_OK)
+		return (-1);
+	e->wstart = start;
+	e->wlen = wlen;
+	e->loaded = 1;
+	return (0);
+}
+
+/*
+ * One run from buffer offset off.  Returns -1 on an engine error, else 0
+ * with e->run describing what happened.
+ */
+static int
+sc_emu_run(struct sc_state *st, struct sc_emu *e, size_t off)
+{
+	struct sc_run	*r = &e->run;
+	uint64_t	 begin, budget;
+	size_t		 a, b;
+
+	if (sc_emu_load(st, e, off) == -1)
+		return (-1);
+	memset(r, 0, sizeof(*r));
+	if (off < e->wstart || off >= e->wstart + e->wlen)
+		return (0);
+	budget = st->percand < st->stepsleft ? st->percand : st->stepsleft;
+	if (budget == 0)
+		return (0);
+	r->maxsteps = budget;
+	r->lo = UINT64_MAX;
+	if (uc_context_restore(e->uc, e->ctx0) != UC_ERR_OK)
+		return (-1);
+	if (e->stackdirty) {
+		if (uc_mem_write(e->uc, SC_STACK, st->zero, e->stacklen) !=
+		    UC_ERR_OK)
+			return (-1);
+		e->stackdirty = 0;
+	}
+	begin = SC_BASE + (off - e->wstart);
+	/* Errors here are the payload's faults, not ours. */
+	if (uc_emu_start(e->uc, begin, 0, 0, budget + 1) != UC_ERR_OK)
+		r->fault = 1;
+	st->stepsleft -= r->steps > st->stepsleft ? st->stepsleft : r->steps;
+	if (r->nwrites > 0) {
+		/* Undo self-modification: the next try must see the input. */
+		a = r->wlo > SC_BASE ? (size_t)(r->wlo - SC_BASE) : 0;
+		b = r->whi > SC_BASE ? (size_t)(r->whi - SC_BASE) : 0;
+		if (b > e->maplen)
+			b = e->maplen;
+		if (a < b) {
+			e->loaded = 0;
+			if (sc_emu_load(st, e, off) == -1)
+				return (-1);
+		}
+	}
+	return (0);
+}
+
+/* printable, "; "-separated disassembly of the first few instructions. */
+static void
+sc_disasm(struct sc_state *st, int is64, size_t off, char *out, size_t outlen)
+{
+	const uint8_t	*p;
+	cs_insn		*in = st->insn[is64];
+	size_t		 n, used = 0, k, i;
+	uint64_t	 a;
+	char		 line[200];
+	int		 cnt = 0, w;
+
+	out[0] = '\0';
+	if (!st->csok[is64] || off >= st->len)
+		return;
+	p = st->buf + off;
+	n = st->len - off;
+	a = off;
+	while (cnt < SC_NINSN && cs_disasm_iter(st->cs[is64], &p, &n, &a, in)) {
+		w = snprintf(line, sizeof(line), "%s%s%s%s", cnt ? "; " : "",
+		    in->mnemonic, in->op_str[0] ? " " : "", in->op_str);
+		if (w < 0)
+			break;
+		k = strlen(line);
+		for (i = 0; i < k; i++)
+			if ((unsigned char)line[i] < 0x20 ||
+			    (unsigned char)line[i] > 0x7e)
+				line[i] = '?';
+		if (used + k + 1 > outlen)
+			break;
+		memcpy(out + used, line, k + 1);
+		used += k;
+		cnt++;
+	}
+}
+
+/*
+ * Does linear disassembly from s land exactly on site?  Only such starts
+ * can be the code that leads to the site.
+ */
+static int
+sc_aligned(struct sc_state *st, int is64, size_t s, size_t site)
+{
+	const uint8_t	*p = st->buf + s;
+	size_t		 n = site - s;
+	uint64_t	 a = s;
+
+	while (n > 0)
+		if (!cs_disasm_iter(st->cs[is64], &p, &n, &a, st->insn[is64]))
+			return (0);
+	return (1);
+}
+
+static size_t
+sc_earliest(struct sc_state *st, int is64, size_t site, size_t back)
+{
+	size_t	 d;
+
+	if (!st->csok[is64])
+		return (site);
+	if (back > site)
+		back = site;
+	for (d = back; d > 0; d--)
+		if (sc_aligned(st, is64, site - d, site))
+			return (site - d);
+	return (site);
+}
+
+static int
+sc_insnlen(struct sc_state *st, int is64, size_t off)
+{
+	const uint8_t	*p = st->buf + off;
+	size_t		 n = st->len - off;
+	uint64_t	 a = off;
+
+	if (!st->csok[is64] || off >= st->len ||
+	    !cs_disasm_iter(st->cs[is64], &p, &n, &a, st->insn[is64]))
+		return (1);
+	return ((int)st->insn[is64]->size);
+}
+
+static const char *
+sc_getpcname(int g)
+{
+	if (g & GETPC_FPU)
+		return ("fnstenv GetPC");
+	if (g & GETPC_CALL)
+		return ("call/pop GetPC");
+	if (g & GETPC_RIP)
+		return ("rip-relative GetPC");
+	return ("");
+}
+
+/* Judges a finished run; 0 if it shows nothing. */
+static int
+sc_judge(struct sc_emu *e, char *desc, size_t desclen)
+{
+	struct sc_run	*r = &e->run;
+	int		 getpc, decode, conf = 0;
+
+	getpc = r->getpc != 0;
+	decode = r->selfexec > 0 && r->nwrites >= 4;
+	if (r->nstrong > 0)
+		conf = (getpc || decode) ? 90 : 75;
+	else if (r->nsys >= 2)
+		conf = (getpc || decode) ? 75 : 60;
+	else if (r->nsys == 1 && (getpc || decode))
+		conf = 60;
+	else if (decode && getpc)
+		conf = 60;
+	else if (getpc && !r->fault && r->steps >= SC_LONGRUN)
+		conf = 35;
+	if (conf == 0)
+		return (0);
+	if (r->nsys > 0)
+		(void)snprintf(desc, desclen, "%s syscall reached%s%s%s%s",
+		    r->best->name, getpc ? " after " : "",
+		    getpc ? sc_getpcname(r->getpc) : "",
+		    decode ? (getpc ? ", " : " after ") : "",
+		    decode ? "self-decoding loop" : "");
+	else if (decode)
+		(void)snprintf(desc, desclen, "%s then self-decoding loop",
+		    sc_getpcname(r->getpc));
+	else
+		(void)snprintf(desc, desclen, "%s and %llu instructions "
+		    "without a fault", sc_getpcname(r->getpc),
+		    (unsigned long long)r->steps);
+	return (conf);
+}
+
+static void
+sc_addfind(struct sc_state *st, size_t off, size_t end, size_t entry,
+    int conf, int is64, int sled, const char *desc)
+{
+	struct sc_find	*f;
+
+	if (st->nfind >= SC_MAXFIND)
+		return;
+	f = &st->find[st->nfind++];
+	f->off = off;
+	f->end = end > off ? end : off + 1;
+	f->entry = entry;
+	f->conf = conf;
+	f->is64 = is64;
+	f->sled = sled;
+	(void)strlcpy(f->desc, desc, sizeof(f->desc));
+}
+
+static int
+sc_covered(struct sc_state *st, size_t off)
+{
+	size_t	 i;
+
+	for (i = 0; i < st->nfind; i++)
+		if (!st->find[i].sled && off >= st->find[i].off &&
+		    off < st->find[i].end)
+			return (1);
+	return (0);
+}
+
+/*
+ * Emulates one candidate, restarting past each fault a few times: junk
+ * before the payload (a protocol verb, padding) faults and must not hide
+ * the code behind it.  Returns 1 on a finding, 0 if none, -1 on error.
+ */
+static int
+sc_try(struct sc_state *st, struct sc_emu *e, const struct sc_cand *c)
+{
+	struct sc_run	*r = &e->run;
+	char		 desc[DETECT_DESCLEN];
+	size_t		 off = c->off, lo, hi, fpc;
+	int		 tries, conf;
+
+	for (tries = 0; tries < SC_TRIES && st->stepsleft > 0; tries++) {
+		if (sc_covered(st, off))
+			return (0);
+		if (sc_emu_run(st, e, off) == -1)
+			return (-1);
+		if ((conf = sc_judge(e, desc, sizeof(desc))) > 0) {
+			lo = off;
+			hi = off + 1;
+			if (r->lo != UINT64_MAX) {
+				if (e->wstart + (r->lo - SC_BASE) < lo)
+					lo = e->wstart + (size_t)(r->lo -
+					    SC_BASE);
+				hi = e->wstart + (size_t)(r->hi - SC_BASE);
+			}
+			sc_addfind(st, lo, hi, off, conf, e->is64, 0, desc);
+			return (1);
+		}
+		if (!r->fault || r->lastpc < SC_BASE ||
+		    r->lastpc >= SC_BASE + e->wlen)
+			return (0);
+		fpc = e->wstart + (size_t)(r->lastpc - SC_BASE);
+		if (fpc < off || fpc >= c->site)
+			return (0);
+		off = fpc + (size_t)sc_insnlen(st, e->is64, fpc);
+		if (off > c->site)
+			return (0);
+	}
+	return (0);
+}
+
+static void
+sc_addcand(struct sc_state *st, size_t off, size_t site, int flags)
+{
+	size_t	 i;
+
+	for (i = 0; i < st->ncand; i++)
+		if (st->cand[i].off == off) {
+			st->cand[i].flags |= flags;
+			if (site > st->cand[i].site)
+				st->cand[i].site = site;
+			return;
+		}
+	if (st->ncand >= SC_MAXCAND)
+		return;
+	st->cand[st->ncand].off = off;
+	st->cand[st->ncand].site = site;
+	st->cand[st->ncand].flags = flags;
+	st->ncand++;
+}
+
+/* One-byte instructions that change nothing a payload relies on. */
+static int
+sc_nopbyte(uint8_t b, int *printable)
+{
+	*printable = 0;
+	switch (b) {
+	case 0x90: case 0x91: case 0x92: case 0x93: case 0x95: case 0x96:
+	case 0x97: case 0x98: case 0x99: case 0x9b: case 0x9e: case 0x9f:
+	case 0xd6: case 0xf5: case 0xf8: case 0xf9: case 0xfc: case 0xfd:
+		return (1);
+	}
+	/* inc/dec/push/pop and BCD adjustments: also what letters decode as. */
+	if ((b >= 0x40 && b <= 0x5f && b != 0x5c) || b == 0x27 || b == 0x2f ||
+	    b == 0x37 || b == 0x3f) {
+		*printable = 1;
+		return (1);
+	}
+	return (0);
+}
+
+/*
+ * Sleds, and the places a payload probably starts.  A sled must be made
+ * mostly of non-printable no-ops so that text, whose letters are inc/dec/
+ * push/pop in 32-bit code, never counts as one.
+ */
+static void
+sc_scan(struct sc_state *st)
+{
+	const uint8_t	*b = st->buf;
+	size_t		 i, run = 0, nprint = 0, len = st->len;
+	int32_t		 rel;
+	int		 pr;
+	char		 desc[DETECT_DESCLEN];
+
+	/* GetPC idioms first: they are the most telling. */
+	for (i = 0; i + 5 <= len; i++) {
+		if (b[i] == 0xe8) {
+			rel = (int32_t)((uint32_t)b[i + 1] |
+			    (uint32_t)b[i + 2] << 8 | (uint32_t)b[i + 3] << 16 |
+			    (uint32_t)b[i + 4] << 24);
+			if (rel >= -1024 && rel <= 1024 &&
+			    (rel >= 0 || (size_t)-rel <= i + 5)) {
+				sc_addcand(st, sc_earliest(st, 0, i,
+				    SC_GETPCBACK), i, CAND_GETPC);
+				sc_addcand(st, i, i, CAND_GETPC);
+			}
+		} else if (b[i] == 0xd9 && (b[i + 1] == 0x74 ||
+		    b[i + 1] == 0x34) && b[i + 2] == 0x24) {
+			sc_addcand(st, sc_earliest(st, 0, i, SC_GETPCBACK), i,
+			    CAND_GETPC);
+		} else if ((b[i] == 0x48 || b[i] == 0x4c) && b[i + 1] == 0x8d &&
+		    (b[i + 2] & 0xc7) == 0x05 && i + 7 <= len &&
+		    (b[i + 6] == 0 || b[i + 6] == 0xff) &&
+		    b[i + 5] == b[i + 6]) {
+			sc_addcand(st, sc_earliest(st, 1, i, SC_GETPCBACK), i,
+			    CAND_RIP);
+		}
+	}
+	for (i = 0; i + 2 <= len; i++) {
+		if (b[i] == 0xcd && b[i + 1] == 0x80)
+			sc_addcand(st, sc_earliest(st, 0, i, SC_BACKSCAN), i,
+			    CAND_SYS32);
+		else if (b[i] == 0x0f && b[i + 1] == 0x34)
+			sc_addcand(st, sc_earliest(st, 0, i, SC_BACKSCAN), i,
+			    CAND_SYS32);
+		else if (b[i] == 0x0f && b[i + 1] == 0x05)
+			sc_addcand(st, sc_earliest(st, 1, i, SC_BACKSCAN), i,
+			    CAND_SYS64);
+	}
+	for (i = 0; i <= len; i++) {
+		if (i < len && sc_nopbyte(b[i], &pr)) {
+			run++;
+			nprint += pr;
+			continue;
+		}
+		if (run >= SC_SLEDCAND && nprint * 4 <= run) {
+			if (i < len)
+				sc_addcand(st, i, i + 1, CAND_SLED);
+			if (run >= SC_SLEDMIN) {
+				(void)snprintf(desc, sizeof(desc),
+				    "NOP sled of %zu bytes", run);
+				sc_addfind(st, i - run, i, i - run, 40, 0, 1,
+				    desc);
+			}
+		}
+		run = nprint = 0;
+	}
+}
+
+/* Folds overlapping and touching findings into one, sled into code. */
+static void
+sc_merge(struct sc_state *st)
+{
+	struct sc_find	*a, *b, t;
+	size_t		 i, j;
+	char		 desc[DETECT_DESCLEN];
+
+	for (i = 1; i < st->nfind; i++)
+		for (j = i; j > 0 && st->find[j - 1].off > st->find[j].off;
+		    j--) {
+			t = st->find[j];
+			st->find[j] = st->find[j - 1];
+			st->find[j - 1] = t;
+		}
+	for (i = 0; i + 1 < st->nfind; ) {
+		a = &st->find[i];
+		b = &st->find[i + 1];
+		if (b->off > a->end) {
+			i++;
+			continue;
+		}
+		if (a->sled && !b->sled) {
+			(void)snprintf(desc, sizeof(desc), "%zu-byte NOP sled, "
+			    "then %s", a->end - a->off, b->desc);
+			a->entry = b->entry;
+			a->is64 = b->is64;
+			a->sled = 0;
+			(void)strlcpy(a->desc, desc, sizeof(a->desc));
+			a->conf = b->conf + 5 > 100 ? 100 : b->conf + 5;
+		} else if (!a->sled && b->conf > a->conf) {
+			a->conf = b->conf;
+			(void)strlcpy(a->desc, b->desc, sizeof(a->desc));
+		} else if (a->sled && b->sled)
+			a->conf = a->conf > b->conf ? a->conf : b->conf;
+		if (b->end > a->end)
+			a->end = b->end;
+		memmove(b, b + 1, (st->nfind - i - 2) * sizeof(*b));
+		st->nfind--;
+	}
+}
+
+static int
+sc_phase(struct sc_state *st, int is64, uint64_t budget)
+{
+	struct sc_emu	 e;
+	size_t		 i;
+	uint64_t	 keep;
+	int		 want, rv = 0;
+
+	want = is64 ? (CAND_SYS64 | CAND_RIP | CAND_GETPC | CAND_SLED) :
+	    (CAND_SYS32 | CAND_GETPC | CAND_SLED);
+	for (i = 0; i < st->ncand; i++)
+		if (st->cand[i].flags & want)
+			break;
+	if (i == st->ncand)
+		return (0);
+	if (budget > st->stepsleft)
+		budget = st->stepsleft;
+	keep = st->stepsleft - budget;
+	st->stepsleft = budget;
+	if (sc_emu_open(st, &e, is64) == -1) {
+		st->stepsleft += keep;
+		return (-1);
+	}
+	for (i = 0; i < st->ncand && st->stepsleft > 0; i++) {
+		if (!(st->cand[i].flags & want))
+			continue;
+		if (sc_try(st, &e, &st->cand[i]) == -1) {
+			rv = -1;
+			break;
+		}
+	}
+	sc_emu_close(&e);
+	st->stepsleft += keep;
+	return (rv);
+}
+
+static int
+sc_candcmp(const void *pa, const void *pb)
+{
+	const struct sc_cand	*a = pa, *b = pb;
+	int			 ra, rb;
+
+	/* GetPC first, then syscall sites, then sled ends; then by offset. */
+	ra = (a->flags & (CAND_GETPC | CAND_RIP)) ? 0 :
+	    (a->flags & (CAND_SYS32 | CAND_SYS64)) ? 1 : 2;
+	rb = (b->flags & (CAND_GETPC | CAND_RIP)) ? 0 :
+	    (b->flags & (CAND_SYS32 | CAND_SYS64)) ? 1 : 2;
+	if (ra != rb)
+		return (ra < rb ? -1 : 1);
+	if (a->off != b->off)
+		return (a->off < b->off ? -1 : 1);
+	return (0);
+}
+
+int
+detect_shellcode(const uint8_t *buf, size_t len,
+    const struct detect_limits *lim, detect_cb cb, void *arg)
+{
+	struct sc_state		*st;
+	struct detect_finding	 df;
+	struct sc_find		*f;
+	uint64_t		 steps;
+	size_t			 i;
+	int			 m, n = -1;
+
+	if (buf == NULL && len > 0)
+		return (-1);
+	if ((st = calloc(1, sizeof(*st))) == NULL)
+		return (-1);
+	st->buf = buf;
+	st->len = len;
+	steps = 100000;
+	st->memory = 1024 * 1024;
+	if (lim != NULL) {
+		if (lim->dl_steps != 0)
+			steps = lim->dl_steps;
+		if (lim->dl_memory != 0)
+			st->memory = lim->dl_memory;
+		if (lim->dl_scan != 0 && st->len > lim->dl_scan)
+			st->len = lim->dl_scan;
+	}
+	if (st->memory < 4 * SC_PAGE)
+		st->memory = 4 * SC_PAGE;
+	st->stepsleft = steps;
+	st->percand = steps / 8 > 2000 ? steps / 8 : 2000;
+	if ((st->zero = calloc(1, SC_STACKMAX)) == NULL)
+		goto done;
+	for (m = 0; m < 2; m++) {
+		if (cs_open(CS_ARCH_X86, m ? CS_MODE_64 : CS_MODE_32,
+		    &st->cs[m]) != CS_ERR_OK)
+			goto done;
+		st->csok[m] = 1;
+		if ((st->insn[m] = cs_malloc(st->cs[m])) == NULL)
+			goto done;
+	}
+	if (st->len == 0) {
+		n = 0;
+		goto done;
+	}
+
+	sc_scan(st);
+	qsort(st->cand, st->ncand, sizeof(st->cand[0]), sc_candcmp);
+	/* Half the steps each way; 64-bit gets what 32-bit leaves. */
+	if (sc_phase(st, 0, steps / 2 + steps % 2) == -1 ||
+	    sc_phase(st, 1, st->stepsleft) == -1)
+		goto done;
+	sc_merge(st);
+
+	for (i = 0; i < st->nfind; i++) {
+		f = &st->find[i];
+		memset(&df, 0, sizeof(df));
+		df.df_kind = DETECT_SHELLCODE;
+		df.df_offset = f->off;
+		df.df_length = (f->end > st->len ? st->len : f->end) - f->off;
+		df.df_confidence = f->conf;
+		(void)strlcpy(df.df_desc, f->desc, sizeof(df.df_desc));
+		(void)strlcpy(df.df_arch, f->is64 ? "x86_64" : "x86",
+		    sizeof(df.df_arch));
+		sc_disasm(st, f->is64, f->entry, df.df_disasm,
+		    sizeof(df.df_disasm));
+		if (cb != NULL)
+			cb(&df, arg);
+	}
+	n = (int)st->nfind;
+ done:
+	for (m = 0; m < 2; m++) {
+		if (st->insn[m] != NULL)
+			cs_free(st->insn[m], 1);
+		if (st->csok[m])
+			(void)cs_close(&st->cs[m]);
+	}
+	free(st->zero);
+	free(st);
+	return (n);
+}

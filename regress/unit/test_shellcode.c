@@ -1,0 +1,239 @@
+/*
+ * Copyright (c) 2026 The HoneySpy authors
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/* cmocka tests of detect_shellcode: payloads found, text and noise not. */
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "detect.h"
+
+/* i386: jmp/call/pop GetPC, NUL-terminate "/bin//sh" in place, execve. */
+static const uint8_t sc_i386[] = {
+	0xeb, 0x0e, 0x5b, 0x31, 0xc0, 0x88, 0x43, 0x08,
+	0x31, 0xc9, 0x31, 0xd2, 0xb0, 0x0b, 0xcd, 0x80,
+	0xe8, 0xed, 0xff, 0xff, 0xff, 0x2f, 0x62, 0x69,
+	0x6e, 0x2f, 0x2f, 0x73, 0x68, 0x58
+};
+
+/* x86-64: push "/bin//sh" and execve it with a syscall. */
+static const uint8_t sc_amd64[] = {
+	0x31, 0xf6, 0x31, 0xd2, 0x48, 0xbb, 0x2f, 0x62,
+	0x69, 0x6e, 0x2f, 0x2f, 0x73, 0x68, 0x56, 0x53,
+	0x48, 0x89, 0xe7, 0x6a, 0x3b, 0x58, 0x0f, 0x05
+};
+
+static const char english[] =
+    "When the server answers a request it writes a short header, then the "
+    "body; Please Read All Headers Before You Decide What Happens Next. "
+    "QUESTIONS, ANSWERS AND NOTES ABOUT THE HONEYPOT WILL FOLLOW LATER.\r\n"
+    "GET /index.html?q=100%25%20off&x=%2e%2e HTTP/1.1\r\n"
+    "Authorization: Basic dXNlcjpwYXNzd29yZEFBQUFBQUFBQUFBQUFBQUFBQUFB\r\n";
+
+struct seen {
+	int	 n;
+	int	 conf;
+	size_t	 off, len;
+	char	 arch[16];
+	char	 desc[DETECT_DESCLEN];
+	char	 disasm[DETECT_ASMLEN];
+};
+
+static void
+collect(const struct detect_finding *f, void *arg)
+{
+	struct seen	*s = arg;
+	size_t		 i;
+
+	assert_int_equal(f->df_kind, DETECT_SHELLCODE);
+	assert_true(f->df_confidence > 0 && f->df_confidence <= 100);
+	for (i = 0; f->df_disasm[i] != '\0'; i++)
+		assert_true(f->df_disasm[i] >= 0x20 && f->df_disasm[i] <= 0x7e);
+	assert_true(i < sizeof(f->df_disasm));
+	if (s->n++ == 0 || f->df_confidence > s->conf) {
+		s->conf = f->df_confidence;
+		s->off = f->df_offset;
+		s->len = f->df_length;
+		strlcpy(s->arch, f->df_arch, sizeof(s->arch));
+		strlcpy(s->desc, f->df_desc, sizeof(s->desc));
+		strlcpy(s->disasm, f->df_disasm, sizeof(s->disasm));
+	}
+}
+
+static int
+run(const uint8_t *buf, size_t len, struct seen *s)
+{
+	struct detect_limits	 lim;
+
+	memset(s, 0, sizeof(*s));
+	memset(&lim, 0, sizeof(lim));	/* zero: the analyzer's defaults */
+	return (detect_shellcode(buf, len, &lim, collect, s));
+}
+
+/* A payload inside an HTTP request line, behind the method and path. */
+static void
+test_i386_callpop(void **state)
+{
+	static const char	 pre[] = "GET /cgi-bin/", post[] =
+	    " HTTP/1.1\r\nHost: example.com\r\n\r\n";
+	uint8_t			 buf[256];
+	struct seen		 s;
+	size_t			 n = 0;
+
+	(void)state;
+	memcpy(buf, pre, sizeof(pre) - 1);
+	n += sizeof(pre) - 1;
+	memcpy(buf + n, sc_i386, sizeof(sc_i386));
+	n += sizeof(sc_i386);
+	memcpy(buf + n, post, sizeof(post) - 1);
+	n += sizeof(post) - 1;
+	assert_int_equal(run(buf, n, &s), 1);
+	assert_string_equal(s.arch, "x86");
+	assert_true(s.conf >= 80);
+	assert_non_null(strstr(s.desc, "execve"));
+	assert_non_null(strstr(s.desc, "GetPC"));
+	assert_true(s.off <= sizeof(pre) - 1);
+	assert_true(s.off + s.len >= sizeof(pre) - 1 + 16);
+	assert_non_null(strstr(s.disasm, "pop ebx"));
+}
+
+static void
+test_amd64_execve(void **state)
+{
+	struct seen	 s;
+
+	(void)state;
+	assert_int_equal(run(sc_amd64, sizeof(sc_amd64), &s), 1);
+	assert_string_equal(s.arch, "x86_64");
+	assert_non_null(strstr(s.desc, "execve"));
+	assert_int_equal(s.off, 0);
+	assert_int_equal(s.len, sizeof(sc_amd64));
+	assert_true(strncmp(s.disasm, "xor esi, esi; xor edx, edx", 26) == 0);
+}
+
+/* A bare sled with nothing after it is still worth reporting. */
+static void
+test_sled(void **state)
+{
+	uint8_t		 buf[120];
+	struct seen	 s;
+
+	(void)state;
+	memset(buf, 'x', sizeof(buf));
+	memset(buf + 10, 0x90, 100);
+	assert_int_equal(run(buf, sizeof(buf), &s), 1);
+	assert_int_equal(s.off, 10);
+	assert_int_equal(s.len, 100);
+	assert_true(s.conf < 60);
+	assert_non_null(strstr(s.desc, "sled"));
+}
+
+/* Letters are inc/dec/push/pop in 32-bit code; they are no sled. */
+static void
+test_english(void **state)
+{
+	struct seen	 s;
+	uint8_t		 buf[1024];
+	size_t		 i;
+
+	(void)state;
+	assert_int_equal(run((const uint8_t *)english, sizeof(english) - 1,
+	    &s), 0);
+	for (i = 0; i < sizeof(buf); i++)
+		buf[i] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"[i % 26];
+	assert_int_equal(run(buf, sizeof(buf), &s), 0);
+}
+
+static void
+test_random(void **state)
+{
+	uint8_t		*buf;
+	struct seen	 s;
+	size_t		 i, len = 256 * 1024;
+	uint32_t	 x = 0x2545f491;
+
+	(void)state;
+	assert_non_null(buf = malloc(len));
+	for (i = 0; i < len; i++) {
+		/* xorshift32: the same bytes on every run. */
+		x ^= x << 13;
+		x ^= x >> 17;
+		x ^= x << 5;
+		buf[i] = (uint8_t)(x >> 24);
+	}
+	assert_int_equal(run(buf, len, &s), 0);
+	free(buf);
+}
+
+/* Limits bound the work, and odd input is handled, not crashed on. */
+static void
+test_limits(void **state)
+{
+	struct detect_limits	 lim;
+	struct seen		 s;
+	uint8_t			 buf[64];
+
+	(void)state;
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(detect_shellcode(NULL, 0, NULL, collect, &s), 0);
+	assert_int_equal(detect_shellcode(NULL, 1, NULL, collect, &s), -1);
+	assert_int_equal(detect_shellcode(sc_amd64, sizeof(sc_amd64), NULL,
+	    NULL, NULL), 1);
+
+	/* The scan limit hides the syscall at the end of the payload. */
+	memset(&lim, 0, sizeof(lim));
+	lim.dl_scan = 16;
+	assert_int_equal(detect_shellcode(sc_amd64, sizeof(sc_amd64), &lim,
+	    collect, &s), 0);
+
+	/* Too few steps to reach it. */
+	memset(&lim, 0, sizeof(lim));
+	lim.dl_steps = 3;
+	assert_int_equal(detect_shellcode(sc_amd64, sizeof(sc_amd64), &lim,
+	    collect, &s), 0);
+
+	memset(&lim, 0, sizeof(lim));
+	lim.dl_memory = 1;
+	memset(buf, 0xcd, sizeof(buf));
+	buf[1] = 0x80;
+	assert_int_equal(detect_shellcode(buf, sizeof(buf), &lim, collect,
+	    &s), 0);
+	memcpy(buf + sizeof(buf) - sizeof(sc_amd64), sc_amd64,
+	    sizeof(sc_amd64));
+	assert_int_equal(detect_shellcode(buf, sizeof(buf), &lim, collect,
+	    &s), 1);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_i386_callpop),
+		cmocka_unit_test(test_amd64_execve),
+		cmocka_unit_test(test_sled),
+		cmocka_unit_test(test_english),
+		cmocka_unit_test(test_random),
+		cmocka_unit_test(test_limits),
+	};
+
+	return (cmocka_run_group_tests(tests, NULL, NULL));
+}
