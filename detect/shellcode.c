@@ -1102,7 +1102,7 @@ detect_shellcode(const uint8_t *buf, size_t len,
 	struct detect_finding	 df;
 	struct sc_find		*f;
 	uint64_t		 steps;
-	size_t			 i;
+	size_t			 i, code;
 	int			 m, n = -1;
 
 	if (buf == NULL && len > 0)
@@ -1158,7 +1158,12 @@ detect_shellcode(const uint8_t *buf, size_t len,
 		(void)strlcpy(df.df_desc, f->desc, sizeof(df.df_desc));
 		(void)strlcpy(df.df_arch, f->is64 ? "x86_64" : "x86",
 		    sizeof(df.df_arch));
-		sc_disasm(st, f->is64, f->entry, df.df_disasm,
+		/* Quote the code, not the sled that leads to it. */
+		code = f->entry;
+		while (code + 1 < st->len && code + 1 < f->end &&
+		    st->buf[code] == 0x90)
+			code++;
+		sc_disasm(st, f->is64, code, df.df_disasm,
 		    sizeof(df.df_disasm));
 		if (cb != NULL)
 			cb(&df, arg);
