@@ -706,7 +706,13 @@ parent_shutdown(int code)
 			    WEXITSTATUS(status) == 0))
 				continue;
 			describe_status(status, how, sizeof(how));
-			log_warnx("child %s (pid %d) %s", c->c_def->pd_name,
+			/*
+			 * Before our SIGKILL, a child that died did so on its
+			 * own: when one death brings down a sibling first,
+			 * the log still names every cause.
+			 */
+			log_warnx("%s %s (pid %d): %s", waited < 200 ?
+			    "lost child" : "stopped child", c->c_def->pd_name,
 			    (int)c->c_pid, how);
 		}
 		if (left == 0)
