@@ -36,6 +36,7 @@
 #include "log.h"
 #include "proc.h"
 #include "service.h"
+#include "util.h"
 
 enum psvc_state {
 	PSVC_BINDING,		/* asked the binder or the superserver */
@@ -245,6 +246,27 @@ compose_services(uint32_t type, uint32_t peerid, const void *data,
 		(void)compose(ids[i], type, peerid, -1, data, len);
 }
 
+/* Who we are, for the events the superserver and the spawner write. */
+static void
+send_node(void)
+{
+	struct node_msg	 nm;
+
+	memset(&nm, 0, sizeof(nm));
+	(void)strlcpy(nm.nm_name, hs->p_conf->c_node.n_name,
+	    sizeof(nm.nm_name));
+	(void)compose(PROC_SUPERSERVER, IMSG_CFG_NODE, 0, -1, &nm, sizeof(nm));
+	(void)compose(PROC_SPAWNER, IMSG_CFG_NODE, 0, -1, &nm, sizeof(nm));
+}
+
+/* A configured service that cannot even be described to the children. */
+static void
+conf_failed(const struct conf_service *s, const char *why)
+{
+	log_warnx("service %s on %s %s port %d: %s; not started", s->s_name,
+	    s->s_addr.a_text, config_proto_name(s->s_proto), s->s_port, why);
+}
+
 static void
 psvc_configure(const struct psvc *ps)
 {
@@ -293,13 +315,26 @@ static void
 psvc_failed(struct psvc *ps, const char *why)
 {
 	log_warnx("service %s on %s %s port %d: %s", ps->ps_msg.sv_name,
-	    ps->ps_msg.sv_addrtext, ps->ps_msg.sv_proto == IPPROTO_UDP ?
-	    "udp" : "tcp", ps->ps_msg.sv_port, why);
+	    ps->ps_msg.sv_addrtext, config_proto_name(ps->ps_msg.sv_proto), ps->ps_msg.sv_port, why);
 	ps->ps_state = PSVC_FAILED;
 	if (ps->ps_ctl != 0) {
 		control_reply(ps->ps_ctl, why);
 		psvc_remove(ps);
 	}
+}
+
+/*
+ * A child's reason is text we did not write: escaped before it reaches
+ * our log or a control client.
+ */
+static void
+psvc_failed_reason(struct psvc *ps, const struct bind_reply *br)
+{
+	char	 why[4 * sizeof(br->br_reason) + 1];
+
+	(void)str_escape(br->br_reason, strlen(br->br_reason), why,
+	    sizeof(why));
+	psvc_failed(ps, why);
 }
 
 /* Configure and start every service of the configuration. */
@@ -308,24 +343,16 @@ services_init(void)
 {
 	struct conf_service	*s;
 	struct psvc		*ps;
-	struct node_msg		 nm;
 	char			 why[256];
 	int			 sp[2];
 
-	memset(&nm, 0, sizeof(nm));
-	(void)strlcpy(nm.nm_name, hs->p_conf->c_node.n_name,
-	    sizeof(nm.nm_name));
-	(void)compose(PROC_SUPERSERVER, IMSG_CFG_NODE, 0, -1, &nm, sizeof(nm));
-	(void)compose(PROC_SPAWNER, IMSG_CFG_NODE, 0, -1, &nm, sizeof(nm));
+	send_node();
 
 	TAILQ_FOREACH(s, &hs->p_conf->c_services, s_entry) {
 		if ((ps = calloc(1, sizeof(*ps))) == NULL)
 			fatal("%s: calloc", __func__);
 		if (svc_build(s, &ps->ps_msg, why, sizeof(why)) == -1) {
-			log_warnx("service %s on %s %s port %d: %s; not "
-			    "started", s->s_name, s->s_addr.a_text,
-			    s->s_proto == IPPROTO_UDP ? "udp" : "tcp",
-			    s->s_port, why);
+			conf_failed(s, why);
 			free(ps);
 			continue;
 		}
@@ -362,23 +389,15 @@ services_reload(void)
 	struct conf_service	*s;
 	struct service_msg	 sv;
 	struct psvc		*ps, *next;
-	struct node_msg		 nm;
 	char			 why[256];
 
-	memset(&nm, 0, sizeof(nm));
-	(void)strlcpy(nm.nm_name, hs->p_conf->c_node.n_name,
-	    sizeof(nm.nm_name));
-	(void)compose(PROC_SUPERSERVER, IMSG_CFG_NODE, 0, -1, &nm, sizeof(nm));
-	(void)compose(PROC_SPAWNER, IMSG_CFG_NODE, 0, -1, &nm, sizeof(nm));
+	send_node();
 
 	TAILQ_FOREACH(ps, &psvcs, ps_entry)
 		ps->ps_seen = 0;
 	TAILQ_FOREACH(s, &hs->p_conf->c_services, s_entry) {
 		if (svc_build(s, &sv, why, sizeof(why)) == -1) {
-			log_warnx("service %s on %s %s port %d: %s; not "
-			    "started", s->s_name, s->s_addr.a_text,
-			    s->s_proto == IPPROTO_UDP ? "udp" : "tcp",
-			    s->s_port, why);
+			conf_failed(s, why);
 			continue;
 		}
 		if ((ps = psvc_match(sv.sv_af, sv.sv_addr, sv.sv_proto,
@@ -391,8 +410,7 @@ services_reload(void)
 			ps->ps_fromconf = 1;
 			psvc_configure(ps);
 			log_info("service %s on %s %s port %d updated",
-			    sv.sv_name, sv.sv_addrtext, s->s_proto ==
-			    IPPROTO_UDP ? "udp" : "tcp", sv.sv_port);
+			    sv.sv_name, sv.sv_addrtext, config_proto_name(s->s_proto), sv.sv_port);
 			if (ps->ps_state == PSVC_FAILED)
 				psvc_listen(ps);
 			continue;
@@ -415,7 +433,7 @@ services_reload(void)
 			continue;
 		log_info("service %s on %s %s port %d removed",
 		    ps->ps_msg.sv_name, ps->ps_msg.sv_addrtext,
-		    ps->ps_msg.sv_proto == IPPROTO_UDP ? "udp" : "tcp",
+		    config_proto_name(ps->ps_msg.sv_proto),
 		    ps->ps_msg.sv_port);
 		psvc_remove(ps);
 	}
@@ -436,7 +454,7 @@ services_bind_reply(struct imsg *imsg)
 	    ps->ps_state != PSVC_BINDING || (br.br_errno == 0) != (fd != -1))
 		fatalx("%s: bad IMSG_BIND_FD from the binder", __func__);
 	if (br.br_errno != 0) {
-		psvc_failed(ps, br.br_reason);
+		psvc_failed_reason(ps, &br);
 		return;
 	}
 	(void)compose(PROC_SUPERSERVER, IMSG_SS_LISTEN, br.br_id, fd, NULL, 0);
@@ -456,13 +474,12 @@ services_listening(struct imsg *imsg)
 		fatalx("%s: bad IMSG_SS_LISTENING from the superserver",
 		    __func__);
 	if (br.br_errno != 0) {
-		psvc_failed(ps, br.br_reason);
+		psvc_failed_reason(ps, &br);
 		return;
 	}
 	ps->ps_state = PSVC_LISTENING;
 	log_info("service %s listening on %s %s port %d", ps->ps_msg.sv_name,
-	    ps->ps_msg.sv_addrtext, ps->ps_msg.sv_proto == IPPROTO_UDP ?
-	    "udp" : "tcp", ps->ps_msg.sv_port);
+	    ps->ps_msg.sv_addrtext, config_proto_name(ps->ps_msg.sv_proto), ps->ps_msg.sv_port);
 	if (ps->ps_ctl != 0) {
 		control_reply(ps->ps_ctl, NULL);
 		ps->ps_ctl = 0;
@@ -562,8 +579,7 @@ services_ctl_add(uint32_t ctl, const struct ctl_service *cv, char *why,
 	if (psvc_match(ps->ps_msg.sv_af, ps->ps_msg.sv_addr,
 	    ps->ps_msg.sv_proto, ps->ps_msg.sv_port) != NULL) {
 		(void)snprintf(why, len, "a service on %s %s port %d exists",
-		    ps->ps_msg.sv_addrtext, ps->ps_msg.sv_proto ==
-		    IPPROTO_UDP ? "udp" : "tcp", ps->ps_msg.sv_port);
+		    ps->ps_msg.sv_addrtext, config_proto_name(ps->ps_msg.sv_proto), ps->ps_msg.sv_port);
 		goto done;
 	}
 	ps->ps_msg.sv_id = psvc_nextid++;
@@ -599,12 +615,11 @@ services_ctl_del(const struct ctl_service *cv, char *why, size_t len)
 	if ((ps = psvc_match(s->s_addr.a_af, sv.sv_addr, s->s_proto,
 	    s->s_port)) == NULL || ps->ps_ctl != 0) {
 		(void)snprintf(why, len, "no service on %s %s port %d",
-		    s->s_addr.a_text, s->s_proto == IPPROTO_UDP ? "udp" :
-		    "tcp", s->s_port);
+		    s->s_addr.a_text, config_proto_name(s->s_proto), s->s_port);
 		goto done;
 	}
 	log_info("service %s on %s %s port %d removed", ps->ps_msg.sv_name,
-	    ps->ps_msg.sv_addrtext, s->s_proto == IPPROTO_UDP ? "udp" : "tcp",
+	    ps->ps_msg.sv_addrtext, config_proto_name(s->s_proto),
 	    s->s_port);
 	psvc_remove(ps);
 	rv = 0;
