@@ -17,6 +17,7 @@
 /* Exploit-payload analysis: run the analyzers an operator enabled. */
 
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -87,4 +88,33 @@ detect_all(const uint8_t *buf, size_t len, const struct detect_limits *lim,
 			total += n;
 	}
 	return (failed ? -1 : total);
+}
+
+/*
+ * Quote attacker bytes for a finding's description: printable ASCII stays,
+ * quote and backslash and everything else become \xHH, so the quote
+ * marks around it stay unambiguous.  Stops at what fits.
+ */
+void
+detect_quote(const uint8_t *b, size_t len, char *out, size_t outlen)
+{
+	size_t	 i, o = 0, el;
+	char	 esc[5];
+
+	if (outlen == 0)
+		return;
+	for (i = 0; i < len; i++) {
+		if (b[i] >= 0x20 && b[i] < 0x7f && b[i] != '\\' &&
+		    b[i] != '"') {
+			esc[0] = (char)b[i];
+			esc[1] = '\0';
+		} else
+			(void)snprintf(esc, sizeof(esc), "\\x%02x", b[i]);
+		el = strlen(esc);
+		if (o + el + 1 > outlen)
+			break;
+		memcpy(out + o, esc, el);
+		o += el;
+	}
+	out[o] = '\0';
 }

@@ -75,7 +75,6 @@ static int	 fmt_urlescape(const uint8_t *, const struct fmt_dir *);
 static int	 fmt_xdigit(uint8_t);
 static int	 fmt_text(uint8_t);
 static int	 fmt_context(const uint8_t *, size_t, size_t, size_t, int);
-static void	 fmt_quote(const uint8_t *, size_t, char *, size_t);
 static int	 fmt_flush(const uint8_t *, size_t,
 		    const struct fmt_cluster *, detect_cb, void *);
 
@@ -293,30 +292,6 @@ fmt_context(const uint8_t *b, size_t len, size_t start, size_t end, int both)
 	return (both ? before && after : before || after);
 }
 
-/* Quote attacker bytes as printable ASCII, escaping the rest. */
-static void
-fmt_quote(const uint8_t *b, size_t len, char *out, size_t outlen)
-{
-	size_t	 i, o = 0;
-	char	 esc[5];
-
-	if (outlen == 0)
-		return;
-	for (i = 0; i < len; i++) {
-		if (b[i] >= 0x20 && b[i] < 0x7f && b[i] != '\\' &&
-		    b[i] != '"') {
-			esc[0] = (char)b[i];
-			esc[1] = '\0';
-		} else
-			(void)snprintf(esc, sizeof(esc), "\\x%02x", b[i]);
-		if (o + strlen(esc) + 1 > outlen)
-			break;
-		memcpy(out + o, esc, strlen(esc));
-		o += strlen(esc);
-	}
-	out[o] = '\0';
-}
-
 /* Decide whether one cluster is an attack and report it; 1 if reported. */
 static int
 fmt_flush(const uint8_t *b, size_t len, const struct fmt_cluster *c,
@@ -356,14 +331,16 @@ fmt_flush(const uint8_t *b, size_t len, const struct fmt_cluster *c,
 	f.df_length = c->fc_end - c->fc_start;
 	f.df_confidence = conf;
 	qlen = f.df_length < FMT_QUOTE ? f.df_length : FMT_QUOTE;
-	fmt_quote(b + c->fc_start, qlen, q, sizeof(q));
-	(void)snprintf(f.df_desc, sizeof(f.df_desc),
+	detect_quote(b + c->fc_start, qlen, q, sizeof(q));
+	/* A description cut short is still a description. */
+	if (snprintf(f.df_desc, sizeof(f.df_desc),
 	    "format string: %d write%s, %d read%s%s%s: \"%s\"%s",
 	    c->fc_writes, c->fc_writes == 1 ? "" : "s",
 	    c->fc_reads, c->fc_reads == 1 ? "" : "s",
 	    c->fc_dollar ? ", direct parameter access" : "",
 	    c->fc_encoded ? ", URL-encoded" : "", q,
-	    qlen < f.df_length ? "..." : "");
+	    qlen < f.df_length ? "..." : "") < 0)
+		f.df_desc[0] = '\0';
 	if (cb != NULL)
 		cb(&f, arg);
 	return (1);

@@ -142,7 +142,6 @@ static const char *const ov_methods[] = {
 
 static void	 ov_report(struct ov_ctx *, size_t, size_t, int,
 		    const char *, ...) __attribute__((format(printf, 5, 6)));
-static void	 ov_quote(const uint8_t *, size_t, char *, size_t);
 static int	 ov_upper(int);
 static int	 ov_prefix(const uint8_t *, size_t, const char *);
 static int	 ov_b64(uint8_t);
@@ -186,31 +185,6 @@ ov_report(struct ov_ctx *c, size_t off, size_t len, int conf,
 	c->found++;
 	if (c->cb != NULL)
 		c->cb(&f, c->arg);
-}
-
-/* Quote attacker bytes as printable ASCII, escaping the rest. */
-static void
-ov_quote(const uint8_t *b, size_t len, char *out, size_t outlen)
-{
-	size_t	 i, o = 0, el;
-	char	 esc[5];
-
-	if (outlen == 0)
-		return;
-	for (i = 0; i < len; i++) {
-		if (b[i] >= 0x20 && b[i] < 0x7f && b[i] != '\\' &&
-		    b[i] != '"') {
-			esc[0] = (char)b[i];
-			esc[1] = '\0';
-		} else
-			(void)snprintf(esc, sizeof(esc), "\\x%02x", b[i]);
-		el = strlen(esc);
-		if (o + el + 1 > outlen)
-			break;
-		memcpy(out + o, esc, el);
-		o += el;
-	}
-	out[o] = '\0';
 }
 
 /* Locale-free classes: attacker bytes must not depend on setlocale(3). */
@@ -300,13 +274,13 @@ ov_http_request(struct ov_ctx *c, size_t ls, size_t ll)
 	us = m + 1;
 	ue = versioned ? ll - 9 : ll;
 	if (m > OV_HTTP_METHOD) {
-		ov_quote(p, OV_QUOTE, q, sizeof(q));
+		detect_quote(p, OV_QUOTE, q, sizeof(q));
 		ov_report(c, ls, m, ov_conf(m, OV_HTTP_METHOD),
 		    "HTTP method of %zu bytes (limit %d): \"%s...\"", m,
 		    OV_HTTP_METHOD, q);
 	}
 	if (ue > us && ue - us > OV_HTTP_URI) {
-		ov_quote(p + us, OV_QUOTE, q, sizeof(q));
+		detect_quote(p + us, OV_QUOTE, q, sizeof(q));
 		ov_report(c, ls + us, ue - us, ov_conf(ue - us, OV_HTTP_URI),
 		    "HTTP request URI of %zu bytes (limit %d): \"%s...\"",
 		    ue - us, OV_HTTP_URI, q);
@@ -324,12 +298,12 @@ ov_http_header(struct ov_ctx *c, size_t ls, size_t ll)
 	for (k = 0; k < ll && p[k] != ':' && p[k] > 0x20 && p[k] < 0x7f; k++)
 		;
 	if (k > OV_HTTP_HNAME) {
-		ov_quote(p, OV_QUOTE, q, sizeof(q));
+		detect_quote(p, OV_QUOTE, q, sizeof(q));
 		ov_report(c, ls, k, ov_conf(k, OV_HTTP_HNAME),
 		    "HTTP header name of %zu bytes (limit %d): \"%s...\"", k,
 		    OV_HTTP_HNAME, q);
 	} else if (ll > OV_HTTP_HLINE) {
-		ov_quote(p, k < OV_QUOTE ? k : OV_QUOTE, q, sizeof(q));
+		detect_quote(p, k < OV_QUOTE ? k : OV_QUOTE, q, sizeof(q));
 		ov_report(c, ls, ll, ov_conf(ll, OV_HTTP_HLINE),
 		    "HTTP header \"%s\" of %zu bytes (limit %d)", q, ll,
 		    OV_HTTP_HLINE);
@@ -378,7 +352,7 @@ ov_command(struct ov_ctx *c, size_t ls, size_t ll)
 		ae = i < ll && p[i] == '>' ? i + 1 : i;
 	}
 	if (oc->oc_kind != OC_LINE && ae - as > oc->oc_limit) {
-		ov_quote(p + as, OV_QUOTE, q, sizeof(q));
+		detect_quote(p + as, OV_QUOTE, q, sizeof(q));
 		ov_report(c, ls + as, ae - as, ov_conf(ae - as, oc->oc_limit),
 		    "%s %.*s argument of %zu bytes (limit %zu): \"%s...\"",
 		    oc->oc_proto, (int)ov_wordlen(oc), oc->oc_word, ae - as,
@@ -386,7 +360,7 @@ ov_command(struct ov_ctx *c, size_t ls, size_t ll)
 	} else if (ll > (lim = oc->oc_kind == OC_LINE ? oc->oc_limit :
 	    oc->oc_limit + OV_SMTP_LINE)) {
 		/* Room for the word and ESMTP parameters after the field. */
-		ov_quote(p, OV_QUOTE, q, sizeof(q));
+		detect_quote(p, OV_QUOTE, q, sizeof(q));
 		ov_report(c, ls, ll, ov_conf(ll, lim),
 		    "%s %.*s line of %zu bytes (limit %zu): \"%s...\"",
 		    oc->oc_proto, (int)ov_wordlen(oc), oc->oc_word, ll, lim, q);
@@ -579,7 +553,7 @@ ov_repeat(struct ov_ctx *c, int per, size_t s, size_t e)
 		if (len < OV_PAT_MIN || 2 * alnum < per ||
 		    ov_blob_adjacent(c, s, e))
 			return;
-		ov_quote(p, (size_t)per, q, sizeof(q));
+		detect_quote(p, (size_t)per, q, sizeof(q));
 		ov_report(c, s, len, len >= 4 * OV_PAT_MIN ? 70 : 60,
 		    "repeated pattern \"%s\" x %zu (%zu bytes)", q,
 		    len / (size_t)per, len);
