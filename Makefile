@@ -99,8 +99,12 @@ fuzz_config_SRCS = regress/fuzz/fuzz_config.c honeyspyd/parse.c \
 		   honeyspyd/printconf.c lib/log.c lib/util.c
 fuzz_event_SRCS	 = regress/fuzz/fuzz_event.c lib/hs_event.c
 fuzz_shellcode_SRCS = regress/fuzz/fuzz_shellcode.c $(DETECT_SRCS)
-fuzz_fmtstr_SRCS = regress/fuzz/fuzz_fmtstr.c $(DETECT_SRCS)
-fuzz_overflow_SRCS = regress/fuzz/fuzz_overflow.c $(DETECT_SRCS)
+fuzz_fmtstr_SRCS = regress/fuzz/fuzz_analyzer.c $(DETECT_SRCS)
+fuzz_fmtstr_DEFS = -DFUZZ_KIND=DETECT_FORMAT_STRING \
+		   -DFUZZ_ANALYZER=detect_format_string
+fuzz_overflow_SRCS = regress/fuzz/fuzz_analyzer.c $(DETECT_SRCS)
+fuzz_overflow_DEFS = -DFUZZ_KIND=DETECT_OVERFLOW \
+		   -DFUZZ_ANALYZER=detect_overflow
 
 # Integration tests, one directory per area.
 BATS_TESTS	 = $(sort $(wildcard regress/*/*.bats))
@@ -196,7 +200,8 @@ FUZZ_BINS	 = $(addprefix build/fuzz/,$(FUZZ_TARGETS))
 define fuzz_rule
 build/fuzz/$(1): $($(1)_SRCS) $(wildcard lib/*.h honeyspyd/*.h)
 	@mkdir -p $$(@D)
-	$$(FUZZ_CC) $$(FUZZ_CFLAGS) -o $$@ $($(1)_SRCS) $$(PKG_LIBS)
+	$$(FUZZ_CC) $$(FUZZ_CFLAGS) $($(1)_DEFS) -o $$@ $($(1)_SRCS) \
+	    $$(PKG_LIBS)
 endef
 $(foreach t,$(FUZZ_TARGETS),$(eval $(call fuzz_rule,$(t))))
 
