@@ -52,6 +52,7 @@ static int		read_file(const char *, uint8_t **, size_t *);
 static void		report(const struct detect_finding *, void *);
 static void		sha256_hex(const uint8_t *, size_t, char *);
 static void		send_finding(const struct detect_finding *, void *);
+static void		printable(char *, size_t);
 static int		analyse(const uint8_t *, size_t,
 			    const struct detect_limits *, struct report *);
 
@@ -162,6 +163,18 @@ report(const struct detect_finding *df, void *arg)
 	json_decref(o);
 }
 
+/* Terminate s and replace anything not printable ASCII. */
+static void
+printable(char *s, size_t len)
+{
+	size_t	 i;
+
+	s[len - 1] = '\0';
+	for (i = 0; s[i] != '\0'; i++)
+		if ((unsigned char)s[i] < 0x20 || (unsigned char)s[i] > 0x7e)
+			s[i] = '?';
+}
+
 /* In the analysing child: each finding goes to the parent whole. */
 static void
 send_finding(const struct detect_finding *df, void *arg)
@@ -204,10 +217,14 @@ analyse(const uint8_t *buf, size_t len, const struct detect_limits *lim,
 	}
 	close(p[1]);
 	while ((n = read(p[0], &df, sizeof(df))) == (ssize_t)sizeof(df)) {
-		/* Our own child, but its strings are checked all the same. */
-		df.df_desc[sizeof(df.df_desc) - 1] = '\0';
-		df.df_arch[sizeof(df.df_arch) - 1] = '\0';
-		df.df_disasm[sizeof(df.df_disasm) - 1] = '\0';
+		/*
+		 * The child ran attacker code in an emulator: its strings
+		 * are held to the analyzers' contract, terminated printable
+		 * ASCII, before they reach a terminal.
+		 */
+		printable(df.df_desc, sizeof(df.df_desc));
+		printable(df.df_arch, sizeof(df.df_arch));
+		printable(df.df_disasm, sizeof(df.df_disasm));
 		if (df.df_kind < DETECT_NKINDS)
 			report(&df, r);
 	}
