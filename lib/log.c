@@ -60,12 +60,6 @@ log_setverbose(int verbose)
 	log_verbose = verbose;
 }
 
-int
-log_getverbose(void)
-{
-	return (log_verbose);
-}
-
 void
 log_setsink(log_sink_t sink)
 {

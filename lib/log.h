@@ -34,7 +34,6 @@ typedef void	(*log_sink_t)(int priority, const char *line, int fatal);
 void	log_init(int debug, int facility);
 void	log_procinit(const char *name);
 void	log_setverbose(int verbose);
-int	log_getverbose(void);
 void	log_setsink(log_sink_t sink);
 void	log_line(int priority, const char *line);
 void	logit(int priority, const char *fmt, ...)

@@ -92,17 +92,3 @@ service_msg_valid(const struct service_msg *sv, char *why, size_t len)
 	}
 	return (1);
 }
-
-/* The n-th argument of a valid message, or NULL past the last. */
-const char *
-service_arg(const struct service_msg *sv, int n)
-{
-	const char	*p = sv->sv_args;
-	int		 i;
-
-	if (n < 0 || n >= sv->sv_nargs)
-		return (NULL);
-	for (i = 0; i < n; i++)
-		p += strlen(p) + 1;
-	return (p);
-}

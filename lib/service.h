@@ -24,6 +24,5 @@
 #include "proto.h"
 
 int	service_msg_valid(const struct service_msg *, char *, size_t);
-const char *service_arg(const struct service_msg *, int);
 
 #endif /* HS_SERVICE_H */
