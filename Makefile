@@ -17,7 +17,7 @@ SAN		?=
 BINDIR		?= bin
 
 PKGS		 = libevent yaml-0.1 libcap-ng libseccomp libbsd-overlay jansson \
-		   libcrypto unicorn capstone
+		   libcrypto unicorn capstone libssh
 
 WARNINGS	 = -Wall -Wextra -Wstrict-prototypes -Wmissing-prototypes \
 		   -Wmissing-declarations -Wshadow -Wpointer-arith -Wcast-qual \
@@ -43,8 +43,8 @@ PKG_CFLAGS	:= $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS	:= $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 
 ALL_CFLAGS	 = -std=c11 -D_GNU_SOURCE $(OPT) $(WARNINGS) $(HARDEN_CFLAGS) \
-		   $(SANFLAGS) -I. -Ilib -Iprivsep -Ihoneyspyd -Idetect $(PKG_CFLAGS) \
-		   $(CFLAGS)
+		   $(SANFLAGS) -I. -Ilib -Iprivsep -Ihoneyspyd -Idetect -Iservices \
+		   $(PKG_CFLAGS) $(CFLAGS)
 ALL_LDFLAGS	 = $(HARDEN_LDFLAGS) $(SANFLAGS) $(LDFLAGS)
 
 # Shared plumbing, bottom layer.
@@ -74,6 +74,16 @@ DETECT_SRCS	 = detect/detect.c detect/shellcode.c detect/fmtstr.c \
 		   detect/overflow.c
 HONEYSPY_DETECT_SRCS = detect/honeyspy-detect.c $(DETECT_SRCS) lib/util.c \
 		   lib/log.c
+
+# Fake services: one program each, built from services/NAME/ plus the
+# shared event and input helpers; www and proxy share the HTTP parser.
+SERVICES	 = $(filter-out http,$(patsubst services/%/,%,$(sort \
+		   $(wildcard services/*/))))
+SVC_SRCS	 = services/svc.c lib/hs_event.c
+HTTP_SRCS	 = $(wildcard services/http/*.c)
+www_SVC_EXTRA	 = $(HTTP_SRCS)
+proxy_SVC_EXTRA	 = $(HTTP_SRCS)
+SERVICE_BINS	 = $(addprefix $(BINDIR)/services/,$(SERVICES))
 
 # Test-only daemon: the same sources built with HS_REGRESS, which adds a
 # child that breaks out of its seccomp table on purpose.
@@ -119,7 +129,8 @@ FLOOD_BIN	 = $(BUILD)/regress/flood
 .PHONY: all run check check-unit check-integration fuzz lint clean deps bench \
 	regress-bins
 
-all: $(BINDIR)/honeyspyd $(BINDIR)/honeyspyctl $(BINDIR)/honeyspy-detect
+all: $(BINDIR)/honeyspyd $(BINDIR)/honeyspyctl $(BINDIR)/honeyspy-detect \
+	$(SERVICE_BINS)
 
 deps:
 	@scripts/install-deps
@@ -135,6 +146,14 @@ $(BINDIR)/honeyspyctl: $(call objs,$(HONEYSPYCTL_SRCS))
 $(BINDIR)/honeyspy-detect: $(call objs,$(HONEYSPY_DETECT_SRCS))
 	@mkdir -p $(@D)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+define service_rule
+$(BINDIR)/services/$(1): $(call objs,$(wildcard services/$(1)/*.c) \
+	    $($(1)_SVC_EXTRA) $(SVC_SRCS))
+	@mkdir -p $$(@D)
+	$$(CC) $$(ALL_LDFLAGS) -o $$@ $$^ $$(PKG_LIBS)
+endef
+$(foreach s,$(SERVICES),$(eval $(call service_rule,$(s))))
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(@D)
@@ -194,7 +213,7 @@ run: deps all
 FUZZ_CC		?= clang
 FUZZ_CFLAGS	 = -std=c11 -D_GNU_SOURCE -g -O1 $(WARNINGS) \
 		   -fsanitize=fuzzer,address,undefined -Ilib -Iprivsep \
-		   -Ihoneyspyd -Idetect $(PKG_CFLAGS)
+		   -Ihoneyspyd -Idetect -Iservices $(PKG_CFLAGS)
 FUZZ_BINS	 = $(addprefix build/fuzz/,$(FUZZ_TARGETS))
 
 define fuzz_rule

@@ -38,6 +38,7 @@
 #define HS_ARGSLEN		1024	/* a service's argv, NUL-separated */
 #define HS_MAXARGS		32
 #define HS_EVENT_MAX		(64 * 1024)	/* one JSON event line */
+#define HS_PROG_EVENT_MAX	(16 * 1024)	/* one from a service program */
 
 enum proc_id {
 	PROC_PARENT,

@@ -26,6 +26,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "proto.h"
 #include "superserver/spawn_env.h"
@@ -279,7 +280,9 @@ spawn_envp_build(struct spawn_envp *se, const struct service_msg *sv,
 	if (sp->sp_remote_os[0] != '\0' &&
 	    env_add(se, &o, "HONEYD_REMOTE_OS", "%s", sp->sp_remote_os))
 		return (-1);
-	if (env_add(se, &o, "HONEYSPY_SRC_IP", "%s", sp->sp_src) ||
+	/* Where a HoneySpy service writes its events: see svc.h. */
+	if (env_add(se, &o, "HONEYSPY_EVENT_FD", "%d", STDERR_FILENO) ||
+	    env_add(se, &o, "HONEYSPY_SRC_IP", "%s", sp->sp_src) ||
 	    env_add(se, &o, "HONEYSPY_SRC_PORT", "%d", (int)sp->sp_sport) ||
 	    env_add(se, &o, "HONEYSPY_DST_IP", "%s", sp->sp_dst) ||
 	    env_add(se, &o, "HONEYSPY_DST_PORT", "%d", (int)sp->sp_dport) ||

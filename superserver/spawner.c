@@ -36,7 +36,6 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <inttypes.h>
-#include <paths.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdint.h>
@@ -112,6 +111,7 @@ struct spawn_failure {
 struct spawner_child_ctx {
 	const struct service_msg	*cc_sv;
 	int				 cc_conn;
+	int				 cc_evfd;	/* its stderr */
 	int				 cc_errfd;
 	int				 cc_errclose;
 };
@@ -134,11 +134,11 @@ static void	spawner_service_set(const struct service_msg *);
 static void	spawner_service_del(uint32_t);
 static void	spawner_start(const struct service_msg *,
 		    const struct spawn_msg *, int);
-static __dead void spawner_exec(const struct service_msg *, int, int);
+static __dead void spawner_exec(const struct service_msg *, int, int, int);
 static int	spawner_rlimit(int, int64_t);
 static int	spawner_verify(uid_t, gid_t, int);
 static int	spawner_can_setids(void);
-static void	spawner_reply(uint32_t, uint64_t, pid_t, int, int);
+static void	spawner_reply(uint32_t, uint64_t, pid_t, int, int, int);
 static void	spawner_sigchld(int, short, void *);
 static void	spawner_timeout(int, short, void *);
 static void	spawner_killgroup(pid_t);
@@ -156,7 +156,6 @@ static struct imsgev		 iev_ss;	/* to the superserver */
 static int			 iev_ss_attached;
 static struct event		 ev_sigchld;
 static char			 spawner_node[HS_NAMELEN];
-static int			 devnull = -1;
 /* Whether programs get their own uid, or share ours. */
 static int			 spawner_setids;
 /* Built before fork, read by the child: too big for the stack. */
@@ -172,9 +171,6 @@ spawner_main(const struct proc_def *pd)
 	struct hello_msg	 hm;
 
 	proc_child_init(pd, &hm);
-	/* The programs' stderr, for now; there is no jail to open it in. */
-	if ((devnull = open(_PATH_DEVNULL, O_RDWR | O_CLOEXEC)) == -1)
-		fatal("%s: open %s", __func__, _PATH_DEVNULL);
 	proc_child_jail(pd, &hm);
 	proc_child_setup_done(pd, &hm);
 	spawner_note_ignored();
@@ -428,12 +424,13 @@ spawner_start(const struct service_msg *sv, const struct spawn_msg *sp,
 	size_t			 got;
 	ssize_t			 n;
 	pid_t			 pid;
-	int			 errp[2], status, saved;
+	int			 errp[2], evp[2], status, saved;
 
 	if (sessions_live >= SPAWNER_MAX_PROGRAMS) {
 		log_warnx("session %016" PRIx64 ": %zu programs running, "
 		    "refused", sp->sp_session, sessions_live);
-		spawner_reply(IMSG_SPAWN_STARTED, sp->sp_session, 0, EAGAIN, 0);
+		spawner_reply(IMSG_SPAWN_STARTED, sp->sp_session, 0, EAGAIN, 0,
+		    -1);
 		close(fd);
 		return;
 	}
@@ -442,7 +439,8 @@ spawner_start(const struct service_msg *sv, const struct spawn_msg *sp,
 		saved = errno;
 		log_warn("session %016" PRIx64 ": %s: arguments",
 		    sp->sp_session, sv->sv_name);
-		spawner_reply(IMSG_SPAWN_STARTED, sp->sp_session, 0, saved, 0);
+		spawner_reply(IMSG_SPAWN_STARTED, sp->sp_session, 0, saved, 0,
+		    -1);
 		close(fd);
 		return;
 	}
@@ -450,14 +448,30 @@ spawner_start(const struct service_msg *sv, const struct spawn_msg *sp,
 	if (spawner_setids && (sv->sv_uid == 0 || sv->sv_gid == 0)) {
 		log_warnx("service %s: refusing to run a program as root",
 		    sv->sv_name);
-		spawner_reply(IMSG_SPAWN_STARTED, sp->sp_session, 0, EPERM, 0);
+		spawner_reply(IMSG_SPAWN_STARTED, sp->sp_session, 0, EPERM, 0,
+		    -1);
+		close(fd);
+		return;
+	}
+	/*
+	 * The program's stderr is a pipe whose other end goes to the
+	 * superserver with our answer: its events, one JSON line each.
+	 */
+	if (pipe2(evp, O_CLOEXEC) == -1) {
+		saved = errno;
+		log_warn("%s: pipe2", __func__);
+		spawner_reply(IMSG_SPAWN_STARTED, sp->sp_session, 0, saved, 0,
+		    -1);
 		close(fd);
 		return;
 	}
 	if (pipe2(errp, O_CLOEXEC) == -1) {
 		saved = errno;
 		log_warn("%s: pipe2", __func__);
-		spawner_reply(IMSG_SPAWN_STARTED, sp->sp_session, 0, saved, 0);
+		close(evp[0]);
+		close(evp[1]);
+		spawner_reply(IMSG_SPAWN_STARTED, sp->sp_session, 0, saved, 0,
+		    -1);
 		close(fd);
 		return;
 	}
@@ -476,6 +490,7 @@ spawner_start(const struct service_msg *sv, const struct spawn_msg *sp,
 	 */
 	child.cc_sv = sv;
 	child.cc_conn = fd;
+	child.cc_evfd = evp[1];
 	child.cc_errfd = errp[1];
 	child.cc_errclose = errp[0];
 	pid = clone(spawner_child, spawner_stack + sizeof(spawner_stack),
@@ -484,11 +499,14 @@ spawner_start(const struct service_msg *sv, const struct spawn_msg *sp,
 	if (sigprocmask(SIG_SETMASK, &old, NULL) == -1)
 		fatal("%s: sigprocmask", __func__);
 	close(errp[1]);
+	close(evp[1]);
 	close(fd);
 	if (pid == -1) {
 		log_warnx("%s: fork: %s", __func__, strerror(saved));
 		close(errp[0]);
-		spawner_reply(IMSG_SPAWN_STARTED, sp->sp_session, 0, saved, 0);
+		close(evp[0]);
+		spawner_reply(IMSG_SPAWN_STARTED, sp->sp_session, 0, saved, 0,
+		    -1);
 		return;
 	}
 
@@ -518,8 +536,9 @@ spawner_start(const struct service_msg *sv, const struct spawn_msg *sp,
 		log_warnx("session %016" PRIx64 ": %s: %s: %s", sp->sp_session,
 		    sv->sv_program, spawn_step_names[sf.sf_step],
 		    strerror(sf.sf_errno));
+		close(evp[0]);
 		spawner_reply(IMSG_SPAWN_STARTED, sp->sp_session, 0,
-		    sf.sf_errno != 0 ? sf.sf_errno : EIO, 0);
+		    sf.sf_errno != 0 ? sf.sf_errno : EIO, 0, -1);
 		return;
 	}
 
@@ -540,7 +559,7 @@ spawner_start(const struct service_msg *sv, const struct spawn_msg *sp,
 	}
 	log_debug("session %016" PRIx64 ": %s started, pid %d",
 	    sp->sp_session, sv->sv_program, (int)pid);
-	spawner_reply(IMSG_SPAWN_STARTED, sp->sp_session, pid, 0, 0);
+	spawner_reply(IMSG_SPAWN_STARTED, sp->sp_session, pid, 0, 0, evp[0]);
 }
 
 /*
@@ -590,7 +609,7 @@ spawner_child(void *arg)
 	struct spawner_child_ctx	*c = arg;
 
 	close(c->cc_errclose);
-	spawner_exec(c->cc_sv, c->cc_conn, c->cc_errfd);
+	spawner_exec(c->cc_sv, c->cc_conn, c->cc_evfd, c->cc_errfd);
 	/* NOTREACHED */
 	return (127);
 }
@@ -600,14 +619,14 @@ spawner_child(void *arg)
  * every failure goes back through the pipe as (step, errno).
  */
 static __dead void
-spawner_exec(const struct service_msg *sv, int conn, int errfd)
+spawner_exec(const struct service_msg *sv, int conn, int evfd, int errfd)
 {
 	struct spawn_failure	 sf;
 	struct spawner_ksigaction ks;
 	sigset_t		 none;
 	uid_t			 uid;
 	gid_t			 gid;
-	int			 sig, nullfd, fd, step, changeids, flags;
+	int			 sig, fd, step, changeids, flags;
 
 	step = STEP_SETSID;
 	/* Its own process group, so that one kill(-pid) ends all of it. */
@@ -702,8 +721,7 @@ spawner_exec(const struct service_msg *sv, int conn, int errfd)
 	 */
 	step = STEP_FDS;
 	if ((conn = fcntl(conn, F_DUPFD_CLOEXEC, SPAWNER_ERRFD + 1)) == -1 ||
-	    (nullfd = fcntl(devnull, F_DUPFD_CLOEXEC,
-	    SPAWNER_ERRFD + 1)) == -1 ||
+	    (evfd = fcntl(evfd, F_DUPFD_CLOEXEC, SPAWNER_ERRFD + 1)) == -1 ||
 	    (fd = fcntl(errfd, F_DUPFD_CLOEXEC, SPAWNER_ERRFD + 1)) == -1)
 		goto fail;
 	errfd = fd;
@@ -713,7 +731,7 @@ spawner_exec(const struct service_msg *sv, int conn, int errfd)
 		goto fail;
 	if (dup2(conn, STDIN_FILENO) == -1 ||
 	    dup2(conn, STDOUT_FILENO) == -1 ||
-	    dup2(nullfd, STDERR_FILENO) == -1 ||
+	    dup2(evfd, STDERR_FILENO) == -1 ||
 	    dup3(errfd, SPAWNER_ERRFD, O_CLOEXEC) == -1)
 		goto fail;
 	errfd = SPAWNER_ERRFD;
@@ -807,7 +825,7 @@ spawner_can_setids(void)
 
 static void
 spawner_reply(uint32_t type, uint64_t session, pid_t pid, int err,
-    int status)
+    int status, int fd)
 {
 	struct spawn_reply	 sr;
 
@@ -816,7 +834,7 @@ spawner_reply(uint32_t type, uint64_t session, pid_t pid, int err,
 	sr.sr_pid = pid;
 	sr.sr_errno = err;
 	sr.sr_status = status;
-	if (imsgev_compose(&iev_ss, type, 0, 0, -1, &sr, sizeof(sr)) == -1)
+	if (imsgev_compose(&iev_ss, type, 0, 0, fd, &sr, sizeof(sr)) == -1)
 		fatal("%s: compose", __func__);
 }
 
@@ -860,7 +878,8 @@ spawner_sigchld(int sig, short event, void *arg)
 		}
 		log_debug("session %016" PRIx64 ": pid %d ended, status %#x",
 		    ses->ses_id, (int)pid, (unsigned)status);
-		spawner_reply(IMSG_SPAWN_EXIT, ses->ses_id, pid, 0, status);
+		spawner_reply(IMSG_SPAWN_EXIT, ses->ses_id, pid, 0, status,
+		    -1);
 		spawner_session_free(ses);
 	}
 }

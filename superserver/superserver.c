@@ -98,6 +98,15 @@ struct ss_session {
 	json_t			*ses_fields;	/* shared by its events */
 	int			 ses_client_eof;
 	int			 ses_prog_eof;
+	int			 ses_spawning;	/* no answer from the spawner yet */
+	const char		*ses_ending;	/* closed, waiting for that answer */
+	struct timespec		 ses_end;
+	int			 ses_evfd;	/* the program's events, or -1 */
+	struct event		 ses_evev;
+	struct evbuffer		*ses_evbuf;
+	int			 ses_evskip;	/* inside an over-long line */
+	uint64_t		 ses_evbytes;
+	uint64_t		 ses_evdropped;
 };
 RB_HEAD(ss_sessions, ss_session);
 RB_HEAD(ss_peers, ss_session);
@@ -149,6 +158,12 @@ static struct ss_session *ses_new(struct ss_service *, struct ss_source *,
 		    const struct sockaddr_storage *,
 		    const struct sockaddr_storage *, int);
 static void	ses_close(struct ss_session *, const char *);
+static void	ses_finish(struct ss_session *);
+static void	ses_events_attach(struct ss_session *, int);
+static void	ses_events_read(int, short, void *);
+static int	ses_events_pull(struct ss_session *);
+static void	ses_events_line(struct ss_session *, const char *, size_t);
+static int	prog_eventid_ok(const char *);
 static void	ses_record(struct ss_session *, int, const void *, size_t);
 static void	ses_spawn(struct ss_session *, int);
 static void	ses_timeout(int, short, void *);
@@ -555,6 +570,7 @@ ses_new(struct ss_service *svc, struct ss_source *src,
 	ses->ses_svc = svc;
 	ses->ses_src = src;
 	ses->ses_pfd = -1;
+	ses->ses_evfd = -1;
 	af = net_addrtext(peer, ses->ses_stext, sizeof(ses->ses_stext),
 	    &ses->ses_sport);
 	if (net_addrtext(local, ses->ses_dtext, sizeof(ses->ses_dtext),
@@ -644,6 +660,7 @@ ses_spawn(struct ss_session *ses, int fd)
 	if (imsgev_compose(&iev_spawner, IMSG_SPAWN_REQ, 0, 0, fd, &sm,
 	    sizeof(sm)) == -1)
 		fatal("%s: compose", __func__);
+	ses->ses_spawning = 1;
 }
 
 /*
@@ -842,36 +859,22 @@ ses_idle_reset(struct ss_session *ses)
 }
 
 /*
- * End a session: one closed event with the totals, the program's process
- * group killed (it may outlive its socket), every resource released.
+ * End a session: its I/O stops and its program's process group is killed
+ * (it may outlive its socket) at once.  The closed event waits for the
+ * spawner's answer to our request, because that answer carries the
+ * program's event pipe: what a quick program said before it exited is
+ * still in the pipe, and it belongs before the totals.
  */
 static void
 ses_close(struct ss_session *ses, const char *why)
 {
 	struct ss_service	*svc = ses->ses_svc;
 	struct spawn_reply	 sr;
-	struct timespec		 now;
-	unsigned char		 digest[32];
-	unsigned int		 dlen;
-	json_t			*ev;
-	double			 duration;
 
-	(void)clock_gettime(CLOCK_REALTIME, &now);
-	duration = (double)(now.tv_sec - ses->ses_start.tv_sec) +
-	    (double)(now.tv_nsec - ses->ses_start.tv_nsec) / 1e9;
-	if (EVP_DigestFinal_ex(ses->ses_sha, digest, &dlen) != 1)
-		fatalx("%s: EVP_DigestFinal_ex", __func__);
-	EVP_MD_CTX_free(ses->ses_sha);
-	if ((ev = ses_event(ses, "honeyspy.session.closed")) != NULL &&
-	    (hs_event_set_int(ev, "bytes_in", (long long)ses->ses_in) == -1 ||
-	    hs_event_set_int(ev, "bytes_out", (long long)ses->ses_out) == -1 ||
-	    hs_event_set_double(ev, "duration", duration) == -1 ||
-	    hs_event_set_sha256(ev, "sha256", digest) == -1 ||
-	    hs_event_set_str(ev, "closed_by", why) == -1)) {
-		json_decref(ev);
-		ev = NULL;
-	}
-	event_send(ev);
+	if (ses->ses_ending != NULL)
+		return;
+	ses->ses_ending = why;
+	(void)clock_gettime(CLOCK_REALTIME, &ses->ses_end);
 
 	memset(&sr, 0, sizeof(sr));
 	sr.sr_session = ses->ses_id;
@@ -880,22 +883,226 @@ ses_close(struct ss_session *ses, const char *why)
 		fatal("%s: compose", __func__);
 
 	evtimer_del(&ses->ses_timer);
-	if (ses->ses_client != NULL)
+	if (ses->ses_client != NULL) {
 		bufferevent_free(ses->ses_client);
-	if (ses->ses_prog != NULL)
+		ses->ses_client = NULL;
+	}
+	if (ses->ses_prog != NULL) {
 		bufferevent_free(ses->ses_prog);
+		ses->ses_prog = NULL;
+	}
 	if (ses->ses_pfd != -1) {
 		event_del(&ses->ses_pev);
 		evtimer_del(&ses->ses_idle);
 		close(ses->ses_pfd);
+		ses->ses_pfd = -1;
 		RB_REMOVE(ss_peers, &svc->svc_peers, ses);
 	}
+	if (!ses->ses_spawning)
+		ses_finish(ses);
+}
+
+/* The program's last events, one closed event with the totals, free. */
+static void
+ses_finish(struct ss_session *ses)
+{
+	struct ss_service	*svc = ses->ses_svc;
+	unsigned char		 digest[32];
+	unsigned int		 dlen;
+	json_t			*ev;
+	double			 duration;
+
+	if (ses->ses_evfd != -1) {
+		while (ses_events_pull(ses) > 0)
+			;
+		/* A last line without its newline still counts. */
+		if (!ses->ses_evskip && evbuffer_get_length(ses->ses_evbuf) > 0)
+			ses_events_line(ses, (const char *)evbuffer_pullup(
+			    ses->ses_evbuf, -1), evbuffer_get_length(
+			    ses->ses_evbuf));
+		event_del(&ses->ses_evev);
+		close(ses->ses_evfd);
+		evbuffer_free(ses->ses_evbuf);
+	}
+	duration = (double)(ses->ses_end.tv_sec - ses->ses_start.tv_sec) +
+	    (double)(ses->ses_end.tv_nsec - ses->ses_start.tv_nsec) / 1e9;
+	if (EVP_DigestFinal_ex(ses->ses_sha, digest, &dlen) != 1)
+		fatalx("%s: EVP_DigestFinal_ex", __func__);
+	EVP_MD_CTX_free(ses->ses_sha);
+	if ((ev = ses_event(ses, "honeyspy.session.closed")) != NULL &&
+	    (hs_event_set_int(ev, "bytes_in", (long long)ses->ses_in) == -1 ||
+	    hs_event_set_int(ev, "bytes_out", (long long)ses->ses_out) == -1 ||
+	    hs_event_set_double(ev, "duration", duration) == -1 ||
+	    hs_event_set_sha256(ev, "sha256", digest) == -1 ||
+	    hs_event_set_str(ev, "closed_by", ses->ses_ending) == -1 ||
+	    (ses->ses_evdropped > 0 && hs_event_set_int(ev, "events_dropped",
+	    (long long)ses->ses_evdropped) == -1))) {
+		json_decref(ev);
+		ev = NULL;
+	}
+	event_send(ev);
+
 	RB_REMOVE(ss_sessions, &sessions, ses);
 	ses->ses_src->src_sessions--;
 	json_decref(ses->ses_fields);
 	free(ses);
 	if (--svc->svc_sessions == 0 && svc->svc_deleted)
 		svc_release(svc);
+}
+
+/* The read end of the pipe that is the program's stderr. */
+static void
+ses_events_attach(struct ss_session *ses, int fd)
+{
+	if (fd_nonblock(fd) == -1)
+		fatal("%s: fd_nonblock", __func__);
+	if ((ses->ses_evbuf = evbuffer_new()) == NULL)
+		fatal("%s: evbuffer_new", __func__);
+	ses->ses_evfd = fd;
+	event_set(&ses->ses_evev, fd, EV_READ | EV_PERSIST, ses_events_read,
+	    ses);
+	if (ses->ses_ending == NULL && event_add(&ses->ses_evev, NULL) == -1)
+		fatal("%s: event_add", __func__);
+}
+
+static void
+ses_events_read(int fd, short event, void *arg)
+{
+	struct ss_session	*ses = arg;
+
+	(void)fd;
+	(void)event;
+	if (ses_events_pull(ses) == 0)
+		event_del(&ses->ses_evev);
+}
+
+/*
+ * Read what is there and handle every whole line: 1 more may follow,
+ * 0 end of file or error, -1 nothing now.  A line longer than an event
+ * may be is dropped up to its newline and counted, never buffered.
+ */
+static int
+ses_events_pull(struct ss_session *ses)
+{
+	struct evbuffer_ptr	 eol;
+	size_t			 len;
+	char			*line;
+	int			 n;
+
+	n = evbuffer_read(ses->ses_evbuf, ses->ses_evfd, SS_CHUNK);
+	if (n == -1 && (errno == EAGAIN || errno == EINTR))
+		return (-1);
+	for (;;) {
+		eol = evbuffer_search_eol(ses->ses_evbuf, NULL, &len,
+		    EVBUFFER_EOL_LF);
+		if (eol.pos == -1) {
+			if (evbuffer_get_length(ses->ses_evbuf) <
+			    HS_PROG_EVENT_MAX)
+				break;
+			/* Too long already: drop it as it arrives. */
+			if (!ses->ses_evskip)
+				ses->ses_evdropped++;
+			ses->ses_evskip = 1;
+			(void)evbuffer_drain(ses->ses_evbuf,
+			    evbuffer_get_length(ses->ses_evbuf));
+			break;
+		}
+		if (ses->ses_evskip || (size_t)eol.pos >= HS_PROG_EVENT_MAX) {
+			if (!ses->ses_evskip)
+				ses->ses_evdropped++;
+			ses->ses_evskip = 0;
+			(void)evbuffer_drain(ses->ses_evbuf,
+			    (size_t)eol.pos + len);
+			continue;
+		}
+		line = (char *)evbuffer_pullup(ses->ses_evbuf, eol.pos + 1);
+		ses_events_line(ses, line, (size_t)eol.pos);
+		(void)evbuffer_drain(ses->ses_evbuf, (size_t)eol.pos + len);
+	}
+	return (n > 0 ? 1 : 0);
+}
+
+/*
+ * Areas only we may speak for: a program must not be able to forge a
+ * session's totals, a sensor's state or an RPC record.
+ */
+static int
+prog_eventid_ok(const char *id)
+{
+	static const char *const reserved[] = {
+		"honeyspy.session.", "honeyspy.sensor.", "honeyspy.rpc."
+	};
+	const char	*p, *dot;
+	size_t		 i;
+
+	if (strncmp(id, "honeyspy.", 9) != 0 || strlen(id) > HS_NAMELEN)
+		return (0);
+	for (i = 0; i < sizeof(reserved) / sizeof(reserved[0]); i++)
+		if (strncmp(id, reserved[i], strlen(reserved[i])) == 0)
+			return (0);
+	p = id + 9;
+	if ((dot = strchr(p, '.')) == NULL || dot == p || dot[1] == '\0')
+		return (0);
+	for (; *p != '\0'; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+		    *p == '_' || (*p == '.' && p == dot)))
+			return (0);
+	return (1);
+}
+
+/*
+ * One line from the program.  A JSON object with a proper eventid is
+ * its event: our fields (time, sensor, session, flow) replace any it
+ * set.  Anything else, a honeyd script's complaint say, is kept as the
+ * program's message.  Either way it counts against the transcript
+ * budget, so a program echoing an attacker cannot flood the log.
+ */
+static void
+ses_events_line(struct ss_session *ses, const char *line, size_t len)
+{
+	json_error_t	 err;
+	json_t		*in, *ev = NULL, *v;
+	const char	*id, *key;
+	int		 ok = 0;
+
+	if (len == 0)
+		return;
+	if ((int64_t)(ses->ses_evbytes + len) >
+	    ses->ses_svc->svc_sv.sv_transcript) {
+		ses->ses_evdropped++;
+		return;
+	}
+	ses->ses_evbytes += len;
+	in = json_loadb(line, len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL,
+	    &err);
+	if (json_is_object(in) &&
+	    (id = json_string_value(json_object_get(in, "eventid"))) != NULL &&
+	    prog_eventid_ok(id) && (ev = ses_event(ses, id)) != NULL) {
+		ok = 1;
+		json_object_foreach(in, key, v) {
+			if (strlen(key) > HS_NAMELEN ||
+			    key[strspn(key, "abcdefghijklmnopqrstuvwxyz"
+			    "0123456789_")] != '\0') {
+				ok = 0;
+				break;
+			}
+			if (json_object_get(ev, key) == NULL &&
+			    json_object_set(ev, key, v) == -1) {
+				ok = 0;
+				break;
+			}
+		}
+	}
+	json_decref(in);
+	if (!ok) {
+		json_decref(ev);
+		if ((ev = ses_event(ses, "honeyspy.service.message")) != NULL &&
+		    hs_event_set_bytes(ev, "message", line, len) == -1) {
+			json_decref(ev);
+			ev = NULL;
+		}
+	}
+	event_send(ev);
 }
 
 static void
@@ -1127,14 +1334,20 @@ superserver_drain(void)
 {
 	struct ss_service	*svc, *next;
 	struct ss_session	*ses;
+	int			 pending;
 
 	TAILQ_FOREACH(svc, &services, svc_entry)
 		if (svc->svc_listening && !svc->svc_deleted) {
 			event_del(&svc->svc_ev);
 			evtimer_del(&svc->svc_pause);
 		}
-	while ((ses = RB_MIN(ss_sessions, &sessions)) != NULL)
+	while ((ses = RB_MIN(ss_sessions, &sessions)) != NULL) {
+		/* No answer will be waited for: the channel is closing. */
+		pending = ses->ses_spawning;
 		ses_close(ses, "shutdown");
+		if (pending)
+			ses_finish(ses);
+	}
 	for (svc = TAILQ_FIRST(&services); svc != NULL; svc = next) {
 		next = TAILQ_NEXT(svc, svc_entry);
 		svc_delete(svc);
@@ -1155,15 +1368,28 @@ superserver_dispatch_spawner(struct imsgev *iev, struct imsg *imsg)
 {
 	struct spawn_reply	 sr;
 	struct ss_session	 key, *ses;
+	int			 fd;
 
 	(void)iev;
 	switch (imsg_get_type(imsg)) {
 	case IMSG_SPAWN_STARTED:
 		if (imsg_get_data(imsg, &sr, sizeof(sr)) == -1)
 			fatalx("%s: IMSG_SPAWN_STARTED: bad size", __func__);
+		fd = imsg_get_fd(imsg);
 		key.ses_id = sr.sr_session;
-		if ((ses = RB_FIND(ss_sessions, &sessions, &key)) == NULL)
-			break;		/* ended before its program started */
+		if ((ses = RB_FIND(ss_sessions, &sessions, &key)) == NULL ||
+		    !ses->ses_spawning) {
+			if (fd != -1)
+				close(fd);
+			break;		/* given up on at shutdown */
+		}
+		ses->ses_spawning = 0;
+		if (fd != -1)
+			ses_events_attach(ses, fd);
+		if (ses->ses_ending != NULL) {
+			ses_finish(ses);
+			break;
+		}
 		if (sr.sr_errno != 0) {
 			if (!ses->ses_svc->svc_failing)
 				log_warnx("service %s: cannot start %s: %s",

@@ -106,6 +106,52 @@ EOF
 	    "$HS_EVENTS"
 }
 
+@test "a program's events: JSON lines on its stderr, stamped with the session, forgeries and floods refused" {
+	hs_write_config progev
+	# What a service says: a good event, one that forges our fields, one
+	# in a reserved area, a honeyd-style complaint, an over-long line,
+	# and a last event written just before a quick exit.
+	cat >"$HS_DIR/talker" <<'EOS'
+#!/bin/sh
+printf 'hello\n'
+printf '{"eventid":"honeyspy.login.failed","username":"root","password":"a\\u0000b"}\n' >&2
+printf '{"eventid":"honeyspy.login.success","session":"forged","src_ip":"192.0.2.1","username":"u"}\n' >&2
+printf '{"eventid":"honeyspy.session.closed","bytes_in":0}\n' >&2
+printf 'line 3: nosuchcmd: not found\033[31m\n' >&2
+head -c 20000 /dev/zero | tr '\0' x >&2; printf '\n' >&2
+printf '{"eventid":"honeyspy.command.input","input":"last"}' >&2
+EOS
+	chmod 0755 "$HS_DIR/talker"
+	hs_add_config <<EOF
+services:
+  - address: $SENSOR
+    port: 7010
+    program: $HS_DIR/talker
+EOF
+	hs_start
+	attacker socat -t 10 - "TCP:$SENSOR:7010" </dev/null >"$HS_DIR/got"
+	[ "$(cat "$HS_DIR/got")" = hello ]
+	hs_wait_event honeyspy.session.closed
+	ses=$(hs_last_session)
+	jq -c --arg s "$ses" 'select(.session == $s)' "$HS_EVENTS" >"$HS_DIR/ses"
+	cat "$HS_DIR/ses"
+	jq -e --arg a "$LAB_ATTACKER_IP" -s '
+	    (map(select(.eventid == "honeyspy.login.failed")) | length == 1 and
+	     .[0].username == "root" and .[0].password == "a\u0000b" and
+	     .[0].src_ip == $a and .[0].sensor == "progev") and
+	    (map(select(.eventid == "honeyspy.login.success")) | length == 1 and
+	     .[0].src_ip == $a and .[0].username == "u") and
+	    (map(select(.eventid == "honeyspy.session.closed")) | length == 1 and
+	     .[0].events_dropped == 1) and
+	    (map(select(.eventid == "honeyspy.service.message")) | length == 2) and
+	    (map(select(.eventid == "honeyspy.command.input")) | .[0].input == "last")' \
+	    "$HS_DIR/ses"
+	# The forged closed event was kept as text, never as an event.
+	grep -q 'line 3: nosuchcmd' "$HS_DIR/ses"
+	# The closed event comes last.
+	[ "$(tail -n 1 "$HS_DIR/ses" | jq -r .eventid)" = honeyspy.session.closed ]
+}
+
 @test "UDP: one pseudo-session per source, datagrams relayed and recorded exactly" {
 	hs_write_config udp
 	hs_add_config <<EOF
