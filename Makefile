@@ -63,6 +63,7 @@ PRIVSEP_SRCS	 = privsep/proc.c privsep/drop.c privsep/sandbox.c \
 HONEYSPYD_SRCS	 = honeyspyd/honeyspyd.c honeyspyd/parse.c \
 		   honeyspyd/printconf.c honeyspyd/control.c \
 		   honeyspyd/services.c honeyspyd/eventlog.c \
+		   honeyspyd/artifacts.c \
 		   $(CHILD_SRCS) $(PRIVSEP_SRCS) $(LIB_SRCS)
 
 HONEYSPYCTL_SRCS = honeyspyctl/honeyspyctl.c honeyspyctl/parser.c lib/service.c \
@@ -72,8 +73,8 @@ HONEYSPYCTL_SRCS = honeyspyctl/honeyspyctl.c honeyspyctl/parser.c lib/service.c 
 # Exploit-payload analysis: the library and the analysts' tool.
 DETECT_SRCS	 = detect/detect.c detect/shellcode.c detect/fmtstr.c \
 		   detect/overflow.c
-HONEYSPY_DETECT_SRCS = detect/honeyspy-detect.c $(DETECT_SRCS) lib/util.c \
-		   lib/log.c
+HONEYSPY_DETECT_SRCS = detect/honeyspy-detect.c detect/worker.c \
+		   $(DETECT_SRCS) lib/util.c lib/log.c lib/imsg.c lib/buf.c
 
 # Fake services: one program each, built from services/NAME/ plus the
 # shared event and input helpers; www and proxy share the HTTP parser.

@@ -34,6 +34,7 @@
 
 #include "detect.h"
 #include "util.h"
+#include "worker.h"
 
 #define DETECT_FILE_MAX	(256 * 1024 * 1024)	/* refuse bigger inputs */
 #define DETECT_CPU	30			/* seconds per file */
@@ -59,7 +60,8 @@ static int		analyse(const uint8_t *, size_t,
 __dead static void
 usage(void)
 {
-	(void)fprintf(stderr, "usage: honeyspy-detect [-j] file ...\n");
+	(void)fprintf(stderr, "usage: honeyspy-detect [-j] file ...\n"
+	    "       honeyspy-detect -w\n");
 	exit(2);
 }
 
@@ -253,11 +255,15 @@ main(int argc, char *argv[])
 	size_t			 len;
 	char			 esc[4 * 1024 + 1];
 	int			 ch, i, json = 0, found = 0, failed = 0;
+	int			 worker = 0;
 
-	while ((ch = getopt(argc, argv, "+j")) != -1) {
+	while ((ch = getopt(argc, argv, "+jw")) != -1) {
 		switch (ch) {
 		case 'j':
 			json = 1;
+			break;
+		case 'w':
+			worker = 1;
 			break;
 		default:
 			usage();
@@ -265,6 +271,11 @@ main(int argc, char *argv[])
 	}
 	argc -= optind;
 	argv += optind;
+	if (worker) {
+		if (argc != 0 || json)
+			usage();
+		worker_main();
+	}
 	if (argc == 0)
 		usage();
 	detect_limits_default(&lim);

@@ -198,6 +198,7 @@ struct hs_config {
 		char		 lg_file[PATH_MAX];
 		int		 lg_syslog;
 		char		 lg_spool[PATH_MAX];
+		char		 lg_artifacts[PATH_MAX];
 	}			 c_log;
 };
 

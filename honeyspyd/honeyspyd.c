@@ -226,11 +226,14 @@ main(int argc, char *argv[])
 		fatal("getcwd");
 	eventlog_open(hs->p_conf->c_log.lg_file, hs->p_uid, hs->p_gid,
 	    hs->p_privmode == PRIVMODE_ROOT);
+	artifacts_open(hs->p_conf->c_log.lg_artifacts, hs->p_uid, hs->p_gid,
+	    hs->p_privmode == PRIVMODE_ROOT);
 
 	/* Children are new images of this very file. */
 	if ((len = readlink("/proc/self/exe", self, sizeof(self) - 1)) == -1)
 		fatal("readlink /proc/self/exe");
 	self[len] = '\0';
+	(void)strlcpy(hs->p_self, self, sizeof(hs->p_self));
 
 	control_init(hs->p_socket, hs->p_uid, hs->p_gid, hs->p_privmode);
 	if (!hs->p_debug && daemon(1, 0) == -1)
@@ -501,6 +504,8 @@ parent_dispatch_child(struct imsgev *iev, struct imsg *imsg)
 	struct child		*c = iev->data;
 	struct proc_status_msg	 ps;
 	struct log_msg		 lm;
+	struct detect_data	 dd;
+	struct detect_done	 dn;
 	struct ibuf		 ib;
 	char			 text[1024], esc[4 * 1024 + 1];
 	size_t			 n;
@@ -552,6 +557,24 @@ parent_dispatch_child(struct imsgev *iev, struct imsg *imsg)
 			fatalx("%s: event from %s: bad message", __func__,
 			    c->c_def->pd_name);
 		eventlog_write(ibuf_data(&ib), ibuf_size(&ib));
+		break;
+	case IMSG_ARTIFACT_DATA:
+		if (c->c_def->pd_id != PROC_SUPERSERVER)
+			goto unexpected;
+		if (imsg_get_ibuf(imsg, &ib) == -1 ||
+		    ibuf_get(&ib, &dd, sizeof(dd)) == -1 ||
+		    ibuf_size(&ib) == 0 || ibuf_size(&ib) > HS_DETECT_CHUNK)
+			fatalx("%s: artifact from %s: bad message", __func__,
+			    c->c_def->pd_name);
+		artifacts_data(&dd, ibuf_data(&ib), ibuf_size(&ib));
+		break;
+	case IMSG_ARTIFACT_END:
+		if (c->c_def->pd_id != PROC_SUPERSERVER)
+			goto unexpected;
+		if (imsg_get_data(imsg, &dn, sizeof(dn)) == -1)
+			fatalx("%s: artifact from %s: bad message", __func__,
+			    c->c_def->pd_name);
+		artifacts_end(&dn);
 		break;
 	case IMSG_LOG:
 		/* A jailed child's log line: bounded, terminated, escaped. */

@@ -58,6 +58,7 @@ struct parent {
 	int			 p_verbose;
 	time_t			 p_started;
 	char			 p_cwd[PATH_MAX];	/* where we started */
+	char			 p_self[PATH_MAX];	/* our own executable */
 	int			 p_stopping;
 	struct child		 p_child[PROC_MAX];
 	const struct proc_def	*p_table;
@@ -82,6 +83,13 @@ int	services_ctl_add(uint32_t, const struct ctl_service *, char *, size_t);
 int	services_ctl_del(const struct ctl_service *, char *, size_t);
 void	services_ctl_get(struct imsgev *);
 void	services_ctl_gone(uint32_t);
+
+/* artifacts.c */
+struct detect_data;
+struct detect_done;
+void	artifacts_open(const char *, uid_t, gid_t, int);
+void	artifacts_data(const struct detect_data *, const void *, size_t);
+void	artifacts_end(const struct detect_done *);
 
 /* eventlog.c */
 void	eventlog_open(const char *, uid_t, gid_t, int);

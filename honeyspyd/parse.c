@@ -244,8 +244,10 @@ enum { DL_STEPS, DL_MEMORY, DL_SCAN };
 static const char *const detect_limit_keys[] = { "steps", "memory", "scan",
     NULL };
 
-enum { LG_FILE, LG_SYSLOG, LG_SPOOL };
-static const char *const log_keys[] = { "file", "syslog", "spool", NULL };
+enum { LG_FILE, LG_SYSLOG, LG_SPOOL, LG_ARTIFACTS };
+static const char *const log_keys[] = {
+	"file", "syslog", "spool", "artifacts", NULL
+};
 
 /* What a list callback fills in, and how many it already holds. */
 struct svc_ctx {
@@ -1084,6 +1086,8 @@ config_defaults(struct hs_config *c)
 	c->c_log.lg_syslog = 1;
 	(void)strlcpy(c->c_log.lg_spool, "/var/spool/honeyspy",
 	    sizeof(c->c_log.lg_spool));
+	(void)strlcpy(c->c_log.lg_artifacts, "/var/lib/honeyspy/artifacts",
+	    sizeof(c->c_log.lg_artifacts));
 }
 
 static void
@@ -1789,6 +1793,10 @@ parse_log(struct pstate *ps, int idx, struct ynode *v, const char *path,
 	case LG_SPOOL:
 		(void)get_path(ps, v, path, c->c_log.lg_spool,
 		    sizeof(c->c_log.lg_spool), 0);
+		break;
+	case LG_ARTIFACTS:
+		(void)get_path(ps, v, path, c->c_log.lg_artifacts,
+		    sizeof(c->c_log.lg_artifacts), 0);
 		break;
 	}
 }

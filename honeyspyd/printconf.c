@@ -307,4 +307,5 @@ config_print(FILE *fp, const struct hs_config *c)
 	print_kstr(fp, 2, "file", c->c_log.lg_file);
 	fprintf(fp, "  syslog: %s\n", c->c_log.lg_syslog ? "true" : "false");
 	print_kstr(fp, 2, "spool", c->c_log.lg_spool);
+	print_kstr(fp, 2, "artifacts", c->c_log.lg_artifacts);
 }

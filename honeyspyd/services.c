@@ -66,6 +66,7 @@ static void	 psvc_configure(const struct psvc *);
 static void	 psvc_listen(struct psvc *);
 static void	 psvc_failed(struct psvc *, const char *);
 static void	 psvc_remove(struct psvc *);
+static void	 detect_configure(void);
 
 static struct imsgev *
 child_iev(enum proc_id id)
@@ -246,6 +247,59 @@ compose_services(uint32_t type, uint32_t peerid, const void *data,
 		(void)compose(ids[i], type, peerid, -1, data, len);
 }
 
+/*
+ * The payload analyser, honeyspy-detect -w beside us, runs like a service
+ * program: started by the spawner as the services' user, under rlimits,
+ * with no port of its own.  The superserver feeds it and restarts it.
+ * Without the program, sessions are only recorded; we say so once.
+ */
+static void
+detect_configure(void)
+{
+	struct conf_service	 s;
+	struct conf_str		 arg;
+	struct service_msg	 sv;
+	char			 dir[PATH_MAX], why[256], *slash;
+
+	if (child_iev(PROC_SUPERSERVER) == NULL ||
+	    child_iev(PROC_SPAWNER) == NULL)
+		return;
+	config_service_init(&s);
+	s.s_addr.a_af = AF_INET;
+	s.s_addr.a_u.v4.s_addr = htonl(INADDR_LOOPBACK);
+	(void)strlcpy(s.s_addr.a_text, "127.0.0.1", sizeof(s.s_addr.a_text));
+	s.s_proto = IPPROTO_TCP;
+	s.s_port = 1;
+	(void)strlcpy(s.s_name, "detect", sizeof(s.s_name));
+	(void)strlcpy(dir, hs->p_self, sizeof(dir));
+	if ((slash = strrchr(dir, '/')) != NULL)
+		*slash = '\0';
+	if (strlcat(dir, "/honeyspy-detect", sizeof(dir)) >= sizeof(dir) ||
+	    strlcpy(s.s_program, dir, sizeof(s.s_program)) >=
+	    sizeof(s.s_program)) {
+		log_warnx("exploit detection on live sessions disabled: "
+		    "path too long");
+		return;
+	}
+	memset(&arg, 0, sizeof(arg));
+	(void)strlcpy(arg.cs_str, "-w", sizeof(arg.cs_str));
+	TAILQ_INSERT_TAIL(&s.s_args, &arg, cs_entry);
+	s.s_nargs = 1;
+	/* A day at most, then a fresh one; unicorn maps 1 GiB up front. */
+	s.s_limits.l_timeout = 86400;
+	s.s_rlimits.rl_memory = 4096 * 1048576LL;
+	s.s_rlimits.rl_files = 16;
+	s.s_rlimits.rl_filesize = 0;
+	if (svc_build(&s, &sv, why, sizeof(why)) == -1) {
+		log_warnx("exploit detection on live sessions disabled: %s",
+		    why);
+		return;
+	}
+	sv.sv_id = HS_DETECT_SERVICE;
+	(void)compose(PROC_SPAWNER, IMSG_CFG_DETECT, 0, -1, &sv, sizeof(sv));
+	(void)compose(PROC_SUPERSERVER, IMSG_CFG_DETECT, 0, -1, NULL, 0);
+}
+
 /* Who we are, for the events the superserver and the spawner write. */
 static void
 send_node(void)
@@ -362,6 +416,7 @@ services_init(void)
 		psvc_configure(ps);
 	}
 	compose_services(IMSG_CFG_DONE, 0, NULL, 0);
+	detect_configure();
 
 	/* The superserver and the spawner talk directly, fds and all. */
 	if (child_iev(PROC_SUPERSERVER) != NULL &&

@@ -109,6 +109,55 @@ enum imsg_type {
 	IMSG_SPAWN_STARTED,	/* struct spawn_reply: pid, or errno */
 	IMSG_SPAWN_EXIT,	/* struct spawn_reply: wait status */
 	IMSG_SPAWN_KILL,	/* struct spawn_reply: session to kill */
+
+	/*
+	 * parent -> spawner: how to run the payload analyser (struct
+	 * service_msg); parent -> superserver: that it exists (none).
+	 */
+	IMSG_CFG_DETECT,
+
+	/* superserver <-> analyser, over the analyser's stdin and stdout */
+	IMSG_DETECT_DATA,	/* struct detect_data + input bytes */
+	IMSG_DETECT_END,	/* struct detect_data: the session ended */
+	IMSG_DETECT_FINDING,	/* struct detect_finding_msg */
+	IMSG_DETECT_PAYLOAD,	/* struct detect_data + the artifact's bytes */
+	IMSG_DETECT_DONE,	/* struct detect_done: nothing more follows */
+
+	/* superserver -> parent: an artifact, in order, then its digest */
+	IMSG_ARTIFACT_DATA,	/* struct detect_data + bytes */
+	IMSG_ARTIFACT_END,	/* struct detect_done */
+};
+
+/* The spawner's service id for the analyser: never a configured one. */
+#define HS_DETECT_SERVICE	UINT32_MAX
+#define HS_DETECT_CHUNK		8192	/* payload bytes per message */
+#define HS_ARTIFACT_MAX		(1024 * 1024)	/* bytes kept per session */
+#define HS_DETECT_TEXTLEN	256
+#define HS_DETECT_ASMLEN	512
+
+struct detect_data {
+	uint64_t	dd_session;
+};
+
+/* One finding, its strings NUL-terminated (checked by the receiver). */
+struct detect_finding_msg {
+	uint64_t	df_session;
+	uint64_t	df_offset;
+	uint64_t	df_length;
+	int32_t		df_kind;	/* enum detect_kind */
+	int32_t		df_confidence;
+	char		df_desc[HS_DETECT_TEXTLEN];
+	char		df_arch[16];
+	char		df_disasm[HS_DETECT_ASMLEN];
+};
+
+struct detect_done {
+	uint64_t	dn_session;
+	uint64_t	dn_length;	/* bytes analysed and kept */
+	uint32_t	dn_findings;
+	uint32_t	dn_truncated;	/* input beyond what is kept */
+	char		dn_sha256[65];	/* of the kept bytes; "" if none */
+	char		dn_pad[7];
 };
 
 /* What a child reports about itself, and the parent about itself. */

@@ -79,6 +79,9 @@ static const int parent_syscalls[] = {
 	SCMP_SYS(newfstatat), SCMP_SYS(statx), SCMP_SYS(lseek),
 	SCMP_SYS(unlink), SCMP_SYS(unlinkat), SCMP_SYS(rt_sigaction),
 	SCMP_SYS(getdents64), SCMP_SYS(umask),
+	/* artifacts: written, synced, renamed to their digest */
+	SCMP_SYS(rename), SCMP_SYS(renameat), SCMP_SYS(renameat2),
+	SCMP_SYS(fdatasync), SCMP_SYS(fsync),
 };
 
 /* The binder: sockets for the allowed services, nothing else. */

@@ -224,6 +224,13 @@ spawner_dispatch_parent(struct imsgev *iev, struct imsg *imsg)
 		spawner_check_service(&sv);
 		spawner_service_set(&sv);
 		break;
+	case IMSG_CFG_DETECT:
+		if (imsg_get_data(imsg, &sv, sizeof(sv)) == -1 ||
+		    sv.sv_id != HS_DETECT_SERVICE)
+			fatalx("%s: IMSG_CFG_DETECT: bad message", __func__);
+		spawner_check_service(&sv);
+		spawner_service_set(&sv);
+		break;
 	case IMSG_CFG_DELSERVICE:
 		if (imsg_get_len(imsg) != 0)
 			fatalx("%s: IMSG_CFG_DELSERVICE: bad size", __func__);

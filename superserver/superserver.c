@@ -20,6 +20,7 @@
 #include <sys/queue.h>
 #include <sys/socket.h>
 #include <sys/tree.h>
+#include <sys/wait.h>
 
 #include <netinet/in.h>
 #include <arpa/inet.h>
@@ -52,6 +53,9 @@
 #define SS_MAX_SOURCES		65536		/* per service */
 #define SS_SWEEP		1		/* seconds between sweeps */
 #define SS_DGRAM_MAX		65536
+#define SS_DETECT_WAIT		30	/* seconds for the analyser's verdict */
+#define SS_DETECT_QUEUE		2048	/* messages queued for it, at most */
+#define SS_DETECT_BACKOFF_MAX	60	/* seconds between restarts */
 
 struct ss_service;
 
@@ -107,6 +111,17 @@ struct ss_session {
 	int			 ses_evskip;	/* inside an over-long line */
 	uint64_t		 ses_evbytes;
 	uint64_t		 ses_evdropped;
+	/* exploit detection */
+	int			 ses_detect;	/* the analyser has its input */
+	int			 ses_dwait;	/* closed, waiting for it */
+	const char		*ses_derror;	/* why it has no verdict */
+	int			 ses_dtruncated;
+	uint64_t		 ses_dsent;
+	uint64_t		 ses_dpayload;	/* artifact bytes passed on */
+	struct event		 ses_dtimer;
+	json_t			*ses_detections;
+	char			 ses_artifact[65];
+	int			 ses_finishing;
 };
 RB_HEAD(ss_sessions, ss_session);
 RB_HEAD(ss_peers, ss_session);
@@ -132,6 +147,22 @@ static struct ss_sessions	 sessions = RB_INITIALIZER(&sessions);
 static struct imsgev		*iev_parent;
 static struct imsgev		 iev_spawner;
 static int			 spawner_attached;
+static int			 draining;
+
+/*
+ * The payload analyser: honeyspy-detect -w, a program the spawner runs
+ * for us.  It sees every session's input; it may crash or be killed by
+ * its own limits, and then we start another, with growing pauses.
+ */
+static int			 detect_wanted;
+static int			 detect_up;
+static int			 detect_spawning;
+static uint64_t			 detect_id;
+static struct imsgev		 iev_detect;
+static struct bufferevent	*detect_err;
+static struct event		 ev_detect_retry;
+static int			 detect_backoff;
+static time_t			 detect_since;
 static char			 sensor[HS_NAMELEN] = "unknown";
 static struct event		 ev_sweep;
 static struct event_base	*base;
@@ -159,6 +190,19 @@ static struct ss_session *ses_new(struct ss_service *, struct ss_source *,
 		    const struct sockaddr_storage *, int);
 static void	ses_close(struct ss_session *, const char *);
 static void	ses_finish(struct ss_session *);
+static void	ses_final(struct ss_session *);
+static void	ses_detect_timeout(int, short, void *);
+static void	detect_start(void);
+static void	detect_retry(int, short, void *);
+static void	detect_lost(const char *);
+static void	detect_closed(struct imsgev *);
+static void	detect_stderr(struct bufferevent *, void *);
+static void	detect_stderr_event(struct bufferevent *, short, void *);
+static int	superserver_dispatch_detect(struct imsgev *, struct imsg *);
+static int	detect_finding(struct imsg *);
+static int	detect_payload(struct imsg *);
+static int	detect_done(struct imsg *);
+static void	detect_feed(struct ss_session *, const void *, size_t);
 static void	ses_events_attach(struct ss_session *, int);
 static void	ses_events_read(int, short, void *);
 static int	ses_events_pull(struct ss_session *);
@@ -223,6 +267,7 @@ superserver_main(const struct proc_def *pd)
 		fatalx("%s: EVP_MD_fetch SHA256", __func__);
 	proc_child_setup_done(pd, &hm);
 	base = proc_child_base();
+	evtimer_set(&ev_detect_retry, detect_retry, NULL);
 	evtimer_set(&ev_sweep, sweep, NULL);
 	if (evtimer_add(&ev_sweep, &tv) == -1)
 		fatal("%s: evtimer_add", __func__);
@@ -678,6 +723,7 @@ ses_record(struct ss_session *ses, int input, const void *data, size_t len)
 		ses->ses_in += len;
 		if (EVP_DigestUpdate(ses->ses_sha, data, len) != 1)
 			fatalx("%s: EVP_DigestUpdate", __func__);
+		detect_feed(ses, data, len);
 	} else
 		ses->ses_out += len;
 	if ((int64_t)ses->ses_recorded >= budget)
@@ -902,16 +948,19 @@ ses_close(struct ss_session *ses, const char *why)
 		ses_finish(ses);
 }
 
-/* The program's last events, one closed event with the totals, free. */
+/*
+ * The program's last events, then the analyser's verdict on the input,
+ * then one closed event with the totals.
+ */
 static void
 ses_finish(struct ss_session *ses)
 {
-	struct ss_service	*svc = ses->ses_svc;
-	unsigned char		 digest[32];
-	unsigned int		 dlen;
-	json_t			*ev;
-	double			 duration;
+	struct detect_data	 dd;
+	struct timeval		 tv = { SS_DETECT_WAIT, 0 };
 
+	if (ses->ses_finishing)
+		return;
+	ses->ses_finishing = 1;
 	if (ses->ses_evfd != -1) {
 		while (ses_events_pull(ses) > 0)
 			;
@@ -923,6 +972,51 @@ ses_finish(struct ss_session *ses)
 		event_del(&ses->ses_evev);
 		close(ses->ses_evfd);
 		evbuffer_free(ses->ses_evbuf);
+		ses->ses_evfd = -1;
+	}
+	if (ses->ses_detect && detect_up && !draining) {
+		dd.dd_session = ses->ses_id;
+		if (imsgev_compose(&iev_detect, IMSG_DETECT_END, 0, 0, -1, &dd,
+		    sizeof(dd)) == -1)
+			fatal("%s: compose", __func__);
+		ses->ses_dwait = 1;
+		evtimer_set(&ses->ses_dtimer, ses_detect_timeout, ses);
+		if (evtimer_add(&ses->ses_dtimer, &tv) == -1)
+			fatal("%s: evtimer_add", __func__);
+		return;
+	}
+	if (ses->ses_detect && ses->ses_derror == NULL)
+		ses->ses_derror = draining ? "shutdown" : "analyser down";
+	ses_final(ses);
+}
+
+static void
+ses_detect_timeout(int fd, short event, void *arg)
+{
+	struct ss_session	*ses = arg;
+
+	(void)fd;
+	(void)event;
+	log_warnx("session %016llx: no verdict from the analyser in %d s",
+	    (unsigned long long)ses->ses_id, SS_DETECT_WAIT);
+	ses->ses_derror = "timeout";
+	ses->ses_dwait = 0;
+	ses_final(ses);
+}
+
+/* The closed event, and the session is gone. */
+static void
+ses_final(struct ss_session *ses)
+{
+	struct ss_service	*svc = ses->ses_svc;
+	unsigned char		 digest[32];
+	unsigned int		 dlen;
+	json_t			*ev;
+	double			 duration;
+
+	if (ses->ses_dwait) {
+		evtimer_del(&ses->ses_dtimer);
+		ses->ses_dwait = 0;
 	}
 	duration = (double)(ses->ses_end.tv_sec - ses->ses_start.tv_sec) +
 	    (double)(ses->ses_end.tv_nsec - ses->ses_start.tv_nsec) / 1e9;
@@ -936,11 +1030,20 @@ ses_finish(struct ss_session *ses)
 	    hs_event_set_sha256(ev, "sha256", digest) == -1 ||
 	    hs_event_set_str(ev, "closed_by", ses->ses_ending) == -1 ||
 	    (ses->ses_evdropped > 0 && hs_event_set_int(ev, "events_dropped",
-	    (long long)ses->ses_evdropped) == -1))) {
+	    (long long)ses->ses_evdropped) == -1) ||
+	    (ses->ses_detections != NULL && json_object_set(ev, "detections",
+	    ses->ses_detections) == -1) ||
+	    (ses->ses_artifact[0] != '\0' && hs_event_set_str(ev, "artifact",
+	    ses->ses_artifact) == -1) ||
+	    (ses->ses_dtruncated && hs_event_set_int(ev,
+	    "detect_truncated", 1) == -1) ||
+	    (ses->ses_derror != NULL && hs_event_set_str(ev, "detect_error",
+	    ses->ses_derror) == -1))) {
 		json_decref(ev);
 		ev = NULL;
 	}
 	event_send(ev);
+	json_decref(ses->ses_detections);
 
 	RB_REMOVE(ss_sessions, &sessions, ses);
 	ses->ses_src->src_sessions--;
@@ -1334,19 +1437,25 @@ superserver_drain(void)
 {
 	struct ss_service	*svc, *next;
 	struct ss_session	*ses;
-	int			 pending;
 
 	TAILQ_FOREACH(svc, &services, svc_entry)
 		if (svc->svc_listening && !svc->svc_deleted) {
 			event_del(&svc->svc_ev);
 			evtimer_del(&svc->svc_pause);
 		}
+	/* No answer is waited for from here on: the channels are closing. */
+	draining = 1;
 	while ((ses = RB_MIN(ss_sessions, &sessions)) != NULL) {
-		/* No answer will be waited for: the channel is closing. */
-		pending = ses->ses_spawning;
-		ses_close(ses, "shutdown");
-		if (pending)
+		if (ses->ses_ending == NULL)
+			ses_close(ses, "shutdown");
+		else if (ses->ses_dwait) {
+			ses->ses_derror = "shutdown";
+			ses_final(ses);
+		} else if (ses->ses_spawning)
 			ses_finish(ses);
+		else
+			fatalx("%s: session %016llx is stuck", __func__,
+			    (unsigned long long)ses->ses_id);
 	}
 	for (svc = TAILQ_FIRST(&services); svc != NULL; svc = next) {
 		next = TAILQ_NEXT(svc, svc_entry);
@@ -1376,6 +1485,27 @@ superserver_dispatch_spawner(struct imsgev *iev, struct imsg *imsg)
 		if (imsg_get_data(imsg, &sr, sizeof(sr)) == -1)
 			fatalx("%s: IMSG_SPAWN_STARTED: bad size", __func__);
 		fd = imsg_get_fd(imsg);
+		if (detect_spawning && sr.sr_session == detect_id) {
+			detect_spawning = 0;
+			if (sr.sr_errno != 0) {
+				log_warnx("cannot start the payload analyser: "
+				    "%s", strerror(sr.sr_errno));
+				detect_lost(NULL);
+				break;
+			}
+			/* Its complaints go to our log, escaped. */
+			if (fd != -1) {
+				if (fd_nonblock(fd) == -1)
+					fatal("%s: fd_nonblock", __func__);
+				if ((detect_err = bufferevent_socket_new(base,
+				    fd, BEV_OPT_CLOSE_ON_FREE)) == NULL)
+					fatalx("%s: bufferevent", __func__);
+				bufferevent_setcb(detect_err, detect_stderr,
+				    NULL, detect_stderr_event, NULL);
+				(void)bufferevent_enable(detect_err, EV_READ);
+			}
+			break;
+		}
 		key.ses_id = sr.sr_session;
 		if ((ses = RB_FIND(ss_sessions, &sessions, &key)) == NULL ||
 		    !ses->ses_spawning) {
@@ -1404,6 +1534,16 @@ superserver_dispatch_spawner(struct imsgev *iev, struct imsg *imsg)
 	case IMSG_SPAWN_EXIT:
 		if (imsg_get_data(imsg, &sr, sizeof(sr)) == -1)
 			fatalx("%s: IMSG_SPAWN_EXIT: bad size", __func__);
+		if (sr.sr_session == detect_id) {
+			if (WIFSIGNALED(sr.sr_status))
+				log_warnx("the payload analyser was killed by "
+				    "signal %d (%s)", WTERMSIG(sr.sr_status),
+				    strsignal(WTERMSIG(sr.sr_status)));
+			else
+				log_warnx("the payload analyser exited with "
+				    "status %d", WEXITSTATUS(sr.sr_status));
+			detect_lost(NULL);
+		}
 		/* The socket's EOF ends the session; nothing more here. */
 		break;
 	default:
@@ -1454,6 +1594,12 @@ superserver_dispatch_parent(struct imsgev *iev, struct imsg *imsg)
 		break;
 	case IMSG_CFG_DONE:
 		break;
+	case IMSG_CFG_DETECT:
+		if (imsg_get_len(imsg) != 0)
+			fatalx("%s: IMSG_CFG_DETECT: bad size", __func__);
+		detect_wanted = 1;
+		detect_start();
+		break;
 	case IMSG_SS_DRAIN:
 		if (imsg_get_len(imsg) != 0)
 			fatalx("%s: IMSG_SS_DRAIN: bad size", __func__);
@@ -1475,9 +1621,343 @@ superserver_dispatch_parent(struct imsgev *iev, struct imsg *imsg)
 		imsgbuf_allow_fdpass(&iev_spawner.ibuf);
 		imsgev_add(&iev_spawner);
 		spawner_attached = 1;
+		detect_start();
 		break;
 	default:
 		fatalx("%s: unexpected imsg %u", __func__, imsg_get_type(imsg));
 	}
 	return (0);
+}
+
+/*
+ * Start the analyser when we have both the spawner and the parent's word
+ * that it is installed.  Its channel exists from now on: input queues
+ * there while the program starts.
+ */
+static void
+detect_start(void)
+{
+	struct spawn_msg	 sm;
+	int			 sp[2];
+
+	if (!detect_wanted || !spawner_attached || detect_up || draining ||
+	    evtimer_pending(&ev_detect_retry, NULL))
+		return;
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sp) == -1) {
+		log_warn("%s: socketpair", __func__);
+		detect_lost(NULL);
+		return;
+	}
+	if (fd_nonblock(sp[0]) == -1)
+		fatal("%s: fd_nonblock", __func__);
+	imsgev_init(&iev_detect, sp[0], "analyser",
+	    superserver_dispatch_detect, detect_closed, NULL);
+	imsgev_add(&iev_detect);
+	detect_up = 1;
+	detect_since = time(NULL);
+
+	memset(&sm, 0, sizeof(sm));
+	arc4random_buf(&detect_id, sizeof(detect_id));
+	sm.sp_session = detect_id;
+	sm.sp_service = HS_DETECT_SERVICE;
+	sm.sp_proto = IPPROTO_TCP;
+	(void)strlcpy(sm.sp_src, "127.0.0.1", sizeof(sm.sp_src));
+	(void)strlcpy(sm.sp_dst, "127.0.0.1", sizeof(sm.sp_dst));
+	if (imsgev_compose(&iev_spawner, IMSG_SPAWN_REQ, 0, 0, sp[1], &sm,
+	    sizeof(sm)) == -1)
+		fatal("%s: compose", __func__);
+	detect_spawning = 1;
+}
+
+static void
+detect_retry(int fd, short event, void *arg)
+{
+	(void)fd;
+	(void)event;
+	(void)arg;
+	detect_start();
+}
+
+/*
+ * The analyser is gone or broken.  Sessions it owed a verdict end now,
+ * saying so; sessions still running go on unanalysed.  Another starts
+ * after a pause that doubles while they keep failing young.
+ */
+static void
+detect_lost(const char *why)
+{
+	struct ss_session	*ses, *next;
+	struct spawn_reply	 sr;
+	struct timeval		 tv;
+
+	if (why != NULL)
+		log_warnx("the payload analyser %s", why);
+	if (!detect_up && !detect_spawning)
+		return;		/* told twice: by its exit and its channel */
+	detect_spawning = 0;
+	if (detect_up) {
+		imsgev_clear(&iev_detect);
+		close(iev_detect.ibuf.fd);
+		detect_up = 0;
+	}
+	if (detect_err != NULL) {
+		bufferevent_free(detect_err);
+		detect_err = NULL;
+	}
+	/* It may live on with a broken channel: make sure it does not. */
+	memset(&sr, 0, sizeof(sr));
+	sr.sr_session = detect_id;
+	if (spawner_attached && imsgev_compose(&iev_spawner, IMSG_SPAWN_KILL,
+	    0, 0, -1, &sr, sizeof(sr)) == -1)
+		fatal("%s: compose", __func__);
+	for (ses = RB_MIN(ss_sessions, &sessions); ses != NULL; ses = next) {
+		next = RB_NEXT(ss_sessions, &sessions, ses);
+		if (!ses->ses_detect)
+			continue;
+		ses->ses_detect = 0;
+		ses->ses_derror = "analyser failed";
+		if (ses->ses_dwait)
+			ses_final(ses);
+	}
+	if (draining)
+		return;
+	if (time(NULL) - detect_since >= SS_DETECT_BACKOFF_MAX)
+		detect_backoff = 0;
+	detect_backoff = detect_backoff == 0 ? 1 :
+	    detect_backoff * 2 > SS_DETECT_BACKOFF_MAX ?
+	    SS_DETECT_BACKOFF_MAX : detect_backoff * 2;
+	log_info("restarting the payload analyser in %d s", detect_backoff);
+	tv.tv_sec = detect_backoff;
+	tv.tv_usec = 0;
+	if (evtimer_add(&ev_detect_retry, &tv) == -1)
+		fatal("%s: evtimer_add", __func__);
+}
+
+static void
+detect_closed(struct imsgev *iev)
+{
+	(void)iev;
+	detect_lost("closed its channel");
+}
+
+/* The analyser's stderr: a line at a time into our log, escaped. */
+static void
+detect_stderr(struct bufferevent *bev, void *arg)
+{
+	struct evbuffer	*in = bufferevent_get_input(bev);
+	char		*line, esc[1024];
+	size_t		 len;
+
+	(void)arg;
+	while ((line = evbuffer_readln(in, &len, EVBUFFER_EOL_LF)) != NULL) {
+		(void)str_escape(line, len, esc, sizeof(esc));
+		log_warnx("payload analyser: %s", esc);
+		free(line);
+	}
+	/* A line that never ends is not worth buffering. */
+	if (evbuffer_get_length(in) > 4096)
+		(void)evbuffer_drain(in, evbuffer_get_length(in));
+}
+
+static void
+detect_stderr_event(struct bufferevent *bev, short what, void *arg)
+{
+	(void)arg;
+	if (what & (BEV_EVENT_EOF | BEV_EVENT_ERROR))
+		(void)bufferevent_disable(bev, EV_READ);
+}
+
+/*
+ * A session's input for the analyser: at most what it keeps, and never
+ * more than a bounded queue, so a stalled analyser costs us no memory.
+ */
+static void
+detect_feed(struct ss_session *ses, const void *data, size_t len)
+{
+	struct detect_data	 dd;
+	struct ibuf		*b;
+	size_t			 n;
+
+	if (!detect_up || ses->ses_derror != NULL)
+		return;
+	dd.dd_session = ses->ses_id;
+	while (len > 0) {
+		if (ses->ses_dsent >= HS_ARTIFACT_MAX ||
+		    imsgbuf_queuelen(&iev_detect.ibuf) >= SS_DETECT_QUEUE) {
+			ses->ses_dtruncated = 1;
+			return;
+		}
+		n = len > HS_DETECT_CHUNK ? HS_DETECT_CHUNK : len;
+		if (n > HS_ARTIFACT_MAX - ses->ses_dsent)
+			n = (size_t)(HS_ARTIFACT_MAX - ses->ses_dsent);
+		if ((b = imsg_create(&iev_detect.ibuf, IMSG_DETECT_DATA, 0, 0,
+		    sizeof(dd) + n)) == NULL ||
+		    imsg_add(b, &dd, sizeof(dd)) == -1 ||
+		    imsg_add(b, data, n) == -1)
+			fatal("%s: imsg_create", __func__);
+		imsg_close(&iev_detect.ibuf, b);
+		imsgev_add(&iev_detect);
+		ses->ses_detect = 1;
+		ses->ses_dsent += n;
+		data = (const uint8_t *)data + n;
+		len -= n;
+	}
+}
+
+/* Held to what the analysers promise: terminated, printable ASCII. */
+static int
+detect_text_ok(const char *s, size_t size)
+{
+	size_t	 i;
+
+	for (i = 0; i < size && s[i] != '\0'; i++)
+		if ((unsigned char)s[i] < 0x20 || (unsigned char)s[i] > 0x7e)
+			return (0);
+	return (i < size);
+}
+
+static int
+detect_finding(struct imsg *imsg)
+{
+	static const char *const kinds[] = {
+		"shellcode", "format_string", "overflow"
+	};
+	struct detect_finding_msg	 m;
+	struct ss_session		 key, *ses;
+	char				 eventid[HS_NAMELEN];
+	json_t				*ev, *d;
+
+	if (imsg_get_data(imsg, &m, sizeof(m)) == -1 ||
+	    m.df_kind < 0 || m.df_kind >= (int)(sizeof(kinds) /
+	    sizeof(kinds[0])) || m.df_confidence < 0 ||
+	    m.df_confidence > 100 || m.df_offset > HS_ARTIFACT_MAX ||
+	    m.df_length > HS_ARTIFACT_MAX ||
+	    !detect_text_ok(m.df_desc, sizeof(m.df_desc)) ||
+	    !detect_text_ok(m.df_arch, sizeof(m.df_arch)) ||
+	    !detect_text_ok(m.df_disasm, sizeof(m.df_disasm)))
+		return (-1);
+	key.ses_id = m.df_session;
+	if ((ses = RB_FIND(ss_sessions, &sessions, &key)) == NULL ||
+	    !ses->ses_detect)
+		return (0);
+	(void)snprintf(eventid, sizeof(eventid), "honeyspy.detect.%s",
+	    kinds[m.df_kind]);
+	if ((ev = ses_event(ses, eventid)) != NULL &&
+	    (hs_event_set_int(ev, "offset", (long long)m.df_offset) == -1 ||
+	    hs_event_set_int(ev, "length", (long long)m.df_length) == -1 ||
+	    hs_event_set_int(ev, "confidence", m.df_confidence) == -1 ||
+	    hs_event_set_str(ev, "description", m.df_desc) == -1 ||
+	    (m.df_arch[0] != '\0' &&
+	    hs_event_set_str(ev, "arch", m.df_arch) == -1) ||
+	    (m.df_disasm[0] != '\0' &&
+	    hs_event_set_str(ev, "disassembly", m.df_disasm) == -1))) {
+		json_decref(ev);
+		ev = NULL;
+	}
+	event_send(ev);
+	/* The closed event lists them, briefly. */
+	if (ses->ses_detections == NULL &&
+	    (ses->ses_detections = json_array()) == NULL)
+		return (0);
+	if ((d = json_pack("{s:s, s:I, s:I, s:i}", "kind", kinds[m.df_kind],
+	    "offset", (json_int_t)m.df_offset, "length",
+	    (json_int_t)m.df_length, "confidence", m.df_confidence)) != NULL)
+		(void)json_array_append_new(ses->ses_detections, d);
+	return (0);
+}
+
+/* Bytes of a session's artifact, passed on to the parent as they come. */
+static int
+detect_payload(struct imsg *imsg)
+{
+	struct detect_data	 dd;
+	struct ss_session	 key, *ses;
+	struct ibuf		 ib;
+	struct ibuf		*b;
+	size_t			 n;
+
+	if (imsg_get_ibuf(imsg, &ib) == -1 ||
+	    ibuf_get(&ib, &dd, sizeof(dd)) == -1 ||
+	    (n = ibuf_size(&ib)) == 0 || n > HS_DETECT_CHUNK)
+		return (-1);
+	key.ses_id = dd.dd_session;
+	if ((ses = RB_FIND(ss_sessions, &sessions, &key)) == NULL ||
+	    !ses->ses_dwait)
+		return (0);
+	if (ses->ses_dpayload + n > ses->ses_dsent)
+		return (-1);
+	ses->ses_dpayload += n;
+	if ((b = imsg_create(&iev_parent->ibuf, IMSG_ARTIFACT_DATA, 0, 0,
+	    sizeof(dd) + n)) == NULL ||
+	    imsg_add(b, &dd, sizeof(dd)) == -1 ||
+	    imsg_add(b, ibuf_data(&ib), n) == -1)
+		fatal("%s: imsg_create", __func__);
+	imsg_close(&iev_parent->ibuf, b);
+	imsgev_add(iev_parent);
+	return (0);
+}
+
+/* The verdict is complete: the artifact is named, the session can end. */
+static int
+detect_done(struct imsg *imsg)
+{
+	struct detect_done	 dn;
+	struct ss_session	 key, *ses;
+	size_t			 i;
+
+	if (imsg_get_data(imsg, &dn, sizeof(dn)) == -1 ||
+	    memchr(dn.dn_sha256, '\0', sizeof(dn.dn_sha256)) == NULL)
+		return (-1);
+	for (i = 0; dn.dn_sha256[i] != '\0'; i++)
+		if (!((dn.dn_sha256[i] >= '0' && dn.dn_sha256[i] <= '9') ||
+		    (dn.dn_sha256[i] >= 'a' && dn.dn_sha256[i] <= 'f')))
+			return (-1);
+	if (i != 0 && i != 64)
+		return (-1);
+	key.ses_id = dn.dn_session;
+	if ((ses = RB_FIND(ss_sessions, &sessions, &key)) == NULL ||
+	    !ses->ses_dwait)
+		return (0);
+	if (dn.dn_length != ses->ses_dpayload)
+		return (-1);
+	if (dn.dn_truncated)
+		ses->ses_dtruncated = 1;
+	if (i == 64) {
+		(void)strlcpy(ses->ses_artifact, dn.dn_sha256,
+		    sizeof(ses->ses_artifact));
+		if (imsgev_compose(iev_parent, IMSG_ARTIFACT_END, 0, 0, -1,
+		    &dn, sizeof(dn)) == -1)
+			fatal("%s: compose", __func__);
+	}
+	ses_final(ses);
+	return (0);
+}
+
+/*
+ * What the analyser says.  It handles attacker code, so it is trusted
+ * less than anyone: a malformed message ends it, never us.
+ */
+static int
+superserver_dispatch_detect(struct imsgev *iev, struct imsg *imsg)
+{
+	int	 r;
+
+	(void)iev;
+	switch (imsg_get_type(imsg)) {
+	case IMSG_DETECT_FINDING:
+		r = detect_finding(imsg);
+		break;
+	case IMSG_DETECT_PAYLOAD:
+		r = detect_payload(imsg);
+		break;
+	case IMSG_DETECT_DONE:
+		r = detect_done(imsg);
+		break;
+	default:
+		r = -1;
+	}
+	/* Our caller then closes the channel, and detect_closed follows. */
+	if (r == -1)
+		log_warnx("the payload analyser sent a malformed message");
+	return (r);
 }
