@@ -53,6 +53,7 @@
 #define SS_MAX_SOURCES		65536		/* per service */
 #define SS_SWEEP		1		/* seconds between sweeps */
 #define SS_DGRAM_MAX		65536
+#define SS_LINGER		2	/* seconds to read after the answer */
 #define SS_DETECT_WAIT		30	/* seconds for the analyser's verdict */
 #define SS_DETECT_QUEUE		2048	/* messages queued for it, at most */
 #define SS_DETECT_BACKOFF_MAX	60	/* seconds between restarts */
@@ -122,6 +123,8 @@ struct ss_session {
 	json_t			*ses_detections;
 	char			 ses_artifact[65];
 	int			 ses_finishing;
+	int			 ses_lingering;	/* TCP: answered, still reading */
+	struct event		 ses_ltimer;
 };
 RB_HEAD(ss_sessions, ss_session);
 RB_HEAD(ss_peers, ss_session);
@@ -191,6 +194,8 @@ static struct ss_session *ses_new(struct ss_service *, struct ss_source *,
 static void	ses_close(struct ss_session *, const char *);
 static void	ses_finish(struct ss_session *);
 static void	ses_final(struct ss_session *);
+static void	tcp_answered(struct ss_session *);
+static void	tcp_linger_timeout(int, short, void *);
 static void	ses_detect_timeout(int, short, void *);
 static void	detect_start(void);
 static void	detect_retry(int, short, void *);
@@ -791,6 +796,25 @@ static void
 tcp_client_read(struct bufferevent *bev, void *arg)
 {
 	struct ss_session	*ses = arg;
+	struct evbuffer		*in;
+	unsigned char		*data;
+	size_t			 n;
+
+	/* Nobody reads it any more: record it and let it go. */
+	if (ses->ses_prog_eof) {
+		in = bufferevent_get_input(bev);
+		while ((n = evbuffer_get_length(in)) > 0) {
+			if (n > SS_CHUNK)
+				n = SS_CHUNK;
+			if ((data = evbuffer_pullup(in, (ssize_t)n)) == NULL)
+				fatalx("%s: evbuffer_pullup", __func__);
+			ses_record(ses, 1, data, n);
+			(void)evbuffer_drain(in, n);
+		}
+		if (ses_over_budget(ses))
+			ses_close(ses, "bytes");
+		return;
+	}
 
 	tcp_relay(ses, bev, ses->ses_prog, 1);
 }
@@ -811,8 +835,7 @@ tcp_client_write(struct bufferevent *bev, void *arg)
 
 	if (ses->ses_prog_eof) {
 		if (evbuffer_get_length(bufferevent_get_output(bev)) == 0)
-			ses_close(ses, ses->ses_client_eof ? "client" :
-			    "service");
+			tcp_answered(ses);
 		return;
 	}
 	(void)bufferevent_enable(ses->ses_prog, EV_READ);
@@ -868,15 +891,86 @@ static void
 tcp_prog_event(struct bufferevent *bev, short what, void *arg)
 {
 	struct ss_session	*ses = arg;
+	struct evbuffer		*left;
+	unsigned char		*data;
+	size_t			 n;
+	int			 r, resets;
 
 	if (what & (BEV_EVENT_EOF | BEV_EVENT_ERROR)) {
+		/*
+		 * A program that exits without reading all we sent resets
+		 * the socket, and what it said last is still unread there:
+		 * take it all before giving up on that side, or the client
+		 * never gets the answer and the transcript misses it.
+		 */
+		if (what & BEV_EVENT_ERROR) {
+			/* The bufferevent's own input takes only its reads. */
+			if ((left = evbuffer_new()) == NULL)
+				fatal("%s: evbuffer_new", __func__);
+			/* The reset is reported once, then the data follow. */
+			for (resets = 0;;) {
+				r = evbuffer_read(left, bufferevent_getfd(bev),
+				    SS_CHUNK);
+				if (r > 0 || (r == -1 && errno == ECONNRESET &&
+				    resets++ == 0))
+					continue;
+				break;
+			}
+			while ((n = evbuffer_get_length(left)) > 0) {
+				if (n > SS_CHUNK)
+					n = SS_CHUNK;
+				if ((data = evbuffer_pullup(left,
+				    (ssize_t)n)) == NULL)
+					fatalx("%s: evbuffer_pullup", __func__);
+				ses_record(ses, 0, data, n);
+				if (evbuffer_remove_buffer(left,
+				    bufferevent_get_output(ses->ses_client),
+				    n) != (int)n)
+					fatalx("%s: evbuffer_remove_buffer",
+					    __func__);
+			}
+			evbuffer_free(left);
+		}
 		ses->ses_prog_eof = 1;
 		(void)bufferevent_disable(bev, EV_READ);
 		if (evbuffer_get_length(bufferevent_get_output(
 		    ses->ses_client)) == 0)
-			ses_close(ses, ses->ses_client_eof ? "client" :
-			    "service");
+			tcp_answered(ses);
 	}
+}
+
+/*
+ * The program is done and the client has all of its answer.  Closing
+ * now, with client data unread, would send a reset, and a reset makes
+ * the client's kernel drop whatever of the answer it has not read yet.
+ * So, like Apache's lingering close, we only stop sending, and read and
+ * record what still comes for a moment before we close.
+ */
+static void
+tcp_answered(struct ss_session *ses)
+{
+	struct timeval	 tv = { SS_LINGER, 0 };
+
+	if (ses->ses_client_eof) {
+		ses_close(ses, "client");
+		return;
+	}
+	if (ses->ses_lingering)
+		return;
+	ses->ses_lingering = 1;
+	(void)shutdown(bufferevent_getfd(ses->ses_client), SHUT_WR);
+	(void)bufferevent_enable(ses->ses_client, EV_READ);
+	evtimer_set(&ses->ses_ltimer, tcp_linger_timeout, ses);
+	if (evtimer_add(&ses->ses_ltimer, &tv) == -1)
+		fatal("%s: evtimer_add", __func__);
+}
+
+static void
+tcp_linger_timeout(int fd, short event, void *arg)
+{
+	(void)fd;
+	(void)event;
+	ses_close(arg, "service");
 }
 
 static void
@@ -929,6 +1023,8 @@ ses_close(struct ss_session *ses, const char *why)
 		fatal("%s: compose", __func__);
 
 	evtimer_del(&ses->ses_timer);
+	if (ses->ses_lingering)
+		evtimer_del(&ses->ses_ltimer);
 	if (ses->ses_client != NULL) {
 		bufferevent_free(ses->ses_client);
 		ses->ses_client = NULL;

@@ -59,9 +59,9 @@ attacker() {
 	grep -Eq '^Login: jsmith[[:space:]]+Name: John Smith' "$HS_DIR/out"
 	grep -q 'On since .* on pts/1 from 203.0.113.9' "$HS_DIR/out"
 	hs_wait_event honeyspy.finger.request
-	jq -e --arg a "$LAB_ATTACKER_IP" 'select(.eventid == "honeyspy.finger.request") |
-	    .username == "jsmith" and .src_ip == $a and .service == "finger" and
-	    .dst_port == 79' "$HS_EVENTS"
+	jq -e -s --arg a "$LAB_ATTACKER_IP" 'map(select(.eventid == "honeyspy.finger.request")) |
+	    length == 1 and .[0].username == "jsmith" and .[0].src_ip == $a and
+	    .[0].service == "finger" and .[0].dst_port == 79' "$HS_EVENTS"
 }
 
 @test "finger @HOST lists who is on; unknown names get the real error" {

@@ -152,6 +152,23 @@ EOF
 	[ "$(tail -n 1 "$HS_DIR/ses" | jq -r .eventid)" = honeyspy.session.closed ]
 }
 
+@test "a program that exits while the client still sends: its last words reach the client and the transcript" {
+	hs_write_config early
+	hs_add_config <<EOF
+services:
+  - address: $SENSOR
+    port: 7011
+    program: /bin/sh
+    args: ["-c", "head -c 10 >/dev/null; echo bye"]
+EOF
+	hs_start
+	head -c 2000000 /dev/zero | attacker socat -t 10 - "TCP:$SENSOR:7011" >"$HS_DIR/got" || true
+	[ "$(cat "$HS_DIR/got")" = bye ]
+	hs_wait_event honeyspy.session.closed
+	ses=$(hs_last_session)
+	[ "$(hs_transcript "$ses" output)" = bye ]
+}
+
 @test "UDP: one pseudo-session per source, datagrams relayed and recorded exactly" {
 	hs_write_config udp
 	hs_add_config <<EOF
