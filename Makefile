@@ -104,7 +104,7 @@ test_fmtstr_SRCS = regress/unit/test_fmtstr.c $(DETECT_SRCS)
 test_overflow_SRCS = regress/unit/test_overflow.c $(DETECT_SRCS)
 
 FUZZ_TARGETS	 = fuzz_imsg fuzz_config fuzz_event fuzz_shellcode \
-		   fuzz_fmtstr fuzz_overflow
+		   fuzz_fmtstr fuzz_overflow fuzz_smtp
 fuzz_imsg_SRCS	 = regress/fuzz/fuzz_imsg.c lib/imsg.c lib/buf.c
 fuzz_config_SRCS = regress/fuzz/fuzz_config.c honeyspyd/parse.c \
 		   honeyspyd/printconf.c lib/log.c lib/util.c
@@ -116,6 +116,8 @@ fuzz_fmtstr_DEFS = -DFUZZ_KIND=DETECT_FORMAT_STRING \
 fuzz_overflow_SRCS = regress/fuzz/fuzz_analyzer.c $(DETECT_SRCS)
 fuzz_overflow_DEFS = -DFUZZ_KIND=DETECT_OVERFLOW \
 		   -DFUZZ_ANALYZER=detect_overflow
+fuzz_smtp_SRCS	 = regress/fuzz/fuzz_smtp.c services/smtp/smtp_parse.c \
+		   services/smtp/smtp_session.c $(SVC_SRCS)
 
 # Integration tests, one directory per area.
 BATS_TESTS	 = $(sort $(wildcard regress/*/*.bats))
@@ -218,7 +220,8 @@ FUZZ_CFLAGS	 = -std=c11 -D_GNU_SOURCE -g -O1 $(WARNINGS) \
 FUZZ_BINS	 = $(addprefix build/fuzz/,$(FUZZ_TARGETS))
 
 define fuzz_rule
-build/fuzz/$(1): $($(1)_SRCS) $(wildcard lib/*.h honeyspyd/*.h)
+build/fuzz/$(1): $($(1)_SRCS) $(wildcard lib/*.h honeyspyd/*.h \
+	    services/*.h services/*/*.h)
 	@mkdir -p $$(@D)
 	$$(FUZZ_CC) $$(FUZZ_CFLAGS) $($(1)_DEFS) -o $$@ $($(1)_SRCS) \
 	    $$(PKG_LIBS)

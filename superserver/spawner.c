@@ -671,13 +671,6 @@ spawner_exec(const struct service_msg *sv, int conn, int evfd, int errfd)
 		step = STEP_CHROOT;
 		if (chroot(sv->sv_directory) == -1)
 			goto fail;
-		step = STEP_CHDIR;
-		if (chdir("/") == -1)
-			goto fail;
-	} else {
-		step = STEP_CHDIR;
-		if (chdir(sv->sv_directory) == -1)
-			goto fail;
 	}
 
 	step = STEP_IDS;
@@ -692,6 +685,14 @@ spawner_exec(const struct service_msg *sv, int conn, int evfd, int errfd)
 		uid = getuid();
 		gid = getgid();
 	}
+
+	/*
+	 * As the program's user: the directory is for it to reach, and
+	 * need not be open to us.
+	 */
+	step = STEP_CHDIR;
+	if (chdir(sv->sv_chroot ? "/" : sv->sv_directory) == -1)
+		goto fail;
 
 	/*
 	 * Moving between two non-zero uids keeps the capabilities we hold,
