@@ -104,7 +104,7 @@ test_fmtstr_SRCS = regress/unit/test_fmtstr.c $(DETECT_SRCS)
 test_overflow_SRCS = regress/unit/test_overflow.c $(DETECT_SRCS)
 
 FUZZ_TARGETS	 = fuzz_imsg fuzz_config fuzz_event fuzz_shellcode \
-		   fuzz_fmtstr fuzz_overflow fuzz_smtp fuzz_http
+		   fuzz_fmtstr fuzz_overflow fuzz_smtp fuzz_http fuzz_ssh
 fuzz_imsg_SRCS	 = regress/fuzz/fuzz_imsg.c lib/imsg.c lib/buf.c
 fuzz_config_SRCS = regress/fuzz/fuzz_config.c honeyspyd/parse.c \
 		   honeyspyd/printconf.c lib/log.c lib/util.c
@@ -119,6 +119,9 @@ fuzz_overflow_DEFS = -DFUZZ_KIND=DETECT_OVERFLOW \
 fuzz_smtp_SRCS	 = regress/fuzz/fuzz_smtp.c services/smtp/smtp_parse.c \
 		   services/smtp/smtp_session.c $(SVC_SRCS)
 fuzz_http_SRCS	 = regress/fuzz/fuzz_http.c $(HTTP_SRCS) $(SVC_SRCS)
+fuzz_ssh_SRCS	 = regress/fuzz/fuzz_ssh.c services/ssh/shell.c \
+		   services/ssh/cmds.c services/ssh/fakefs.c \
+		   services/ssh/fscontent.c $(SVC_SRCS)
 
 # Integration tests, one directory per area.
 BATS_TESTS	 = $(sort $(wildcard regress/*/*.bats))
