@@ -104,6 +104,7 @@ struct ss_session {
 	int			 ses_client_eof;
 	int			 ses_prog_eof;
 	int			 ses_spawning;	/* no answer from the spawner yet */
+	int			 ses_exited;	/* its program and group are gone */
 	const char		*ses_ending;	/* closed, waiting for that answer */
 	struct timespec		 ses_end;
 	int			 ses_evfd;	/* the program's events, or -1 */
@@ -1016,10 +1017,12 @@ ses_close(struct ss_session *ses, const char *why)
 	ses->ses_ending = why;
 	(void)clock_gettime(CLOCK_REALTIME, &ses->ses_end);
 
+	/* The spawner ends a group when its leader exits; else we ask. */
 	memset(&sr, 0, sizeof(sr));
 	sr.sr_session = ses->ses_id;
-	if (spawner_attached && imsgev_compose(&iev_spawner, IMSG_SPAWN_KILL,
-	    0, 0, -1, &sr, sizeof(sr)) == -1)
+	if (spawner_attached && !ses->ses_exited &&
+	    imsgev_compose(&iev_spawner, IMSG_SPAWN_KILL, 0, 0, -1, &sr,
+	    sizeof(sr)) == -1)
 		fatal("%s: compose", __func__);
 
 	evtimer_del(&ses->ses_timer);
@@ -1639,8 +1642,12 @@ superserver_dispatch_spawner(struct imsgev *iev, struct imsg *imsg)
 				log_warnx("the payload analyser exited with "
 				    "status %d", WEXITSTATUS(sr.sr_status));
 			detect_lost(NULL);
+			break;
 		}
-		/* The socket's EOF ends the session; nothing more here. */
+		/* The socket's EOF ends the session; nothing to kill then. */
+		key.ses_id = sr.sr_session;
+		if ((ses = RB_FIND(ss_sessions, &sessions, &key)) != NULL)
+			ses->ses_exited = 1;
 		break;
 	default:
 		fatalx("%s: unexpected imsg %u from the spawner", __func__,
