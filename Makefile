@@ -17,7 +17,7 @@ SAN		?=
 BINDIR		?= bin
 
 PKGS		 = libevent yaml-0.1 libcap-ng libseccomp libbsd-overlay jansson \
-		   libcrypto unicorn capstone libssh
+		   libcrypto unicorn capstone libssh libpcap
 
 WARNINGS	 = -Wall -Wextra -Wstrict-prototypes -Wmissing-prototypes \
 		   -Wmissing-declarations -Wshadow -Wpointer-arith -Wcast-qual \
@@ -52,7 +52,8 @@ LIB_SRCS	 = lib/log.c lib/imsg.c lib/buf.c lib/util.c lib/net.c \
 		   lib/service.c lib/hs_event.c
 
 # Children: one directory per process.
-CHILD_SRCS	 = netctl/netctl.c capture/capture.c persona/persona.c \
+CHILD_SRCS	 = netctl/netctl.c $(sort $(wildcard capture/*.c)) \
+		   persona/persona.c \
 		   superserver/binder.c superserver/superserver.c \
 		   superserver/spawner.c superserver/spawn_env.c \
 		   rpc/rpc.c web/web.c
@@ -91,7 +92,8 @@ SERVICE_BINS	 = $(addprefix $(BINDIR)/services/,$(SERVICES))
 REGRESS_SRCS	 = $(HONEYSPYD_SRCS) regress/sandbox/violator.c
 
 UNIT_TESTS	 = test_buf test_imsg test_config test_util test_event \
-		   test_spawn_env test_shellcode test_fmtstr test_overflow
+		   test_spawn_env test_shellcode test_fmtstr test_overflow \
+		   test_decode test_p0f
 test_buf_SRCS	 = regress/unit/test_buf.c lib/buf.c
 test_imsg_SRCS	 = regress/unit/test_imsg.c lib/imsg.c lib/buf.c
 test_config_SRCS = regress/unit/test_config.c honeyspyd/parse.c \
@@ -102,9 +104,12 @@ test_spawn_env_SRCS = regress/unit/test_spawn_env.c superserver/spawn_env.c
 test_shellcode_SRCS = regress/unit/test_shellcode.c $(DETECT_SRCS)
 test_fmtstr_SRCS = regress/unit/test_fmtstr.c $(DETECT_SRCS)
 test_overflow_SRCS = regress/unit/test_overflow.c $(DETECT_SRCS)
+test_decode_SRCS = regress/unit/test_decode.c capture/decode.c
+test_p0f_SRCS	 = regress/unit/test_p0f.c capture/decode.c capture/p0f.c
 
 FUZZ_TARGETS	 = fuzz_imsg fuzz_config fuzz_event fuzz_shellcode \
-		   fuzz_fmtstr fuzz_overflow fuzz_smtp fuzz_http fuzz_ssh
+		   fuzz_fmtstr fuzz_overflow fuzz_smtp fuzz_http fuzz_ssh \
+		   fuzz_decode fuzz_p0f
 fuzz_imsg_SRCS	 = regress/fuzz/fuzz_imsg.c lib/imsg.c lib/buf.c
 fuzz_config_SRCS = regress/fuzz/fuzz_config.c honeyspyd/parse.c \
 		   honeyspyd/printconf.c lib/log.c lib/util.c
@@ -119,6 +124,8 @@ fuzz_overflow_DEFS = -DFUZZ_KIND=DETECT_OVERFLOW \
 fuzz_smtp_SRCS	 = regress/fuzz/fuzz_smtp.c services/smtp/smtp_parse.c \
 		   services/smtp/smtp_session.c $(SVC_SRCS)
 fuzz_http_SRCS	 = regress/fuzz/fuzz_http.c $(HTTP_SRCS) $(SVC_SRCS)
+fuzz_decode_SRCS = regress/fuzz/fuzz_decode.c capture/decode.c
+fuzz_p0f_SRCS	 = regress/fuzz/fuzz_p0f.c capture/decode.c capture/p0f.c
 fuzz_ssh_SRCS	 = regress/fuzz/fuzz_ssh.c services/ssh/shell.c \
 		   services/ssh/cmds.c services/ssh/fakefs.c \
 		   services/ssh/fscontent.c $(SVC_SRCS)
@@ -132,6 +139,7 @@ robjs		 = $(patsubst %.c,$(BUILD)/regress-obj/%.o,$(1))
 UNIT_BINS	 = $(addprefix $(BUILD)/unit/,$(UNIT_TESTS))
 REGRESS_BIN	 = $(BUILD)/regress/honeyspyd-regress
 FLOOD_BIN	 = $(BUILD)/regress/flood
+P0FCHECK_BIN	 = $(BUILD)/regress/p0fcheck
 
 .PHONY: all run check check-unit check-integration fuzz lint clean deps bench \
 	regress-bins
@@ -181,9 +189,14 @@ $(BUILD)/unit/$(1): $(call objs,$($(1)_SRCS))
 endef
 $(foreach t,$(UNIT_TESTS),$(eval $(call unit_rule,$(t))))
 
-regress-bins: all $(UNIT_BINS) $(REGRESS_BIN) $(FLOOD_BIN)
+regress-bins: all $(UNIT_BINS) $(REGRESS_BIN) $(FLOOD_BIN) $(P0FCHECK_BIN)
 
 $(FLOOD_BIN): $(call objs,regress/superserver/flood.c)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(P0FCHECK_BIN): $(call objs,regress/capture/p0fcheck.c capture/decode.c \
+	    capture/p0f.c)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
@@ -195,6 +208,7 @@ check: deps
 	[ -n "$$(echo $$tests)" ] || { echo "no tests found" >&2; exit 1; }; \
 	BIN=$(abspath $(BINDIR)) HS_REGRESS_BIN=$(abspath $(REGRESS_BIN)) \
 	HS_FLOOD_BIN=$(abspath $(FLOOD_BIN)) CMOCKA_MESSAGE_OUTPUT=TAP \
+	HS_P0FCHECK_BIN=$(abspath $(P0FCHECK_BIN)) \
 	    $(PROVE) -f -e regress/run-test $$tests
 
 check-unit: $(UNIT_BINS)
@@ -204,6 +218,7 @@ check-unit: $(UNIT_BINS)
 check-integration: regress-bins
 	@BIN=$(abspath $(BINDIR)) HS_REGRESS_BIN=$(abspath $(REGRESS_BIN)) \
 	    HS_FLOOD_BIN=$(abspath $(FLOOD_BIN)) \
+	    HS_P0FCHECK_BIN=$(abspath $(P0FCHECK_BIN)) \
 	    $(PROVE) -f -e regress/run-test $(BATS_TESTS)
 
 # As root the control socket is the default one, so that a plain
@@ -220,12 +235,12 @@ run: deps all
 FUZZ_CC		?= clang
 FUZZ_CFLAGS	 = -std=c11 -D_GNU_SOURCE -g -O1 $(WARNINGS) \
 		   -fsanitize=fuzzer,address,undefined -Ilib -Iprivsep \
-		   -Ihoneyspyd -Idetect -Iservices $(PKG_CFLAGS)
+		   -Ihoneyspyd -Idetect -Iservices -I. $(PKG_CFLAGS)
 FUZZ_BINS	 = $(addprefix build/fuzz/,$(FUZZ_TARGETS))
 
 define fuzz_rule
 build/fuzz/$(1): $($(1)_SRCS) $(wildcard lib/*.h honeyspyd/*.h \
-	    services/*.h services/*/*.h)
+	    services/*.h services/*/*.h capture/*.h)
 	@mkdir -p $$(@D)
 	$$(FUZZ_CC) $$(FUZZ_CFLAGS) $($(1)_DEFS) -o $$@ $($(1)_SRCS) \
 	    $$(PKG_LIBS)
@@ -259,7 +274,8 @@ bench: deps all
 lint:
 	mandoc -Tlint -W warning man/*.[0-9]
 	shellcheck scripts/install-deps regress/run-test regress/lab/lab.sh \
-	    regress/config/update-golden.sh .ci/run bench/superserver
+	    regress/config/update-golden.sh .ci/run bench/superserver \
+	    bench/fingerprint
 
 clean:
 	rm -rf build bin

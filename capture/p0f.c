@@ -1,0 +1,1609 @@
+/*
+ * Copyright (c) 2026 The HoneySpy authors
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/* Passive OS fingerprints: p0f v3 signature files, SYN and SYN+ACK matching. */
+
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "capture/decode.h"
+#include "capture/p0f.h"
+
+/*
+ * The semantics are p0f 3.09b's, so that a p0f.fp written against p0f
+ * means the same here; the code and the data layout are our own.
+ */
+
+#define P0F_MAXOPT		24	/* option layout entries kept, as p0f */
+#define P0F_BUCKETS		256	/* by option layout, which must match */
+#define P0F_LINEMAX		4096
+#define P0F_MAXFILE		(16 * 1024 * 1024)
+#define P0F_SPECIAL_MSS		1331	/* p0f-sendsyn's probe, with... */
+#define P0F_SPECIAL_WIN		1337	/* ... this window */
+#define NAME_CHARS		" ./-_!?()"
+
+/* Quirks, in the order p0f prints them. */
+#define Q_DF			0x00000001
+#define Q_NZ_ID			0x00000002
+#define Q_ZERO_ID		0x00000004
+#define Q_ECN			0x00000008
+#define Q_NZ_MBZ		0x00000010
+#define Q_FLOW			0x00000020
+#define Q_ZERO_SEQ		0x00000040
+#define Q_NZ_ACK		0x00000080
+#define Q_ZERO_ACK		0x00000100
+#define Q_NZ_URG		0x00000200
+#define Q_URG			0x00000400
+#define Q_PUSH			0x00000800
+#define Q_TS1_ZERO		0x00001000
+#define Q_TS2_NZ		0x00002000
+#define Q_OPT_EOL_NZ		0x00004000
+#define Q_EXWS			0x00008000
+#define Q_OPT_BAD		0x00010000
+
+static const struct {
+	const char	*q_name;
+	uint32_t	 q_bit;
+	int		 q_ver;		/* the only IP version it exists for */
+} quirk_tab[] = {
+	{ "df",		Q_DF,		4 },
+	{ "id+",	Q_NZ_ID,	4 },
+	{ "id-",	Q_ZERO_ID,	4 },
+	{ "ecn",	Q_ECN,		0 },
+	{ "0+",		Q_NZ_MBZ,	4 },
+	{ "flow",	Q_FLOW,		6 },
+	{ "seq-",	Q_ZERO_SEQ,	0 },
+	{ "ack+",	Q_NZ_ACK,	0 },
+	{ "ack-",	Q_ZERO_ACK,	0 },
+	{ "uptr+",	Q_NZ_URG,	0 },
+	{ "urgf+",	Q_URG,		0 },
+	{ "pushf+",	Q_PUSH,		0 },
+	{ "ts1-",	Q_TS1_ZERO,	0 },
+	{ "ts2+",	Q_TS2_NZ,	0 },
+	{ "opt+",	Q_OPT_EOL_NZ,	0 },
+	{ "exws",	Q_EXWS,		0 },
+	{ "bad",	Q_OPT_BAD,	0 },
+};
+
+/* TCP option kinds as they appear in a layout. */
+#define OPT_EOL			0
+#define OPT_NOP			1
+#define OPT_MSS			2
+#define OPT_WS			3
+#define OPT_SOK			4
+#define OPT_SACK		5
+#define OPT_TS			8
+
+/* How a signature states the window. */
+#define WIN_NORMAL		0
+#define WIN_ANY			1
+#define WIN_MOD			2
+#define WIN_MSS			3
+#define WIN_MTU			4
+
+/* A signature, or a packet reduced to the same shape for matching. */
+struct tcpsig {
+	int		 ts_ver;		/* 4, 6, -1: either */
+	uint8_t		 ts_ttl;		/* initial TTL / observed TTL */
+	uint8_t		 ts_olen;
+	int32_t		 ts_mss;		/* -1: any */
+	uint8_t		 ts_wtype;		/* WIN_* */
+	uint16_t	 ts_win;
+	int16_t		 ts_wscale;		/* -1: any */
+	uint8_t		 ts_layout[P0F_MAXOPT];
+	uint8_t		 ts_nopt;
+	uint8_t		 ts_eolpad;
+	uint32_t	 ts_quirks;
+	int		 ts_pclass;		/* -1 any, 0 none, 1 some */
+	uint16_t	 ts_tothdr;		/* packets only */
+	uint32_t	 ts_ts1;		/* packets only */
+	uint32_t	 ts_lhash;
+};
+
+struct label {
+	int		 lb_generic;
+	int		 lb_userland;		/* class "!" */
+	uint32_t	 lb_line;
+	char		 lb_class[P0F_CLASSLEN];
+	char		 lb_name[P0F_NAMELEN];	/* [mtu]: the link */
+	char		 lb_flavor[P0F_FLAVORLEN];
+};
+
+struct sigrec {
+	struct tcpsig	 sr_sig;
+	const struct label *sr_label;
+	uint32_t	 sr_line;
+	int		 sr_badttl;		/* "64-": the tool randomises */
+};
+
+struct bucket {
+	struct sigrec	**bk_v;
+	size_t		 bk_n;
+	size_t		 bk_cap;
+};
+
+struct mtusig {
+	uint16_t	 ms_mtu;
+	const struct label *ms_label;
+};
+
+struct p0f_db {
+	char		(*db_classes)[P0F_CLASSLEN];
+	size_t		 db_nclasses;
+	struct label	**db_labels;
+	size_t		 db_nlabels;
+	struct bucket	 db_tcp[2][P0F_BUCKETS];
+	size_t		 db_ntcp[2];
+	struct mtusig	*db_mtu;
+	size_t		 db_nmtu;
+	size_t		 db_nhttp;
+};
+
+/* Parser state: which lines may come next. */
+#define ST_NEED_SECT		0
+#define ST_NEED_LABEL		1
+#define ST_NEED_SYS		2
+#define ST_NEED_SIG		3
+
+#define MOD_NONE		0
+#define MOD_TCP			1
+#define MOD_MTU			2
+#define MOD_HTTP		3
+
+struct parser {
+	struct p0f_db	*pa_db;
+	const char	*pa_name;
+	uint32_t	 pa_line;
+	int		 pa_state;
+	int		 pa_mod;
+	int		 pa_dir;
+	struct label	*pa_label;
+	char		*pa_err;
+	size_t		 pa_errlen;
+};
+
+struct uphost {
+	int		 uh_af;
+	uint8_t		 uh_addr[PKT_ADDRLEN];
+	uint32_t	 uh_ts1;
+	uint64_t	 uh_ms;
+};
+
+struct p0f_uptime {
+	struct uphost	*ut_v;
+	size_t		 ut_mask;
+};
+
+static int	perr(struct parser *, const char *, ...)
+		    __attribute__((__format__(__printf__, 2, 3)));
+static int	parse_line(struct parser *, char *);
+static int	parse_section(struct parser *, const char *);
+static int	parse_classes(struct parser *, const char *);
+static int	parse_label(struct parser *, const char *);
+static int	parse_sys(struct parser *, const char *);
+static int	parse_mtu(struct parser *, const char *);
+static int	parse_http(struct parser *, const char *);
+static int	parse_tcp(struct parser *, const char *);
+static int	parse_num(const char **, long, long, long *);
+static int	parse_layout(struct parser *, const char **, struct tcpsig *);
+static int	parse_quirks(struct parser *, const char **, struct tcpsig *);
+static int	name_char(int);
+static int	class_known(const struct p0f_db *, const char *, size_t);
+static int	bucket_add(struct bucket *, struct sigrec *);
+static uint32_t	layout_hash(const uint8_t *, uint8_t);
+static uint8_t	guess_dist(uint8_t);
+static int	win_multi(const struct tcpsig *, uint16_t, int *);
+static const struct sigrec *find_match(const struct p0f_db *, int,
+		    const struct tcpsig *, int, uint16_t, int *, uint8_t *);
+static int	pkt_to_sig(const struct pkt *, struct tcpsig *, int *);
+static void	dump_sig(const struct tcpsig *, uint16_t, int, char *, size_t);
+static void	appendf(char *, size_t, size_t *, const char *, ...)
+		    __attribute__((__format__(__printf__, 4, 5)));
+static uint16_t	get16(const uint8_t *);
+static uint32_t	get32(const uint8_t *);
+
+static uint16_t
+get16(const uint8_t *b)
+{
+	return ((uint16_t)((b[0] << 8) | b[1]));
+}
+
+static uint32_t
+get32(const uint8_t *b)
+{
+	return (((uint32_t)b[0] << 24) | ((uint32_t)b[1] << 16) |
+	    ((uint32_t)b[2] << 8) | (uint32_t)b[3]);
+}
+
+static int
+perr(struct parser *pa, const char *fmt, ...)
+{
+	va_list	 ap;
+	char	*p;
+	int	 n;
+
+	if (pa->pa_err == NULL || pa->pa_errlen == 0)
+		return (-1);
+	n = snprintf(pa->pa_err, pa->pa_errlen, "%s:%u: ", pa->pa_name,
+	    pa->pa_line);
+	if (n < 0 || (size_t)n >= pa->pa_errlen)
+		return (-1);
+	va_start(ap, fmt);
+	(void)vsnprintf(pa->pa_err + n, pa->pa_errlen - n, fmt, ap);
+	va_end(ap);
+	/* Messages quote the file, and go to logs and terminals. */
+	for (p = pa->pa_err; *p != '\0'; p++)
+		if ((unsigned char)*p < 0x20 || (unsigned char)*p > 0x7e)
+			*p = '?';
+	return (-1);
+}
+
+struct p0f_db *
+p0f_db_open(const char *path, char *err, size_t errlen)
+{
+	struct p0f_db	*db = NULL;
+	struct stat	 st;
+	char		*buf = NULL;
+	size_t		 off = 0;
+	ssize_t		 n;
+	int		 fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+		(void)snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return (NULL);
+	}
+	if (fstat(fd, &st) == -1) {
+		(void)snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		goto done;
+	}
+	if (!S_ISREG(st.st_mode) || st.st_size > P0F_MAXFILE) {
+		(void)snprintf(err, errlen, "%s: not a regular file of at most "
+		    "%d bytes", path, P0F_MAXFILE);
+		goto done;
+	}
+	if ((buf = malloc((size_t)st.st_size + 1)) == NULL) {
+		(void)snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		goto done;
+	}
+	while (off < (size_t)st.st_size) {
+		n = read(fd, buf + off, (size_t)st.st_size - off);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			(void)snprintf(err, errlen, "%s: short read", path);
+			goto done;
+		}
+		off += (size_t)n;
+	}
+	db = p0f_db_parse(path, buf, off, err, errlen);
+ done:
+	free(buf);
+	(void)close(fd);
+	return (db);
+}
+
+struct p0f_db *
+p0f_db_parse(const char *name, const char *buf, size_t len, char *err,
+    size_t errlen)
+{
+	struct parser	 pa;
+	char		 line[P0F_LINEMAX];
+	const char	*eol;
+	size_t		 off = 0, n;
+
+	memset(&pa, 0, sizeof(pa));
+	pa.pa_name = name;
+	pa.pa_err = err;
+	pa.pa_errlen = errlen;
+	if (err != NULL && errlen > 0)
+		err[0] = '\0';
+	if ((pa.pa_db = calloc(1, sizeof(*pa.pa_db))) == NULL) {
+		(void)snprintf(err, errlen, "%s: out of memory", name);
+		return (NULL);
+	}
+	if (len > 0 && memchr(buf, '\0', len) != NULL) {
+		/* The line it is on, so that the user can find it. */
+		for (pa.pa_line = 1, n = 0; buf[n] != '\0'; n++)
+			if (buf[n] == '\n')
+				pa.pa_line++;
+		(void)perr(&pa, "NUL byte");
+		goto fail;
+	}
+	while (off < len) {
+		pa.pa_line++;
+		eol = memchr(buf + off, '\n', len - off);
+		n = (eol != NULL ? (size_t)(eol - buf) : len) - off;
+		if (n >= sizeof(line)) {
+			(void)perr(&pa, "line longer than %zu bytes",
+			    sizeof(line) - 1);
+			goto fail;
+		}
+		memcpy(line, buf + off, n);
+		line[n] = '\0';
+		off += n + 1;
+		if (parse_line(&pa, line) == -1)
+			goto fail;
+	}
+	if (pa.pa_state == ST_NEED_SYS) {
+		(void)perr(&pa, "label without 'sys' at end of file");
+		goto fail;
+	}
+	return (pa.pa_db);
+ fail:
+	p0f_db_free(pa.pa_db);
+	return (NULL);
+}
+
+void
+p0f_db_free(struct p0f_db *db)
+{
+	size_t	 i, d, b;
+
+	if (db == NULL)
+		return;
+	for (d = 0; d < 2; d++)
+		for (b = 0; b < P0F_BUCKETS; b++) {
+			for (i = 0; i < db->db_tcp[d][b].bk_n; i++)
+				free(db->db_tcp[d][b].bk_v[i]);
+			free(db->db_tcp[d][b].bk_v);
+		}
+	for (i = 0; i < db->db_nlabels; i++)
+		free(db->db_labels[i]);
+	free(db->db_labels);
+	free(db->db_classes);
+	free(db->db_mtu);
+	free(db);
+}
+
+void
+p0f_db_stats(const struct p0f_db *db, struct p0f_stats *st)
+{
+	memset(st, 0, sizeof(*st));
+	st->ps_classes = db->db_nclasses;
+	st->ps_labels = db->db_nlabels;
+	st->ps_tcp[P0F_REQUEST] = db->db_ntcp[P0F_REQUEST];
+	st->ps_tcp[P0F_RESPONSE] = db->db_ntcp[P0F_RESPONSE];
+	st->ps_mtu = db->db_nmtu;
+	st->ps_http = db->db_nhttp;
+}
+
+static int
+parse_line(struct parser *pa, char *line)
+{
+	char	*p = line, *e, *key, *val;
+	size_t	 n;
+
+	while (*p == ' ' || *p == '\t')
+		p++;
+	/* A trailing CR or blank would otherwise end up in a value. */
+	n = strlen(p);
+	while (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\t' ||
+	    p[n - 1] == '\r'))
+		p[--n] = '\0';
+	if (*p == '\0' || *p == ';')
+		return (0);
+	if (*p == '[')
+		return (parse_section(pa, p));
+
+	key = p;
+	while (isalpha((unsigned char)*p) || *p == '_')
+		p++;
+	e = p;
+	while (*p == ' ' || *p == '\t')
+		p++;
+	if (e == key || *p != '=')
+		return (perr(pa, "expected 'name = value'"));
+	*e = '\0';
+	p++;
+	while (*p == ' ' || *p == '\t')
+		p++;
+	val = p;
+
+	if (strcmp(key, "classes") == 0) {
+		if (pa->pa_state != ST_NEED_SECT)
+			return (perr(pa, "'classes' after the first section"));
+		return (parse_classes(pa, val));
+	}
+	if (strcmp(key, "label") == 0) {
+		if (pa->pa_state != ST_NEED_LABEL &&
+		    pa->pa_state != ST_NEED_SIG)
+			return (perr(pa, "misplaced 'label'"));
+		return (parse_label(pa, val));
+	}
+	if (strcmp(key, "sys") == 0) {
+		if (pa->pa_state != ST_NEED_SYS)
+			return (perr(pa, "'sys' only follows a label of "
+			    "class '!'"));
+		return (parse_sys(pa, val));
+	}
+	if (strcmp(key, "sig") == 0) {
+		if (pa->pa_state == ST_NEED_SYS)
+			return (perr(pa, "label of class '!' needs 'sys' "
+			    "before 'sig'"));
+		if (pa->pa_state != ST_NEED_SIG)
+			return (perr(pa, "'sig' without a label"));
+		switch (pa->pa_mod) {
+		case MOD_TCP:
+			return (parse_tcp(pa, val));
+		case MOD_MTU:
+			return (parse_mtu(pa, val));
+		default:
+			return (parse_http(pa, val));
+		}
+	}
+	if (strcmp(key, "ua_os") == 0) {
+		/* Only helps p0f's NAT guesses, which we do not make. */
+		if (pa->pa_mod != MOD_HTTP || pa->pa_dir != P0F_REQUEST ||
+		    pa->pa_state != ST_NEED_LABEL)
+			return (perr(pa, "misplaced 'ua_os'"));
+		return (0);
+	}
+	return (perr(pa, "unknown field '%.32s'", key));
+}
+
+static int
+parse_section(struct parser *pa, const char *s)
+{
+	if (strcmp(s, "[mtu]") == 0) {
+		pa->pa_mod = MOD_MTU;
+		pa->pa_dir = 0;
+	} else if (strcmp(s, "[tcp:request]") == 0) {
+		pa->pa_mod = MOD_TCP;
+		pa->pa_dir = P0F_REQUEST;
+	} else if (strcmp(s, "[tcp:response]") == 0) {
+		pa->pa_mod = MOD_TCP;
+		pa->pa_dir = P0F_RESPONSE;
+	} else if (strcmp(s, "[http:request]") == 0) {
+		pa->pa_mod = MOD_HTTP;
+		pa->pa_dir = P0F_REQUEST;
+	} else if (strcmp(s, "[http:response]") == 0) {
+		pa->pa_mod = MOD_HTTP;
+		pa->pa_dir = P0F_RESPONSE;
+	} else
+		return (perr(pa, "unknown section '%.40s'", s));
+	if (pa->pa_state == ST_NEED_SYS)
+		return (perr(pa, "label of class '!' without 'sys'"));
+	pa->pa_state = ST_NEED_LABEL;
+	pa->pa_label = NULL;
+	return (0);
+}
+
+static int
+name_char(int c)
+{
+	return (isalnum((unsigned char)c) ||
+	    (c != '\0' && strchr(NAME_CHARS, c) != NULL));
+}
+
+static int
+class_known(const struct p0f_db *db, const char *s, size_t len)
+{
+	size_t	 i;
+
+	for (i = 0; i < db->db_nclasses; i++)
+		if (strlen(db->db_classes[i]) == len &&
+		    strncasecmp(db->db_classes[i], s, len) == 0)
+			return (1);
+	return (0);
+}
+
+static int
+parse_classes(struct parser *pa, const char *v)
+{
+	struct p0f_db	*db = pa->pa_db;
+	const char	*e;
+	void		*nv;
+
+	while (*v != '\0') {
+		while (*v == ' ' || *v == '\t' || *v == ',')
+			v++;
+		if (*v == '\0')
+			break;
+		for (e = v; isalnum((unsigned char)*e); e++)
+			;
+		if (e == v || (*e != '\0' && *e != ',' && *e != ' ' &&
+		    *e != '\t'))
+			return (perr(pa, "malformed class name"));
+		if ((size_t)(e - v) >= P0F_CLASSLEN)
+			return (perr(pa, "class name longer than %d bytes",
+			    P0F_CLASSLEN - 1));
+		if (!class_known(db, v, (size_t)(e - v))) {
+			nv = reallocarray(db->db_classes, db->db_nclasses + 1,
+			    sizeof(*db->db_classes));
+			if (nv == NULL)
+				return (perr(pa, "out of memory"));
+			db->db_classes = nv;
+			memcpy(db->db_classes[db->db_nclasses], v,
+			    (size_t)(e - v));
+			db->db_classes[db->db_nclasses][e - v] = '\0';
+			db->db_nclasses++;
+		}
+		v = e;
+	}
+	return (0);
+}
+
+static int
+parse_label(struct parser *pa, const char *v)
+{
+	struct p0f_db	*db = pa->pa_db;
+	struct label	*lb;
+	const char	*c, *e;
+	void		*nv;
+	size_t		 i;
+
+	if ((lb = calloc(1, sizeof(*lb))) == NULL)
+		return (perr(pa, "out of memory"));
+	nv = reallocarray(db->db_labels, db->db_nlabels + 1,
+	    sizeof(*db->db_labels));
+	if (nv == NULL) {
+		free(lb);
+		return (perr(pa, "out of memory"));
+	}
+	db->db_labels = nv;
+	db->db_labels[db->db_nlabels++] = lb;
+	lb->lb_line = pa->pa_line;
+	pa->pa_label = lb;
+
+	/* Printable text goes to logs and JSON: refuse control bytes. */
+	for (c = v; *c != '\0'; c++)
+		if ((unsigned char)*c < 0x20 || (unsigned char)*c >= 0x7f)
+			return (perr(pa, "label has a non-printable byte"));
+
+	if (pa->pa_mod == MOD_MTU) {
+		if (*v == '\0')
+			return (perr(pa, "empty MTU label"));
+		if (strlen(v) >= sizeof(lb->lb_name))
+			return (perr(pa, "MTU label longer than %zu bytes",
+			    sizeof(lb->lb_name) - 1));
+		memcpy(lb->lb_name, v, strlen(v) + 1);
+		pa->pa_state = ST_NEED_SIG;
+		return (0);
+	}
+
+	if ((v[0] != 's' && v[0] != 'g') || v[1] != ':')
+		return (perr(pa, "label must start with 's:' or 'g:'"));
+	lb->lb_generic = v[0] == 'g';
+	c = v + 2;
+	for (e = c; isalnum((unsigned char)*e) || *e == '!'; e++)
+		;
+	if (e == c || *e != ':')
+		return (perr(pa, "malformed class in label"));
+	if (e - c == 1 && *c == '!') {
+		lb->lb_userland = 1;
+		lb->lb_class[0] = '!';
+	} else {
+		for (i = 0; i < db->db_nclasses; i++)
+			if (strlen(db->db_classes[i]) == (size_t)(e - c) &&
+			    strncasecmp(db->db_classes[i], c, e - c) == 0)
+				break;
+		if (i == db->db_nclasses)
+			return (perr(pa, "unknown class '%.*s' (not in "
+			    "'classes')", (int)(e - c > 32 ? 32 : e - c), c));
+		memcpy(lb->lb_class, db->db_classes[i],
+		    sizeof(lb->lb_class));
+	}
+	c = e + 1;
+	for (e = c; name_char(*e); e++)
+		;
+	if (e == c || *e != ':')
+		return (perr(pa, "malformed name in label"));
+	if ((size_t)(e - c) >= sizeof(lb->lb_name))
+		return (perr(pa, "name longer than %zu bytes",
+		    sizeof(lb->lb_name) - 1));
+	memcpy(lb->lb_name, c, e - c);
+	lb->lb_name[e - c] = '\0';
+	c = e + 1;
+	if (strlen(c) >= sizeof(lb->lb_flavor))
+		return (perr(pa, "flavor longer than %zu bytes",
+		    sizeof(lb->lb_flavor) - 1));
+	memcpy(lb->lb_flavor, c, strlen(c) + 1);
+
+	pa->pa_state = lb->lb_userland ? ST_NEED_SYS : ST_NEED_SIG;
+	return (0);
+}
+
+/* We keep no use for 'sys' (p0f's NAT heuristics), but check its form. */
+static int
+parse_sys(struct parser *pa, const char *v)
+{
+	const char	*e;
+	int		 cl, n = 0;
+
+	while (*v != '\0') {
+		while (*v == ' ' || *v == '\t' || *v == ',')
+			v++;
+		if (*v == '\0')
+			break;
+		cl = *v == '@';
+		if (cl)
+			v++;
+		for (e = v; name_char(*e); e++)
+			;
+		if (e == v || (*e != '\0' && *e != ','))
+			return (perr(pa, "malformed 'sys' entry"));
+		if (cl && !class_known(pa->pa_db, v, (size_t)(e - v)))
+			return (perr(pa, "unknown class '@%.*s'",
+			    (int)(e - v > 32 ? 32 : e - v), v));
+		n++;
+		v = e;
+	}
+	if (n == 0)
+		return (perr(pa, "empty 'sys'"));
+	pa->pa_state = ST_NEED_SIG;
+	return (0);
+}
+
+static int
+parse_mtu(struct parser *pa, const char *v)
+{
+	struct p0f_db	*db = pa->pa_db;
+	const char	*p = v;
+	long		 mtu;
+	void		*nv;
+
+	if (parse_num(&p, 1, 65535, &mtu) == -1 || *p != '\0')
+		return (perr(pa, "MTU must be a number from 1 to 65535"));
+	nv = reallocarray(db->db_mtu, db->db_nmtu + 1, sizeof(*db->db_mtu));
+	if (nv == NULL)
+		return (perr(pa, "out of memory"));
+	db->db_mtu = nv;
+	db->db_mtu[db->db_nmtu].ms_mtu = (uint16_t)mtu;
+	db->db_mtu[db->db_nmtu].ms_label = pa->pa_label;
+	db->db_nmtu++;
+	return (0);
+}
+
+/*
+ * HTTP signatures are read so that a stock p0f.fp loads, but not
+ * matched: the honeypot's services see the requests themselves.
+ */
+static int
+parse_http(struct parser *pa, const char *v)
+{
+	if ((v[0] != '0' && v[0] != '1' && v[0] != '*') || v[1] != ':')
+		return (perr(pa, "HTTP signature must start with '0:', '1:' "
+		    "or '*:'"));
+	if (strchr(v + 2, ':') == NULL)
+		return (perr(pa, "HTTP signature needs "
+		    "ver:horder:habsent:expsw"));
+	pa->pa_db->db_nhttp++;
+	return (0);
+}
+
+/* Decimal digits, at least one, within [lo, hi]. */
+static int
+parse_num(const char **pp, long lo, long hi, long *out)
+{
+	const char	*p = *pp;
+	long		 n = 0;
+
+	if (!isdigit((unsigned char)*p))
+		return (-1);
+	while (isdigit((unsigned char)*p)) {
+		n = n * 10 + (*p - '0');
+		if (n > hi)
+			return (-1);
+		p++;
+	}
+	if (n < lo)
+		return (-1);
+	*pp = p;
+	*out = n;
+	return (0);
+}
+
+static int
+parse_layout(struct parser *pa, const char **pp, struct tcpsig *ts)
+{
+	const char	*p = *pp;
+	long		 n;
+	uint8_t		 kind;
+
+	while (*p != ':') {
+		if (ts->ts_nopt >= P0F_MAXOPT)
+			return (perr(pa, "more than %d TCP options",
+			    P0F_MAXOPT));
+		if (strncmp(p, "eol+", 4) == 0) {
+			p += 4;
+			if (parse_num(&p, 0, 255, &n) == -1)
+				return (perr(pa, "malformed 'eol+N'"));
+			if (*p != ':')
+				return (perr(pa, "'eol' must be the last "
+				    "option"));
+			ts->ts_eolpad = (uint8_t)n;
+			ts->ts_layout[ts->ts_nopt++] = OPT_EOL;
+			break;
+		}
+		if (strncmp(p, "nop", 3) == 0) {
+			kind = OPT_NOP;
+			p += 3;
+		} else if (strncmp(p, "mss", 3) == 0) {
+			kind = OPT_MSS;
+			p += 3;
+		} else if (strncmp(p, "ws", 2) == 0) {
+			kind = OPT_WS;
+			p += 2;
+		} else if (strncmp(p, "sok", 3) == 0) {
+			kind = OPT_SOK;
+			p += 3;
+		} else if (strncmp(p, "sack", 4) == 0) {
+			kind = OPT_SACK;
+			p += 4;
+		} else if (strncmp(p, "ts", 2) == 0) {
+			kind = OPT_TS;
+			p += 2;
+		} else if (*p == '?') {
+			p++;
+			if (parse_num(&p, 0, 255, &n) == -1)
+				return (perr(pa, "malformed '?N' option"));
+			kind = (uint8_t)n;
+		} else
+			return (perr(pa, "unknown TCP option near '%.16s'",
+			    p));
+		ts->ts_layout[ts->ts_nopt++] = kind;
+		if (*p == ',')
+			p++;
+		else if (*p != ':')
+			return (perr(pa, "malformed TCP option list"));
+		else
+			break;
+	}
+	if (*p != ':')
+		return (perr(pa, "malformed TCP option list"));
+	*pp = p + 1;
+	return (0);
+}
+
+static int
+parse_quirks(struct parser *pa, const char **pp, struct tcpsig *ts)
+{
+	const char	*p = *pp;
+	size_t		 i, n;
+
+	while (*p != ':') {
+		for (i = 0; i < sizeof(quirk_tab) / sizeof(quirk_tab[0]); i++) {
+			n = strlen(quirk_tab[i].q_name);
+			if (strncmp(p, quirk_tab[i].q_name, n) == 0 &&
+			    (p[n] == ',' || p[n] == ':'))
+				break;
+		}
+		if (i == sizeof(quirk_tab) / sizeof(quirk_tab[0]))
+			return (perr(pa, "unknown quirk near '%.16s'", p));
+		if (quirk_tab[i].q_ver != 0 && ts->ts_ver != -1 &&
+		    ts->ts_ver != quirk_tab[i].q_ver)
+			return (perr(pa, "quirk '%s' is not valid for IPv%d",
+			    quirk_tab[i].q_name, ts->ts_ver));
+		ts->ts_quirks |= quirk_tab[i].q_bit;
+		p += n;
+		if (*p == ',')
+			p++;
+	}
+	*pp = p + 1;
+	return (0);
+}
+
+/* sig = ver:ittl:olen:mss:wsize,scale:olayout:quirks:pclass */
+static int
+parse_tcp(struct parser *pa, const char *v)
+{
+	struct p0f_db	*db = pa->pa_db;
+	struct sigrec	*sr;
+	struct tcpsig	*ts;
+	const struct sigrec *dup;
+	const char	*p = v;
+	long		 n, add;
+	int		 fuzzy;
+	uint8_t		 dist;
+
+	if ((sr = calloc(1, sizeof(*sr))) == NULL)
+		return (perr(pa, "out of memory"));
+	ts = &sr->sr_sig;
+	sr->sr_label = pa->pa_label;
+	sr->sr_line = pa->pa_line;
+
+	if ((*p != '4' && *p != '6' && *p != '*') || p[1] != ':') {
+		free(sr);
+		return (perr(pa, "IP version must be 4, 6 or *"));
+	}
+	ts->ts_ver = *p == '*' ? -1 : *p - '0';
+	p += 2;
+
+	if (parse_num(&p, 1, 255, &n) == -1)
+		goto bad_ttl;
+	if (*p == '-' && p[1] == ':') {
+		sr->sr_badttl = 1;
+		p++;
+	} else if (*p == '+') {
+		p++;
+		if (parse_num(&p, 0, 255, &add) == -1 || n + add > 255)
+			goto bad_ttl;
+		n += add;
+	}
+	if (*p++ != ':')
+		goto bad_ttl;
+	ts->ts_ttl = (uint8_t)n;
+
+	if (parse_num(&p, 0, 255, &n) == -1 || *p++ != ':') {
+		free(sr);
+		return (perr(pa, "IP option length must be 0 to 255"));
+	}
+	ts->ts_olen = (uint8_t)n;
+
+	if (*p == '*' && p[1] == ':') {
+		ts->ts_mss = -1;
+		p += 2;
+	} else if (parse_num(&p, 0, 65535, &n) == 0 && *p == ':') {
+		ts->ts_mss = (int32_t)n;
+		p++;
+	} else {
+		free(sr);
+		return (perr(pa, "MSS must be * or 0 to 65535"));
+	}
+
+	if (*p == '*' && p[1] == ',') {
+		ts->ts_wtype = WIN_ANY;
+		p += 2;
+	} else {
+		if (*p == '%') {
+			p++;
+			ts->ts_wtype = WIN_MOD;
+			if (parse_num(&p, 2, 65535, &n) == -1)
+				goto bad_win;
+		} else if (strncmp(p, "mss*", 4) == 0 ||
+		    strncmp(p, "mtu*", 4) == 0) {
+			ts->ts_wtype = p[1] == 's' ? WIN_MSS : WIN_MTU;
+			p += 4;
+			if (parse_num(&p, 1, 1000, &n) == -1)
+				goto bad_win;
+		} else {
+			ts->ts_wtype = WIN_NORMAL;
+			if (parse_num(&p, 0, 65535, &n) == -1)
+				goto bad_win;
+		}
+		if (*p++ != ',')
+			goto bad_win;
+		ts->ts_win = (uint16_t)n;
+	}
+
+	if (*p == '*' && p[1] == ':') {
+		ts->ts_wscale = -1;
+		p += 2;
+	} else if (parse_num(&p, 0, 255, &n) == 0 && *p == ':') {
+		ts->ts_wscale = (int16_t)n;
+		p++;
+	} else {
+		free(sr);
+		return (perr(pa, "window scale must be * or 0 to 255"));
+	}
+
+	if (parse_layout(pa, &p, ts) == -1 || parse_quirks(pa, &p, ts) == -1) {
+		free(sr);
+		return (-1);
+	}
+
+	if (strcmp(p, "*") == 0)
+		ts->ts_pclass = -1;
+	else if (strcmp(p, "0") == 0)
+		ts->ts_pclass = 0;
+	else if (strcmp(p, "+") == 0)
+		ts->ts_pclass = 1;
+	else {
+		free(sr);
+		return (perr(pa, "payload class must be 0, + or *"));
+	}
+	ts->ts_lhash = layout_hash(ts->ts_layout, ts->ts_nopt);
+
+	/*
+	 * As p0f: a signature that an earlier one already matches exactly
+	 * could never be reported, which is a mistake in the file.
+	 */
+	dup = find_match(db, pa->pa_dir, ts, 1, 0, &fuzzy, &dist);
+	if (dup != NULL) {
+		free(sr);
+		return (perr(pa, "signature already covered by line %u",
+		    dup->sr_line));
+	}
+	if (bucket_add(&db->db_tcp[pa->pa_dir][ts->ts_lhash % P0F_BUCKETS],
+	    sr) == -1) {
+		free(sr);
+		return (perr(pa, "out of memory"));
+	}
+	db->db_ntcp[pa->pa_dir]++;
+	return (0);
+
+ bad_ttl:
+	free(sr);
+	return (perr(pa, "initial TTL must be N, N- or N+M, 1 to 255"));
+ bad_win:
+	free(sr);
+	return (perr(pa, "window must be *, N, %%N, mss*N or mtu*N"));
+}
+
+static int
+bucket_add(struct bucket *bk, struct sigrec *sr)
+{
+	void	*nv;
+	size_t	 ncap;
+
+	if (bk->bk_n == bk->bk_cap) {
+		ncap = bk->bk_cap == 0 ? 8 : bk->bk_cap * 2;
+		if ((nv = reallocarray(bk->bk_v, ncap, sizeof(*bk->bk_v))) ==
+		    NULL)
+			return (-1);
+		bk->bk_v = nv;
+		bk->bk_cap = ncap;
+	}
+	bk->bk_v[bk->bk_n++] = sr;
+	return (0);
+}
+
+/* FNV-1a: only to spread layouts over buckets; equality is checked. */
+static uint32_t
+layout_hash(const uint8_t *l, uint8_t n)
+{
+	uint32_t	 h = 2166136261u;
+	uint8_t		 i;
+
+	h = (h ^ n) * 16777619u;
+	for (i = 0; i < n; i++)
+		h = (h ^ l[i]) * 16777619u;
+	return (h);
+}
+
+/* Hops from the nearest usual initial TTL, for packets no sig explains. */
+static uint8_t
+guess_dist(uint8_t ttl)
+{
+	if (ttl <= 32)
+		return (32 - ttl);
+	if (ttl <= 64)
+		return (64 - ttl);
+	if (ttl <= 128)
+		return (128 - ttl);
+	return (255 - ttl);
+}
+
+/*
+ * Is the window a multiple of the MSS, of the MTU, or of one of the
+ * values stacks are known to use by mistake?  The order is p0f's and
+ * matters: the first divisor that fits decides.  Returns the multiplier
+ * and sets *mtu, or -1.
+ */
+static int
+win_multi(const struct tcpsig *ts, uint16_t syn_mss, int *mtu)
+{
+	int	 div[12], ismtu[12], nd = 0, i;
+	int	 win = ts->ts_win, mss = ts->ts_mss;
+
+	if (win == 0 || mss < 100 || ts->ts_wtype != WIN_NORMAL)
+		return (-1);
+#define ADD(d, m)	do { div[nd] = (d); ismtu[nd] = (m); nd++; } while (0)
+	ADD(mss, 0);
+	/* Some stacks take the timestamp option's 12 bytes off. */
+	if (ts->ts_ts1 != 0)
+		ADD(mss - 12, 0);
+	/* The MTU of some other interface, mostly Ethernet's. */
+	ADD(1500 - 40, 0);
+	ADD(1500 - 40 - 12, 0);
+	if (ts->ts_ver == 6) {
+		ADD(1500 - 60, 0);
+		ADD(1500 - 60 - 12, 0);
+	}
+	ADD(mss + 40, 1);
+	ADD(mss + ts->ts_tothdr, 1);
+	if (ts->ts_ver == 6)
+		ADD(mss + 60, 1);
+	ADD(1500, 1);
+	/* A SYN+ACK may follow the MSS of the SYN it answers. */
+	if (syn_mss != 0) {
+		ADD(syn_mss, 0);
+		ADD(syn_mss - 12, 0);
+	}
+#undef ADD
+	for (i = 0; i < nd; i++)
+		if (div[i] > 0 && win % div[i] == 0) {
+			*mtu = ismtu[i];
+			return (win / div[i]);
+		}
+	return (-1);
+}
+
+/*
+ * p0f's search: the first exact specific signature wins; failing that
+ * the first exact generic one; failing that (with P0F_FUZZY, decided by
+ * the caller) the first approximate one.  dupe compares two signatures
+ * from the file instead of a packet with a signature.
+ */
+static const struct sigrec *
+find_match(const struct p0f_db *db, int dir, const struct tcpsig *ts,
+    int dupe, uint16_t syn_mss, int *fuzzyp, uint8_t *distp)
+{
+	const struct bucket	*bk;
+	const struct sigrec	*sr, *fmatch = NULL, *gmatch = NULL;
+	const struct tcpsig	*rs;
+	uint32_t		 rq, del, add;
+	int			 use_mtu = 0, wm, fuzzy;
+	size_t			 i;
+
+	*fuzzyp = 0;
+	*distp = 0;
+	wm = win_multi(ts, syn_mss, &use_mtu);
+	bk = &db->db_tcp[dir][ts->ts_lhash % P0F_BUCKETS];
+	for (i = 0; i < bk->bk_n; i++) {
+		sr = bk->bk_v[i];
+		rs = &sr->sr_sig;
+		if (rs->ts_nopt != ts->ts_nopt ||
+		    memcmp(rs->ts_layout, ts->ts_layout, ts->ts_nopt) != 0)
+			continue;
+
+		/* A "*" signature drops the quirks the packet's IP lacks. */
+		rq = rs->ts_quirks;
+		if (rs->ts_ver == -1)
+			rq &= ts->ts_ver == 4 ? ~Q_FLOW :
+			    ~(Q_DF | Q_NZ_ID | Q_ZERO_ID);
+		fuzzy = 0;
+		if (rq != ts->ts_quirks) {
+			del = (rq ^ ts->ts_quirks) & rq;
+			add = (rq ^ ts->ts_quirks) & ts->ts_quirks;
+			/*
+			 * Middleboxes clear DF and zero the ID, and add ECN:
+			 * only those differences are worth a fuzzy match.
+			 */
+			if (fmatch != NULL || (del & ~(Q_DF | Q_NZ_ID)) ||
+			    (add & ~(Q_ZERO_ID | Q_ECN)))
+				continue;
+			fuzzy = 1;
+		}
+		if (rs->ts_eolpad != ts->ts_eolpad ||
+		    rs->ts_olen != ts->ts_olen)
+			continue;
+		if (sr->sr_badttl) {
+			if (rs->ts_ttl < ts->ts_ttl)
+				continue;
+		} else if (rs->ts_ttl < ts->ts_ttl ||
+		    rs->ts_ttl - ts->ts_ttl > P0F_MAX_DIST)
+			fuzzy = 1;
+
+		if (rs->ts_mss != -1 && rs->ts_mss != ts->ts_mss)
+			continue;
+		if (rs->ts_wscale != -1 && rs->ts_wscale != ts->ts_wscale)
+			continue;
+		if (rs->ts_pclass != -1 && rs->ts_pclass != ts->ts_pclass)
+			continue;
+
+		if (ts->ts_wtype != WIN_NORMAL) {
+			/* Two signatures: the same notation or nothing. */
+			if (rs->ts_wtype != ts->ts_wtype ||
+			    rs->ts_win != ts->ts_win)
+				continue;
+		} else {
+			switch (rs->ts_wtype) {
+			case WIN_NORMAL:
+				if (rs->ts_win != ts->ts_win)
+					continue;
+				break;
+			case WIN_MOD:
+				if (ts->ts_win % rs->ts_win != 0)
+					continue;
+				break;
+			case WIN_MSS:
+				if (use_mtu || rs->ts_win != wm)
+					continue;
+				break;
+			case WIN_MTU:
+				if (!use_mtu || rs->ts_win != wm)
+					continue;
+				break;
+			default:	/* WIN_ANY */
+				break;
+			}
+		}
+
+		if (!fuzzy) {
+			if (!sr->sr_label->lb_generic) {
+				*distp = rs->ts_ttl - ts->ts_ttl;
+				return (sr);
+			}
+			if (gmatch == NULL)
+				gmatch = sr;
+		} else if (fmatch == NULL)
+			fmatch = sr;
+	}
+	if (dupe)
+		return (NULL);
+	if (gmatch != NULL) {
+		*distp = gmatch->sr_sig.ts_ttl - ts->ts_ttl;
+		return (gmatch);
+	}
+	/* Tools forge their packets: near enough says nothing about them. */
+	if (fmatch != NULL && fmatch->sr_label->lb_userland)
+		fmatch = NULL;
+	if (fmatch == NULL || fmatch->sr_sig.ts_ttl < ts->ts_ttl ||
+	    (!fmatch->sr_badttl &&
+	    fmatch->sr_sig.ts_ttl - ts->ts_ttl > P0F_MAX_DIST))
+		*distp = guess_dist(ts->ts_ttl);
+	else
+		*distp = fmatch->sr_sig.ts_ttl - ts->ts_ttl;
+	if (fmatch != NULL)
+		*fuzzyp = 1;
+	return (fmatch);
+}
+
+/*
+ * Reduce a decoded packet to what p0f looks at.  Returns P0F_REQUEST or
+ * P0F_RESPONSE, or -1 for anything p0f would not fingerprint.
+ */
+static int
+pkt_to_sig(const struct pkt *p, struct tcpsig *ts, int *dirp)
+{
+	const uint8_t	*o = p->p_tcpopt;
+	size_t		 i = 0, n = p->p_tcpoptlen, l;
+	uint16_t	 type;
+	uint8_t		 kind;
+
+	memset(ts, 0, sizeof(*ts));
+	if (!(p->p_flags & PKT_F_TCP) || (p->p_flags & PKT_F_FRAG) ||
+	    (p->p_ipflags & PKT_IP_MF) || p->p_fragoff != 0)
+		return (-1);
+	/* Options cut short by the snap length would give a wrong layout. */
+	if (p->p_thlen < 20 || (size_t)p->p_thlen - 20 != n)
+		return (-1);
+	type = p->p_tcpflags & (PKT_TH_SYN | PKT_TH_ACK | PKT_TH_FIN |
+	    PKT_TH_RST);
+	if (type == PKT_TH_SYN)
+		*dirp = P0F_REQUEST;
+	else if (type == (PKT_TH_SYN | PKT_TH_ACK))
+		*dirp = P0F_RESPONSE;
+	else
+		return (-1);
+
+	ts->ts_ttl = p->p_ttl;
+	if ((p->p_tos & 0x03) != 0)
+		ts->ts_quirks |= Q_ECN;
+	if (p->p_af == AF_INET) {
+		ts->ts_ver = 4;
+		ts->ts_olen = (uint8_t)(p->p_ipoptlen > 255 ? 255 :
+		    p->p_ipoptlen);
+		ts->ts_tothdr = (uint16_t)(p->p_iphlen + p->p_thlen);
+		if (p->p_ipflags & PKT_IP_RES)
+			ts->ts_quirks |= Q_NZ_MBZ;
+		if (p->p_ipflags & PKT_IP_DF) {
+			ts->ts_quirks |= Q_DF;
+			if (p->p_ipid != 0)
+				ts->ts_quirks |= Q_NZ_ID;
+		} else if (p->p_ipid == 0)
+			ts->ts_quirks |= Q_ZERO_ID;
+	} else if (p->p_af == AF_INET6) {
+		/* p0f.fp's olen is 0 for all IPv6: p0f never saw headers. */
+		ts->ts_ver = 6;
+		ts->ts_tothdr = (uint16_t)(40 + p->p_thlen);
+		if (p->p_flow != 0)
+			ts->ts_quirks |= Q_FLOW;
+	} else
+		return (-1);
+
+	if (p->p_tcpflags & (PKT_TH_ECE | PKT_TH_CWR | PKT_TH_NS))
+		ts->ts_quirks |= Q_ECN;
+	if (p->p_seq == 0)
+		ts->ts_quirks |= Q_ZERO_SEQ;
+	/*
+	 * p0f 3.09b tests one bit of a raw word for "ack+" (a bug that sees
+	 * a different bit on each byte order); we test the whole number.
+	 */
+	if (p->p_tcpflags & PKT_TH_ACK) {
+		if (p->p_ack == 0)
+			ts->ts_quirks |= Q_ZERO_ACK;
+	} else if (p->p_ack != 0)
+		ts->ts_quirks |= Q_NZ_ACK;
+	if (p->p_tcpflags & PKT_TH_URG)
+		ts->ts_quirks |= Q_URG;
+	else if (p->p_urp != 0)
+		ts->ts_quirks |= Q_NZ_URG;
+	if (p->p_tcpflags & PKT_TH_PUSH)
+		ts->ts_quirks |= Q_PUSH;
+
+	ts->ts_win = p->p_win;
+	ts->ts_wtype = WIN_NORMAL;
+	ts->ts_pclass = p->p_wirepaylen != 0 || p->p_paylen != 0;
+
+	/*
+	 * The layout is every option kind in order, malformed ones too:
+	 * a broken stack is as telling as a correct one.  Lengths of the
+	 * fixed-size options are not trusted, as p0f does not.
+	 */
+	while (i < n && ts->ts_nopt < P0F_MAXOPT) {
+		kind = o[i++];
+		ts->ts_layout[ts->ts_nopt++] = kind;
+		switch (kind) {
+		case OPT_EOL:
+			ts->ts_eolpad = (uint8_t)(n - i);
+			for (; i < n; i++)
+				if (o[i] != 0)
+					ts->ts_quirks |= Q_OPT_EOL_NZ;
+			break;
+		case OPT_NOP:
+			break;
+		case OPT_MSS:
+			if (n - i < 3)
+				goto bad;
+			if (o[i] != 4)
+				ts->ts_quirks |= Q_OPT_BAD;
+			ts->ts_mss = get16(o + i + 1);
+			i += 3;
+			break;
+		case OPT_WS:
+			if (n - i < 2)
+				goto bad;
+			if (o[i] != 3)
+				ts->ts_quirks |= Q_OPT_BAD;
+			ts->ts_wscale = o[i + 1];
+			if (ts->ts_wscale > 14)
+				ts->ts_quirks |= Q_EXWS;
+			i += 2;
+			break;
+		case OPT_SOK:
+			if (n - i < 1)
+				goto bad;
+			if (o[i] != 2)
+				ts->ts_quirks |= Q_OPT_BAD;
+			i += 1;
+			break;
+		case OPT_TS:
+			if (n - i < 9)
+				goto bad;
+			if (o[i] != 10)
+				ts->ts_quirks |= Q_OPT_BAD;
+			ts->ts_ts1 = get32(o + i + 1);
+			if (ts->ts_ts1 == 0)
+				ts->ts_quirks |= Q_TS1_ZERO;
+			if (*dirp == P0F_REQUEST && get32(o + i + 5) != 0)
+				ts->ts_quirks |= Q_TS2_NZ;
+			i += 9;
+			break;
+		case OPT_SACK:
+			/* Variable: trust the length only in its range. */
+			if (i == n || o[i] < 10 || o[i] > 34 ||
+			    (size_t)o[i] - 1 > n - i)
+				goto bad;
+			i += o[i] - 1;
+			break;
+		default:
+			if (i == n || o[i] < 2 || o[i] > 40 ||
+			    (size_t)o[i] - 1 > n - i)
+				goto bad;
+			l = o[i];
+			i += l - 1;
+			break;
+		}
+	}
+	if (i != n) {
+ bad:
+		ts->ts_quirks |= Q_OPT_BAD;
+	}
+	ts->ts_lhash = layout_hash(ts->ts_layout, ts->ts_nopt);
+	return (*dirp);
+}
+
+static void
+appendf(char *buf, size_t len, size_t *off, const char *fmt, ...)
+{
+	va_list	 ap;
+	int	 n;
+
+	if (*off >= len)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(buf + *off, len - *off, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	*off += (size_t)n;
+	if (*off >= len)
+		*off = len;
+}
+
+/* p0f's raw_sig, so that our output can be pasted into a p0f.fp. */
+static void
+dump_sig(const struct tcpsig *ts, uint16_t syn_mss, int dir, char *buf,
+    size_t len)
+{
+	size_t		 off = 0, i, nq = 0;
+	uint8_t		 dist = guess_dist(ts->ts_ttl);
+	int		 mtu = 0, wm;
+
+	buf[0] = '\0';
+	if (dist > P0F_MAX_DIST)
+		appendf(buf, len, &off, "%d:%u+?:%u:", ts->ts_ver, ts->ts_ttl,
+		    ts->ts_olen);
+	else
+		appendf(buf, len, &off, "%d:%u+%u:%u:", ts->ts_ver,
+		    ts->ts_ttl, dist, ts->ts_olen);
+	/* Hosts echo p0f-sendsyn's odd MSS: suggest a wildcard. */
+	if (ts->ts_mss == P0F_SPECIAL_MSS && dir == P0F_RESPONSE)
+		appendf(buf, len, &off, "*:");
+	else
+		appendf(buf, len, &off, "%d:", (int)ts->ts_mss);
+	wm = win_multi(ts, syn_mss, &mtu);
+	if (wm > 0)
+		appendf(buf, len, &off, "%s*%d", mtu ? "mtu" : "mss", wm);
+	else
+		appendf(buf, len, &off, "%u", ts->ts_win);
+	appendf(buf, len, &off, ",%d:", (int)ts->ts_wscale);
+	for (i = 0; i < ts->ts_nopt; i++) {
+		const char *sep = i != 0 ? "," : "";
+
+		switch (ts->ts_layout[i]) {
+		case OPT_EOL:
+			appendf(buf, len, &off, "%seol+%u", sep,
+			    ts->ts_eolpad);
+			break;
+		case OPT_NOP:
+			appendf(buf, len, &off, "%snop", sep);
+			break;
+		case OPT_MSS:
+			appendf(buf, len, &off, "%smss", sep);
+			break;
+		case OPT_WS:
+			appendf(buf, len, &off, "%sws", sep);
+			break;
+		case OPT_SOK:
+			appendf(buf, len, &off, "%ssok", sep);
+			break;
+		case OPT_SACK:
+			appendf(buf, len, &off, "%ssack", sep);
+			break;
+		case OPT_TS:
+			appendf(buf, len, &off, "%sts", sep);
+			break;
+		default:
+			appendf(buf, len, &off, "%s?%u", sep,
+			    ts->ts_layout[i]);
+			break;
+		}
+	}
+	appendf(buf, len, &off, ":");
+	for (i = 0; i < sizeof(quirk_tab) / sizeof(quirk_tab[0]); i++)
+		if (ts->ts_quirks & quirk_tab[i].q_bit)
+			appendf(buf, len, &off, "%s%s", nq++ ? "," : "",
+			    quirk_tab[i].q_name);
+	appendf(buf, len, &off, ":%s", ts->ts_pclass ? "+" : "0");
+}
+
+int
+p0f_match(const struct p0f_db *db, const struct pkt *p, uint16_t syn_mss,
+    int flags, struct p0f_result *res)
+{
+	const struct sigrec	*sr;
+	const struct label	*lb;
+	struct tcpsig		 ts;
+	size_t			 i;
+	int			 dir, fuzzy;
+	uint8_t			 dist;
+
+	memset(res, 0, sizeof(*res));
+	if (pkt_to_sig(p, &ts, &dir) == -1)
+		return (-1);
+	res->pr_dir = dir;
+	res->pr_ttl = ts.ts_ttl;
+	res->pr_tos = p->p_tos >> 2;
+	/* p0f only uses a peer MSS to explain a SYN+ACK's window. */
+	if (dir == P0F_REQUEST)
+		syn_mss = 0;
+	dump_sig(&ts, syn_mss, dir, res->pr_rawsig,
+	    sizeof(res->pr_rawsig));
+	/* p0f's own probe, which it treats as a tool whatever matches. */
+	if (dir == P0F_REQUEST && ts.ts_win == P0F_SPECIAL_WIN &&
+	    ts.ts_mss == P0F_SPECIAL_MSS)
+		res->pr_flags |= P0F_R_SENDSYN;
+
+	sr = find_match(db, dir, &ts, 0, syn_mss, &fuzzy, &dist);
+	if (sr != NULL && fuzzy && !(flags & P0F_FUZZY)) {
+		sr = NULL;
+		dist = guess_dist(ts.ts_ttl);
+	}
+	res->pr_dist = dist;
+	if (dist > P0F_MAX_DIST)
+		res->pr_flags |= P0F_R_EXCESSDIST;
+	if (sr != NULL) {
+		lb = sr->sr_label;
+		res->pr_flags |= P0F_R_MATCH;
+		if (lb->lb_generic)
+			res->pr_flags |= P0F_R_GENERIC;
+		if (fuzzy)
+			res->pr_flags |= P0F_R_FUZZY;
+		if (lb->lb_userland)
+			res->pr_flags |= P0F_R_USERLAND;
+		if (sr->sr_badttl)
+			res->pr_flags |= P0F_R_BADTTL;
+		res->pr_line = sr->sr_line;
+		memcpy(res->pr_class, lb->lb_class, sizeof(res->pr_class));
+		memcpy(res->pr_genre, lb->lb_name, sizeof(res->pr_genre));
+		memcpy(res->pr_flavor, lb->lb_flavor, sizeof(res->pr_flavor));
+		(void)snprintf(res->pr_label, sizeof(res->pr_label),
+		    "%c:%s:%s:%s", lb->lb_generic ? 'g' : 's', lb->lb_class,
+		    lb->lb_name, lb->lb_flavor);
+		(void)snprintf(res->pr_os, sizeof(res->pr_os), "%s%s%s",
+		    lb->lb_name, lb->lb_flavor[0] != '\0' ? " " : "",
+		    lb->lb_flavor);
+	}
+
+	/* A tool's MSS is whatever it chose, not its link's. */
+	if (ts.ts_mss > 0 &&
+	    !(res->pr_flags & (P0F_R_USERLAND | P0F_R_SENDSYN)) &&
+	    ts.ts_mss + (ts.ts_ver == 4 ? 40 : 60) <= 65535) {
+		res->pr_mtu = (uint16_t)(ts.ts_mss +
+		    (ts.ts_ver == 4 ? 40 : 60));
+		res->pr_flags |= P0F_R_MTU;
+		for (i = 0; i < db->db_nmtu; i++)
+			if (db->db_mtu[i].ms_mtu == res->pr_mtu) {
+				memcpy(res->pr_link,
+				    db->db_mtu[i].ms_label->lb_name,
+				    sizeof(res->pr_link));
+				res->pr_flags |= P0F_R_LINK;
+				break;
+			}
+	}
+	return (0);
+}
+
+void
+p0f_params(const struct p0f_result *res, char *buf, size_t len)
+{
+	size_t	 off = 0;
+
+	if (len == 0)
+		return;
+	buf[0] = '\0';
+	if (res->pr_flags & P0F_R_GENERIC)
+		appendf(buf, len, &off, " generic");
+	if (res->pr_flags & P0F_R_FUZZY)
+		appendf(buf, len, &off, " fuzzy");
+	if (res->pr_flags & P0F_R_BADTTL)
+		appendf(buf, len, &off, " random_ttl");
+	if (res->pr_flags & P0F_R_EXCESSDIST)
+		appendf(buf, len, &off, " excess_dist");
+	if (res->pr_tos != 0)
+		appendf(buf, len, &off, " tos:0x%02x", res->pr_tos);
+	if (buf[0] == '\0')
+		(void)snprintf(buf, len, "none");
+	else
+		memmove(buf, buf + 1, strlen(buf));
+}
+
+void
+p0f_dist(const struct p0f_result *res, char *buf, size_t len)
+{
+	(void)snprintf(buf, len, "%s%u",
+	    res->pr_flags & P0F_R_BADTTL ? "<= " : "", res->pr_dist);
+}
+
+struct p0f_uptime *
+p0f_uptime_new(size_t max)
+{
+	struct p0f_uptime	*ut;
+	size_t			 n = 1;
+
+	if (max == 0 || max > (1u << 24))
+		max = 1u << 24;
+	while (n < max)
+		n <<= 1;
+	if ((ut = calloc(1, sizeof(*ut))) == NULL)
+		return (NULL);
+	if ((ut->ut_v = calloc(n, sizeof(*ut->ut_v))) == NULL) {
+		free(ut);
+		return (NULL);
+	}
+	ut->ut_mask = n - 1;
+	return (ut);
+}
+
+void
+p0f_uptime_free(struct p0f_uptime *ut)
+{
+	if (ut == NULL)
+		return;
+	free(ut->ut_v);
+	free(ut);
+}
+
+/*
+ * One slot per address hash, overwritten on a collision: a bounded table
+ * that an attacker spraying addresses can only make forget, never grow.
+ */
+int
+p0f_uptime_check(struct p0f_uptime *ut, const struct pkt *p, uint64_t now_ms,
+    struct p0f_result *res)
+{
+	struct uphost	*uh;
+	uint64_t	 ms;
+	uint32_t	 h = 2166136261u, tsd, freq;
+	double		 ffreq;
+	size_t		 i, alen;
+	uint16_t	 type;
+	int		 found = 0;
+
+	if (!(p->p_flags & PKT_F_TCP) || !(p->p_tcpoptflags & PKT_TO_TS) ||
+	    p->p_ts1 == 0 || (res->pr_flags & (P0F_R_USERLAND | P0F_R_SENDSYN)))
+		return (0);
+	alen = p->p_af == AF_INET ? 4 : PKT_ADDRLEN;
+	for (i = 0; i < alen; i++)
+		h = (h ^ p->p_src[i]) * 16777619u;
+	uh = &ut->ut_v[h & ut->ut_mask];
+	if (uh->uh_af == p->p_af &&
+	    memcmp(uh->uh_addr, p->p_src, alen) == 0 && uh->uh_ts1 != 0 &&
+	    now_ms >= uh->uh_ms) {
+		/* p0f's limits: 25 ms to 10 minutes, at least 5 ticks. */
+		ms = now_ms - uh->uh_ms;
+		tsd = p->p_ts1 - uh->uh_ts1;
+		if (ms >= 25 && ms <= 600000 && tsd >= 5 &&
+		    !(ms < 100 && (~tsd) / 1000 < 1500 / 100)) {
+			if (tsd > ~tsd)
+				ffreq = ~tsd * -1000.0 / (double)ms;
+			else
+				ffreq = tsd * 1000.0 / (double)ms;
+			if (ffreq >= 0.7 && ffreq <= 1500.0) {
+				freq = (uint32_t)ffreq;
+				/* The usual clocks are round numbers. */
+				if (freq == 0)
+					freq = 1;
+				else if (freq <= 10)
+					;
+				else if (freq <= 50)
+					freq = (freq + 3) / 5 * 5;
+				else if (freq <= 100)
+					freq = (freq + 7) / 10 * 10;
+				else if (freq <= 500)
+					freq = (freq + 33) / 50 * 50;
+				else
+					freq = (freq + 67) / 100 * 100;
+				res->pr_tsfreq = freq;
+				res->pr_tsfreq_raw = ffreq;
+				res->pr_uptime_min = p->p_ts1 / freq / 60;
+				res->pr_uptime_mod_days = 0xffffffffu /
+				    (freq * 60 * 60 * 24);
+				res->pr_flags |= P0F_R_UPTIME;
+				found = 1;
+			}
+		}
+	}
+	/*
+	 * As p0f, only an OS's SYN or SYN+ACK is a reference: tools make
+	 * up their timestamps.
+	 */
+	type = p->p_tcpflags & (PKT_TH_SYN | PKT_TH_ACK | PKT_TH_FIN |
+	    PKT_TH_RST);
+	if ((type == PKT_TH_SYN || type == (PKT_TH_SYN | PKT_TH_ACK)) &&
+	    !(res->pr_flags & (P0F_R_USERLAND | P0F_R_SENDSYN))) {
+		uh->uh_af = p->p_af;
+		memcpy(uh->uh_addr, p->p_src, PKT_ADDRLEN);
+		uh->uh_ts1 = p->p_ts1;
+		uh->uh_ms = now_ms;
+	}
+	return (found);
+}
