@@ -20,7 +20,15 @@
 #define HS_CAPTURE_H
 
 struct proc_def;
+struct json_t;
+struct host_msg;
 
 __attribute__((__noreturn__)) void capture_main(const struct proc_def *);
+
+/* For the capture child's own files (flows.c, hosts.c). */
+void		 capture_event_send(struct json_t *);
+void		 capture_host_send(const struct host_msg *);
+struct json_t	*capture_event_new(const char *);
+const char	*capture_ifname(void);
 
 #endif /* HS_CAPTURE_H */

@@ -183,6 +183,32 @@ main(int argc, char *argv[])
 	case CTL_GETSERVICES:
 		type = IMSG_CTL_GETSERVICES;
 		break;
+	case CTL_ADDFILTER:
+	case CTL_DELFILTER:
+	case CTL_GETFILTER:
+		type = res->action == CTL_ADDFILTER ? IMSG_CTL_ADDFILTER :
+		    res->action == CTL_DELFILTER ? IMSG_CTL_DELFILTER :
+		    IMSG_CTL_GETFILTER;
+		data = &res->filter;
+		len = sizeof(res->filter);
+		break;
+	case CTL_REPLACEFILTERS:
+		type = IMSG_CTL_REPLACEFILTERS;
+		data = res->filters;
+		len = res->filterslen;
+		break;
+	case CTL_GETFILTERS:
+		type = IMSG_CTL_GETFILTERS;
+		break;
+	case CTL_ENABLEPCAP:
+		type = IMSG_CTL_ENABLEPCAP;
+		break;
+	case CTL_DISABLEPCAP:
+		type = IMSG_CTL_DISABLEPCAP;
+		break;
+	case CTL_GETHOSTS:
+		type = IMSG_CTL_GETHOSTS;
+		break;
 	case CTL_NONE:
 		usage();
 	}
@@ -208,7 +234,9 @@ ctl_reply(struct imsgbuf *ibuf, const struct parse_result *res, int json)
 {
 	struct status_reply	 sr;
 	struct imsg		 imsg;
-	char			 reason[256], esc[1024];
+	struct host_msg		*ho;
+	struct ctl_filter	*cf;
+	char			 reason[4096], esc[4 * 4096 + 1];
 	int			 n, done = 0, ret = 0;
 
 	memset(&sr, 0, sizeof(sr));
@@ -267,6 +295,40 @@ ctl_reply(struct imsgbuf *ibuf, const struct parse_result *res, int json)
 			    1].si_sv, reason, sizeof(reason)))
 				errx(1, "bad service reply");
 			break;
+		case IMSG_CTL_CAPTURE:
+			if (imsg_get_data(&imsg, &sr.capture,
+			    sizeof(sr.capture)) == -1 ||
+			    memchr(sr.capture.cs_interface, '\0',
+			    sizeof(sr.capture.cs_interface)) == NULL ||
+			    memchr(sr.capture.cs_why, '\0',
+			    sizeof(sr.capture.cs_why)) == NULL)
+				errx(1, "bad capture reply");
+			sr.have_capture = 1;
+			break;
+		case IMSG_CTL_FILTER:
+			sr.filters = grow(sr.filters, &sr.nfilters,
+			    sizeof(*sr.filters));
+			cf = &sr.filters[sr.nfilters - 1];
+			if (imsg_get_data(&imsg, cf, sizeof(*cf)) == -1 ||
+			    memchr(cf->fl_expr, '\0',
+			    sizeof(cf->fl_expr)) == NULL)
+				errx(1, "bad filter reply");
+			break;
+		case IMSG_CTL_HOST:
+			sr.hosts = grow(sr.hosts, &sr.nhosts,
+			    sizeof(*sr.hosts));
+			ho = &sr.hosts[sr.nhosts - 1];
+			if (imsg_get_data(&imsg, ho, sizeof(*ho)) == -1 ||
+			    memchr(ho->ho_addrtext, '\0',
+			    sizeof(ho->ho_addrtext)) == NULL ||
+			    memchr(ho->ho_os, '\0',
+			    sizeof(ho->ho_os)) == NULL ||
+			    memchr(ho->ho_class, '\0',
+			    sizeof(ho->ho_class)) == NULL ||
+			    memchr(ho->ho_link, '\0',
+			    sizeof(ho->ho_link)) == NULL)
+				errx(1, "bad host reply");
+			break;
 		case IMSG_CTL_END:
 			done = 1;
 			break;
@@ -291,6 +353,13 @@ ctl_reply(struct imsgbuf *ibuf, const struct parse_result *res, int json)
 		(void)printf("%s\n", sr.st.cs_node);
 	else if (ret == 0 && res->action == CTL_GETSERVICES)
 		output_services(&sr, json);
+	else if (ret == 0 && (res->action == CTL_GETFILTERS ||
+	    res->action == CTL_GETFILTER))
+		output_filters(&sr, json, res->action == CTL_GETFILTER);
+	else if (ret == 0 && res->action == CTL_GETHOSTS)
+		output_hosts(&sr, json);
+	free(sr.filters);
+	free(sr.hosts);
 	free(sr.services);
 	free(sr.procs);
 	free(sr.features);

@@ -35,6 +35,7 @@ static const char	*seccomp_name(int);
 static void		 format_time(int64_t, char *, size_t);
 static void		 output_status_json(const struct status_reply *);
 static void		 output_status_text(const struct status_reply *);
+static json_t		*capture_json(const struct cap_stats_msg *);
 
 static const char *
 nodemode_name(int mode)
@@ -87,7 +88,8 @@ output_status_text(const struct status_reply *sr)
 {
 	const struct proc_status_msg	*ps;
 	const struct ctl_feature	*cf;
-	char				 caps[512], when[32];
+	const struct cap_stats_msg	*cs;
+	char				 caps[512], when[32], why[4 * 128 + 1];
 	size_t				 i;
 
 	format_time(sr->st.cs_started, when, sizeof(when));
@@ -115,6 +117,144 @@ output_status_text(const struct status_reply *sr)
 			(void)printf("%-12s %-4s %s: %s\n", cf->cf_name, "off",
 			    cf->cf_desc, cf->cf_reason);
 	}
+	if (!sr->have_capture)
+		return;
+	cs = &sr->capture;
+	(void)str_escape(cs->cs_why, strlen(cs->cs_why), why, sizeof(why));
+	if (cs->cs_live)
+		(void)printf("\ncapture on %s: %s, %u rule%s\n",
+		    cs->cs_interface, cs->cs_enabled ? "enabled" : "disabled",
+		    cs->cs_rules, cs->cs_rules == 1 ? "" : "s");
+	else
+		(void)printf("\ncapture on %s: unavailable (%s), %u rule%s\n",
+		    cs->cs_interface, why, cs->cs_rules,
+		    cs->cs_rules == 1 ? "" : "s");
+	(void)printf("packets: %llu received, %llu dropped, %llu dropped by "
+	    "the interface, %llu matched\n",
+	    (unsigned long long)cs->cs_received,
+	    (unsigned long long)cs->cs_dropped,
+	    (unsigned long long)cs->cs_ifdropped,
+	    (unsigned long long)cs->cs_matched);
+	(void)printf("events: %llu sent, %llu packets summarized, %llu lost; "
+	    "%llu fingerprints\n", (unsigned long long)cs->cs_events,
+	    (unsigned long long)cs->cs_summarized,
+	    (unsigned long long)cs->cs_lost,
+	    (unsigned long long)cs->cs_fingerprints);
+}
+
+static json_t *
+capture_json(const struct cap_stats_msg *cs)
+{
+	return (json_pack("{s:s, s:b, s:b, s:s, s:I, s:I, s:I, s:I, s:I, "
+	    "s:I, s:I, s:I, s:I}", "interface", cs->cs_interface,
+	    "enabled", cs->cs_enabled, "live", cs->cs_live,
+	    "reason", cs->cs_why,
+	    "rules", (json_int_t)cs->cs_rules,
+	    "received", (json_int_t)cs->cs_received,
+	    "dropped", (json_int_t)cs->cs_dropped,
+	    "ifdropped", (json_int_t)cs->cs_ifdropped,
+	    "matched", (json_int_t)cs->cs_matched,
+	    "events", (json_int_t)cs->cs_events,
+	    "summarized", (json_int_t)cs->cs_summarized,
+	    "lost", (json_int_t)cs->cs_lost,
+	    "fingerprints", (json_int_t)cs->cs_fingerprints));
+}
+
+/*
+ * getFilters as a numbered table, getFilter as the bare rule, so that
+ * it can be given back to addFilter as it is.
+ */
+void
+output_filters(const struct status_reply *sr, int json, int one)
+{
+	const struct ctl_filter	*cf;
+	json_t			*root, *o;
+	char			 esc[4 * HS_FILTERLEN + 1];
+	size_t			 i;
+
+	if (json) {
+		root = json_array();
+		for (i = 0; i < sr->nfilters; i++) {
+			cf = &sr->filters[i];
+			(void)str_escape(cf->fl_expr, strlen(cf->fl_expr), esc,
+			    sizeof(esc));
+			o = json_pack("{s:I, s:s, s:s}", "number",
+			    (json_int_t)cf->fl_index, "from",
+			    cf->fl_fromconf ? "config" : "added", "rule", esc);
+			(void)json_array_append_new(root, o);
+		}
+		if (one && json_array_size(root) == 1)
+			o = json_incref(json_array_get(root, 0));
+		else
+			o = json_incref(root);
+		if (json_dumpf(o, stdout, JSON_INDENT(2)) == -1)
+			(void)fprintf(stderr, "honeyspyctl: cannot encode "
+			    "JSON\n");
+		(void)printf("\n");
+		json_decref(o);
+		json_decref(root);
+		return;
+	}
+	if (!one)
+		(void)printf("%-3s %-6s %s\n", "#", "FROM", "RULE");
+	for (i = 0; i < sr->nfilters; i++) {
+		cf = &sr->filters[i];
+		(void)str_escape(cf->fl_expr, strlen(cf->fl_expr), esc,
+		    sizeof(esc));
+		if (one)
+			(void)printf("%s\n", esc);
+		else
+			(void)printf("%-3u %-6s %s\n", cf->fl_index,
+			    cf->fl_fromconf ? "config" : "added", esc);
+	}
+}
+
+/* getHosts: what passive fingerprinting made of each sender. */
+void
+output_hosts(const struct status_reply *sr, int json)
+{
+	const struct host_msg	*ho;
+	json_t			*root, *o;
+	char			 first[32], last[32], os[4 * HS_NAMELEN + 1];
+	char			 link[4 * HS_NAMELEN + 1];
+	size_t			 i;
+
+	root = json ? json_array() : NULL;
+	if (!json)
+		(void)printf("%-39s %-32s %4s %-6s %-20s %7s\n", "ADDRESS",
+		    "OS", "DIST", "SEEN", "LAST", "PACKETS");
+	for (i = 0; i < sr->nhosts; i++) {
+		ho = &sr->hosts[i];
+		format_time(ho->ho_first, first, sizeof(first));
+		format_time(ho->ho_last, last, sizeof(last));
+		(void)str_escape(ho->ho_os, strlen(ho->ho_os), os, sizeof(os));
+		(void)str_escape(ho->ho_link, strlen(ho->ho_link), link,
+		    sizeof(link));
+		if (!json) {
+			(void)printf("%-39s %-32s %4d %-6s %-20s %7llu\n",
+			    ho->ho_addrtext, os[0] != '\0' ? os : "?",
+			    ho->ho_distance, ho->ho_kind == HS_FP_SYNACK ?
+			    "synack" : "syn", last,
+			    (unsigned long long)ho->ho_count);
+			continue;
+		}
+		o = json_pack("{s:s, s:o, s:s, s:o, s:s, s:i, s:b, s:b, s:s, "
+		    "s:s, s:I}", "address", ho->ho_addrtext,
+		    "os", os[0] != '\0' ? json_string(os) : json_null(),
+		    "class", ho->ho_class,
+		    "link", link[0] != '\0' ? json_string(link) : json_null(),
+		    "seen", ho->ho_kind == HS_FP_SYNACK ? "synack" : "syn",
+		    "distance", ho->ho_distance, "fuzzy", ho->ho_fuzzy,
+		    "generic", ho->ho_generic, "first", first, "last", last,
+		    "packets", (json_int_t)ho->ho_count);
+		(void)json_array_append_new(root, o);
+	}
+	if (!json)
+		return;
+	if (json_dumpf(root, stdout, JSON_INDENT(2)) == -1)
+		(void)fprintf(stderr, "honeyspyctl: cannot encode JSON\n");
+	(void)printf("\n");
+	json_decref(root);
 }
 
 static const char *
@@ -234,6 +374,9 @@ output_status_json(const struct status_reply *sr)
 	    "node", sr->st.cs_node,
 	    "node_mode", nodemode_name(sr->st.cs_nodemode),
 	    "started", when, "processes", procs, "features", feats);
+	if (root != NULL && sr->have_capture)
+		(void)json_object_set_new(root, "capture",
+		    capture_json(&sr->capture));
 	if (root == NULL || json_dumpf(root, stdout, JSON_INDENT(2)) == -1)
 		(void)fprintf(stderr, "honeyspyctl: cannot encode JSON\n");
 	(void)printf("\n");

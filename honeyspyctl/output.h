@@ -31,9 +31,17 @@ struct status_reply {
 	size_t			 nfeatures;
 	struct ctl_service_info	*services;
 	size_t			 nservices;
+	int			 have_capture;
+	struct cap_stats_msg	 capture;
+	struct ctl_filter	*filters;
+	size_t			 nfilters;
+	struct host_msg		*hosts;
+	size_t			 nhosts;
 };
 
 void	output_status(const struct status_reply *, int);
 void	output_services(const struct status_reply *, int);
+void	output_filters(const struct status_reply *, int, int);
+void	output_hosts(const struct status_reply *, int);
 
 #endif /* HS_CTL_OUTPUT_H */

@@ -41,7 +41,10 @@ enum token_type {
 	PROTO,		/* tcp or udp */
 	PORT,
 	PROGRAM,	/* a path, made absolute */
-	ARGS		/* every word that is left */
+	ARGS,		/* every word that is left */
+	NUMBER,		/* a rule's number */
+	FILTER,		/* every word that is left: one pcap rule */
+	FILTERS		/* every word that is left: a rule each */
 };
 
 struct token {
@@ -97,14 +100,37 @@ static const struct token t_deladdr[] = {
 	{ ENDTOKEN, "", CTL_NONE, NULL }
 };
 
+static const struct token t_number[] = {
+	{ NUMBER, "", CTL_NONE, t_end },
+	{ ENDTOKEN, "", CTL_NONE, NULL }
+};
+
+static const struct token t_filter[] = {
+	{ FILTER, "", CTL_NONE, NULL },
+	{ ENDTOKEN, "", CTL_NONE, NULL }
+};
+
+static const struct token t_filters[] = {
+	{ FILTERS, "", CTL_NONE, NULL },
+	{ ENDTOKEN, "", CTL_NONE, NULL }
+};
+
 /* The get* names are the original design's calls, kept for its operators. */
 static const struct token t_main[] = {
+	{ KEYWORD, "addFilter", CTL_ADDFILTER, t_filter },
 	{ KEYWORD, "addService", CTL_ADDSERVICE, t_addaddr },
+	{ KEYWORD, "delFilter", CTL_DELFILTER, t_number },
 	{ KEYWORD, "delService", CTL_DELSERVICE, t_deladdr },
+	{ KEYWORD, "disablePcap", CTL_DISABLEPCAP, t_end },
+	{ KEYWORD, "enablePcap", CTL_ENABLEPCAP, t_end },
+	{ KEYWORD, "getFilter", CTL_GETFILTER, t_number },
+	{ KEYWORD, "getFilters", CTL_GETFILTERS, t_end },
+	{ KEYWORD, "getHosts", CTL_GETHOSTS, t_end },
 	{ KEYWORD, "getName", CTL_GETNAME, t_end },
 	{ KEYWORD, "getServices", CTL_GETSERVICES, t_end },
 	{ KEYWORD, "getStatus", CTL_STATUS, t_end },
 	{ KEYWORD, "reload", CTL_RELOAD, t_end },
+	{ KEYWORD, "replaceFilters", CTL_REPLACEFILTERS, t_filters },
 	{ KEYWORD, "status", CTL_STATUS, t_end },
 	{ ENDTOKEN, "", CTL_NONE, NULL }
 };
@@ -115,6 +141,8 @@ static const struct token	*match_token(const char *, const struct token *);
 static void			 show_valid(const char *, const struct token *);
 static int			 take_value(const struct token *, const char *);
 static int			 take_args(int, char *[]);
+static int			 take_filter(int, char *[]);
+static int			 take_filters(int, char *[]);
 
 const struct parse_result *
 parse(int argc, char *argv[])
@@ -124,8 +152,11 @@ parse(int argc, char *argv[])
 
 	memset(&res, 0, sizeof(res));
 	for (; argc > 0; argc--, argv++) {
-		if (table[0].type == ARGS) {
-			if (take_args(argc, argv) == -1)
+		if (table[0].type == ARGS || table[0].type == FILTER ||
+		    table[0].type == FILTERS) {
+			if ((table[0].type == ARGS ? take_args(argc, argv) :
+			    table[0].type == FILTER ? take_filter(argc, argv) :
+			    take_filters(argc, argv)) == -1)
 				return (NULL);
 			table = t_end;
 			break;
@@ -138,7 +169,7 @@ parse(int argc, char *argv[])
 			return (NULL);
 		table = match->next;
 	}
-	if (table == t_args)
+	if (table == t_args || table == t_filters)
 		table = t_end;		/* no arguments is fine */
 	if (table != t_end || res.action == CTL_NONE) {
 		(void)fprintf(stderr, "missing argument:\n");
@@ -171,6 +202,15 @@ take_value(const struct token *t, const char *word)
 		cv->cv_port = (int32_t)strtonum(word, 1, 65535, &errstr);
 		if (errstr != NULL) {
 			(void)fprintf(stderr, "port %s is %s\n", word, errstr);
+			return (-1);
+		}
+		return (0);
+	case NUMBER:
+		res.filter.fl_index = (uint32_t)strtonum(word, 1, HS_MAXFILTERS,
+		    &errstr);
+		if (errstr != NULL) {
+			(void)fprintf(stderr, "rule number %s is %s\n", word,
+			    errstr);
 			return (-1);
 		}
 		return (0);
@@ -218,6 +258,50 @@ take_args(int argc, char *argv[])
 	return (0);
 }
 
+/*
+ * addFilter's rule: the words that are left, joined by spaces, as the
+ * original console took them (addFilter tcp[tcpflags] & tcp-syn != 0).
+ */
+static int
+take_filter(int argc, char *argv[])
+{
+	char	*expr = res.filter.fl_expr;
+	size_t	 size = sizeof(res.filter.fl_expr);
+
+	for (; argc > 0; argc--, argv++) {
+		if ((expr[0] != '\0' && strlcat(expr, " ", size) >= size) ||
+		    strlcat(expr, argv[0], size) >= size) {
+			(void)fprintf(stderr, "rule longer than %zu bytes\n",
+			    size - 1);
+			return (-1);
+		}
+	}
+	return (0);
+}
+
+/* replaceFilters: a rule per word (quote each), NUL-separated. */
+static int
+take_filters(int argc, char *argv[])
+{
+	size_t	 n;
+
+	if (argc > HS_MAXFILTERS) {
+		(void)fprintf(stderr, "more than %d rules\n", HS_MAXFILTERS);
+		return (-1);
+	}
+	for (; argc > 0; argc--, argv++) {
+		n = strlen(argv[0]) + 1;
+		if (n > HS_FILTERLEN ||
+		    n > sizeof(res.filters) - res.filterslen) {
+			(void)fprintf(stderr, "rules too long\n");
+			return (-1);
+		}
+		memcpy(res.filters + res.filterslen, argv[0], n);
+		res.filterslen += n;
+	}
+	return (0);
+}
+
 static const struct token *
 match_token(const char *word, const struct token *table)
 {
@@ -238,6 +322,7 @@ match_token(const char *word, const struct token *table)
 			return (NULL);
 		case PORT:
 		case PROGRAM:
+		case NUMBER:
 			return (&table[i]);
 		default:
 			break;
@@ -289,6 +374,15 @@ show_valid(const char *word, const struct token *table)
 			break;
 		case ARGS:
 			(void)fprintf(stderr, "  [argument ...]\n");
+			break;
+		case NUMBER:
+			(void)fprintf(stderr, "  <rule number>\n");
+			break;
+		case FILTER:
+			(void)fprintf(stderr, "  <pcap-filter expression>\n");
+			break;
+		case FILTERS:
+			(void)fprintf(stderr, "  [\"expression\" ...]\n");
 			break;
 		default:
 			(void)fprintf(stderr, "  %s\n", table[i].keyword);

@@ -28,12 +28,26 @@ enum ctl_action {
 	CTL_RELOAD,
 	CTL_ADDSERVICE,
 	CTL_DELSERVICE,
-	CTL_GETSERVICES
+	CTL_GETSERVICES,
+	CTL_ADDFILTER,
+	CTL_DELFILTER,
+	CTL_REPLACEFILTERS,
+	CTL_GETFILTERS,
+	CTL_GETFILTER,
+	CTL_ENABLEPCAP,
+	CTL_DISABLEPCAP,
+	CTL_GETHOSTS
 };
+
+/* replaceFilters: its rules, NUL-separated, in one request. */
+#define CTL_FILTERSLEN		16000
 
 struct parse_result {
 	enum ctl_action		 action;
 	struct ctl_service	 service;	/* add and delService */
+	struct ctl_filter	 filter;	/* add, del and getFilter */
+	char			 filters[CTL_FILTERSLEN];
+	size_t			 filterslen;	/* replaceFilters */
 };
 
 const struct parse_result	*parse(int, char *[]);

@@ -49,6 +49,8 @@ struct ctl_conn {
 	struct imsgev		 iev;
 	int			 have[PROC_MAX];
 	struct proc_status_msg	 procs[PROC_MAX];
+	int			 have_capture;
+	struct cap_stats_msg	 capture;
 };
 
 static TAILQ_HEAD(, ctl_conn)	 ctl_conns = TAILQ_HEAD_INITIALIZER(ctl_conns);
@@ -65,6 +67,8 @@ static int	control_peer_allowed(int, uid_t *, pid_t *);
 static int	control_dispatch_client(struct imsgev *, struct imsg *);
 static void	control_closed(struct imsgev *);
 static void	control_status_finish(struct ctl_conn *);
+static int	control_capture(struct ctl_conn *, struct imsg *);
+static int	control_done(struct imsgev *, int, const char *);
 
 /*
  * Create the socket while we are still root, so that it can belong to root
@@ -292,6 +296,7 @@ control_dispatch_client(struct imsgev *iev, struct imsg *imsg)
 		if (imsg_get_len(imsg) != 0 || conn->pending != 0)
 			break;
 		memset(conn->have, 0, sizeof(conn->have));
+		conn->have_capture = 0;
 		if ((conn->pending = parent_status_request(conn->id)) == 0)
 			control_status_finish(conn);
 		return (0);
@@ -331,12 +336,126 @@ control_dispatch_client(struct imsgev *iev, struct imsg *imsg)
 		services_ctl_get(iev);
 		return (imsgev_compose(iev, IMSG_CTL_END, 0, 0, -1, NULL,
 		    0) == -1 ? -1 : 0);
+	case IMSG_CTL_ADDFILTER:
+	case IMSG_CTL_DELFILTER:
+	case IMSG_CTL_REPLACEFILTERS:
+	case IMSG_CTL_GETFILTERS:
+	case IMSG_CTL_GETFILTER:
+	case IMSG_CTL_ENABLEPCAP:
+	case IMSG_CTL_DISABLEPCAP:
+	case IMSG_CTL_GETHOSTS:
+		if (control_capture(conn, imsg) == 0)
+			return (0);
+		break;
 	default:
 		break;
 	}
 	log_warnx("control: pid %d: malformed request (imsg %u, %zu bytes), "
 	    "closing", (int)conn->pid, imsg_get_type(imsg), imsg_get_len(imsg));
 	return (-1);
+}
+
+/* END, or FAIL with why; -1 when even that cannot be sent. */
+static int
+control_done(struct imsgev *iev, int rv, const char *why)
+{
+	if (rv == 0)
+		return (imsgev_compose(iev, IMSG_CTL_END, 0, 0, -1, NULL,
+		    0) == -1 ? -1 : 0);
+	return (imsgev_compose(iev, IMSG_CTL_FAIL, 0, 0, -1, why,
+	    strlen(why) + 1) == -1 ? -1 : 0);
+}
+
+/*
+ * The capture calls.  Changes to the rules, and enabling, wait for the
+ * capture child's word and are answered with control_reply(); lists are
+ * answered at once.  Returns -1 for a malformed request.
+ */
+static int
+control_capture(struct ctl_conn *conn, struct imsg *imsg)
+{
+	struct imsgev		*iev = &conn->iev;
+	struct ctl_filter	 cf;
+	struct ibuf		 ib;
+	char			*exprs[HS_MAXFILTERS];
+	char			 buf[MAX_IMSGSIZE];
+	char			 why[HS_FILTERLEN + 128];
+	const char		*call;
+	size_t			 n = 0, off, len;
+	uint32_t		 type = imsg_get_type(imsg);
+	int			 rv;
+
+	memset(&cf, 0, sizeof(cf));
+	switch (type) {
+	case IMSG_CTL_ADDFILTER:
+	case IMSG_CTL_DELFILTER:
+	case IMSG_CTL_GETFILTER:
+		if (imsg_get_data(imsg, &cf, sizeof(cf)) == -1 ||
+		    memchr(cf.fl_expr, '\0', sizeof(cf.fl_expr)) == NULL)
+			return (-1);
+		break;
+	case IMSG_CTL_REPLACEFILTERS:
+		/* Rules one after the other, each with its NUL. */
+		if (imsg_get_ibuf(imsg, &ib) == -1 ||
+		    (len = ibuf_size(&ib)) > sizeof(buf) ||
+		    ibuf_get(&ib, buf, len) == -1 ||
+		    (len > 0 && buf[len - 1] != '\0'))
+			return (-1);
+		for (off = 0; off < len; off += strlen(buf + off) + 1) {
+			if (n == HS_MAXFILTERS)
+				return (-1);
+			exprs[n++] = buf + off;
+		}
+		break;
+	default:
+		if (imsg_get_len(imsg) != 0)
+			return (-1);
+		break;
+	}
+
+	switch (type) {
+	case IMSG_CTL_GETFILTERS:
+	case IMSG_CTL_GETFILTER:
+		if (type == IMSG_CTL_GETFILTER && cf.fl_index == 0) {
+			(void)strlcpy(why, "rules are numbered from 1",
+			    sizeof(why));
+			return (control_done(iev, -1, why));
+		}
+		rv = capctl_get(iev, type == IMSG_CTL_GETFILTER ?
+		    cf.fl_index : 0, why, sizeof(why));
+		return (control_done(iev, rv, why));
+	case IMSG_CTL_GETHOSTS:
+		return (control_done(iev, capctl_hosts(iev, why, sizeof(why)),
+		    why));
+	default:
+		break;
+	}
+
+	switch (type) {
+	case IMSG_CTL_ADDFILTER:
+		call = "addFilter";
+		rv = capctl_add(conn->id, cf.fl_expr, why, sizeof(why));
+		break;
+	case IMSG_CTL_DELFILTER:
+		call = "delFilter";
+		rv = capctl_del(conn->id, cf.fl_index, why, sizeof(why));
+		break;
+	case IMSG_CTL_REPLACEFILTERS:
+		call = "replaceFilters";
+		rv = capctl_replace(conn->id, exprs, n, why, sizeof(why));
+		break;
+	default:
+		call = type == IMSG_CTL_ENABLEPCAP ? "enablePcap" :
+		    "disablePcap";
+		rv = capctl_enable(conn->id, type == IMSG_CTL_ENABLEPCAP, why,
+		    sizeof(why));
+		break;
+	}
+	log_info("%s requested by uid %d pid %d", call, (int)conn->uid,
+	    (int)conn->pid);
+	if (rv == 0)
+		return (0);	/* the answer comes when the child's does */
+	return (control_done(iev, rv, why));
 }
 
 /* The outcome of a request that had to wait: END, or FAIL with why. */
@@ -377,6 +496,21 @@ control_status_reply(uint32_t id, enum proc_id proc,
 		control_status_finish(conn);
 }
 
+/* The capture child's counters, ahead of its status. */
+void
+control_capture_stats(uint32_t id, const struct cap_stats_msg *cs)
+{
+	struct ctl_conn	*conn;
+
+	TAILQ_FOREACH(conn, &ctl_conns, entry)
+		if (conn->id == id)
+			break;
+	if (conn == NULL || conn->pending == 0)
+		return;		/* the client left meanwhile */
+	conn->capture = *cs;
+	conn->have_capture = 1;
+}
+
 static void
 control_status_finish(struct ctl_conn *conn)
 {
@@ -401,6 +535,9 @@ control_status_finish(struct ctl_conn *conn)
 		if (conn->have[i])
 			rv |= imsgev_compose(&conn->iev, IMSG_CTL_PROC, 0, 0,
 			    -1, &conn->procs[i], sizeof(conn->procs[i]));
+	if (conn->have_capture)
+		rv |= imsgev_compose(&conn->iev, IMSG_CTL_CAPTURE, 0, 0, -1,
+		    &conn->capture, sizeof(conn->capture));
 	for (i = 0; i < hs->p_ntable; i++) {
 		memset(&cf, 0, sizeof(cf));
 		(void)strlcpy(cf.cf_name, hs->p_table[i].pd_name,

@@ -17,9 +17,17 @@
 /* honeyspyd: main, the process table and the parent's event loop. */
 
 #include <sys/types.h>
+#include <sys/queue.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/tree.h>
 #include <sys/wait.h>
 
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <event2/event.h>
 #include <event2/event_compat.h>
@@ -93,6 +101,65 @@ static const struct proc_def proc_table[] = {
 static struct parent	 parent_state;
 struct parent		*hs = &parent_state;
 
+/* Packet capture: the rules, the changes waiting for the child, hosts. */
+#define CAP_STATEFILE	"capture-filters"	/* in log.spool */
+#define CAP_OPS_MAX	32	/* changes waiting for the capture child */
+#define CAP_HOSTS_MAX	4096
+
+enum capop_type {
+	CAPOP_START,	/* capture.filters, then the state file's rules */
+	CAPOP_RELOAD,	/* a new capture.filters; the added rules stay */
+	CAPOP_ADD,
+	CAPOP_DEL,
+	CAPOP_REPLACE,	/* the rules added at run time */
+	CAPOP_ENABLE,
+	CAPOP_DISABLE
+};
+
+struct caprule {
+	char			 ru_expr[HS_FILTERLEN];
+	int			 ru_fromconf;	/* capture.filters */
+};
+
+struct capop {
+	TAILQ_ENTRY(capop)	 co_entry;
+	enum capop_type		 co_type;
+	uint32_t		 co_ctl;	/* control client; 0: none */
+	uint32_t		 co_id;		/* request to the child */
+	uint32_t		 co_index;	/* delFilter */
+	struct caprule		*co_args;	/* the rules it was given */
+	size_t			 co_nargs;
+	struct caprule		*co_new;	/* the list it would make */
+	size_t			 co_nnew;
+};
+
+struct caphost {
+	RB_ENTRY(caphost)	 ch_entry;
+	TAILQ_ENTRY(caphost)	 ch_lru;
+	struct host_msg		 ch_msg;
+};
+RB_HEAD(caphost_tree, caphost);
+TAILQ_HEAD(caphost_lru, caphost);
+
+static struct caprule	 cap_rules[HS_MAXFILTERS];
+static size_t		 cap_nrules;
+static TAILQ_HEAD(, capop) cap_ops = TAILQ_HEAD_INITIALIZER(cap_ops);
+static size_t		 cap_nops;
+static uint32_t		 cap_nextid = 1;
+static int		 cap_dirfd = -1;	/* log.spool */
+static int		 cap_dbfd = -1;		/* the p0f database */
+static int		 cap_dbsent;	/* ... went to the child */
+static int		 cap_enabled;
+static int		 cap_started;	/* the file's rules and switch took */
+static int		 cap_fileenabled;	/* capture.enabled, as read */
+static char		 cap_ifname[HS_IFNAMELEN];	/* as started */
+static int		 cap_snaplen;
+static long long	 cap_ring;
+static char		 cap_database[PATH_MAX];
+static struct caphost_tree cap_hosts = RB_INITIALIZER(&cap_hosts);
+static struct caphost_lru cap_hostlru = TAILQ_HEAD_INITIALIZER(cap_hostlru);
+static size_t		 cap_nhosts;
+
 static struct event	 ev_sigterm, ev_sigint, ev_sighup, ev_sigchld;
 
 __dead static void	usage(void);
@@ -108,6 +175,33 @@ static void		parent_log_features(void);
 static int		child_wanted(const struct proc_def *);
 static const struct proc_def *proc_find(const char *);
 static void		describe_status(int, char *, size_t);
+static struct imsgev	*cap_iev(void);
+static int		cap_expr_ok(const char *, char *, size_t);
+static void		parent_cap_open(void);
+static void		parent_cap_config(int);
+static size_t		parent_cap_confrules(const struct hs_config *,
+			    struct caprule *);
+static size_t		parent_cap_load(struct caprule *, size_t);
+static void		parent_cap_save(void);
+static void		parent_cap_start(void);
+static void		parent_cap_reload(void);
+static void		parent_cap_result(struct imsg *);
+static void		parent_cap_stats(struct imsg *);
+static void		parent_cap_host(struct imsg *);
+static struct capop	*capop_new(enum capop_type, uint32_t);
+static void		capop_free(struct capop *);
+static int		capop_queue(struct capop *, char *, size_t);
+static void		capop_done(struct capop *, const char *);
+static int		capop_build(struct capop *, char *, size_t);
+static void		capop_next(void);
+static int		caphost_cmp(struct caphost *, struct caphost *);
+static int		printable(const char *, size_t);
+static int		capctl_running(char *, size_t);
+
+/* libbsd leaves __unused undefined (it clashes with Linux headers). */
+#define CAP_RB_ATTR	__attribute__((__unused__)) static
+RB_GENERATE_INTERNAL(caphost_tree, caphost, ch_entry, caphost_cmp,
+    CAP_RB_ATTR)
 
 __dead static void
 usage(void)
@@ -245,6 +339,7 @@ main(int argc, char *argv[])
 	    hs->p_conf->c_node.n_name);
 	parent_log_features();
 	parent_start_children(self);
+	parent_cap_open();
 
 	/* Everything privileged is done: the children hold what is needed. */
 	proc_drop(hs->p_uid, hs->p_gid, 0, hs->p_privmode);
@@ -282,6 +377,7 @@ main(int argc, char *argv[])
 	control_listen();
 	/* Before the sandbox: it resolves users, which may load nss. */
 	services_init();
+	parent_cap_start();
 	sandbox_install(PROC_PARENT);
 	/* A child may have died before SIGCHLD was watched. */
 	parent_reap(-1, 0, NULL);
@@ -551,7 +647,8 @@ parent_dispatch_child(struct imsgev *iev, struct imsg *imsg)
 		c->c_drained = 1;
 		break;
 	case IMSG_EVENT:
-		if (c->c_def->pd_id != PROC_SUPERSERVER)
+		if (c->c_def->pd_id != PROC_SUPERSERVER &&
+		    c->c_def->pd_id != PROC_CAPTURE)
 			goto unexpected;
 		if (imsg_get_ibuf(imsg, &ib) == -1)
 			fatalx("%s: event from %s: bad message", __func__,
@@ -575,6 +672,21 @@ parent_dispatch_child(struct imsgev *iev, struct imsg *imsg)
 			fatalx("%s: artifact from %s: bad message", __func__,
 			    c->c_def->pd_name);
 		artifacts_end(&dn);
+		break;
+	case IMSG_CAP_RESULT:
+		if (c->c_def->pd_id != PROC_CAPTURE)
+			goto unexpected;
+		parent_cap_result(imsg);
+		break;
+	case IMSG_CAP_STATS:
+		if (c->c_def->pd_id != PROC_CAPTURE)
+			goto unexpected;
+		parent_cap_stats(imsg);
+		break;
+	case IMSG_CAP_HOST:
+		if (c->c_def->pd_id != PROC_CAPTURE)
+			goto unexpected;
+		parent_cap_host(imsg);
 		break;
 	case IMSG_LOG:
 		/* A jailed child's log line: bounded, terminated, escaped. */
@@ -641,6 +753,799 @@ parent_reload(void)
 	config_free(oconf);
 	log_info("configuration reloaded from %s", hs->p_conffile);
 	services_reload();
+	parent_cap_reload();
+	return (0);
+}
+
+/*
+ * Packet capture, the parent's side.  The rules are ours: those of
+ * capture.filters first, then those added at run time, which are also
+ * kept in a state file in log.spool so that they outlive a restart.  The
+ * capture child compiles: every change goes to it as the whole new list
+ * and becomes ours once it took.  Changes wait in line and go one at a
+ * time, so that each is made on top of the one before.
+ */
+
+static struct imsgev *
+cap_iev(void)
+{
+	struct child	*c = &hs->p_child[PROC_CAPTURE];
+
+	if (c->c_def == NULL || !c->c_running || c->c_fd == -1)
+		return (NULL);
+	return (&c->c_iev);
+}
+
+/*
+ * A rule is printable ASCII with something in it: pcap's grammar needs
+ * no more, our log and state file stay plain, and a blank rule, which
+ * pcap would take as "everything", is refused.
+ */
+static int
+cap_expr_ok(const char *expr, char *why, size_t len)
+{
+	size_t	 i, n;
+
+	if ((n = strnlen(expr, HS_FILTERLEN)) == HS_FILTERLEN) {
+		(void)snprintf(why, len, "rule longer than %d bytes",
+		    HS_FILTERLEN - 1);
+		return (0);
+	}
+	for (i = 0; i < n; i++)
+		if ((unsigned char)expr[i] < 0x20 ||
+		    (unsigned char)expr[i] > 0x7e) {
+			(void)snprintf(why, len, "rule with a byte that is "
+			    "not printable ASCII (0x%02x)",
+			    (unsigned char)expr[i]);
+			return (0);
+		}
+	if (strspn(expr, " ") == n) {
+		(void)strlcpy(why, "empty rule", len);
+		return (0);
+	}
+	return (1);
+}
+
+/*
+ * At start, with privileges: the directory of the state file, and the
+ * p0f database, which the child reads through the fd we pass it.
+ */
+static void
+parent_cap_open(void)
+{
+	const char	*spool = hs->p_conf->c_log.lg_spool;
+	const char	*db = hs->p_conf->c_fingerprint.fp_database;
+
+	if (hs->p_child[PROC_CAPTURE].c_def == NULL)
+		return;
+	if (mkdir(spool, 0750) == 0 && hs->p_privmode == PRIVMODE_ROOT &&
+	    chown(spool, hs->p_uid, hs->p_gid) == -1)
+		fatal("log.spool: chown %s", spool);
+	if ((cap_dirfd = open(spool, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) ==
+	    -1)
+		log_warn("log.spool %s: capture rules added at run time will "
+		    "not outlive a restart", spool);
+	if ((hs->p_conf->c_fingerprint.fp_packets & (FP_SYN | FP_SYNACK)) &&
+	    (cap_dbfd = open(db, O_RDONLY | O_CLOEXEC)) == -1)
+		log_warn("fingerprint.database %s: fingerprinting off", db);
+}
+
+/* What the child needs to know, at start and after a reload. */
+static void
+parent_cap_config(int dbfd)
+{
+	struct imsgev		*iev;
+	struct node_msg		 nm;
+	struct capture_msg	 cm;
+	int			 fp = hs->p_conf->c_fingerprint.fp_packets;
+
+	if ((iev = cap_iev()) == NULL) {
+		if (dbfd != -1)
+			close(dbfd);
+		return;
+	}
+	memset(&nm, 0, sizeof(nm));
+	(void)strlcpy(nm.nm_name, hs->p_conf->c_node.n_name,
+	    sizeof(nm.nm_name));
+	memset(&cm, 0, sizeof(cm));
+	(void)strlcpy(cm.cm_interface, cap_ifname, sizeof(cm.cm_interface));
+	cm.cm_snaplen = cap_snaplen;
+	cm.cm_ring = cap_ring;
+	cm.cm_fp_packets = ((fp & FP_SYN) ? HS_FP_SYN : 0) |
+	    ((fp & FP_SYNACK) ? HS_FP_SYNACK : 0) |
+	    ((fp & FP_MTU) ? HS_FP_MTU : 0) |
+	    ((fp & FP_HTTP) ? HS_FP_HTTP : 0);
+	cm.cm_fp_fuzzy = hs->p_conf->c_fingerprint.fp_fuzzy != 0;
+	(void)strlcpy(cm.cm_fp_database, cap_database,
+	    sizeof(cm.cm_fp_database));
+	if (imsgev_compose(iev, IMSG_CFG_NODE, 0, 0, -1, &nm,
+	    sizeof(nm)) == -1 ||
+	    imsgev_compose(iev, IMSG_CAP_CONFIG, 0, 0, dbfd, &cm,
+	    sizeof(cm)) == -1 ||
+	    imsgev_compose(iev, IMSG_CFG_DONE, 0, 0, -1, NULL, 0) == -1)
+		fatal("%s: compose", __func__);
+}
+
+/* capture.filters as rules; 0 when the file holds a bad one. */
+static size_t
+parent_cap_confrules(const struct hs_config *conf, struct caprule *r)
+{
+	struct conf_str	*s;
+	size_t		 n = 0;
+
+	TAILQ_FOREACH(s, &conf->c_capture.cp_filters, cs_entry) {
+		if (n == HS_MAXFILTERS)
+			break;
+		(void)strlcpy(r[n].ru_expr, s->cs_str, sizeof(r[n].ru_expr));
+		r[n].ru_fromconf = 1;
+		n++;
+	}
+	return (n);
+}
+
+/* The rules added at run time by an earlier run, after those given. */
+static size_t
+parent_cap_load(struct caprule *r, size_t n)
+{
+	FILE	*fp;
+	char	*line = NULL, why[128];
+	size_t	 size = 0, lineno = 0;
+	ssize_t	 len;
+	int	 fd;
+
+	if (cap_dirfd == -1)
+		return (n);
+	if ((fd = openat(cap_dirfd, CAP_STATEFILE, O_RDONLY | O_CLOEXEC)) ==
+	    -1) {
+		if (errno != ENOENT)
+			log_warn("%s/%s", hs->p_conf->c_log.lg_spool,
+			    CAP_STATEFILE);
+		return (n);
+	}
+	if ((fp = fdopen(fd, "r")) == NULL)
+		fatal("%s: fdopen", __func__);
+	while ((len = getline(&line, &size, fp)) != -1) {
+		lineno++;
+		if (len > 0 && line[len - 1] == '\n')
+			line[--len] = '\0';
+		if (line[0] == '#' || line[0] == '\0')
+			continue;
+		if (strlen(line) != (size_t)len) {
+			log_warnx("%s/%s:%zu: a NUL byte; skipped",
+			    hs->p_conf->c_log.lg_spool, CAP_STATEFILE, lineno);
+			continue;
+		}
+		if (!cap_expr_ok(line, why, sizeof(why))) {
+			log_warnx("%s/%s:%zu: %s; skipped",
+			    hs->p_conf->c_log.lg_spool, CAP_STATEFILE, lineno,
+			    why);
+			continue;
+		}
+		if (n == HS_MAXFILTERS) {
+			log_warnx("%s/%s:%zu: more than %d rules; the rest "
+			    "are skipped", hs->p_conf->c_log.lg_spool,
+			    CAP_STATEFILE, lineno, HS_MAXFILTERS);
+			break;
+		}
+		(void)strlcpy(r[n].ru_expr, line, sizeof(r[n].ru_expr));
+		r[n].ru_fromconf = 0;
+		n++;
+	}
+	free(line);
+	(void)fclose(fp);
+	return (n);
+}
+
+/*
+ * Write the rules added at run time: a new file, synced, renamed over the
+ * old one, so that a crash leaves one or the other whole.
+ */
+static void
+parent_cap_save(void)
+{
+	const char	*spool = hs->p_conf->c_log.lg_spool;
+	const char	*head = "# Capture rules added with honeyspyctl; "
+			    "honeyspyd rewrites this file.\n";
+	size_t		 i;
+	int		 fd, rv = 0;
+
+	if (cap_dirfd == -1)
+		return;
+	if ((fd = openat(cap_dirfd, CAP_STATEFILE ".new", O_WRONLY | O_CREAT |
+	    O_TRUNC | O_CLOEXEC, 0640)) == -1) {
+		log_warn("%s/%s.new", spool, CAP_STATEFILE);
+		return;
+	}
+	if (write(fd, head, strlen(head)) == -1)
+		rv = -1;
+	for (i = 0; i < cap_nrules && rv == 0; i++) {
+		if (cap_rules[i].ru_fromconf)
+			continue;
+		if (write(fd, cap_rules[i].ru_expr,
+		    strlen(cap_rules[i].ru_expr)) == -1 ||
+		    write(fd, "\n", 1) == -1)
+			rv = -1;
+	}
+	if (rv == -1 || fsync(fd) == -1) {
+		log_warn("%s/%s.new", spool, CAP_STATEFILE);
+		close(fd);
+		(void)unlinkat(cap_dirfd, CAP_STATEFILE ".new", 0);
+		return;
+	}
+	close(fd);
+	if (renameat(cap_dirfd, CAP_STATEFILE ".new", cap_dirfd,
+	    CAP_STATEFILE) == -1)
+		log_warn("%s/%s", spool, CAP_STATEFILE);
+}
+
+static struct capop *
+capop_new(enum capop_type type, uint32_t ctl)
+{
+	struct capop	*op;
+
+	if ((op = calloc(1, sizeof(*op))) == NULL ||
+	    (op->co_new = calloc(HS_MAXFILTERS, sizeof(*op->co_new))) ==
+	    NULL || (op->co_args = calloc(HS_MAXFILTERS,
+	    sizeof(*op->co_args))) == NULL)
+		fatal("%s: calloc", __func__);
+	op->co_type = type;
+	op->co_ctl = ctl;
+	return (op);
+}
+
+static void
+capop_free(struct capop *op)
+{
+	free(op->co_new);
+	free(op->co_args);
+	free(op);
+}
+
+/* 0: it waits its turn; -1: no room, and why. */
+static int
+capop_queue(struct capop *op, char *why, size_t len)
+{
+	if (cap_nops >= CAP_OPS_MAX) {
+		(void)strlcpy(why, "too many capture requests waiting; try "
+		    "again", len);
+		capop_free(op);
+		return (-1);
+	}
+	TAILQ_INSERT_TAIL(&cap_ops, op, co_entry);
+	cap_nops++;
+	if (cap_nops == 1)
+		capop_next();
+	return (0);
+}
+
+static void
+capop_done(struct capop *op, const char *why)
+{
+	if (op->co_ctl != 0)
+		control_reply(op->co_ctl, why);
+	TAILQ_REMOVE(&cap_ops, op, co_entry);
+	cap_nops--;
+	capop_free(op);
+}
+
+/*
+ * The list a change would make, from the list we have; -1 and why when
+ * the change makes no sense.
+ */
+static int
+capop_build(struct capop *op, char *why, size_t len)
+{
+	size_t	 i, n = 0;
+
+	switch (op->co_type) {
+	case CAPOP_START:
+		memcpy(op->co_new, op->co_args,
+		    op->co_nargs * sizeof(*op->co_new));
+		op->co_nnew = op->co_nargs;
+		return (0);
+	case CAPOP_RELOAD:
+		/* The file's new rules, then the ones we added. */
+		memcpy(op->co_new, op->co_args,
+		    op->co_nargs * sizeof(*op->co_new));
+		n = op->co_nargs;
+		for (i = 0; i < cap_nrules; i++) {
+			if (cap_rules[i].ru_fromconf)
+				continue;
+			if (n == HS_MAXFILTERS) {
+				(void)snprintf(why, len, "more than %d rules",
+				    HS_MAXFILTERS);
+				return (-1);
+			}
+			op->co_new[n++] = cap_rules[i];
+		}
+		break;
+	case CAPOP_ADD:
+		if (cap_nrules == HS_MAXFILTERS) {
+			(void)snprintf(why, len, "there are %d rules already, "
+			    "the most there can be", HS_MAXFILTERS);
+			return (-1);
+		}
+		memcpy(op->co_new, cap_rules, cap_nrules * sizeof(*cap_rules));
+		n = cap_nrules;
+		op->co_new[n++] = op->co_args[0];
+		break;
+	case CAPOP_DEL:
+		if (op->co_index < 1 || op->co_index > cap_nrules) {
+			(void)snprintf(why, len, "no rule %u; there %s %zu",
+			    op->co_index, cap_nrules == 1 ? "is" : "are",
+			    cap_nrules);
+			return (-1);
+		}
+		if (cap_rules[op->co_index - 1].ru_fromconf) {
+			(void)snprintf(why, len, "rule %u is from "
+			    "capture.filters in %s: change it there and "
+			    "reload", op->co_index, hs->p_conffile);
+			return (-1);
+		}
+		for (i = 0; i < cap_nrules; i++)
+			if (i != op->co_index - 1)
+				op->co_new[n++] = cap_rules[i];
+		break;
+	case CAPOP_REPLACE:
+		for (i = 0; i < cap_nrules; i++)
+			if (cap_rules[i].ru_fromconf)
+				op->co_new[n++] = cap_rules[i];
+		if (n + op->co_nargs > HS_MAXFILTERS) {
+			(void)snprintf(why, len, "more than %d rules with the "
+			    "%zu of capture.filters", HS_MAXFILTERS, n);
+			return (-1);
+		}
+		memcpy(op->co_new + n, op->co_args,
+		    op->co_nargs * sizeof(*op->co_new));
+		n += op->co_nargs;
+		break;
+	case CAPOP_ENABLE:
+	case CAPOP_DISABLE:
+		break;
+	}
+	op->co_nnew = n;
+	return (0);
+}
+
+/* Start the first change in line; those that cannot start end here. */
+static void
+capop_next(void)
+{
+	struct imsgev	*iev;
+	struct capop	*op;
+	char		 why[256];
+	size_t		 i;
+
+	while ((op = TAILQ_FIRST(&cap_ops)) != NULL) {
+		if ((iev = cap_iev()) == NULL) {
+			capop_done(op, "packet capture is not running");
+			continue;
+		}
+		if (capop_build(op, why, sizeof(why)) == -1) {
+			capop_done(op, why);
+			continue;
+		}
+		op->co_id = cap_nextid++;
+		if (op->co_type == CAPOP_ENABLE ||
+		    op->co_type == CAPOP_DISABLE) {
+			if (imsgev_compose(iev, op->co_type == CAPOP_ENABLE ?
+			    IMSG_CAP_ENABLE : IMSG_CAP_DISABLE, op->co_id, 0,
+			    -1, NULL, 0) == -1)
+				fatal("%s: compose", __func__);
+			return;
+		}
+		for (i = 0; i < op->co_nnew; i++)
+			if (imsgev_compose(iev, IMSG_CAP_RULE, op->co_id, 0,
+			    -1, op->co_new[i].ru_expr,
+			    strlen(op->co_new[i].ru_expr) + 1) == -1)
+				fatal("%s: compose", __func__);
+		if (imsgev_compose(iev, IMSG_CAP_APPLY, op->co_id, 0, -1, NULL,
+		    0) == -1)
+			fatal("%s: compose", __func__);
+		return;
+	}
+}
+
+/* The child's verdict on the first change in line. */
+static void
+parent_cap_result(struct imsg *imsg)
+{
+	struct cap_result	 cr;
+	struct capop		*op = TAILQ_FIRST(&cap_ops), *retry;
+	char			 reason[4 * HS_REASONLEN + 1];
+	char			 why[HS_FILTERLEN + sizeof(reason) + 128];
+	const struct caprule	*r = NULL;
+	size_t			 i;
+
+	if (imsg_get_data(imsg, &cr, sizeof(cr)) == -1 ||
+	    memchr(cr.cr_reason, '\0', sizeof(cr.cr_reason)) == NULL ||
+	    op == NULL || imsg_get_id(imsg) != op->co_id ||
+	    (cr.cr_ok != 0 && cr.cr_ok != 1) ||
+	    cr.cr_rule > op->co_nnew)
+		fatalx("%s: IMSG_CAP_RESULT: bad message", __func__);
+	(void)str_escape(cr.cr_reason, strlen(cr.cr_reason), reason,
+	    sizeof(reason));
+	if (cr.cr_rule > 0) {
+		r = &op->co_new[cr.cr_rule - 1];
+		(void)snprintf(why, sizeof(why), "rule %u \"%s\": %s",
+		    cr.cr_rule, r->ru_expr, reason);
+	} else
+		(void)strlcpy(why, reason, sizeof(why));
+
+	if (!cr.cr_ok) {
+		switch (op->co_type) {
+		case CAPOP_START:
+			if (r == NULL || r->ru_fromconf) {
+				log_warnx("capture.filters in %s: %s",
+				    hs->p_conffile, why);
+				parent_shutdown(1);
+			}
+			/* Not the file's fault: go on without ours. */
+			log_warnx("%s/%s: %s; the rules added at run time are "
+			    "dropped", hs->p_conf->c_log.lg_spool,
+			    CAP_STATEFILE, why);
+			retry = capop_new(CAPOP_START, 0);
+			for (i = 0; i < op->co_nargs; i++)
+				if (op->co_args[i].ru_fromconf)
+					retry->co_args[retry->co_nargs++] =
+					    op->co_args[i];
+			TAILQ_INSERT_AFTER(&cap_ops, op, retry, co_entry);
+			cap_nops++;
+			break;
+		case CAPOP_ENABLE:
+			/* The file asked for it at start: stop, cleanly. */
+			if (op->co_ctl == 0 && !cap_started) {
+				log_warnx("capture.enabled: %s", why);
+				parent_shutdown(1);
+			}
+			if (op->co_ctl == 0)
+				log_warnx("reload: capture.enabled: %s", why);
+			break;
+		case CAPOP_RELOAD:
+			log_warnx("reload: capture.filters: %s; the running "
+			    "rules are kept", why);
+			break;
+		default:
+			break;
+		}
+		capop_done(op, why);
+		capop_next();
+		return;
+	}
+
+	switch (op->co_type) {
+	case CAPOP_ENABLE:
+	case CAPOP_DISABLE:
+		cap_started = 1;
+		cap_enabled = op->co_type == CAPOP_ENABLE;
+		log_info("packet capture on %s %s", cap_ifname,
+		    cap_enabled ? "enabled" : "disabled");
+		break;
+	default:
+		memcpy(cap_rules, op->co_new, op->co_nnew * sizeof(*cap_rules));
+		cap_nrules = op->co_nnew;
+		if (op->co_type == CAPOP_ADD || op->co_type == CAPOP_DEL ||
+		    op->co_type == CAPOP_REPLACE)
+			parent_cap_save();
+		if (op->co_type == CAPOP_START && !cap_fileenabled)
+			cap_started = 1;
+		log_info("capture rules on %s: %zu", cap_ifname, cap_nrules);
+		break;
+	}
+	capop_done(op, NULL);
+	capop_next();
+}
+
+/*
+ * After the children are up: settings, then the rules, then capture
+ * itself if the file wants it.  Failing rules of the file, or a capture
+ * that the file enables and cannot have, stop the suite.
+ */
+static void
+parent_cap_start(void)
+{
+	struct capop	*op;
+	char		 why[256];
+	size_t		 i;
+
+	(void)strlcpy(cap_ifname, hs->p_conf->c_capture.cp_interface,
+	    sizeof(cap_ifname));
+	cap_snaplen = hs->p_conf->c_capture.cp_snaplen;
+	cap_ring = hs->p_conf->c_capture.cp_ring;
+	(void)strlcpy(cap_database, hs->p_conf->c_fingerprint.fp_database,
+	    sizeof(cap_database));
+	cap_fileenabled = hs->p_conf->c_capture.cp_enabled;
+	if (cap_iev() == NULL)
+		return;
+	cap_dbsent = cap_dbfd != -1;
+	parent_cap_config(cap_dbfd);
+	cap_dbfd = -1;
+	op = capop_new(CAPOP_START, 0);
+	op->co_nargs = parent_cap_confrules(hs->p_conf, op->co_args);
+	for (i = 0; i < op->co_nargs; i++)
+		if (!cap_expr_ok(op->co_args[i].ru_expr, why, sizeof(why)))
+			fatalx("capture.filters[%zu] in %s: %s", i,
+			    hs->p_conffile, why);
+	op->co_nargs = parent_cap_load(op->co_args, op->co_nargs);
+	if (capop_queue(op, why, sizeof(why)) == -1)
+		fatalx("%s: %s", __func__, why);
+	if (cap_fileenabled &&
+	    capop_queue(capop_new(CAPOP_ENABLE, 0), why, sizeof(why)) == -1)
+		fatalx("%s: %s", __func__, why);
+}
+
+/*
+ * SIGHUP: the handle stays what it is (opening another needs the
+ * capability the child gave up), the rest follows the file.
+ */
+static void
+parent_cap_reload(void)
+{
+	const struct hs_config	*c = hs->p_conf;
+	struct caprule		 r[HS_MAXFILTERS];
+	struct capop		*op;
+	char			 why[256];
+	size_t			 i, n, nconf = 0;
+	int			 same, bad = 0;
+
+	if (cap_iev() == NULL)
+		return;
+	if (strcmp(c->c_capture.cp_interface, cap_ifname) != 0 ||
+	    c->c_capture.cp_snaplen != cap_snaplen ||
+	    c->c_capture.cp_ring != cap_ring)
+		log_warnx("reload: capture.interface, capture.snaplen and "
+		    "capture.ring take effect at the next start; still "
+		    "capturing on %s", cap_ifname);
+	if (strcmp(c->c_fingerprint.fp_database, cap_database) != 0 ||
+	    (!cap_dbsent &&
+	    (c->c_fingerprint.fp_packets & (FP_SYN | FP_SYNACK))))
+		log_warnx("reload: fingerprint.database is read at start only; "
+		    "a new one, or fingerprinting turned on, takes effect at "
+		    "the next start");
+	parent_cap_config(-1);
+
+	n = parent_cap_confrules(c, r);
+	for (i = 0; i < n && !bad; i++)
+		if (!cap_expr_ok(r[i].ru_expr, why, sizeof(why))) {
+			log_warnx("reload: capture.filters[%zu]: %s; the "
+			    "running rules are kept", i, why);
+			bad = 1;
+		}
+	for (i = 0; i < cap_nrules; i++)
+		if (cap_rules[i].ru_fromconf)
+			nconf++;
+	same = n == nconf;
+	for (i = 0; same && i < n; i++)
+		same = strcmp(r[i].ru_expr, cap_rules[i].ru_expr) == 0;
+	if (!bad && !same) {
+		op = capop_new(CAPOP_RELOAD, 0);
+		memcpy(op->co_args, r, n * sizeof(*r));
+		op->co_nargs = n;
+		if (capop_queue(op, why, sizeof(why)) == -1)
+			log_warnx("reload: capture.filters: %s", why);
+	}
+	/* A switch the file flipped; one it left alone stays as set. */
+	if (c->c_capture.cp_enabled != cap_fileenabled) {
+		cap_fileenabled = c->c_capture.cp_enabled;
+		if (capop_queue(capop_new(cap_fileenabled ? CAPOP_ENABLE :
+		    CAPOP_DISABLE, 0), why, sizeof(why)) == -1)
+			log_warnx("reload: capture.enabled: %s", why);
+	}
+}
+
+/* The capture child's counters, for a status request. */
+static void
+parent_cap_stats(struct imsg *imsg)
+{
+	struct cap_stats_msg	 cs;
+
+	if (imsg_get_data(imsg, &cs, sizeof(cs)) == -1 ||
+	    memchr(cs.cs_interface, '\0', sizeof(cs.cs_interface)) == NULL ||
+	    memchr(cs.cs_why, '\0', sizeof(cs.cs_why)) == NULL)
+		fatalx("%s: IMSG_CAP_STATS: bad message", __func__);
+	control_capture_stats(imsg_get_id(imsg), &cs);
+}
+
+static int
+caphost_cmp(struct caphost *a, struct caphost *b)
+{
+	if (a->ch_msg.ho_af != b->ch_msg.ho_af)
+		return (a->ch_msg.ho_af < b->ch_msg.ho_af ? -1 : 1);
+	return (memcmp(a->ch_msg.ho_addr, b->ch_msg.ho_addr,
+	    sizeof(a->ch_msg.ho_addr)));
+}
+
+static int
+printable(const char *s, size_t size)
+{
+	size_t	 i;
+
+	for (i = 0; i < size && s[i] != '\0'; i++)
+		if ((unsigned char)s[i] < 0x20 || (unsigned char)s[i] > 0x7e)
+			return (0);
+	return (i < size);
+}
+
+/*
+ * A host the capture child fingerprinted.  The table is bounded like the
+ * child's: the host seen least recently makes room.
+ */
+static void
+parent_cap_host(struct imsg *imsg)
+{
+	static const uint8_t	 zero[12];
+	struct host_msg		 ho;
+	struct caphost		 key, *ch;
+	char			 text[HS_ADDRSTRLEN];
+
+	/* One key per address: an IPv4 one is 4 bytes and zeros. */
+	if (imsg_get_data(imsg, &ho, sizeof(ho)) == -1 ||
+	    (ho.ho_af != AF_INET && ho.ho_af != AF_INET6) ||
+	    (ho.ho_af == AF_INET && memcmp(ho.ho_addr + 4, zero,
+	    sizeof(zero)) != 0) ||
+	    inet_ntop(ho.ho_af, ho.ho_addr, text, sizeof(text)) == NULL ||
+	    !printable(ho.ho_addrtext, sizeof(ho.ho_addrtext)) ||
+	    strcmp(text, ho.ho_addrtext) != 0 ||
+	    !printable(ho.ho_os, sizeof(ho.ho_os)) ||
+	    !printable(ho.ho_class, sizeof(ho.ho_class)) ||
+	    !printable(ho.ho_link, sizeof(ho.ho_link)) ||
+	    (ho.ho_kind != HS_FP_SYN && ho.ho_kind != HS_FP_SYNACK) ||
+	    ho.ho_distance < 0 || ho.ho_distance > 255 || ho.ho_count == 0)
+		fatalx("%s: IMSG_CAP_HOST: bad message", __func__);
+	memset(&key, 0, sizeof(key));
+	key.ch_msg.ho_af = ho.ho_af;
+	memcpy(key.ch_msg.ho_addr, ho.ho_addr, sizeof(ho.ho_addr));
+	if ((ch = RB_FIND(caphost_tree, &cap_hosts, &key)) != NULL)
+		TAILQ_REMOVE(&cap_hostlru, ch, ch_lru);
+	else {
+		if (cap_nhosts == CAP_HOSTS_MAX) {
+			ch = TAILQ_LAST(&cap_hostlru, caphost_lru);
+			TAILQ_REMOVE(&cap_hostlru, ch, ch_lru);
+			RB_REMOVE(caphost_tree, &cap_hosts, ch);
+		} else if ((ch = calloc(1, sizeof(*ch))) == NULL)
+			fatal("%s: calloc", __func__);
+		else
+			cap_nhosts++;
+		ch->ch_msg = ho;
+		RB_INSERT(caphost_tree, &cap_hosts, ch);
+	}
+	ch->ch_msg = ho;
+	TAILQ_INSERT_HEAD(&cap_hostlru, ch, ch_lru);
+	/*
+	 * XXX The superserver's sessions should carry the source's os
+	 * (spawn_msg sp_remote_os is there for the programs): forward the
+	 * host to it here once it takes a message for it.
+	 */
+}
+
+/* honeyspyctl: the capture calls.  0 when the answer comes later. */
+static int
+capctl_running(char *why, size_t len)
+{
+	const struct proc_def	*pd;
+	size_t			 i;
+	char			 off[128];
+
+	if (cap_iev() != NULL)
+		return (1);
+	for (i = 0; i < PROC_TABLE_SIZE; i++) {
+		pd = &proc_table[i];
+		if (pd->pd_id == PROC_CAPTURE &&
+		    !parent_feature(pd, off, sizeof(off))) {
+			(void)snprintf(why, len, "packet capture is off: %s",
+			    off);
+			return (0);
+		}
+	}
+	(void)strlcpy(why, "packet capture is not running", len);
+	return (0);
+}
+
+int
+capctl_add(uint32_t ctl, const char *expr, char *why, size_t len)
+{
+	struct capop	*op;
+
+	if (!capctl_running(why, len) || !cap_expr_ok(expr, why, len))
+		return (-1);
+	op = capop_new(CAPOP_ADD, ctl);
+	(void)strlcpy(op->co_args[0].ru_expr, expr,
+	    sizeof(op->co_args[0].ru_expr));
+	op->co_nargs = 1;
+	return (capop_queue(op, why, len));
+}
+
+int
+capctl_del(uint32_t ctl, uint32_t index, char *why, size_t len)
+{
+	struct capop	*op;
+
+	if (!capctl_running(why, len))
+		return (-1);
+	op = capop_new(CAPOP_DEL, ctl);
+	op->co_index = index;
+	return (capop_queue(op, why, len));
+}
+
+/* The rules added at run time become these; the file's stay. */
+int
+capctl_replace(uint32_t ctl, char *const *exprs, size_t n, char *why,
+    size_t len)
+{
+	struct capop	*op;
+	size_t		 i;
+
+	if (!capctl_running(why, len))
+		return (-1);
+	if (n > HS_MAXFILTERS) {
+		(void)snprintf(why, len, "more than %d rules", HS_MAXFILTERS);
+		return (-1);
+	}
+	for (i = 0; i < n; i++)
+		if (!cap_expr_ok(exprs[i], why, len))
+			return (-1);
+	op = capop_new(CAPOP_REPLACE, ctl);
+	for (i = 0; i < n; i++)
+		(void)strlcpy(op->co_args[i].ru_expr, exprs[i],
+		    sizeof(op->co_args[i].ru_expr));
+	op->co_nargs = n;
+	return (capop_queue(op, why, len));
+}
+
+int
+capctl_enable(uint32_t ctl, int on, char *why, size_t len)
+{
+	if (!capctl_running(why, len))
+		return (-1);
+	return (capop_queue(capop_new(on ? CAPOP_ENABLE : CAPOP_DISABLE, ctl),
+	    why, len));
+}
+
+/* getFilters (index 0) and getFilter N, answered from our list. */
+int
+capctl_get(struct imsgev *iev, uint32_t index, char *why, size_t len)
+{
+	struct ctl_filter	 cf;
+	size_t			 i;
+
+	if (!capctl_running(why, len))
+		return (-1);
+	if (index > cap_nrules) {
+		(void)snprintf(why, len, "no rule %u; there %s %zu", index,
+		    cap_nrules == 1 ? "is" : "are", cap_nrules);
+		return (-1);
+	}
+	for (i = 0; i < cap_nrules; i++) {
+		if (index != 0 && i != index - 1)
+			continue;
+		memset(&cf, 0, sizeof(cf));
+		cf.fl_index = (uint32_t)i + 1;
+		cf.fl_fromconf = cap_rules[i].ru_fromconf;
+		(void)strlcpy(cf.fl_expr, cap_rules[i].ru_expr,
+		    sizeof(cf.fl_expr));
+		if (imsgev_compose(iev, IMSG_CTL_FILTER, 0, 0, -1, &cf,
+		    sizeof(cf)) == -1) {
+			(void)strlcpy(why, "cannot queue the reply", len);
+			return (-1);
+		}
+	}
+	return (0);
+}
+
+/* getHosts: the most recently seen first. */
+int
+capctl_hosts(struct imsgev *iev, char *why, size_t len)
+{
+	struct caphost	*ch;
+
+	if (!capctl_running(why, len))
+		return (-1);
+	TAILQ_FOREACH(ch, &cap_hostlru, ch_lru)
+		if (imsgev_compose(iev, IMSG_CTL_HOST, 0, 0, -1, &ch->ch_msg,
+		    sizeof(ch->ch_msg)) == -1) {
+			(void)strlcpy(why, "cannot queue the reply", len);
+			return (-1);
+		}
 	return (0);
 }
 

@@ -72,6 +72,14 @@ int	parent_status_request(uint32_t);
 int	parent_reload(void);
 int	parent_feature(const struct proc_def *, char *, size_t);
 
+/* honeyspyd.c: packet capture */
+int	capctl_add(uint32_t, const char *, char *, size_t);
+int	capctl_del(uint32_t, uint32_t, char *, size_t);
+int	capctl_replace(uint32_t, char *const *, size_t, char *, size_t);
+int	capctl_enable(uint32_t, int, char *, size_t);
+int	capctl_get(struct imsgev *, uint32_t, char *, size_t);
+int	capctl_hosts(struct imsgev *, char *, size_t);
+
 /* services.c */
 struct ctl_service;
 struct imsg;
@@ -103,5 +111,6 @@ void	control_listen(void);
 void	control_cleanup(void);
 void	control_status_reply(uint32_t, enum proc_id,
 	    const struct proc_status_msg *);
+void	control_capture_stats(uint32_t, const struct cap_stats_msg *);
 
 #endif /* HS_HONEYSPYD_H */

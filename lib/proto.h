@@ -126,6 +126,34 @@ enum imsg_type {
 	/* superserver -> parent: an artifact, in order, then its digest */
 	IMSG_ARTIFACT_DATA,	/* struct detect_data + bytes */
 	IMSG_ARTIFACT_END,	/* struct detect_done */
+
+	/* honeyspyctl <-> parent: packet capture */
+	IMSG_CTL_ADDFILTER,	/* request: struct ctl_filter (expression) */
+	IMSG_CTL_DELFILTER,	/* request: struct ctl_filter (number) */
+	IMSG_CTL_REPLACEFILTERS,	/* request: rules, NUL-separated */
+	IMSG_CTL_GETFILTERS,	/* request: none */
+	IMSG_CTL_GETFILTER,	/* request: struct ctl_filter (number) */
+	IMSG_CTL_FILTER,	/* reply: one struct ctl_filter each */
+	IMSG_CTL_ENABLEPCAP,	/* request: none */
+	IMSG_CTL_DISABLEPCAP,	/* request: none */
+	IMSG_CTL_CAPTURE,	/* status reply: struct cap_stats_msg */
+	IMSG_CTL_GETHOSTS,	/* request: none */
+	IMSG_CTL_HOST,		/* reply: one struct host_msg each */
+
+	/*
+	 * parent <-> capture.  Set-up is IMSG_CFG_NODE, IMSG_CAP_CONFIG and
+	 * IMSG_CFG_DONE, after which the child opens its handle and seals
+	 * itself; each change of rules is IMSG_CAP_RULE for every rule, then
+	 * IMSG_CAP_APPLY, answered by IMSG_CAP_RESULT.
+	 */
+	IMSG_CAP_CONFIG,	/* struct capture_msg; fd: the p0f database */
+	IMSG_CAP_RULE,		/* peerid = request; an expression + NUL */
+	IMSG_CAP_APPLY,		/* peerid = request: the rules sent, as one */
+	IMSG_CAP_ENABLE,	/* peerid = request */
+	IMSG_CAP_DISABLE,	/* peerid = request */
+	IMSG_CAP_RESULT,	/* peerid = request; struct cap_result */
+	IMSG_CAP_STATS,		/* peerid = status request; cap_stats_msg */
+	IMSG_CAP_HOST,		/* struct host_msg: a host fingerprinted */
 };
 
 /* The spawner's service id for the analyser: never a configured one. */
@@ -295,6 +323,76 @@ struct ctl_service_info {
 /* A log line from a jailed child; the text follows, NUL-terminated. */
 struct log_msg {
 	int32_t		lm_priority;	/* syslog(3) priority */
+};
+
+#define HS_IFNAMELEN		16	/* IFNAMSIZ */
+#define HS_FILTERLEN		1024	/* one pcap expression and its NUL */
+#define HS_MAXFILTERS		64	/* rules, from the file and added */
+#define HS_REASONLEN		512
+
+/* capture_msg cm_fp_packets: what is fingerprinted */
+#define HS_FP_SYN		0x01
+#define HS_FP_SYNACK		0x02
+#define HS_FP_MTU		0x04
+#define HS_FP_HTTP		0x08
+#define HS_FP_ALL		0x0f
+
+/* The capture child's settings, from capture and fingerprint. */
+struct capture_msg {
+	char		cm_interface[HS_IFNAMELEN];
+	int32_t		cm_snaplen;
+	int64_t		cm_ring;	/* bytes of kernel buffer */
+	int32_t		cm_fp_packets;	/* HS_FP_* */
+	int32_t		cm_fp_fuzzy;
+	char		cm_fp_database[PATH_MAX];	/* for messages */
+};
+
+/* getFilters and friends: a rule, its number, where it comes from. */
+struct ctl_filter {
+	uint32_t	fl_index;	/* 1-based */
+	int32_t		fl_fromconf;	/* capture.filters, not added */
+	char		fl_expr[HS_FILTERLEN];
+};
+
+/* Whether the rules (or an enable) took; which rule failed and why. */
+struct cap_result {
+	int32_t		cr_ok;
+	uint32_t	cr_rule;	/* 1-based; 0: the union, the handle */
+	char		cr_reason[HS_REASONLEN];	/* pcap's own words */
+};
+
+/* Counters of the capture child, for status and the stats event. */
+struct cap_stats_msg {
+	char		cs_interface[HS_IFNAMELEN];
+	int32_t		cs_enabled;
+	int32_t		cs_live;	/* a handle on the interface */
+	char		cs_why[128];	/* why there is none */
+	uint32_t	cs_rules;
+	uint64_t	cs_received;	/* pcap_stats(3): passed the filter */
+	uint64_t	cs_dropped;	/* no room in the buffer */
+	uint64_t	cs_ifdropped;	/* dropped by the interface */
+	uint64_t	cs_matched;	/* packets read */
+	uint64_t	cs_events;	/* packet events sent */
+	uint64_t	cs_summarized;	/* packets only counted in summaries */
+	uint64_t	cs_lost;	/* events the parent was too slow for */
+	uint64_t	cs_fingerprints;
+};
+
+/* A host seen by passive fingerprinting. */
+struct host_msg {
+	int32_t		ho_af;
+	uint8_t		ho_addr[16];
+	char		ho_addrtext[HS_ADDRSTRLEN];
+	char		ho_os[HS_NAMELEN];	/* "Linux 3.11 and newer" */
+	char		ho_class[16];		/* "unix", "win", "!" */
+	char		ho_link[HS_NAMELEN];	/* from the MSS; "" unknown */
+	int32_t		ho_kind;	/* HS_FP_SYN, HS_FP_SYNACK: seen last */
+	int32_t		ho_fuzzy;
+	int32_t		ho_generic;
+	int32_t		ho_distance;	/* hops, as p0f guesses them */
+	int64_t		ho_first;	/* time(3) */
+	int64_t		ho_last;
+	uint64_t	ho_count;
 };
 
 #endif /* HS_PROTO_H */

@@ -21,6 +21,8 @@
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 
+#include <linux/if_packet.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <seccomp.h>
@@ -100,10 +102,21 @@ static const int superserver_syscalls[] = {
 	SCMP_SYS(shutdown), SCMP_SYS(recvfrom), SCMP_SYS(sendto),
 };
 
+/*
+ * The capture child, past its set-up: the pcap handle's poll and reads
+ * (the ring is mapped already), a new filter (libpcap drains the socket
+ * with recvfrom(2) when it swaps one) and its counters.  A rule that names
+ * a host has libc's resolver ask uname(2) for our own name.
+ */
+static const int capture_syscalls[] = {
+	SCMP_SYS(recvfrom), SCMP_SYS(uname),
+};
+
 static int	sandbox_installed;
 
 static void	sandbox_allow(scmp_filter_ctx, const int *, size_t);
 static void	sandbox_inet_sockets(scmp_filter_ctx);
+static void	sandbox_capture(scmp_filter_ctx);
 static void	sandbox_rule(scmp_filter_ctx, uint32_t, int, unsigned int,
 		    const struct scmp_arg_cmp *);
 
@@ -118,8 +131,9 @@ sandbox_violation(int sig, siginfo_t *info, void *ctx)
 	(void)ctx;
 	len = snprintf(msg, sizeof(msg), "sandbox: syscall %d not allowed\n",
 	    info->si_syscall);
-	if (len > 0)
-		(void)write(STDERR_FILENO, msg, (size_t)len);
+	/* Nothing else to do if it fails: we are leaving anyway. */
+	if (len > 0 && write(STDERR_FILENO, msg, (size_t)len) == -1)
+		_exit(2);
 	_exit(1);
 }
 #endif
@@ -169,6 +183,36 @@ sandbox_inet_sockets(scmp_filter_ctx ctx)
 	sandbox_rule(ctx, SCMP_ACT_ALLOW, SCMP_SYS(socket), 1, &cmp);
 	cmp = sandbox_arg(0, SCMP_CMP_EQ, AF_INET6, 0);
 	sandbox_rule(ctx, SCMP_ACT_ALLOW, SCMP_SYS(socket), 1, &cmp);
+}
+
+/*
+ * pcap_setfilter(3) attaches socket filters, pcap_stats(3) reads the
+ * packet socket's counters and a failed read asks for the socket's error;
+ * no other option may change.  Compiling a rule that names a host or a
+ * service makes libc look for nscd and DNS: those sockets fail softly,
+ * and the rule with them, with pcap's own message.
+ */
+static void
+sandbox_capture(scmp_filter_ctx ctx)
+{
+	static const int	 setopts[] = { SO_ATTACH_FILTER,
+				    SO_DETACH_FILTER };
+	struct scmp_arg_cmp	 cmp[2];
+	size_t			 i;
+
+	for (i = 0; i < NITEMS(setopts); i++) {
+		cmp[0] = sandbox_arg(1, SCMP_CMP_EQ, SOL_SOCKET, 0);
+		cmp[1] = sandbox_arg(2, SCMP_CMP_EQ, (uint64_t)setopts[i], 0);
+		sandbox_rule(ctx, SCMP_ACT_ALLOW, SCMP_SYS(setsockopt), 2,
+		    cmp);
+	}
+	cmp[0] = sandbox_arg(1, SCMP_CMP_EQ, SOL_PACKET, 0);
+	cmp[1] = sandbox_arg(2, SCMP_CMP_EQ, PACKET_STATISTICS, 0);
+	sandbox_rule(ctx, SCMP_ACT_ALLOW, SCMP_SYS(getsockopt), 2, cmp);
+	cmp[0] = sandbox_arg(1, SCMP_CMP_EQ, SOL_SOCKET, 0);
+	cmp[1] = sandbox_arg(2, SCMP_CMP_EQ, SO_ERROR, 0);
+	sandbox_rule(ctx, SCMP_ACT_ALLOW, SCMP_SYS(getsockopt), 2, cmp);
+	sandbox_rule(ctx, SCMP_ACT_ERRNO(EACCES), SCMP_SYS(socket), 0, NULL);
 }
 
 /*
@@ -229,6 +273,10 @@ sandbox_install(enum proc_id id)
 		fionread = sandbox_arg(1, SCMP_CMP_EQ, FIONREAD, 0);
 		sandbox_rule(ctx, SCMP_ACT_ALLOW, SCMP_SYS(ioctl), 1,
 		    &fionread);
+		break;
+	case PROC_CAPTURE:
+		sandbox_allow(ctx, capture_syscalls, NITEMS(capture_syscalls));
+		sandbox_capture(ctx);
 		break;
 	case PROC_PARENT:
 		sandbox_allow(ctx, parent_syscalls, NITEMS(parent_syscalls));

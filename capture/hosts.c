@@ -1,0 +1,419 @@
+/*
+ * Copyright (c) 2026 The HoneySpy authors
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * Passive fingerprints.  Every SYN and SYN+ACK the handle passes goes
+ * through p0f; its sender becomes a host in a bounded table.  A host that
+ * is new, or whose fingerprint changed, is logged as a
+ * honeyspy.host.fingerprint event; the hosts seen in a second are sent to
+ * the parent (for getHosts) at the end of it.  Both are bounded per
+ * second, so that a flood from forged addresses costs a count, not a
+ * message per packet.
+ */
+
+#include <sys/types.h>
+#include <sys/queue.h>
+#include <sys/random.h>
+#include <sys/socket.h>
+#include <sys/tree.h>
+
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "hs_event.h"
+#include "log.h"
+#include "proto.h"
+#include "capture/capture.h"
+#include "capture/decode.h"
+#include "capture/hosts.h"
+#include "capture/p0f.h"
+
+/* Every SYN, with or without ACK; tcp[] reaches IPv4 only. */
+#define HOSTS_FILTER	"(tcp[13] & 2 != 0) or " \
+			"(ip6[6] == 6 and ip6[53] & 2 != 0)"
+
+struct host {
+	RB_ENTRY(host)		 h_entry;
+	TAILQ_ENTRY(host)	 h_lru;
+	TAILQ_ENTRY(host)	 h_dirty;
+	int			 h_isdirty;	/* the parent's copy is old */
+	struct host_msg		 h_msg;
+	/* As last logged, for a SYN and for a SYN+ACK. */
+	char			 h_label[2][P0F_LABELLEN];
+	int			 h_logged[2];
+	time_t			 h_evented;	/* monotonic; -1 never */
+};
+RB_HEAD(host_tree, host);
+TAILQ_HEAD(host_lru, host);
+
+/* A SYN's MSS, for p0f to explain the SYN+ACK that answers it. */
+struct syn {
+	int			 sy_af;
+	uint8_t			 sy_src[16];
+	uint8_t			 sy_dst[16];
+	uint16_t		 sy_sport;
+	uint16_t		 sy_dport;
+	uint16_t		 sy_mss;
+};
+
+static int	host_cmp(struct host *, struct host *);
+static struct host *host_get(const struct pkt *, const struct timeval *);
+static void	host_seen(const struct pkt *, const struct p0f_result *,
+		    const struct timeval *);
+static void	host_event(const struct pkt *, const struct p0f_result *,
+		    const struct timeval *);
+static void	copy_printable(char *, const char *, size_t);
+static size_t	syn_slot(int, const uint8_t *, const uint8_t *, uint16_t,
+		    uint16_t);
+static void	syn_remember(const struct pkt *);
+static uint16_t	syn_mss(const struct pkt *);
+
+/* libbsd leaves __unused undefined (it clashes with Linux headers). */
+#define HOST_RB_ATTR	__attribute__((__unused__)) static
+RB_GENERATE_INTERNAL(host_tree, host, h_entry, host_cmp, HOST_RB_ATTR)
+
+static struct p0f_db	*db;
+static struct p0f_uptime *uptime;
+static int		 kinds;		/* HS_FP_* */
+static int		 fuzzy;
+static uint64_t		 nfingerprints;
+static struct host_tree	 hosts = RB_INITIALIZER(&hosts);
+static struct host_lru	 lru = TAILQ_HEAD_INITIALIZER(lru);
+static struct host_lru	 dirty = TAILQ_HEAD_INITIALIZER(dirty);
+static size_t		 nhosts;
+static int		 evbudget = HOSTS_EVENTS;
+static struct syn	 syns[HOSTS_SYNS];
+static uint32_t		 syn_seed;
+
+static int
+host_cmp(struct host *a, struct host *b)
+{
+	if (a->h_msg.ho_af != b->h_msg.ho_af)
+		return (a->h_msg.ho_af < b->h_msg.ho_af ? -1 : 1);
+	return (memcmp(a->h_msg.ho_addr, b->h_msg.ho_addr,
+	    sizeof(a->h_msg.ho_addr)));
+}
+
+/*
+ * Before the sandbox: parse the database the parent read for us.  No
+ * database, or one that does not parse, means no fingerprints, said once.
+ */
+void
+hosts_init(const char *buf, size_t len, const char *name, int want,
+    int fz)
+{
+	struct p0f_stats	 ps;
+	char			 err[256];
+
+	if (getrandom(&syn_seed, sizeof(syn_seed), 0) !=
+	    (ssize_t)sizeof(syn_seed))
+		fatal("%s: getrandom", __func__);
+	if (buf == NULL || (want & (HS_FP_SYN | HS_FP_SYNACK)) == 0)
+		return;
+	if ((db = p0f_db_parse(name, buf, len, err, sizeof(err))) == NULL) {
+		log_warnx("fingerprint.database %s; fingerprinting off", err);
+		return;
+	}
+	if ((uptime = p0f_uptime_new(HOSTS_MAX)) == NULL)
+		fatal("%s: p0f_uptime_new", __func__);
+	p0f_db_stats(db, &ps);
+	log_debug("fingerprint: %zu SYN and %zu SYN+ACK signatures from %s",
+	    ps.ps_tcp[P0F_REQUEST], ps.ps_tcp[P0F_RESPONSE], name);
+	hosts_configure(want, fz);
+}
+
+/* fingerprint.packets and .fuzzy, at start and on reload. */
+void
+hosts_configure(int want, int fz)
+{
+	if ((want & HS_FP_HTTP) && !(kinds & HS_FP_HTTP) && db != NULL)
+		log_warnx("fingerprint.packets: http is not fingerprinted "
+		    "yet; ignored");
+	kinds = want;
+	fuzzy = fz;
+}
+
+/* What the handle must pass for us, or NULL for nothing. */
+const char *
+hosts_filter(void)
+{
+	if (db == NULL || (kinds & (HS_FP_SYN | HS_FP_SYNACK)) == 0)
+		return (NULL);
+	return (HOSTS_FILTER);
+}
+
+uint64_t
+hosts_count(void)
+{
+	return (nfingerprints);
+}
+
+void
+hosts_packet(const struct pkt *p, const struct timeval *ts)
+{
+	struct p0f_result	 res;
+	uint64_t		 ms;
+	uint16_t		 mss = 0;
+
+	if (hosts_filter() == NULL || !(p->p_flags & PKT_F_TCP) ||
+	    (p->p_flags & (PKT_F_FRAG | PKT_F_BAD)) ||
+	    !(p->p_tcpflags & PKT_TH_SYN))
+		return;
+	if (p->p_tcpflags & PKT_TH_ACK) {
+		if (!(kinds & HS_FP_SYNACK))
+			return;
+		mss = syn_mss(p);
+	} else {
+		syn_remember(p);
+		if (!(kinds & HS_FP_SYN))
+			return;
+	}
+	memset(&res, 0, sizeof(res));
+	if (p0f_match(db, p, mss, fuzzy ? P0F_FUZZY : 0, &res) == -1)
+		return;
+	ms = (uint64_t)ts->tv_sec * 1000 + (uint64_t)ts->tv_usec / 1000;
+	(void)p0f_uptime_check(uptime, p, ms, &res);
+	nfingerprints++;
+	host_seen(p, &res, ts);
+}
+
+static size_t
+syn_slot(int af, const uint8_t *src, const uint8_t *dst, uint16_t sport,
+    uint16_t dport)
+{
+	uint32_t	 h = syn_seed ^ 2166136261U;
+	size_t		 i;
+
+	for (i = 0; i < PKT_ADDRLEN; i++)
+		h = (h ^ src[i] ^ ((uint32_t)dst[i] << 8)) * 16777619U;
+	h = (h ^ (uint32_t)af ^ ((uint32_t)sport << 16) ^ dport) *
+	    16777619U;
+	return (h % HOSTS_SYNS);
+}
+
+/* The newest SYN of a slot wins: a lost MSS costs only a finer guess. */
+static void
+syn_remember(const struct pkt *p)
+{
+	struct syn	*sy;
+
+	if (!(p->p_tcpoptflags & PKT_TO_MSS))
+		return;
+	sy = &syns[syn_slot(p->p_af, p->p_src, p->p_dst, p->p_sport,
+	    p->p_dport)];
+	sy->sy_af = p->p_af;
+	memcpy(sy->sy_src, p->p_src, sizeof(sy->sy_src));
+	memcpy(sy->sy_dst, p->p_dst, sizeof(sy->sy_dst));
+	sy->sy_sport = p->p_sport;
+	sy->sy_dport = p->p_dport;
+	sy->sy_mss = p->p_mss;
+}
+
+/* The MSS of the SYN this SYN+ACK answers, or 0. */
+static uint16_t
+syn_mss(const struct pkt *p)
+{
+	struct syn	*sy;
+
+	sy = &syns[syn_slot(p->p_af, p->p_dst, p->p_src, p->p_dport,
+	    p->p_sport)];
+	if (sy->sy_af != p->p_af || sy->sy_sport != p->p_dport ||
+	    sy->sy_dport != p->p_sport ||
+	    memcmp(sy->sy_src, p->p_dst, sizeof(sy->sy_src)) != 0 ||
+	    memcmp(sy->sy_dst, p->p_src, sizeof(sy->sy_dst)) != 0)
+		return (0);
+	return (sy->sy_mss);
+}
+
+/*
+ * The parent takes only printable ASCII from us; a database that says
+ * more gets question marks, not a dead child.
+ */
+static void
+copy_printable(char *dst, const char *src, size_t size)
+{
+	size_t	 i;
+
+	for (i = 0; i + 1 < size && src[i] != '\0'; i++)
+		dst[i] = (unsigned char)src[i] < 0x20 ||
+		    (unsigned char)src[i] > 0x7e ? '?' : src[i];
+	dst[i] = '\0';
+}
+
+/* The sender's entry, made (in place of the least recent) when new. */
+static struct host *
+host_get(const struct pkt *p, const struct timeval *ts)
+{
+	struct host	 key, *h;
+
+	memset(&key, 0, sizeof(key));
+	key.h_msg.ho_af = p->p_af;
+	memcpy(key.h_msg.ho_addr, p->p_src, sizeof(key.h_msg.ho_addr));
+	if ((h = RB_FIND(host_tree, &hosts, &key)) != NULL) {
+		TAILQ_REMOVE(&lru, h, h_lru);
+		TAILQ_INSERT_HEAD(&lru, h, h_lru);
+		return (h);
+	}
+	if (nhosts == HOSTS_MAX) {
+		h = TAILQ_LAST(&lru, host_lru);
+		TAILQ_REMOVE(&lru, h, h_lru);
+		RB_REMOVE(host_tree, &hosts, h);
+		if (h->h_isdirty)
+			TAILQ_REMOVE(&dirty, h, h_dirty);
+		memset(h, 0, sizeof(*h));
+	} else {
+		if ((h = calloc(1, sizeof(*h))) == NULL)
+			fatal("%s: calloc", __func__);
+		nhosts++;
+	}
+	h->h_msg = key.h_msg;
+	if (inet_ntop(p->p_af, p->p_src, h->h_msg.ho_addrtext,
+	    sizeof(h->h_msg.ho_addrtext)) == NULL)
+		fatal("%s: inet_ntop", __func__);
+	h->h_msg.ho_first = ts->tv_sec;
+	h->h_evented = -1;
+	RB_INSERT(host_tree, &hosts, h);
+	TAILQ_INSERT_HEAD(&lru, h, h_lru);
+	return (h);
+}
+
+static void
+host_seen(const struct pkt *p, const struct p0f_result *res,
+    const struct timeval *ts)
+{
+	struct host	*h;
+	struct host_msg	*ho;
+	struct timespec	 now;
+	const char	*label;
+	int		 side;
+
+	if (clock_gettime(CLOCK_MONOTONIC, &now) == -1)
+		fatal("%s: clock_gettime", __func__);
+	h = host_get(p, ts);
+	ho = &h->h_msg;
+	side = (p->p_tcpflags & PKT_TH_ACK) ? 1 : 0;
+	label = (res->pr_flags & P0F_R_MATCH) ? res->pr_label : "";
+
+	ho->ho_kind = side ? HS_FP_SYNACK : HS_FP_SYN;
+	ho->ho_count++;
+	ho->ho_last = ts->tv_sec;
+	ho->ho_distance = res->pr_dist;
+	ho->ho_fuzzy = (res->pr_flags & P0F_R_FUZZY) != 0;
+	ho->ho_generic = (res->pr_flags & P0F_R_GENERIC) != 0;
+	/* What a host is stays known when a later packet says nothing. */
+	if (res->pr_flags & P0F_R_MATCH) {
+		copy_printable(ho->ho_os, res->pr_os, sizeof(ho->ho_os));
+		copy_printable(ho->ho_class, res->pr_class,
+		    sizeof(ho->ho_class));
+	}
+	if ((kinds & HS_FP_MTU) && (res->pr_flags & P0F_R_LINK))
+		copy_printable(ho->ho_link, res->pr_link,
+		    sizeof(ho->ho_link));
+	if (!h->h_isdirty) {
+		TAILQ_INSERT_TAIL(&dirty, h, h_dirty);
+		h->h_isdirty = 1;
+	}
+
+	/* Logged when new or changed; a host that flaps, not every time. */
+	if (h->h_logged[side] && strcmp(h->h_label[side], label) == 0)
+		return;
+	if ((h->h_evented != -1 && now.tv_sec - h->h_evented <
+	    HOSTS_EVENT_GAP) || evbudget == 0)
+		return;
+	evbudget--;
+	host_event(p, res, ts);
+	(void)strlcpy(h->h_label[side], label, sizeof(h->h_label[side]));
+	h->h_logged[side] = 1;
+	h->h_evented = now.tv_sec;
+}
+
+/* Once a second: what the parent's table is missing, and a new budget. */
+void
+hosts_tick(void)
+{
+	struct host	*h;
+	int		 n;
+
+	evbudget = HOSTS_EVENTS;
+	for (n = 0; n < HOSTS_FLUSH && (h = TAILQ_FIRST(&dirty)) != NULL;
+	    n++) {
+		TAILQ_REMOVE(&dirty, h, h_dirty);
+		h->h_isdirty = 0;
+		capture_host_send(&h->h_msg);
+	}
+}
+
+/* honeyspy.host.fingerprint: p0f's verdict on the sender of a SYN. */
+static void
+host_event(const struct pkt *p, const struct p0f_result *res,
+    const struct timeval *tv)
+{
+	struct timespec	 ts;
+	json_t		*ev;
+	char		 stamp[EVENT_TIMESTAMP_LEN], mac[18], buf[128];
+	int		 rv = 0;
+
+	if ((ev = capture_event_new("honeyspy.host.fingerprint")) == NULL) {
+		log_warnx("%s: cannot build event", __func__);
+		return;
+	}
+	ts.tv_sec = tv->tv_sec;
+	ts.tv_nsec = (long)tv->tv_usec * 1000;
+	if (hs_event_timestamp(stamp, sizeof(stamp), &ts) == 0)
+		rv |= hs_event_set_str(ev, "timestamp", stamp);
+	if (hs_event_set_flow(ev, p->p_af, p->p_src, p->p_dst, p->p_proto,
+	    p->p_sport, p->p_dport) == -1)
+		rv = -1;
+	if (p->p_flags & PKT_F_ETHER) {
+		(void)snprintf(mac, sizeof(mac),
+		    "%02x:%02x:%02x:%02x:%02x:%02x", p->p_ethsrc[0],
+		    p->p_ethsrc[1], p->p_ethsrc[2], p->p_ethsrc[3],
+		    p->p_ethsrc[4], p->p_ethsrc[5]);
+		rv |= hs_event_set_str(ev, "mac", mac);
+	}
+	rv |= hs_event_set_str(ev, "direction",
+	    (p->p_tcpflags & PKT_TH_ACK) ? "synack" : "syn");
+	if (res->pr_flags & P0F_R_MATCH) {
+		rv |= hs_event_set_str(ev, "os", res->pr_os);
+		rv |= hs_event_set_str(ev, "os_class", res->pr_class);
+		rv |= hs_event_set_str(ev, "os_name", res->pr_genre);
+		rv |= hs_event_set_str(ev, "os_flavor", res->pr_flavor);
+		rv |= hs_event_set_str(ev, "p0f_label", res->pr_label);
+	}
+	p0f_dist(res, buf, sizeof(buf));
+	rv |= hs_event_set_str(ev, "distance", buf);
+	p0f_params(res, buf, sizeof(buf));
+	rv |= hs_event_set_str(ev, "params", buf);
+	rv |= hs_event_set_str(ev, "raw_sig", res->pr_rawsig);
+	if ((kinds & HS_FP_MTU) && (res->pr_flags & P0F_R_MTU)) {
+		rv |= hs_event_set_int(ev, "mtu", res->pr_mtu);
+		if (res->pr_flags & P0F_R_LINK)
+			rv |= hs_event_set_str(ev, "link", res->pr_link);
+	}
+	if (res->pr_flags & P0F_R_UPTIME)
+		rv |= hs_event_set_int(ev, "uptime_min", res->pr_uptime_min);
+	if (rv != 0) {
+		log_warnx("%s: cannot build event", __func__);
+		json_decref(ev);
+		return;
+	}
+	capture_event_send(ev);
+}

@@ -1,0 +1,396 @@
+#!/usr/bin/env bats
+# Packet capture in the lab: the daemon captures on the sensor's interface,
+# the attacker sends SYNs, pings and datagrams, and every claim is checked
+# against the event log, honeyspyctl and /proc.
+
+load ../helpers
+# shellcheck source-path=SCRIPTDIR
+LAB_DIR="$BATS_TEST_DIRNAME/../lab"
+
+SYN_RULE='tcp[tcpflags] & tcp-syn != 0'
+
+setup_file() {
+	. "$LAB_DIR/lab.sh"
+	# bats 1.8 cannot skip from setup_file: pass the reason to setup().
+	if [ "$(id -u)" -ne 0 ] || ! LAB_SKIP=$(lab_require); then
+		export LAB_SKIP="${LAB_SKIP:-needs root}"
+		return 0
+	fi
+	export LAB_PREFIX="hs$$"
+	lab_watchdog "$$"
+	lab_up
+}
+
+teardown_file() {
+	. "$LAB_DIR/lab.sh"
+	if [ -n "${LAB_PREFIX:-}" ]; then
+		lab_down
+	fi
+}
+
+setup() {
+	[ -z "${LAB_SKIP:-}" ] || skip "$LAB_SKIP"
+	. "$LAB_DIR/lab.sh"
+	hs_require_root
+	hs_setup_dir
+	HS_WRAP="ip netns exec $LAB_SENSOR_NS"
+	SENSOR=$LAB_SENSOR_IP
+	ATTACKER=$LAB_ATTACKER_IP
+}
+
+teardown() {
+	hs_teardown
+}
+
+ctl() {
+	"$BIN/honeyspyctl" -s "$HS_SOCK" "$@"
+}
+
+attacker() {
+	lab_exec attacker "$@"
+}
+
+mac_of() {
+	ip -n "$(lab_ns "$1")" -j link show dev "$(lab_if "$1")" |
+	    jq -r '.[0].address'
+}
+
+# A connection attempt: one SYN to a closed port, answered by a RST.
+syn() {
+	attacker nc -z -w 2 "$SENSOR" "$1" || true
+}
+
+# cap_config [FP] RULE...: capture on the lab interface with these rules;
+# FP is the fingerprint.packets list, off unless given as "fp=[...]".
+cap_config() {
+	local fp="[]"
+
+	case ${1:-} in
+	fp=*)	fp=${1#fp=}; shift ;;
+	esac
+	hs_write_config capture
+	{
+		echo "  spool: $HS_DIR/spool"
+		echo "capture:"
+		echo "  interface: $LAB_SENSOR_IF"
+		echo "  enabled: true"
+		echo "  filters:"
+		for r; do printf '    - "%s"\n' "$r"; done
+		echo "fingerprint:"
+		echo "  packets: $fp"
+	} | hs_add_config
+}
+
+# cap_wait JQ [COUNT]: poll the event log until COUNT events pass the jq
+# filter JQ (10 s at most).
+cap_wait() {
+	local i n
+
+	for i in $(seq 1 200); do
+		n=$(jq -c "select($1)" "$HS_EVENTS" 2>/dev/null | wc -l)
+		[ "$n" -ge "${2:-1}" ] && return 0
+		sleep 0.05
+	done
+	echo "no ${2:-1} events passing $1 within 10 s" >&2
+	cat "$HS_EVENTS" >&2 2>/dev/null
+	cat "$HS_LOG" >&2
+	return 1
+}
+
+cap_count() {
+	jq -c "select($1)" "$HS_EVENTS" 2>/dev/null | wc -l
+}
+
+@test "SYNs and ICMP echo match the original design's rules, as events with the packet's fields" {
+	cap_config "$SYN_RULE" icmp
+	hs_start
+	attacker ping -c 1 -W 2 "$SENSOR" >/dev/null
+	syn 7777
+	cap_wait '.eventid == "honeyspy.packet.match" and .protocol == "tcp"'
+	cap_wait '.eventid == "honeyspy.packet.match" and .icmp_type == 0'
+	amac=$(mac_of attacker)
+	smac=$(mac_of sensor)
+
+	echo=$(jq -c 'select(.eventid == "honeyspy.packet.match" and .icmp_type == 8)' "$HS_EVENTS")
+	echo "$echo"
+	echo "$echo" | jq -e --arg a "$ATTACKER" --arg s "$SENSOR" \
+	    --arg am "$amac" --arg sm "$smac" --arg ifn "$LAB_SENSOR_IF" '
+	    .src_ip == $a and .dst_ip == $s and .protocol == "icmp" and
+	    .icmp_code == 0 and .src_mac == $am and .dst_mac == $sm and
+	    .interface == $ifn and .sensor == "capture" and .filter == "icmp" and
+	    .ip_version == 4 and .ip_tos == 0 and .ip_ttl == 64 and
+	    .ip_length == 84 and .payload_length == 56 and .length == 98 and
+	    .ip_flags == 2 and (.ip_id | type == "number") and
+	    (.community_id | startswith("1:")) and
+	    (.timestamp | test("^[0-9-]{10}T[0-9:]{8}\\.[0-9]{6}Z$"))'
+	# The reply matches too, and belongs to the same flow.
+	reply=$(jq -c 'select(.eventid == "honeyspy.packet.match" and .icmp_type == 0)' "$HS_EVENTS")
+	echo "$reply" | jq -e --arg a "$ATTACKER" --arg am "$amac" \
+	    '.dst_ip == $a and .dst_mac == $am'
+	[ "$(echo "$echo" | jq -r .community_id)" = "$(echo "$reply" | jq -r .community_id)" ]
+
+	tcp=$(jq -c 'select(.eventid == "honeyspy.packet.match" and .protocol == "tcp")' "$HS_EVENTS")
+	echo "$tcp"
+	# One SYN: the RST that answers it matches no rule.
+	[ "$(echo "$tcp" | wc -l)" -eq 1 ]
+	echo "$tcp" | jq -e --arg a "$ATTACKER" --arg s "$SENSOR" \
+	    --arg r "$SYN_RULE" '
+	    .src_ip == $a and .dst_ip == $s and .dst_port == 7777 and
+	    .src_port > 1023 and .tcp_flags == "S" and .filter == $r and
+	    .ip_length == 60 and .payload_length == 0 and .ip_ttl == 64 and
+	    (.community_id | startswith("1:"))'
+}
+
+@test "a packet that matches no rule gives no event" {
+	cap_config "$SYN_RULE"
+	hs_start
+	# A datagram, the port unreachable it earns, and a ping: none is a
+	# SYN.  The SYN sent after them is the marker that all were read.
+	echo probe | attacker nc -u -w 1 "$SENSOR" 5353 || true
+	attacker ping -c 1 -W 2 "$SENSOR" >/dev/null
+	syn 7001
+	cap_wait '.eventid == "honeyspy.packet.match" and .dst_port == 7001'
+	[ "$(cap_count '.eventid == "honeyspy.packet.match"')" -eq 1 ]
+	[ "$(cap_count '.protocol == "udp" or .protocol == "icmp"')" -eq 0 ]
+}
+
+@test "an invalid rule is refused with pcap's message and the previous filter keeps working" {
+	cap_config icmp
+	hs_start
+	run ctl addFilter 'tcp[tcpflags] & tcp-bogus != 0'
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *'rule 2 "tcp[tcpflags] & tcp-bogus != 0": '*"syntax error"* ]]
+	# Each rule compiles alone first: half of a union is refused too.
+	run ctl addFilter 'udp) or (tcp'
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"syntax error"* ]]
+	run ctl replaceFilters tcp 'ip6 and'
+	[ "$status" -ne 0 ]
+	[[ "$output" == *'rule 3 "ip6 and"'* ]]
+	run ctl getFilters
+	echo "$output"
+	[ "$(echo "$output" | tail -n +2 | wc -l)" -eq 1 ]
+	[[ "$output" == *"1   config icmp"* ]]
+	attacker ping -c 1 -W 2 "$SENSOR" >/dev/null
+	cap_wait '.eventid == "honeyspy.packet.match" and .icmp_type == 8'
+	hs_alive "$HS_PID"
+}
+
+@test "addFilter, getFilters, getFilter, delFilter and replaceFilters; added rules outlive a restart" {
+	cap_config icmp
+	hs_start
+	ctl addFilter "$SYN_RULE"
+	# The original console's form: the words of the rule, unquoted.
+	ctl addFilter udp port 53
+	run ctl getFilters
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "${lines[1]}" = "1   config icmp" ]
+	[ "${lines[2]}" = "2   added  $SYN_RULE" ]
+	[ "${lines[3]}" = "3   added  udp port 53" ]
+	[ "$(ctl getFilter 2)" = "$SYN_RULE" ]
+	ctl -j getFilters | jq -e 'length == 3 and .[2].rule == "udp port 53" and
+	    .[0].from == "config" and .[1].from == "added"'
+	run ctl getFilter 4
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"no rule 4"* ]]
+	# The file's rules are the file's.
+	run ctl delFilter 1
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"capture.filters"* ]]
+	ctl delFilter 3
+	[ "$(ctl getFilters | wc -l)" -eq 3 ]
+	grep -qxF "$SYN_RULE" "$HS_DIR/spool/capture-filters"
+	! grep -q "udp port 53" "$HS_DIR/spool/capture-filters"
+	# The rule works at once.
+	syn 7002
+	cap_wait '.eventid == "honeyspy.packet.match" and .dst_port == 7002'
+
+	hs_stop
+	hs_start
+	[ "$(ctl getFilter 2)" = "$SYN_RULE" ]
+	syn 7003
+	cap_wait '.eventid == "honeyspy.packet.match" and .dst_port == 7003'
+
+	# replaceFilters replaces the added rules; the file's stay.
+	ctl replaceFilters 'udp' 'arp'
+	run ctl getFilters
+	[ "${lines[1]}" = "1   config icmp" ]
+	[ "${lines[2]}" = "2   added  udp" ]
+	[ "${lines[3]}" = "3   added  arp" ]
+	ctl replaceFilters
+	[ "$(ctl getFilters | wc -l)" -eq 2 ]
+	[ "$(grep -vc '^#' "$HS_DIR/spool/capture-filters")" -eq 0 ]
+}
+
+@test "the capture child holds no capability, is under seccomp and in the jail" {
+	cap_config icmp
+	hs_start
+	pid=$(hs_child_pid capture)
+	[ -n "$pid" ]
+	[ "$(hs_status_field "$pid" CapEff)" = 0000000000000000 ]
+	[ "$(hs_status_field "$pid" CapPrm)" = 0000000000000000 ]
+	[ "$(hs_status_field "$pid" CapBnd)" = 0000000000000000 ]
+	[ "$(hs_status_field "$pid" Seccomp)" = 2 ]
+	[ "$(hs_status_field "$pid" Uid)" = "$(id -u _honeyspy) $(id -u _honeyspy) $(id -u _honeyspy) $(id -u _honeyspy)" ]
+	[ "$(readlink "/proc/$pid/root")" = "$HS_DIR/jail" ]
+	# And it still captures, and compiles rules, under all that.
+	ctl addFilter "$SYN_RULE"
+	# Names need files the jail has not: refused, not a dead child.
+	run ctl addFilter host example.com
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"unknown host 'example.com'"* ]]
+	attacker ping -c 1 -W 2 "$SENSOR" >/dev/null
+	cap_wait '.eventid == "honeyspy.packet.match" and .icmp_type == 8'
+	[ "$(hs_child_pid capture)" = "$pid" ]
+}
+
+@test "disablePcap stops matching and logs the counters; enablePcap resumes; getStatus shows pcap's counters" {
+	cap_config icmp
+	hs_start
+	attacker ping -c 2 -i 0.2 -W 2 "$SENSOR" >/dev/null
+	cap_wait '.eventid == "honeyspy.packet.match" and .icmp_type == 0' 2
+	ctl disablePcap
+	cap_wait '.eventid == "honeyspy.capture.stats"'
+	jq -e 'select(.eventid == "honeyspy.capture.stats") |
+	    .enabled == false and .received >= 4 and .matched == 4 and
+	    .events == 4 and .rules == 1' "$HS_EVENTS"
+	ctl -j getStatus | jq -e '.capture.enabled == false and
+	    .capture.live == true and .capture.received >= 4 and
+	    .capture.matched == 4 and .capture.dropped == 0'
+	attacker ping -c 1 -s 30 -W 2 "$SENSOR" >/dev/null
+	ctl enablePcap
+	attacker ping -c 1 -s 40 -W 2 "$SENSOR" >/dev/null
+	cap_wait '.eventid == "honeyspy.packet.match" and .payload_length == 40'
+	[ "$(cap_count '.payload_length == 30')" -eq 0 ]
+	run ctl status
+	echo "$output"
+	[[ "$output" == *"capture on $LAB_SENSOR_IF: enabled, 1 rule"* ]]
+	echo "$output" | grep -E '^packets: [0-9]+ received, 0 dropped, 0 dropped by the interface, 6 matched$'
+}
+
+@test "a flood gives a few events per flow and second, the rest in summaries with counts" {
+	cap_config icmp
+	# Small frames, so that the kernel's buffer holds the whole burst.
+	sed -i 's/^capture:$/capture:\n  snaplen: 256/' "$HS_CONF"
+	hs_start
+	attacker ping -f -c 300 -s 16 "$SENSOR" >/dev/null
+	# 600 packets: every one is an event or counted in a summary.
+	for i in $(seq 1 200); do
+		n=$(jq -s '[.[] | select(.eventid == "honeyspy.packet.match")] |
+		    length' "$HS_EVENTS")
+		c=$(jq -s '[.[] | select(.eventid == "honeyspy.packet.summary") |
+		    .count] | add // 0' "$HS_EVENTS")
+		[ $((n + c)) -ge 600 ] && break
+		sleep 0.05
+	done
+	echo "events $n, summarized $c"
+	[ $((n + c)) -eq 600 ]
+	[ "$c" -gt 0 ]
+	[ "$n" -lt 300 ]
+	jq -e --arg a "$ATTACKER" 'select(.eventid == "honeyspy.packet.summary" and
+	    .src_ip == $a) | .count > 0 and .events == 10 and
+	    .protocol == "icmp" and (.community_id | startswith("1:")) and
+	    .bytes == .count * 58' "$HS_EVENTS" | grep -q true
+	ctl -j getStatus | jq -e '.capture.matched == 600 and
+	    .capture.events + .capture.summarized == 600 and
+	    .capture.lost == 0 and .capture.dropped == 0'
+}
+
+@test "p0f fingerprints the attacker's SYN: honeyspy.host.fingerprint and getHosts" {
+	cap_config "fp=[syn, synack, mtu]"
+	hs_start
+	syn 7004
+	cap_wait '.eventid == "honeyspy.host.fingerprint"'
+	ev=$(jq -c 'select(.eventid == "honeyspy.host.fingerprint")' "$HS_EVENTS")
+	echo "$ev"
+	echo "$ev" | jq -e --arg a "$ATTACKER" --arg m "$(mac_of attacker)" '
+	    .src_ip == $a and .dst_port == 7004 and .direction == "syn" and
+	    .mac == $m and (.os | startswith("Linux")) and
+	    .os_class == "unix" and .distance == "0" and
+	    (.raw_sig | startswith("4:64+0:")) and .link == "Ethernet or modem"'
+	# With no rule, capture matched nothing: fingerprints are their own.
+	[ "$(cap_count '.eventid == "honeyspy.packet.match"')" -eq 0 ]
+	# A second SYN adds nothing to the log, only to the table.
+	syn 7005
+	for i in $(seq 1 100); do
+		ctl -j getHosts | jq -e '.[0].packets == 2' >/dev/null && break
+		sleep 0.05
+	done
+	ctl -j getHosts | jq -e --arg a "$ATTACKER" 'length == 1 and
+	    .[0].address == $a and (.[0].os | startswith("Linux")) and
+	    .[0].seen == "syn" and .[0].packets == 2'
+	[ "$(cap_count '.eventid == "honeyspy.host.fingerprint"')" -eq 1 ]
+	run ctl getHosts
+	echo "$output"
+	echo "$output" | grep -E "^$ATTACKER +Linux"
+}
+
+@test "without its interface capture cannot be enabled; reload keeps the handle and says so" {
+	cap_config icmp
+	sed -i "s/interface: $LAB_SENSOR_IF/interface: hsnosuch0/" "$HS_CONF"
+	run $HS_WRAP "$BIN/honeyspyd" -d -f "$HS_CONF" -s "$HS_SOCK"
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"capture.enabled: no capture on hsnosuch0"* ]]
+	[ ! -e "$HS_SOCK" ]
+
+	# A rule of the file that does not compile stops the start.
+	cap_config icmp 'tcp port'
+	run $HS_WRAP "$BIN/honeyspyd" -d -f "$HS_CONF" -s "$HS_SOCK"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *'capture.filters in '*'rule 2 "tcp port": '*"syntax error"* ]]
+
+	cap_config icmp
+	hs_start
+	sed -i "s/interface: $LAB_SENSOR_IF/interface: lo/" "$HS_CONF"
+	sed -i 's/- "icmp"/- "icmp"\n    - "udp"/' "$HS_CONF"
+	ctl reload
+	for i in $(seq 1 100); do
+		[ "$(ctl getFilters | wc -l)" -eq 3 ] && break
+		sleep 0.05
+	done
+	[ "$(ctl getFilter 2)" = udp ]
+	grep -q "capture.interface, capture.snaplen and capture.ring take effect at the next start; still capturing on $LAB_SENSOR_IF" "$HS_LOG"
+	attacker ping -c 1 -W 2 "$SENSOR" >/dev/null
+	cap_wait '.eventid == "honeyspy.packet.match" and .interface == "'"$LAB_SENSOR_IF"'"'
+}
+
+# Raw bytes to the socket, as a hostile local client would send them.
+send_raw() {
+	printf "$1" | timeout 5 nc -N -U "$HS_SOCK" >/dev/null 2>&1 || true
+}
+
+# A 16-byte imsg header: type len peerid pid, little-endian like this host.
+hdr() {
+	printf '%08x%08x%08x%08x' "$1" "$2" "$3" "$4" |
+	    sed -E 's/(..)(..)(..)(..)/\4\3\2\1/g; s/(..)/\\x\1/g'
+}
+
+@test "malformed capture requests close that client and never stop the daemon" {
+	cap_config icmp
+	hs_start
+	# IMSG_CTL_ADDFILTER (39) cut short, and one whose rule has no NUL;
+	# IMSG_CTL_REPLACEFILTERS (41) with an unterminated rule;
+	# IMSG_CTL_GETFILTERS (42) with a payload.
+	send_raw "$(hdr 5 16 1 0)$(hdr 39 20 0 0)AAAA"
+	send_raw "$(hdr 5 16 1 0)$(hdr 39 1048 0 0)$(printf 'A%.0s' $(seq 1032))"
+	send_raw "$(hdr 5 16 1 0)$(hdr 41 19 0 0)abc"
+	send_raw "$(hdr 5 16 1 0)$(hdr 42 17 0 0)x"
+	hs_alive "$HS_PID"
+	grep -q "control: pid [0-9]*: malformed request (imsg 39, 4 bytes)" "$HS_LOG"
+	grep -q "control: pid [0-9]*: malformed request (imsg 39, 1032 bytes)" "$HS_LOG"
+	grep -q "control: pid [0-9]*: malformed request (imsg 41, 3 bytes)" "$HS_LOG"
+	grep -q "control: pid [0-9]*: malformed request (imsg 42, 1 bytes)" "$HS_LOG"
+	# Bytes a rule cannot hold are refused, not passed to pcap.
+	run ctl addFilter "$(printf 'icmp\001')"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"not printable ASCII (0x01)"* ]]
+	run ctl addFilter "   "
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"empty rule"* ]]
+	[ "$(ctl getFilters | wc -l)" -eq 2 ]
+	attacker ping -c 1 -W 2 "$SENSOR" >/dev/null
+	cap_wait '.eventid == "honeyspy.packet.match" and .icmp_type == 8'
+}
