@@ -90,6 +90,8 @@ static int		capture_match(const struct pcap_pkthdr *,
 static void		capture_packet_event(const struct pkt *,
 			    const struct pcap_pkthdr *, int);
 static void		capture_summary(const struct flow_sum *);
+static void		capture_payload_send(const struct pkt *,
+			    const struct pcap_pkthdr *);
 static void		capture_tick(int, short, void *);
 static void		capture_stats_timer(int, short, void *);
 static void		capture_stats_update(void);
@@ -791,6 +793,44 @@ capture_packet_event(const struct pkt *p, const struct pcap_pkthdr *h,
 	}
 	stats.cs_events++;
 	capture_event_send(ev);
+	if ((p->p_flags & PKT_F_IP) && p->p_paylen > 0)
+		capture_payload_send(p, h);
+}
+
+/*
+ * The payload of a packet that made an event goes on to the analyser
+ * (through the parent and the superserver), so exploits are found in
+ * captured traffic too.  A flood is already cut down to its events.
+ */
+static void
+capture_payload_send(const struct pkt *p, const struct pcap_pkthdr *h)
+{
+	struct packet_msg	 pm;
+	struct ibuf		*b;
+	uint16_t		 sport, dport;
+	size_t			 n;
+
+	if (imsgbuf_queuelen(&iev_parent->ibuf) >= CAP_QUEUE_MAX)
+		return;
+	memset(&pm, 0, sizeof(pm));
+	pm.pm_af = p->p_af;
+	memcpy(pm.pm_src, p->p_src, sizeof(pm.pm_src));
+	memcpy(pm.pm_dst, p->p_dst, sizeof(pm.pm_dst));
+	pm.pm_proto = p->p_proto;
+	flows_ports(p, &sport, &dport);
+	pm.pm_sport = sport;
+	pm.pm_dport = dport;
+	pm.pm_sec = h->ts.tv_sec;
+	pm.pm_usec = (int32_t)h->ts.tv_usec;
+	pm.pm_length = p->p_wirepaylen;
+	n = p->p_paylen > HS_DETECT_CHUNK ? HS_DETECT_CHUNK : p->p_paylen;
+	if ((b = imsg_create(&iev_parent->ibuf, IMSG_CAP_PAYLOAD, 0, 0,
+	    sizeof(pm) + n)) == NULL ||
+	    imsg_add(b, &pm, sizeof(pm)) == -1 ||
+	    imsg_add(b, p->p_payload, n) == -1)
+		fatal("%s: imsg_create", __func__);
+	imsg_close(&iev_parent->ibuf, b);
+	imsgev_add(iev_parent);
 }
 
 /* honeyspy.packet.summary: what a flow sent past its share of events. */

@@ -100,6 +100,7 @@ static struct host_lru	 lru = TAILQ_HEAD_INITIALIZER(lru);
 static struct host_lru	 dirty = TAILQ_HEAD_INITIALIZER(dirty);
 static size_t		 nhosts;
 static int		 evbudget = HOSTS_EVENTS;
+static int		 sendbudget = HOSTS_EVENTS;	/* hosts sent at once */
 static struct syn	 syns[HOSTS_SYNS];
 static uint32_t		 syn_seed;
 
@@ -303,6 +304,7 @@ host_seen(const struct pkt *p, const struct p0f_result *res,
 	struct host_msg	*ho;
 	struct timespec	 now;
 	const char	*label;
+	char		 oldos[HS_NAMELEN];
 	int		 side;
 
 	if (clock_gettime(CLOCK_MONOTONIC, &now) == -1)
@@ -319,6 +321,7 @@ host_seen(const struct pkt *p, const struct p0f_result *res,
 	ho->ho_fuzzy = (res->pr_flags & P0F_R_FUZZY) != 0;
 	ho->ho_generic = (res->pr_flags & P0F_R_GENERIC) != 0;
 	/* What a host is stays known when a later packet says nothing. */
+	(void)strlcpy(oldos, ho->ho_os, sizeof(oldos));
 	if (res->pr_flags & P0F_R_MATCH) {
 		copy_printable(ho->ho_os, res->pr_os, sizeof(ho->ho_os));
 		copy_printable(ho->ho_class, res->pr_class,
@@ -327,7 +330,20 @@ host_seen(const struct pkt *p, const struct p0f_result *res,
 	if ((kinds & HS_FP_MTU) && (res->pr_flags & P0F_R_LINK))
 		copy_printable(ho->ho_link, res->pr_link,
 		    sizeof(ho->ho_link));
-	if (!h->h_isdirty) {
+	/*
+	 * A host whose system just became known goes to the parent now:
+	 * the connection its SYN opens is being accepted as we speak, and
+	 * its session should say what it comes from.  The rest can wait
+	 * for the tick.
+	 */
+	if (strcmp(oldos, ho->ho_os) != 0 && sendbudget > 0) {
+		sendbudget--;
+		if (h->h_isdirty) {
+			TAILQ_REMOVE(&dirty, h, h_dirty);
+			h->h_isdirty = 0;
+		}
+		capture_host_send(ho);
+	} else if (!h->h_isdirty) {
 		TAILQ_INSERT_TAIL(&dirty, h, h_dirty);
 		h->h_isdirty = 1;
 	}
@@ -353,6 +369,7 @@ hosts_tick(void)
 	int		 n;
 
 	evbudget = HOSTS_EVENTS;
+	sendbudget = HOSTS_EVENTS;
 	for (n = 0; n < HOSTS_FLUSH && (h = TAILQ_FIRST(&dirty)) != NULL;
 	    n++) {
 		TAILQ_REMOVE(&dirty, h, h_dirty);

@@ -188,6 +188,9 @@ static void		parent_cap_reload(void);
 static void		parent_cap_result(struct imsg *);
 static void		parent_cap_stats(struct imsg *);
 static void		parent_cap_host(struct imsg *);
+static void		parent_cap_payload(struct imsg *);
+static void		parent_to_superserver(uint32_t, const void *, size_t,
+			    const void *, size_t);
 static struct capop	*capop_new(enum capop_type, uint32_t);
 static void		capop_free(struct capop *);
 static int		capop_queue(struct capop *, char *, size_t);
@@ -687,6 +690,11 @@ parent_dispatch_child(struct imsgev *iev, struct imsg *imsg)
 		if (c->c_def->pd_id != PROC_CAPTURE)
 			goto unexpected;
 		parent_cap_host(imsg);
+		break;
+	case IMSG_CAP_PAYLOAD:
+		if (c->c_def->pd_id != PROC_CAPTURE)
+			goto unexpected;
+		parent_cap_payload(imsg);
 		break;
 	case IMSG_LOG:
 		/* A jailed child's log line: bounded, terminated, escaped. */
@@ -1411,11 +1419,53 @@ parent_cap_host(struct imsg *imsg)
 	}
 	ch->ch_msg = ho;
 	TAILQ_INSERT_HEAD(&cap_hostlru, ch, ch_lru);
-	/*
-	 * XXX The superserver's sessions should carry the source's os
-	 * (spawn_msg sp_remote_os is there for the programs): forward the
-	 * host to it here once it takes a message for it.
-	 */
+	/* Sessions from it say what it runs; programs get it too. */
+	if (ho.ho_os[0] != '\0')
+		parent_to_superserver(IMSG_SS_HOST, &ho, sizeof(ho), NULL, 0);
+}
+
+/*
+ * A matched packet's payload, for the analyser the superserver runs.
+ * The capture child parsed attacker bytes: the header is checked here,
+ * the payload is the analyser's to doubt.
+ */
+static void
+parent_cap_payload(struct imsg *imsg)
+{
+	struct packet_msg	 pm;
+	struct ibuf		 ib;
+	size_t			 n;
+
+	if (imsg_get_ibuf(imsg, &ib) == -1 ||
+	    ibuf_get(&ib, &pm, sizeof(pm)) == -1 ||
+	    (n = ibuf_size(&ib)) == 0 || n > HS_DETECT_CHUNK ||
+	    (pm.pm_af != AF_INET && pm.pm_af != AF_INET6) ||
+	    pm.pm_proto < 0 || pm.pm_proto > 255 ||
+	    pm.pm_sport < 0 || pm.pm_sport > 65535 ||
+	    pm.pm_dport < 0 || pm.pm_dport > 65535 ||
+	    pm.pm_usec < 0 || pm.pm_usec >= 1000000 || pm.pm_length < n)
+		fatalx("%s: IMSG_CAP_PAYLOAD: bad message", __func__);
+	parent_to_superserver(IMSG_SS_PACKET, &pm, sizeof(pm), ibuf_data(&ib),
+	    n);
+}
+
+/* What capture learnt goes on, if the superserver runs and keeps up. */
+static void
+parent_to_superserver(uint32_t type, const void *hdr, size_t hlen,
+    const void *data, size_t dlen)
+{
+	struct child	*c = &hs->p_child[PROC_SUPERSERVER];
+	struct ibuf	*b;
+
+	if (c->c_def == NULL || !c->c_running ||
+	    imsgbuf_queuelen(&c->c_iev.ibuf) >= 4096)
+		return;
+	if ((b = imsg_create(&c->c_iev.ibuf, type, 0, 0, hlen + dlen)) ==
+	    NULL || imsg_add(b, hdr, hlen) == -1 ||
+	    (dlen > 0 && imsg_add(b, data, dlen) == -1))
+		fatal("%s: imsg_create", __func__);
+	imsg_close(&c->c_iev.ibuf, b);
+	imsgev_add(&c->c_iev);
 }
 
 /* honeyspyctl: the capture calls.  0 when the answer comes later. */

@@ -154,6 +154,11 @@ enum imsg_type {
 	IMSG_CAP_RESULT,	/* peerid = request; struct cap_result */
 	IMSG_CAP_STATS,		/* peerid = status request; cap_stats_msg */
 	IMSG_CAP_HOST,		/* struct host_msg: a host fingerprinted */
+	IMSG_CAP_PAYLOAD,	/* struct packet_msg + a matched packet's payload */
+
+	/* parent -> superserver: what capture learnt, for sessions */
+	IMSG_SS_HOST,		/* struct host_msg: a source's os */
+	IMSG_SS_PACKET,		/* struct packet_msg + payload, to analyse */
 };
 
 /* The spawner's service id for the analyser: never a configured one. */
@@ -393,6 +398,22 @@ struct host_msg {
 	int64_t		ho_first;	/* time(3) */
 	int64_t		ho_last;
 	uint64_t	ho_count;
+};
+
+/*
+ * A matched packet's payload for the analyser, with the flow it belongs
+ * to; at most HS_DETECT_CHUNK bytes of it follow.
+ */
+struct packet_msg {
+	int32_t		pm_af;
+	uint8_t		pm_src[16];
+	uint8_t		pm_dst[16];
+	int32_t		pm_proto;
+	int32_t		pm_sport;
+	int32_t		pm_dport;
+	int32_t		pm_usec;
+	int64_t		pm_sec;		/* when it was captured */
+	uint64_t	pm_length;	/* the payload's length on the wire */
 };
 
 #endif /* HS_PROTO_H */

@@ -54,6 +54,8 @@
 #define SS_SWEEP		1		/* seconds between sweeps */
 #define SS_DGRAM_MAX		65536
 #define SS_LINGER		2	/* seconds to read after the answer */
+#define SS_HOSTS_MAX		4096	/* sources whose os we keep */
+#define SS_PACKETS_MAX		1024	/* packets out with the analyser */
 #define SS_DETECT_WAIT		30	/* seconds for the analyser's verdict */
 #define SS_DETECT_QUEUE		2048	/* messages queued for it, at most */
 #define SS_DETECT_BACKOFF_MAX	60	/* seconds between restarts */
@@ -130,6 +132,28 @@ struct ss_session {
 RB_HEAD(ss_sessions, ss_session);
 RB_HEAD(ss_peers, ss_session);
 
+/* What capture's fingerprints say a source runs. */
+struct ss_host {
+	RB_ENTRY(ss_host)	 sh_entry;
+	TAILQ_ENTRY(ss_host)	 sh_lru;
+	int			 sh_af;
+	uint8_t			 sh_addr[16];
+	char			 sh_os[HS_NAMELEN];
+};
+RB_HEAD(ss_hosts, ss_host);
+TAILQ_HEAD(ss_hostlru, ss_host);
+
+/* A captured packet's payload, out with the analyser. */
+struct ss_packet {
+	RB_ENTRY(ss_packet)	 pk_entry;
+	uint64_t		 pk_id;
+	json_t			*pk_fields;	/* its flow, for the events */
+	json_t			*pk_events;	/* held until the artifact */
+	uint64_t		 pk_sent;
+	uint64_t		 pk_payload;
+};
+RB_HEAD(ss_packets, ss_packet);
+
 struct ss_service {
 	TAILQ_ENTRY(ss_service)	 svc_entry;
 	struct service_msg	 svc_sv;
@@ -152,6 +176,11 @@ static struct imsgev		*iev_parent;
 static struct imsgev		 iev_spawner;
 static int			 spawner_attached;
 static int			 draining;
+static struct ss_hosts		 hosts = RB_INITIALIZER(&hosts);
+static struct ss_hostlru	 hostlru = TAILQ_HEAD_INITIALIZER(hostlru);
+static size_t			 nhosts;
+static struct ss_packets	 packets = RB_INITIALIZER(&packets);
+static size_t			 npackets;
 
 /*
  * The payload analyser: honeyspy-detect -w, a program the spawner runs
@@ -230,6 +259,13 @@ static json_t	*ses_event(struct ss_session *, const char *);
 static int	ses_cmp(struct ss_session *, struct ss_session *);
 static int	peer_cmp(struct ss_session *, struct ss_session *);
 static int	src_cmp(struct ss_source *, struct ss_source *);
+static int	host_cmp(struct ss_host *, struct ss_host *);
+static int	packet_cmp(struct ss_packet *, struct ss_packet *);
+static const char *host_os(int, const uint8_t *);
+static void	host_learn(struct imsg *);
+static void	packet_analyse(struct imsg *);
+static void	packet_free(struct ss_packet *, int);
+static struct ss_packet *packet_find(uint64_t);
 
 /* libbsd leaves __unused undefined (it clashes with Linux headers). */
 #define SS_RB_ATTR	__attribute__((__unused__)) static
@@ -237,6 +273,8 @@ RB_GENERATE_INTERNAL(ss_sessions, ss_session, ses_entry, ses_cmp, SS_RB_ATTR)
 RB_GENERATE_INTERNAL(ss_peers, ss_session, ses_peer_entry, peer_cmp,
     SS_RB_ATTR)
 RB_GENERATE_INTERNAL(ss_sources, ss_source, src_entry, src_cmp, SS_RB_ATTR)
+RB_GENERATE_INTERNAL(ss_hosts, ss_host, sh_entry, host_cmp, SS_RB_ATTR)
+RB_GENERATE_INTERNAL(ss_packets, ss_packet, pk_entry, packet_cmp, SS_RB_ATTR)
 
 static int
 ses_cmp(struct ss_session *a, struct ss_session *b)
@@ -320,8 +358,9 @@ event_send(json_t *ev)
 static json_t *
 ses_fields(struct ss_session *ses)
 {
-	json_t	*f;
-	char	 id[17];
+	const char	*os;
+	json_t		*f;
+	char		 id[17];
 
 	if ((f = json_object()) == NULL)
 		return (NULL);
@@ -331,7 +370,9 @@ ses_fields(struct ss_session *ses)
 	    hs_event_set_str(f, "service", ses->ses_svc->svc_sv.sv_name) == -1 ||
 	    hs_event_set_flow(f, ses->ses_af, ses->ses_saddr, ses->ses_daddr,
 	    (uint8_t)ses->ses_svc->svc_sv.sv_proto, (uint16_t)ses->ses_sport,
-	    (uint16_t)ses->ses_dport) == -1) {
+	    (uint16_t)ses->ses_dport) == -1 ||
+	    ((os = host_os(ses->ses_af, ses->ses_saddr)) != NULL &&
+	    hs_event_set_str(f, "os", os) == -1)) {
 		json_decref(f);
 		return (NULL);
 	}
@@ -694,6 +735,7 @@ static void
 ses_spawn(struct ss_session *ses, int fd)
 {
 	struct spawn_msg	 sm;
+	const char		*os;
 
 	memset(&sm, 0, sizeof(sm));
 	sm.sp_session = ses->ses_id;
@@ -703,6 +745,8 @@ ses_spawn(struct ss_session *ses, int fd)
 	(void)strlcpy(sm.sp_dst, ses->ses_dtext, sizeof(sm.sp_dst));
 	sm.sp_sport = ses->ses_sport;
 	sm.sp_dport = ses->ses_dport;
+	if ((os = host_os(ses->ses_af, ses->ses_saddr)) != NULL)
+		(void)strlcpy(sm.sp_remote_os, os, sizeof(sm.sp_remote_os));
 	if (!spawner_attached) {
 		close(fd);
 		ses_close(ses, "no spawner");
@@ -1108,6 +1152,7 @@ static void
 ses_final(struct ss_session *ses)
 {
 	struct ss_service	*svc = ses->ses_svc;
+	const char		*os;
 	unsigned char		 digest[32];
 	unsigned int		 dlen;
 	json_t			*ev;
@@ -1137,7 +1182,10 @@ ses_final(struct ss_session *ses)
 	    (ses->ses_dtruncated && hs_event_set_int(ev,
 	    "detect_truncated", 1) == -1) ||
 	    (ses->ses_derror != NULL && hs_event_set_str(ev, "detect_error",
-	    ses->ses_derror) == -1))) {
+	    ses->ses_derror) == -1) ||
+	    (json_object_get(ev, "os") == NULL &&
+	    (os = host_os(ses->ses_af, ses->ses_saddr)) != NULL &&
+	    hs_event_set_str(ev, "os", os) == -1))) {
 		json_decref(ev);
 		ev = NULL;
 	}
@@ -1697,6 +1745,12 @@ superserver_dispatch_parent(struct imsgev *iev, struct imsg *imsg)
 		break;
 	case IMSG_CFG_DONE:
 		break;
+	case IMSG_SS_HOST:
+		host_learn(imsg);
+		break;
+	case IMSG_SS_PACKET:
+		packet_analyse(imsg);
+		break;
 	case IMSG_CFG_DETECT:
 		if (imsg_get_len(imsg) != 0)
 			fatalx("%s: IMSG_CFG_DETECT: bad size", __func__);
@@ -1790,6 +1844,7 @@ static void
 detect_lost(const char *why)
 {
 	struct ss_session	*ses, *next;
+	struct ss_packet	*pk;
 	struct spawn_reply	 sr;
 	struct timeval		 tv;
 
@@ -1813,6 +1868,9 @@ detect_lost(const char *why)
 	if (spawner_attached && imsgev_compose(&iev_spawner, IMSG_SPAWN_KILL,
 	    0, 0, -1, &sr, sizeof(sr)) == -1)
 		fatal("%s: compose", __func__);
+	/* Their findings so far are still worth reporting. */
+	while ((pk = RB_MIN(ss_packets, &packets)) != NULL)
+		packet_free(pk, 1);
 	for (ses = RB_MIN(ss_sessions, &sessions); ses != NULL; ses = next) {
 		next = RB_NEXT(ss_sessions, &sessions, ses);
 		if (!ses->ses_detect)
@@ -1927,6 +1985,7 @@ detect_finding(struct imsg *imsg)
 	};
 	struct detect_finding_msg	 m;
 	struct ss_session		 key, *ses;
+	struct ss_packet		*pk;
 	char				 eventid[HS_NAMELEN];
 	json_t				*ev, *d;
 
@@ -1939,13 +1998,23 @@ detect_finding(struct imsg *imsg)
 	    !detect_text_ok(m.df_arch, sizeof(m.df_arch)) ||
 	    !detect_text_ok(m.df_disasm, sizeof(m.df_disasm)))
 		return (-1);
-	key.ses_id = m.df_session;
-	if ((ses = RB_FIND(ss_sessions, &sessions, &key)) == NULL ||
-	    !ses->ses_detect)
-		return (0);
 	(void)snprintf(eventid, sizeof(eventid), "honeyspy.detect.%s",
 	    kinds[m.df_kind]);
-	if ((ev = ses_event(ses, eventid)) != NULL &&
+	key.ses_id = m.df_session;
+	pk = NULL;
+	if ((ses = RB_FIND(ss_sessions, &sessions, &key)) != NULL) {
+		if (!ses->ses_detect)
+			return (0);
+		ev = ses_event(ses, eventid);
+	} else if ((pk = packet_find(m.df_session)) != NULL) {
+		if ((ev = hs_event_new(eventid, sensor)) != NULL &&
+		    json_object_update(ev, pk->pk_fields) == -1) {
+			json_decref(ev);
+			ev = NULL;
+		}
+	} else
+		return (0);
+	if (ev != NULL &&
 	    (hs_event_set_int(ev, "offset", (long long)m.df_offset) == -1 ||
 	    hs_event_set_int(ev, "length", (long long)m.df_length) == -1 ||
 	    hs_event_set_int(ev, "confidence", m.df_confidence) == -1 ||
@@ -1956,6 +2025,12 @@ detect_finding(struct imsg *imsg)
 	    hs_event_set_str(ev, "disassembly", m.df_disasm) == -1))) {
 		json_decref(ev);
 		ev = NULL;
+	}
+	/* A packet's findings wait for the name of its artifact. */
+	if (pk != NULL) {
+		if (ev != NULL && json_array_append_new(pk->pk_events, ev) == -1)
+			log_warnx("%s: cannot keep an event", __func__);
+		return (0);
 	}
 	event_send(ev);
 	/* The closed event lists them, briefly. */
@@ -1975,6 +2050,7 @@ detect_payload(struct imsg *imsg)
 {
 	struct detect_data	 dd;
 	struct ss_session	 key, *ses;
+	struct ss_packet	*pk;
 	struct ibuf		 ib;
 	struct ibuf		*b;
 	size_t			 n;
@@ -1984,12 +2060,18 @@ detect_payload(struct imsg *imsg)
 	    (n = ibuf_size(&ib)) == 0 || n > HS_DETECT_CHUNK)
 		return (-1);
 	key.ses_id = dd.dd_session;
-	if ((ses = RB_FIND(ss_sessions, &sessions, &key)) == NULL ||
-	    !ses->ses_dwait)
+	if ((ses = RB_FIND(ss_sessions, &sessions, &key)) != NULL) {
+		if (!ses->ses_dwait)
+			return (0);
+		if (ses->ses_dpayload + n > ses->ses_dsent)
+			return (-1);
+		ses->ses_dpayload += n;
+	} else if ((pk = packet_find(dd.dd_session)) != NULL) {
+		if (pk->pk_payload + n > pk->pk_sent)
+			return (-1);
+		pk->pk_payload += n;
+	} else
 		return (0);
-	if (ses->ses_dpayload + n > ses->ses_dsent)
-		return (-1);
-	ses->ses_dpayload += n;
 	if ((b = imsg_create(&iev_parent->ibuf, IMSG_ARTIFACT_DATA, 0, 0,
 	    sizeof(dd) + n)) == NULL ||
 	    imsg_add(b, &dd, sizeof(dd)) == -1 ||
@@ -2006,6 +2088,7 @@ detect_done(struct imsg *imsg)
 {
 	struct detect_done	 dn;
 	struct ss_session	 key, *ses;
+	struct ss_packet	*pk;
 	size_t			 i;
 
 	if (imsg_get_data(imsg, &dn, sizeof(dn)) == -1 ||
@@ -2018,8 +2101,24 @@ detect_done(struct imsg *imsg)
 	if (i != 0 && i != 64)
 		return (-1);
 	key.ses_id = dn.dn_session;
-	if ((ses = RB_FIND(ss_sessions, &sessions, &key)) == NULL ||
-	    !ses->ses_dwait)
+	if ((ses = RB_FIND(ss_sessions, &sessions, &key)) == NULL) {
+		if ((pk = packet_find(dn.dn_session)) == NULL)
+			return (0);
+		if (dn.dn_length != pk->pk_payload)
+			return (-1);
+		if (i == 64) {
+			if (imsgev_compose(iev_parent, IMSG_ARTIFACT_END, 0, 0,
+			    -1, &dn, sizeof(dn)) == -1)
+				fatal("%s: compose", __func__);
+			for (i = 0; i < json_array_size(pk->pk_events); i++)
+				(void)hs_event_set_str(json_array_get(
+				    pk->pk_events, i), "artifact",
+				    dn.dn_sha256);
+		}
+		packet_free(pk, 1);
+		return (0);
+	}
+	if (!ses->ses_dwait)
 		return (0);
 	if (dn.dn_length != ses->ses_dpayload)
 		return (-1);
@@ -2063,4 +2162,159 @@ superserver_dispatch_detect(struct imsgev *iev, struct imsg *imsg)
 	if (r == -1)
 		log_warnx("the payload analyser sent a malformed message");
 	return (r);
+}
+
+static int
+host_cmp(struct ss_host *a, struct ss_host *b)
+{
+	if (a->sh_af != b->sh_af)
+		return (a->sh_af < b->sh_af ? -1 : 1);
+	return (memcmp(a->sh_addr, b->sh_addr, sizeof(a->sh_addr)));
+}
+
+static int
+packet_cmp(struct ss_packet *a, struct ss_packet *b)
+{
+	return (a->pk_id < b->pk_id ? -1 : a->pk_id > b->pk_id);
+}
+
+/* What a source runs, as capture fingerprinted it, or NULL. */
+static const char *
+host_os(int af, const uint8_t *addr)
+{
+	struct ss_host	 key, *h;
+
+	memset(&key, 0, sizeof(key));
+	key.sh_af = af;
+	memcpy(key.sh_addr, addr, af == AF_INET ? 4 : 16);
+	if ((h = RB_FIND(ss_hosts, &hosts, &key)) == NULL)
+		return (NULL);
+	return (h->sh_os);
+}
+
+/*
+ * A source's system, from the parent, which checked the message: kept
+ * for the sessions from it, the least recently told forgotten first.
+ */
+static void
+host_learn(struct imsg *imsg)
+{
+	struct host_msg	 ho;
+	struct ss_host	 key, *h;
+
+	if (imsg_get_data(imsg, &ho, sizeof(ho)) == -1 ||
+	    (ho.ho_af != AF_INET && ho.ho_af != AF_INET6) ||
+	    memchr(ho.ho_os, '\0', sizeof(ho.ho_os)) == NULL ||
+	    ho.ho_os[0] == '\0')
+		fatalx("%s: IMSG_SS_HOST: bad message", __func__);
+	memset(&key, 0, sizeof(key));
+	key.sh_af = ho.ho_af;
+	memcpy(key.sh_addr, ho.ho_addr, ho.ho_af == AF_INET ? 4 : 16);
+	if ((h = RB_FIND(ss_hosts, &hosts, &key)) != NULL)
+		TAILQ_REMOVE(&hostlru, h, sh_lru);
+	else {
+		if (nhosts == SS_HOSTS_MAX) {
+			h = TAILQ_LAST(&hostlru, ss_hostlru);
+			TAILQ_REMOVE(&hostlru, h, sh_lru);
+			RB_REMOVE(ss_hosts, &hosts, h);
+		} else if ((h = calloc(1, sizeof(*h))) == NULL)
+			fatal("%s: calloc", __func__);
+		else
+			nhosts++;
+		h->sh_af = key.sh_af;
+		memcpy(h->sh_addr, key.sh_addr, sizeof(h->sh_addr));
+		RB_INSERT(ss_hosts, &hosts, h);
+	}
+	(void)strlcpy(h->sh_os, ho.ho_os, sizeof(h->sh_os));
+	TAILQ_INSERT_HEAD(&hostlru, h, sh_lru);
+}
+
+static struct ss_packet *
+packet_find(uint64_t id)
+{
+	struct ss_packet	 key;
+
+	key.pk_id = id;
+	return (RB_FIND(ss_packets, &packets, &key));
+}
+
+/* Done with a packet; its findings go out first when asked to. */
+static void
+packet_free(struct ss_packet *pk, int send)
+{
+	size_t	 i;
+
+	for (i = 0; send && i < json_array_size(pk->pk_events); i++)
+		event_send(json_incref(json_array_get(pk->pk_events, i)));
+	RB_REMOVE(ss_packets, &packets, pk);
+	npackets--;
+	json_decref(pk->pk_fields);
+	json_decref(pk->pk_events);
+	free(pk);
+}
+
+/*
+ * A captured packet's payload: the analyser looks at it like a short
+ * session of its own, and its findings carry the packet's flow and time.
+ * When the analyser is down or behind, the packet goes unanalysed; its
+ * match event is in the log either way.
+ */
+static void
+packet_analyse(struct imsg *imsg)
+{
+	struct packet_msg	 pm;
+	struct detect_data	 dd;
+	struct ss_packet	*pk;
+	struct timespec		 ts;
+	struct ibuf		 ib;
+	struct ibuf		*b;
+	char			 stamp[EVENT_TIMESTAMP_LEN];
+	size_t			 n;
+
+	if (imsg_get_ibuf(imsg, &ib) == -1 ||
+	    ibuf_get(&ib, &pm, sizeof(pm)) == -1 ||
+	    (n = ibuf_size(&ib)) == 0 || n > HS_DETECT_CHUNK ||
+	    (pm.pm_af != AF_INET && pm.pm_af != AF_INET6) ||
+	    pm.pm_proto < 0 || pm.pm_proto > 255 ||
+	    pm.pm_sport < 0 || pm.pm_sport > 65535 ||
+	    pm.pm_dport < 0 || pm.pm_dport > 65535 ||
+	    pm.pm_usec < 0 || pm.pm_usec >= 1000000)
+		fatalx("%s: IMSG_SS_PACKET: bad message", __func__);
+	if (!detect_up || draining || npackets >= SS_PACKETS_MAX ||
+	    imsgbuf_queuelen(&iev_detect.ibuf) >= SS_DETECT_QUEUE)
+		return;
+	if ((pk = calloc(1, sizeof(*pk))) == NULL)
+		fatal("%s: calloc", __func__);
+	arc4random_buf(&pk->pk_id, sizeof(pk->pk_id));
+	ts.tv_sec = (time_t)pm.pm_sec;
+	ts.tv_nsec = (long)pm.pm_usec * 1000;
+	if ((pk->pk_fields = json_object()) == NULL ||
+	    (pk->pk_events = json_array()) == NULL ||
+	    hs_event_set_flow(pk->pk_fields, pm.pm_af, pm.pm_src, pm.pm_dst,
+	    (uint8_t)pm.pm_proto, (uint16_t)pm.pm_sport,
+	    (uint16_t)pm.pm_dport) == -1 ||
+	    hs_event_set_str(pk->pk_fields, "source", "packet") == -1 ||
+	    hs_event_timestamp(stamp, sizeof(stamp), &ts) == -1 ||
+	    hs_event_set_str(pk->pk_fields, "packet_time", stamp) == -1 ||
+	    hs_event_set_int(pk->pk_fields, "payload_length",
+	    (long long)pm.pm_length) == -1) {
+		log_warnx("%s: cannot describe a packet", __func__);
+		json_decref(pk->pk_fields);
+		json_decref(pk->pk_events);
+		free(pk);
+		return;
+	}
+	RB_INSERT(ss_packets, &packets, pk);
+	npackets++;
+	dd.dd_session = pk->pk_id;
+	if ((b = imsg_create(&iev_detect.ibuf, IMSG_DETECT_DATA, 0, 0,
+	    sizeof(dd) + n)) == NULL ||
+	    imsg_add(b, &dd, sizeof(dd)) == -1 ||
+	    imsg_add(b, ibuf_data(&ib), n) == -1)
+		fatal("%s: imsg_create", __func__);
+	imsg_close(&iev_detect.ibuf, b);
+	pk->pk_sent = n;
+	if (imsgev_compose(&iev_detect, IMSG_DETECT_END, 0, 0, -1, &dd,
+	    sizeof(dd)) == -1)
+		fatal("%s: compose", __func__);
 }

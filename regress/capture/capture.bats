@@ -394,3 +394,50 @@ hdr() {
 	attacker ping -c 1 -W 2 "$SENSOR" >/dev/null
 	cap_wait '.eventid == "honeyspy.packet.match" and .icmp_type == 8'
 }
+
+@test "a session from a fingerprinted source says what it runs; its program is told too" {
+	cap_config "fp=[syn]" "$SYN_RULE"
+	cat >"$HS_DIR/os" <<'EOS'
+#!/bin/sh
+printf '%s\n' "$HONEYD_REMOTE_OS"
+EOS
+	chmod 0755 "$HS_DIR/os"
+	hs_add_config <<EOF
+services:
+  - address: $SENSOR
+    port: 7020
+    program: $HS_DIR/os
+EOF
+	hs_start
+	# The first SYN teaches the sensor; the sessions after it know.
+	syn 7777
+	cap_wait '.eventid == "honeyspy.host.fingerprint"'
+	os=$(jq -r 'select(.eventid == "honeyspy.host.fingerprint") | .os' "$HS_EVENTS" | head -n 1)
+	echo "fingerprinted as: $os"
+	case $os in Linux*) ;; *) false ;; esac
+	attacker socat -t 5 - "TCP:$SENSOR:7020" </dev/null >"$HS_DIR/got"
+	[ "$(cat "$HS_DIR/got")" = "$os" ]
+	hs_wait_event honeyspy.session.closed
+	jq -e -s --arg os "$os" 'map(select(.eventid | startswith("honeyspy.session."))) |
+	    length >= 2 and all(.os == $os)' "$HS_EVENTS"
+}
+
+@test "exploits in a matched packet's payload are found: a detect event with the packet's flow and an artifact" {
+	cap_config 'udp port 9999'
+	# log.artifacts, in the log section hs_write_config wrote.
+	sed -i "s|^  syslog: false|  syslog: false\n  artifacts: $HS_DIR/artifacts|" "$HS_CONF"
+	hs_start
+	printf 'SITE EXEC %%08x.%%08x.%%08x.%%08x.%%7$n%%n\r\n' >"$HS_DIR/fmt"
+	attacker socat -u "FILE:$HS_DIR/fmt" "UDP:$SENSOR:9999"
+	cap_wait '.eventid == "honeyspy.detect.format_string"'
+	ev=$(jq -c 'select(.eventid == "honeyspy.detect.format_string")' "$HS_EVENTS" | head -n 1)
+	echo "$ev"
+	echo "$ev" | jq -e --arg a "$ATTACKER" '.source == "packet" and .src_ip == $a and
+	    .dst_port == 9999 and .protocol == "udp" and (.community_id | startswith("1:")) and
+	    (.artifact | length == 64)'
+	art=$(echo "$ev" | jq -r .artifact)
+	for i in $(seq 1 100); do [ -e "$HS_DIR/artifacts/$art" ] && break; sleep 0.05; done
+	cmp "$HS_DIR/fmt" "$HS_DIR/artifacts/$art"
+	# The packet's own match event is there as well.
+	[ "$(cap_count '.eventid == "honeyspy.packet.match" and .dst_port == 9999')" -ge 1 ]
+}
