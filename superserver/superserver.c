@@ -54,6 +54,10 @@
 #define SS_SWEEP		1		/* seconds between sweeps */
 #define SS_DGRAM_MAX		65536
 #define SS_LINGER		2	/* seconds to read after the answer */
+#define SS_IN			0
+#define SS_OUT			1
+/* The analyser's id for a session's output: its id with the top bit flipped. */
+#define SS_OUTPUT_ID(id)	((id) ^ (1ULL << 63))
 #define SS_HOSTS_MAX		4096	/* sources whose os we keep */
 #define SS_PACKETS_MAX		1024	/* packets out with the analyser */
 #define SS_DETECT_WAIT		30	/* seconds for the analyser's verdict */
@@ -116,15 +120,17 @@ struct ss_session {
 	uint64_t		 ses_evbytes;
 	uint64_t		 ses_evdropped;
 	/* exploit detection */
-	int			 ses_detect;	/* the analyser has its input */
-	int			 ses_dwait;	/* closed, waiting for it */
+	/* per direction: [SS_IN] what the client sent, [SS_OUT] replies */
+	int			 ses_detect[2];	/* the analyser has some */
+	int			 ses_dwait;	/* verdicts still to come */
 	const char		*ses_derror;	/* why it has no verdict */
 	int			 ses_dtruncated;
-	uint64_t		 ses_dsent;
-	uint64_t		 ses_dpayload;	/* artifact bytes passed on */
+	uint64_t		 ses_dsent[2];
+	uint64_t		 ses_dpayload[2]; /* artifact bytes passed on */
 	struct event		 ses_dtimer;
+	int			 ses_dtimed;	/* ses_dtimer is set */
 	json_t			*ses_detections;
-	char			 ses_artifact[65];
+	char			 ses_artifact[2][65];
 	int			 ses_finishing;
 	int			 ses_lingering;	/* TCP: answered, still reading */
 	struct event		 ses_ltimer;
@@ -237,7 +243,8 @@ static int	superserver_dispatch_detect(struct imsgev *, struct imsg *);
 static int	detect_finding(struct imsg *);
 static int	detect_payload(struct imsg *);
 static int	detect_done(struct imsg *);
-static void	detect_feed(struct ss_session *, const void *, size_t);
+static void	detect_feed(struct ss_session *, int, const void *, size_t);
+static struct ss_session *detect_owner(uint64_t, int *);
 static void	ses_events_attach(struct ss_session *, int);
 static void	ses_events_read(int, short, void *);
 static int	ses_events_pull(struct ss_session *);
@@ -773,9 +780,11 @@ ses_record(struct ss_session *ses, int input, const void *data, size_t len)
 		ses->ses_in += len;
 		if (EVP_DigestUpdate(ses->ses_sha, data, len) != 1)
 			fatalx("%s: EVP_DigestUpdate", __func__);
-		detect_feed(ses, data, len);
-	} else
+		detect_feed(ses, SS_IN, data, len);
+	} else {
 		ses->ses_out += len;
+		detect_feed(ses, SS_OUT, data, len);
+	}
 	if ((int64_t)ses->ses_recorded >= budget)
 		return;
 	if ((int64_t)(ses->ses_recorded + keep) > budget)
@@ -1100,6 +1109,7 @@ ses_finish(struct ss_session *ses)
 {
 	struct detect_data	 dd;
 	struct timeval		 tv = { SS_DETECT_WAIT, 0 };
+	int			 dir;
 
 	if (ses->ses_finishing)
 		return;
@@ -1117,18 +1127,27 @@ ses_finish(struct ss_session *ses)
 		evbuffer_free(ses->ses_evbuf);
 		ses->ses_evfd = -1;
 	}
-	if (ses->ses_detect && detect_up && !draining) {
-		dd.dd_session = ses->ses_id;
-		if (imsgev_compose(&iev_detect, IMSG_DETECT_END, 0, 0, -1, &dd,
-		    sizeof(dd)) == -1)
-			fatal("%s: compose", __func__);
-		ses->ses_dwait = 1;
-		evtimer_set(&ses->ses_dtimer, ses_detect_timeout, ses);
-		if (evtimer_add(&ses->ses_dtimer, &tv) == -1)
-			fatal("%s: evtimer_add", __func__);
-		return;
+	if (detect_up && !draining) {
+		for (dir = SS_IN; dir <= SS_OUT; dir++) {
+			if (!ses->ses_detect[dir])
+				continue;
+			dd.dd_session = dir == SS_IN ? ses->ses_id :
+			    SS_OUTPUT_ID(ses->ses_id);
+			if (imsgev_compose(&iev_detect, IMSG_DETECT_END, 0, 0,
+			    -1, &dd, sizeof(dd)) == -1)
+				fatal("%s: compose", __func__);
+			ses->ses_dwait++;
+		}
+		if (ses->ses_dwait > 0) {
+			evtimer_set(&ses->ses_dtimer, ses_detect_timeout, ses);
+			if (evtimer_add(&ses->ses_dtimer, &tv) == -1)
+				fatal("%s: evtimer_add", __func__);
+			ses->ses_dtimed = 1;
+			return;
+		}
 	}
-	if (ses->ses_detect && ses->ses_derror == NULL)
+	if ((ses->ses_detect[SS_IN] || ses->ses_detect[SS_OUT]) &&
+	    ses->ses_derror == NULL)
 		ses->ses_derror = draining ? "shutdown" : "analyser down";
 	ses_final(ses);
 }
@@ -1158,10 +1177,9 @@ ses_final(struct ss_session *ses)
 	json_t			*ev;
 	double			 duration;
 
-	if (ses->ses_dwait) {
+	if (ses->ses_dtimed)
 		evtimer_del(&ses->ses_dtimer);
-		ses->ses_dwait = 0;
-	}
+	ses->ses_dwait = 0;
 	duration = (double)(ses->ses_end.tv_sec - ses->ses_start.tv_sec) +
 	    (double)(ses->ses_end.tv_nsec - ses->ses_start.tv_nsec) / 1e9;
 	if (EVP_DigestFinal_ex(ses->ses_sha, digest, &dlen) != 1)
@@ -1177,8 +1195,10 @@ ses_final(struct ss_session *ses)
 	    (long long)ses->ses_evdropped) == -1) ||
 	    (ses->ses_detections != NULL && json_object_set(ev, "detections",
 	    ses->ses_detections) == -1) ||
-	    (ses->ses_artifact[0] != '\0' && hs_event_set_str(ev, "artifact",
-	    ses->ses_artifact) == -1) ||
+	    (ses->ses_artifact[SS_IN][0] != '\0' && hs_event_set_str(ev,
+	    "artifact", ses->ses_artifact[SS_IN]) == -1) ||
+	    (ses->ses_artifact[SS_OUT][0] != '\0' && hs_event_set_str(ev,
+	    "artifact_output", ses->ses_artifact[SS_OUT]) == -1) ||
 	    (ses->ses_dtruncated && hs_event_set_int(ev,
 	    "detect_truncated", 1) == -1) ||
 	    (ses->ses_derror != NULL && hs_event_set_str(ev, "detect_error",
@@ -1873,9 +1893,9 @@ detect_lost(const char *why)
 		packet_free(pk, 1);
 	for (ses = RB_MIN(ss_sessions, &sessions); ses != NULL; ses = next) {
 		next = RB_NEXT(ss_sessions, &sessions, ses);
-		if (!ses->ses_detect)
+		if (!ses->ses_detect[SS_IN] && !ses->ses_detect[SS_OUT])
 			continue;
-		ses->ses_detect = 0;
+		ses->ses_detect[SS_IN] = ses->ses_detect[SS_OUT] = 0;
 		ses->ses_derror = "analyser failed";
 		if (ses->ses_dwait)
 			ses_final(ses);
@@ -1933,7 +1953,7 @@ detect_stderr_event(struct bufferevent *bev, short what, void *arg)
  * more than a bounded queue, so a stalled analyser costs us no memory.
  */
 static void
-detect_feed(struct ss_session *ses, const void *data, size_t len)
+detect_feed(struct ss_session *ses, int dir, const void *data, size_t len)
 {
 	struct detect_data	 dd;
 	struct ibuf		*b;
@@ -1941,16 +1961,16 @@ detect_feed(struct ss_session *ses, const void *data, size_t len)
 
 	if (!detect_up || ses->ses_derror != NULL)
 		return;
-	dd.dd_session = ses->ses_id;
+	dd.dd_session = dir == SS_IN ? ses->ses_id : SS_OUTPUT_ID(ses->ses_id);
 	while (len > 0) {
-		if (ses->ses_dsent >= HS_ARTIFACT_MAX ||
+		if (ses->ses_dsent[dir] >= HS_ARTIFACT_MAX ||
 		    imsgbuf_queuelen(&iev_detect.ibuf) >= SS_DETECT_QUEUE) {
 			ses->ses_dtruncated = 1;
 			return;
 		}
 		n = len > HS_DETECT_CHUNK ? HS_DETECT_CHUNK : len;
-		if (n > HS_ARTIFACT_MAX - ses->ses_dsent)
-			n = (size_t)(HS_ARTIFACT_MAX - ses->ses_dsent);
+		if (n > HS_ARTIFACT_MAX - ses->ses_dsent[dir])
+			n = (size_t)(HS_ARTIFACT_MAX - ses->ses_dsent[dir]);
 		if ((b = imsg_create(&iev_detect.ibuf, IMSG_DETECT_DATA, 0, 0,
 		    sizeof(dd) + n)) == NULL ||
 		    imsg_add(b, &dd, sizeof(dd)) == -1 ||
@@ -1958,11 +1978,27 @@ detect_feed(struct ss_session *ses, const void *data, size_t len)
 			fatal("%s: imsg_create", __func__);
 		imsg_close(&iev_detect.ibuf, b);
 		imsgev_add(&iev_detect);
-		ses->ses_detect = 1;
-		ses->ses_dsent += n;
+		ses->ses_detect[dir] = 1;
+		ses->ses_dsent[dir] += n;
 		data = (const uint8_t *)data + n;
 		len -= n;
 	}
+}
+
+/* The session an analyser id belongs to, and which of its directions. */
+static struct ss_session *
+detect_owner(uint64_t id, int *dir)
+{
+	struct ss_session	 key, *ses;
+
+	key.ses_id = id;
+	if ((ses = RB_FIND(ss_sessions, &sessions, &key)) != NULL) {
+		*dir = SS_IN;
+		return (ses);
+	}
+	key.ses_id = SS_OUTPUT_ID(id);
+	*dir = SS_OUT;
+	return (RB_FIND(ss_sessions, &sessions, &key));
 }
 
 /* Held to what the analysers promise: terminated, printable ASCII. */
@@ -1984,10 +2020,11 @@ detect_finding(struct imsg *imsg)
 		"shellcode", "format_string", "overflow"
 	};
 	struct detect_finding_msg	 m;
-	struct ss_session		 key, *ses;
+	struct ss_session		*ses;
 	struct ss_packet		*pk;
 	char				 eventid[HS_NAMELEN];
 	json_t				*ev, *d;
+	int				 dir;
 
 	if (imsg_get_data(imsg, &m, sizeof(m)) == -1 ||
 	    m.df_kind < 0 || m.df_kind >= (int)(sizeof(kinds) /
@@ -2000,12 +2037,16 @@ detect_finding(struct imsg *imsg)
 		return (-1);
 	(void)snprintf(eventid, sizeof(eventid), "honeyspy.detect.%s",
 	    kinds[m.df_kind]);
-	key.ses_id = m.df_session;
 	pk = NULL;
-	if ((ses = RB_FIND(ss_sessions, &sessions, &key)) != NULL) {
-		if (!ses->ses_detect)
+	if ((ses = detect_owner(m.df_session, &dir)) != NULL) {
+		if (!ses->ses_detect[dir])
 			return (0);
-		ev = ses_event(ses, eventid);
+		if ((ev = ses_event(ses, eventid)) != NULL &&
+		    hs_event_set_str(ev, "direction", dir == SS_IN ? "input" :
+		    "output") == -1) {
+			json_decref(ev);
+			ev = NULL;
+		}
 	} else if ((pk = packet_find(m.df_session)) != NULL) {
 		if ((ev = hs_event_new(eventid, sensor)) != NULL &&
 		    json_object_update(ev, pk->pk_fields) == -1) {
@@ -2037,7 +2078,8 @@ detect_finding(struct imsg *imsg)
 	if (ses->ses_detections == NULL &&
 	    (ses->ses_detections = json_array()) == NULL)
 		return (0);
-	if ((d = json_pack("{s:s, s:I, s:I, s:i}", "kind", kinds[m.df_kind],
+	if ((d = json_pack("{s:s, s:s, s:I, s:I, s:i}", "kind",
+	    kinds[m.df_kind], "direction", dir == SS_IN ? "input" : "output",
 	    "offset", (json_int_t)m.df_offset, "length",
 	    (json_int_t)m.df_length, "confidence", m.df_confidence)) != NULL)
 		(void)json_array_append_new(ses->ses_detections, d);
@@ -2049,23 +2091,23 @@ static int
 detect_payload(struct imsg *imsg)
 {
 	struct detect_data	 dd;
-	struct ss_session	 key, *ses;
+	struct ss_session	*ses;
 	struct ss_packet	*pk;
 	struct ibuf		 ib;
 	struct ibuf		*b;
 	size_t			 n;
+	int			 dir;
 
 	if (imsg_get_ibuf(imsg, &ib) == -1 ||
 	    ibuf_get(&ib, &dd, sizeof(dd)) == -1 ||
 	    (n = ibuf_size(&ib)) == 0 || n > HS_DETECT_CHUNK)
 		return (-1);
-	key.ses_id = dd.dd_session;
-	if ((ses = RB_FIND(ss_sessions, &sessions, &key)) != NULL) {
+	if ((ses = detect_owner(dd.dd_session, &dir)) != NULL) {
 		if (!ses->ses_dwait)
 			return (0);
-		if (ses->ses_dpayload + n > ses->ses_dsent)
+		if (ses->ses_dpayload[dir] + n > ses->ses_dsent[dir])
 			return (-1);
-		ses->ses_dpayload += n;
+		ses->ses_dpayload[dir] += n;
 	} else if ((pk = packet_find(dd.dd_session)) != NULL) {
 		if (pk->pk_payload + n > pk->pk_sent)
 			return (-1);
@@ -2087,9 +2129,10 @@ static int
 detect_done(struct imsg *imsg)
 {
 	struct detect_done	 dn;
-	struct ss_session	 key, *ses;
+	struct ss_session	*ses;
 	struct ss_packet	*pk;
 	size_t			 i;
+	int			 dir;
 
 	if (imsg_get_data(imsg, &dn, sizeof(dn)) == -1 ||
 	    memchr(dn.dn_sha256, '\0', sizeof(dn.dn_sha256)) == NULL)
@@ -2100,8 +2143,7 @@ detect_done(struct imsg *imsg)
 			return (-1);
 	if (i != 0 && i != 64)
 		return (-1);
-	key.ses_id = dn.dn_session;
-	if ((ses = RB_FIND(ss_sessions, &sessions, &key)) == NULL) {
+	if ((ses = detect_owner(dn.dn_session, &dir)) == NULL) {
 		if ((pk = packet_find(dn.dn_session)) == NULL)
 			return (0);
 		if (dn.dn_length != pk->pk_payload)
@@ -2120,18 +2162,20 @@ detect_done(struct imsg *imsg)
 	}
 	if (!ses->ses_dwait)
 		return (0);
-	if (dn.dn_length != ses->ses_dpayload)
+	if (dn.dn_length != ses->ses_dpayload[dir])
 		return (-1);
 	if (dn.dn_truncated)
 		ses->ses_dtruncated = 1;
 	if (i == 64) {
-		(void)strlcpy(ses->ses_artifact, dn.dn_sha256,
-		    sizeof(ses->ses_artifact));
+		(void)strlcpy(ses->ses_artifact[dir], dn.dn_sha256,
+		    sizeof(ses->ses_artifact[dir]));
 		if (imsgev_compose(iev_parent, IMSG_ARTIFACT_END, 0, 0, -1,
 		    &dn, sizeof(dn)) == -1)
 			fatal("%s: compose", __func__);
 	}
-	ses_final(ses);
+	/* The session ends when both directions have their verdict. */
+	if (--ses->ses_dwait == 0)
+		ses_final(ses);
 	return (0);
 }
 

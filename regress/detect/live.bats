@@ -48,6 +48,9 @@ services:
   - address: $SENSOR
     port: 2121
     program: $HS_DIR/sink
+  - address: $SENSOR
+    port: 2122
+    program: /bin/cat
 EOF
 	hs_start
 }
@@ -90,7 +93,7 @@ sys.stdout.buffer.write(b'USER ' + b'\x90' * 64 + asm(shellcraft.i386.linux.sh()
 	jq -e -s '
 	    (map(select(.eventid == "honeyspy.detect.shellcode")) | length >= 1 and
 	     .[0].arch == "x86" and (.[0].description | test("execve")) and
-	     .[0].confidence > 0 and .[0].offset >= 5) and
+	     .[0].confidence > 0 and .[0].offset >= 5 and .[0].direction == "input") and
 	    (map(select(.eventid == "honeyspy.session.closed"))[0] |
 	     (.detections | map(.kind) | index("shellcode") != null) and
 	     (.artifact | length == 64))' "$HS_DIR/ses"
@@ -153,4 +156,15 @@ sys.stdout.buffer.write(b'USER ' + b'\x90' * 64 + asm(shellcraft.i386.linux.sh()
 	hs_wait_event honeyspy.detect.format_string
 	hs_wait_event honeyspy.session.closed 2
 	hs_alive
+}
+
+@test "each direction is analysed on its own: what a service echoes back is found in its output too" {
+	printf 'GET /%%n%%n%%n%%n%%x%%x%%x%%x HTTP/1.0\r\n\r\n' >"$HS_DIR/fmt"
+	attacker socat -t 5 - "TCP:$SENSOR:2122" <"$HS_DIR/fmt" >"$HS_DIR/echo"
+	cmp "$HS_DIR/fmt" "$HS_DIR/echo"
+	hs_wait_event honeyspy.session.closed
+	jq -e -s '(map(select(.eventid == "honeyspy.detect.format_string") | .direction) | sort) == ["input", "output"]' "$HS_EVENTS"
+	jq -e -s 'map(select(.eventid == "honeyspy.session.closed"))[0] |
+	    (.detections | map(.direction) | sort) == ["input", "output"] and
+	    .artifact == .artifact_output' "$HS_EVENTS"
 }
