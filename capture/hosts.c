@@ -22,6 +22,14 @@
  * the parent (for getHosts) at the end of it.  Both are bounded per
  * second, so that a flood from forged addresses costs a count, not a
  * message per packet.
+ *
+ * With http, the handle also passes segments that start with "GET ",
+ * "HEAD" or "HTTP".  A connection is followed from its SYN in a bounded
+ * table, as p0f follows it: the first segment of the client's data must
+ * hold a GET or HEAD request with its whole header block, and the first of
+ * the server's, after that, the response's.  What p0f says of either is
+ * logged as a honeyspy.host.fingerprint event of the sender; it does not
+ * go to the parent, whose table is the operating systems'.
  */
 
 #include <sys/types.h>
@@ -49,6 +57,20 @@
 /* Every SYN, with or without ACK; tcp[] reaches IPv4 only. */
 #define HOSTS_FILTER	"(tcp[13] & 2 != 0) or " \
 			"(ip6[6] == 6 and ip6[53] & 2 != 0)"
+/* ... and data starting "GET ", "HEAD" or "HTTP". */
+#define HOSTS_TCPDATA	"tcp[((tcp[12] & 0xf0) >> 2):4]"
+#define HOSTS_TCP6DATA	"ip6[40 + ((ip6[52] & 0xf0) >> 2):4]"
+#define HOSTS_HTTPFILTER HOSTS_FILTER " or " \
+			"(" HOSTS_TCPDATA " = 0x47455420 or " \
+			HOSTS_TCPDATA " = 0x48454144 or " \
+			HOSTS_TCPDATA " = 0x48545450) or " \
+			"(ip6[6] == 6 and (" HOSTS_TCP6DATA " = 0x47455420 or " \
+			HOSTS_TCP6DATA " = 0x48454144 or " \
+			HOSTS_TCP6DATA " = 0x48545450))"
+
+#define HOSTS_SIDES	4	/* SYN, SYN+ACK, HTTP request, response */
+#define SIDE_HTTPREQ	2
+#define SIDE_HTTPRESP	3
 
 struct host {
 	RB_ENTRY(host)		 h_entry;
@@ -56,10 +78,15 @@ struct host {
 	TAILQ_ENTRY(host)	 h_dirty;
 	int			 h_isdirty;	/* the parent's copy is old */
 	struct host_msg		 h_msg;
-	/* As last logged, for a SYN and for a SYN+ACK. */
-	char			 h_label[2][P0F_LABELLEN];
-	int			 h_logged[2];
+	/* As last logged, for a SYN, a SYN+ACK, and HTTP both ways. */
+	char			 h_label[HOSTS_SIDES][P0F_LABELLEN + 48];
+	int			 h_logged[HOSTS_SIDES];
 	time_t			 h_evented;	/* monotonic; -1 never */
+	time_t			 h_http_evented;	/* the same for HTTP */
+	/* What HTTP said last: the application, its language. */
+	char			 h_http_app[P0F_OSLEN];
+	char			 h_http_lang[P0F_HTTP_LANGLEN];
+	int			 h_http_dishonest;
 };
 RB_HEAD(host_tree, host);
 TAILQ_HEAD(host_lru, host);
@@ -74,6 +101,24 @@ struct syn {
 	uint16_t		 sy_mss;
 };
 
+/* A connection followed for HTTP, from its SYN. */
+#define HF_FREE		0
+#define HF_SYN		1	/* the SYN+ACK is next */
+#define HF_OPEN		2	/* the request is next */
+#define HF_REQ		3	/* the response is next */
+
+struct hflow {
+	int			 hf_state;	/* HF_* */
+	int			 hf_af;
+	uint8_t			 hf_cli[16];
+	uint8_t			 hf_srv[16];
+	uint16_t		 hf_cport;
+	uint16_t		 hf_sport;
+	uint32_t		 hf_cseq;	/* the client's first byte */
+	uint32_t		 hf_sseq;	/* the server's first byte */
+	time_t			 hf_when;	/* of the SYN, capture time */
+};
+
 static int	host_cmp(struct host *, struct host *);
 static struct host *host_get(const struct pkt *, const struct timeval *);
 static void	host_seen(const struct pkt *, const struct p0f_result *,
@@ -82,9 +127,15 @@ static void	host_event(const struct pkt *, const struct p0f_result *,
 		    const struct timeval *);
 static void	copy_printable(char *, const char *, size_t);
 static size_t	syn_slot(int, const uint8_t *, const uint8_t *, uint16_t,
-		    uint16_t);
+		    uint16_t, size_t);
 static void	syn_remember(const struct pkt *);
 static uint16_t	syn_mss(const struct pkt *);
+static struct hflow *hflow_get(const struct pkt *, int);
+static void	http_packet(const struct pkt *, const struct timeval *);
+static void	http_seen(const struct pkt *, const struct p0f_http *,
+		    const struct timeval *);
+static void	http_event(const struct pkt *, const struct p0f_http *,
+		    const struct timeval *);
 
 /* libbsd leaves __unused undefined (it clashes with Linux headers). */
 #define HOST_RB_ATTR	__attribute__((__unused__)) static
@@ -103,6 +154,7 @@ static int		 evbudget = HOSTS_EVENTS;
 static int		 sendbudget = HOSTS_EVENTS;	/* hosts sent at once */
 static struct syn	 syns[HOSTS_SYNS];
 static uint32_t		 syn_seed;
+static struct hflow	 hflows[HOSTS_HTTP_FLOWS];
 
 static int
 host_cmp(struct host *a, struct host *b)
@@ -127,7 +179,8 @@ hosts_init(const char *buf, size_t len, const char *name, int want,
 	if (getrandom(&syn_seed, sizeof(syn_seed), 0) !=
 	    (ssize_t)sizeof(syn_seed))
 		fatal("%s: getrandom", __func__);
-	if (buf == NULL || (want & (HS_FP_SYN | HS_FP_SYNACK)) == 0)
+	if (buf == NULL ||
+	    (want & (HS_FP_SYN | HS_FP_SYNACK | HS_FP_HTTP)) == 0)
 		return;
 	if ((db = p0f_db_parse(name, buf, len, err, sizeof(err))) == NULL) {
 		log_warnx("fingerprint.database %s; fingerprinting off", err);
@@ -136,8 +189,10 @@ hosts_init(const char *buf, size_t len, const char *name, int want,
 	if ((uptime = p0f_uptime_new(HOSTS_MAX)) == NULL)
 		fatal("%s: p0f_uptime_new", __func__);
 	p0f_db_stats(db, &ps);
-	log_debug("fingerprint: %zu SYN and %zu SYN+ACK signatures from %s",
-	    ps.ps_tcp[P0F_REQUEST], ps.ps_tcp[P0F_RESPONSE], name);
+	log_debug("fingerprint: %zu SYN, %zu SYN+ACK, %zu HTTP request and "
+	    "%zu HTTP response signatures from %s", ps.ps_tcp[P0F_REQUEST],
+	    ps.ps_tcp[P0F_RESPONSE], ps.ps_http[P0F_REQUEST],
+	    ps.ps_http[P0F_RESPONSE], name);
 	hosts_configure(want, fz);
 }
 
@@ -145,9 +200,9 @@ hosts_init(const char *buf, size_t len, const char *name, int want,
 void
 hosts_configure(int want, int fz)
 {
-	if ((want & HS_FP_HTTP) && !(kinds & HS_FP_HTTP) && db != NULL)
-		log_warnx("fingerprint.packets: http is not fingerprinted "
-		    "yet; ignored");
+	/* Connections followed so far would be half-known after a gap. */
+	if (!(want & HS_FP_HTTP))
+		memset(hflows, 0, sizeof(hflows));
 	kinds = want;
 	fuzzy = fz;
 }
@@ -156,7 +211,11 @@ hosts_configure(int want, int fz)
 const char *
 hosts_filter(void)
 {
-	if (db == NULL || (kinds & (HS_FP_SYN | HS_FP_SYNACK)) == 0)
+	if (db == NULL)
+		return (NULL);
+	if (kinds & HS_FP_HTTP)
+		return (HOSTS_HTTPFILTER);
+	if ((kinds & (HS_FP_SYN | HS_FP_SYNACK)) == 0)
 		return (NULL);
 	return (HOSTS_FILTER);
 }
@@ -175,8 +234,12 @@ hosts_packet(const struct pkt *p, const struct timeval *ts)
 	uint16_t		 mss = 0;
 
 	if (hosts_filter() == NULL || !(p->p_flags & PKT_F_TCP) ||
-	    (p->p_flags & (PKT_F_FRAG | PKT_F_BAD)) ||
-	    !(p->p_tcpflags & PKT_TH_SYN))
+	    (p->p_flags & (PKT_F_FRAG | PKT_F_BAD)))
+		return;
+	if (kinds & HS_FP_HTTP)
+		http_packet(p, ts);
+	if (!(p->p_tcpflags & PKT_TH_SYN) ||
+	    !(kinds & (HS_FP_SYN | HS_FP_SYNACK)))
 		return;
 	if (p->p_tcpflags & PKT_TH_ACK) {
 		if (!(kinds & HS_FP_SYNACK))
@@ -198,7 +261,7 @@ hosts_packet(const struct pkt *p, const struct timeval *ts)
 
 static size_t
 syn_slot(int af, const uint8_t *src, const uint8_t *dst, uint16_t sport,
-    uint16_t dport)
+    uint16_t dport, size_t n)
 {
 	uint32_t	 h = syn_seed ^ 2166136261U;
 	size_t		 i;
@@ -207,7 +270,7 @@ syn_slot(int af, const uint8_t *src, const uint8_t *dst, uint16_t sport,
 		h = (h ^ src[i] ^ ((uint32_t)dst[i] << 8)) * 16777619U;
 	h = (h ^ (uint32_t)af ^ ((uint32_t)sport << 16) ^ dport) *
 	    16777619U;
-	return (h % HOSTS_SYNS);
+	return (h % n);
 }
 
 /* The newest SYN of a slot wins: a lost MSS costs only a finer guess. */
@@ -219,7 +282,7 @@ syn_remember(const struct pkt *p)
 	if (!(p->p_tcpoptflags & PKT_TO_MSS))
 		return;
 	sy = &syns[syn_slot(p->p_af, p->p_src, p->p_dst, p->p_sport,
-	    p->p_dport)];
+	    p->p_dport, HOSTS_SYNS)];
 	sy->sy_af = p->p_af;
 	memcpy(sy->sy_src, p->p_src, sizeof(sy->sy_src));
 	memcpy(sy->sy_dst, p->p_dst, sizeof(sy->sy_dst));
@@ -235,13 +298,155 @@ syn_mss(const struct pkt *p)
 	struct syn	*sy;
 
 	sy = &syns[syn_slot(p->p_af, p->p_dst, p->p_src, p->p_dport,
-	    p->p_sport)];
+	    p->p_sport, HOSTS_SYNS)];
 	if (sy->sy_af != p->p_af || sy->sy_sport != p->p_dport ||
 	    sy->sy_dport != p->p_sport ||
 	    memcmp(sy->sy_src, p->p_dst, sizeof(sy->sy_src)) != 0 ||
 	    memcmp(sy->sy_dst, p->p_src, sizeof(sy->sy_dst)) != 0)
 		return (0);
 	return (sy->sy_mss);
+}
+
+/* The connection of a segment to the server (toserver) or from it, or NULL. */
+static struct hflow *
+hflow_get(const struct pkt *p, int toserver)
+{
+	struct hflow	*hf;
+	const uint8_t	*cli, *srv;
+	uint16_t	 cport, sport;
+
+	cli = toserver ? p->p_src : p->p_dst;
+	srv = toserver ? p->p_dst : p->p_src;
+	cport = toserver ? p->p_sport : p->p_dport;
+	sport = toserver ? p->p_dport : p->p_sport;
+	hf = &hflows[syn_slot(p->p_af, cli, srv, cport, sport,
+	    HOSTS_HTTP_FLOWS)];
+	if (hf->hf_state == HF_FREE || hf->hf_af != p->p_af ||
+	    hf->hf_cport != cport || hf->hf_sport != sport ||
+	    memcmp(hf->hf_cli, cli, sizeof(hf->hf_cli)) != 0 ||
+	    memcmp(hf->hf_srv, srv, sizeof(hf->hf_srv)) != 0)
+		return (NULL);
+	return (hf);
+}
+
+/*
+ * p0f's way with a connection, for HTTP: from a SYN, through its SYN+ACK,
+ * to the first data each way.  A slot taken by a newer SYN forgets the
+ * older connection: a flood of SYNs costs HTTP fingerprints, no memory.
+ */
+static void
+http_packet(const struct pkt *p, const struct timeval *ts)
+{
+	struct hflow	*hf;
+	struct p0f_http	 res;
+	uint16_t	 type;
+	int		 toserver = 1, rv;
+
+	type = p->p_tcpflags & (PKT_TH_SYN | PKT_TH_ACK | PKT_TH_FIN |
+	    PKT_TH_RST);
+	if (type == PKT_TH_SYN) {
+		hf = &hflows[syn_slot(p->p_af, p->p_src, p->p_dst, p->p_sport,
+		    p->p_dport, HOSTS_HTTP_FLOWS)];
+		/* A retransmitted SYN changes nothing. */
+		if (hflow_get(p, 1) == hf && hf->hf_cseq == p->p_seq + 1)
+			return;
+		memset(hf, 0, sizeof(*hf));
+		hf->hf_state = HF_SYN;
+		hf->hf_af = p->p_af;
+		memcpy(hf->hf_cli, p->p_src, sizeof(hf->hf_cli));
+		memcpy(hf->hf_srv, p->p_dst, sizeof(hf->hf_srv));
+		hf->hf_cport = p->p_sport;
+		hf->hf_sport = p->p_dport;
+		hf->hf_cseq = p->p_seq + 1;
+		hf->hf_when = ts->tv_sec;
+		return;
+	}
+	if ((hf = hflow_get(p, 1)) == NULL) {
+		if ((hf = hflow_get(p, 0)) == NULL)
+			return;
+		toserver = 0;
+	}
+	if (ts->tv_sec < hf->hf_when ||
+	    ts->tv_sec - hf->hf_when > HOSTS_HTTP_AGE) {
+		hf->hf_state = HF_FREE;
+		return;
+	}
+	if (type == (PKT_TH_SYN | PKT_TH_ACK)) {
+		if (!toserver && hf->hf_state == HF_SYN) {
+			hf->hf_sseq = p->p_seq + 1;
+			hf->hf_state = HF_OPEN;
+		}
+		return;
+	}
+	if (type != PKT_TH_ACK) {
+		/* FIN or RST end it; anything odder is not looked at. */
+		if (type & (PKT_TH_FIN | PKT_TH_RST))
+			hf->hf_state = HF_FREE;
+		return;
+	}
+	if (p->p_paylen == 0)
+		return;
+	if (toserver) {
+		/* A later request of the same connection: p0f reads one. */
+		if (hf->hf_state == HF_REQ)
+			return;
+		if (hf->hf_state != HF_OPEN || p->p_seq != hf->hf_cseq) {
+			hf->hf_state = HF_FREE;
+			return;
+		}
+	} else if (hf->hf_state != HF_REQ || p->p_seq != hf->hf_sseq) {
+		/* Server data first, or some we did not see. */
+		hf->hf_state = HF_FREE;
+		return;
+	}
+	rv = p0f_http_match(db, toserver ? P0F_REQUEST : P0F_RESPONSE,
+	    p->p_payload, p->p_paylen, &res);
+	/* The header block must be in the first segment: no reassembly. */
+	if (rv != P0F_HTTP_DONE || !toserver)
+		hf->hf_state = HF_FREE;
+	else
+		hf->hf_state = HF_REQ;
+	if (rv == P0F_HTTP_DONE) {
+		nfingerprints++;
+		http_seen(p, &res, ts);
+	}
+}
+
+/* The sender's application; logged when new or changed, as for TCP. */
+static void
+http_seen(const struct pkt *p, const struct p0f_http *res,
+    const struct timeval *ts)
+{
+	struct host	*h;
+	struct timespec	 now;
+	char		 key[sizeof(h->h_label[0])];
+	int		 side;
+
+	if (clock_gettime(CLOCK_MONOTONIC, &now) == -1)
+		fatal("%s: clock_gettime", __func__);
+	h = host_get(p, ts);
+	side = res->ph_dir == P0F_REQUEST ? SIDE_HTTPREQ : SIDE_HTTPRESP;
+	if (res->ph_flags & P0F_H_MATCH) {
+		copy_printable(h->h_http_app, res->ph_app,
+		    sizeof(h->h_http_app));
+		h->h_http_dishonest = (res->ph_flags & P0F_H_DISHONEST) != 0;
+	}
+	if (res->ph_lang[0] != '\0')
+		copy_printable(h->h_http_lang, res->ph_lang,
+		    sizeof(h->h_http_lang));
+	(void)snprintf(key, sizeof(key), "%s|%s|%d",
+	    (res->ph_flags & P0F_H_MATCH) ? res->ph_label : "",
+	    res->ph_langcode, (res->ph_flags & P0F_H_DISHONEST) != 0);
+	if (h->h_logged[side] && strcmp(h->h_label[side], key) == 0)
+		return;
+	if ((h->h_http_evented != -1 && now.tv_sec - h->h_http_evented <
+	    HOSTS_EVENT_GAP) || evbudget == 0)
+		return;
+	evbudget--;
+	http_event(p, res, ts);
+	(void)strlcpy(h->h_label[side], key, sizeof(h->h_label[side]));
+	h->h_logged[side] = 1;
+	h->h_http_evented = now.tv_sec;
 }
 
 /*
@@ -291,6 +496,7 @@ host_get(const struct pkt *p, const struct timeval *ts)
 		fatal("%s: inet_ntop", __func__);
 	h->h_msg.ho_first = ts->tv_sec;
 	h->h_evented = -1;
+	h->h_http_evented = -1;
 	RB_INSERT(host_tree, &hosts, h);
 	TAILQ_INSERT_HEAD(&lru, h, h_lru);
 	return (h);
@@ -427,6 +633,64 @@ host_event(const struct pkt *p, const struct p0f_result *res,
 	}
 	if (res->pr_flags & P0F_R_UPTIME)
 		rv |= hs_event_set_int(ev, "uptime_min", res->pr_uptime_min);
+	if (rv != 0) {
+		log_warnx("%s: cannot build event", __func__);
+		json_decref(ev);
+		return;
+	}
+	capture_event_send(ev);
+}
+
+/* honeyspy.host.fingerprint for HTTP: p0f's verdict on the sender. */
+static void
+http_event(const struct pkt *p, const struct p0f_http *res,
+    const struct timeval *tv)
+{
+	struct timespec	 ts;
+	json_t		*ev;
+	char		 stamp[EVENT_TIMESTAMP_LEN], mac[18], buf[64];
+	int		 rv = 0;
+
+	if ((ev = capture_event_new("honeyspy.host.fingerprint")) == NULL) {
+		log_warnx("%s: cannot build event", __func__);
+		return;
+	}
+	ts.tv_sec = tv->tv_sec;
+	ts.tv_nsec = (long)tv->tv_usec * 1000;
+	if (hs_event_timestamp(stamp, sizeof(stamp), &ts) == 0)
+		rv |= hs_event_set_str(ev, "timestamp", stamp);
+	if (hs_event_set_flow(ev, p->p_af, p->p_src, p->p_dst, p->p_proto,
+	    p->p_sport, p->p_dport) == -1)
+		rv = -1;
+	if (p->p_flags & PKT_F_ETHER) {
+		(void)snprintf(mac, sizeof(mac),
+		    "%02x:%02x:%02x:%02x:%02x:%02x", p->p_ethsrc[0],
+		    p->p_ethsrc[1], p->p_ethsrc[2], p->p_ethsrc[3],
+		    p->p_ethsrc[4], p->p_ethsrc[5]);
+		rv |= hs_event_set_str(ev, "mac", mac);
+	}
+	rv |= hs_event_set_str(ev, "direction",
+	    res->ph_dir == P0F_REQUEST ? "http_request" : "http_response");
+	rv |= hs_event_set_str(ev, "http_version",
+	    res->ph_ver ? "1.1" : "1.0");
+	if (res->ph_flags & P0F_H_MATCH) {
+		rv |= hs_event_set_str(ev, "http_app", res->ph_app);
+		rv |= hs_event_set_str(ev, "http_app_class", res->ph_class);
+		rv |= hs_event_set_str(ev, "p0f_label", res->ph_label);
+		if (json_object_set_new(ev, "http_dishonest",
+		    json_boolean(res->ph_flags & P0F_H_DISHONEST)) == -1)
+			rv = -1;
+	}
+	if (res->ph_flags & P0F_H_LANG) {
+		rv |= hs_event_set_str(ev, "http_lang_code", res->ph_langcode);
+		if (res->ph_lang[0] != '\0')
+			rv |= hs_event_set_str(ev, "http_lang", res->ph_lang);
+	}
+	if (res->ph_sw[0] != '\0')
+		rv |= hs_event_set_str(ev, "http_software", res->ph_sw);
+	p0f_http_params(res, buf, sizeof(buf));
+	rv |= hs_event_set_str(ev, "params", buf);
+	rv |= hs_event_set_str(ev, "raw_sig", res->ph_rawsig);
 	if (rv != 0) {
 		log_warnx("%s: cannot build event", __func__);
 		json_decref(ev);

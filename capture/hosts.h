@@ -14,7 +14,10 @@
  * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
  */
 
-/* Passive fingerprints: SYNs and SYN+ACKs through p0f, and the hosts seen. */
+/*
+ * Passive fingerprints: SYNs, SYN+ACKs and HTTP through p0f, and the hosts
+ * seen.
+ */
 
 #ifndef HS_HOSTS_H
 #define HS_HOSTS_H
@@ -29,6 +32,8 @@
 #define HOSTS_EVENTS		100	/* fingerprint events per second */
 #define HOSTS_EVENT_GAP		10	/* seconds between events of one host */
 #define HOSTS_SYNS		1024	/* SYNs remembered for their MSS */
+#define HOSTS_HTTP_FLOWS	4096	/* connections followed for HTTP */
+#define HOSTS_HTTP_AGE		60	/* seconds a connection is followed */
 
 struct pkt;
 

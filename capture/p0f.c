@@ -14,7 +14,10 @@
  * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
  */
 
-/* Passive OS fingerprints: p0f v3 signature files, SYN and SYN+ACK matching. */
+/*
+ * Passive OS fingerprints: p0f v3 signature files, SYN and SYN+ACK matching,
+ * HTTP request and response matching.
+ */
 
 #include <sys/types.h>
 #include <sys/socket.h>
@@ -152,6 +155,296 @@ struct mtusig {
 	const struct label *ms_label;
 };
 
+/*
+ * HTTP header names are numbered in the order first seen: the ones below,
+ * then those of the signatures.  The roles say how p0f prints a header in
+ * a raw_sig: "?" for one that comes and goes, and no value for one whose
+ * value says nothing about the software.
+ */
+#define HN_REQ_OPT		0x01
+#define HN_RESP_OPT		0x02
+#define HN_REQ_NOVAL		0x04
+#define HN_RESP_NOVAL		0x08
+
+#define HID_UA			0	/* indices in http_names[] */
+#define HID_SERVER		1
+#define HID_LANG		2
+
+static const struct {
+	const char	*hn_name;
+	uint8_t		 hn_roles;
+} http_names[] = {
+	{ "User-Agent",			HN_REQ_NOVAL },
+	{ "Server",			HN_RESP_NOVAL },
+	{ "Accept-Language",		0 },
+	{ "Host",			HN_REQ_NOVAL },
+	{ "Date",			HN_RESP_NOVAL },
+	{ "Content-Type",		HN_RESP_NOVAL },
+	{ "Cookie",			HN_REQ_OPT },
+	{ "Referer",			HN_REQ_OPT },
+	{ "Origin",			HN_REQ_OPT },
+	{ "Range",			HN_REQ_OPT },
+	{ "If-Modified-Since",		HN_REQ_OPT },
+	{ "If-None-Match",		HN_REQ_OPT },
+	{ "Via",			HN_REQ_OPT },
+	{ "X-Forwarded-For",		HN_REQ_OPT },
+	{ "Authorization",		HN_REQ_OPT },
+	{ "Proxy-Authorization",	HN_REQ_OPT },
+	{ "Cache-Control",		HN_REQ_OPT | HN_RESP_OPT },
+	{ "Set-Cookie",			HN_RESP_OPT },
+	{ "Last-Modified",		HN_RESP_OPT },
+	{ "ETag",			HN_RESP_OPT },
+	{ "Content-Length",		HN_RESP_OPT },
+	{ "Content-Disposition",	HN_RESP_OPT },
+	{ "Expires",			HN_RESP_OPT },
+	{ "Pragma",			HN_RESP_OPT },
+	{ "Location",			HN_RESP_OPT },
+	{ "Refresh",			HN_RESP_OPT },
+	{ "Content-Range",		HN_RESP_OPT },
+	{ "Vary",			HN_RESP_OPT },
+	{ "Connection",			0 },
+	{ "Accept",			0 },
+	{ "Accept-Encoding",		0 },
+	{ "Accept-Charset",		0 },
+	{ "Keep-Alive",			0 },
+	{ "Accept-Ranges",		0 },
+};
+#define HTTP_NNAMES	(sizeof(http_names) / sizeof(http_names[0]))
+
+/* Headers a client or server usually sends: raw_sig lists those missing. */
+static const char *const http_usual[2][9] = {
+	{ "Host", "User-Agent", "Connection", "Accept", "Accept-Encoding",
+	    "Accept-Language", "Accept-Charset", "Keep-Alive", NULL },
+	{ "Content-Type", "Connection", "Keep-Alive", "Accept-Ranges",
+	    "Date", NULL },
+};
+
+/*
+ * ISO 639-1 codes with their English names, for Accept-Language; where
+ * ISO gives several names, the one p0f reports, so that logs agree.
+ */
+static const struct {
+	char		 lg_code[3];
+	const char	*lg_name;
+} languages[] = {
+	{ "aa", "Afar" },
+	{ "ab", "Abkhazian" },
+	{ "ae", "Avestan" },
+	{ "af", "Afrikaans" },
+	{ "ak", "Akan" },
+	{ "am", "Amharic" },
+	{ "an", "Aragonese" },
+	{ "ar", "Arabic" },
+	{ "as", "Assamese" },
+	{ "av", "Avaric" },
+	{ "ay", "Aymara" },
+	{ "az", "Azerbaijani" },
+	{ "ba", "Bashkir" },
+	{ "be", "Belarusian" },
+	{ "bg", "Bulgarian" },
+	{ "bh", "Bihari" },
+	{ "bi", "Bislama" },
+	{ "bm", "Bambara" },
+	{ "bn", "Bengali" },
+	{ "bo", "Tibetan" },
+	{ "br", "Breton" },
+	{ "bs", "Bosnian" },
+	{ "ca", "Catalan" },
+	{ "ce", "Chechen" },
+	{ "ch", "Chamorro" },
+	{ "co", "Corsican" },
+	{ "cr", "Cree" },
+	{ "cs", "Czech" },
+	{ "cu", "Church Slavic" },
+	{ "cv", "Chuvash" },
+	{ "cy", "Welsh" },
+	{ "da", "Danish" },
+	{ "de", "German" },
+	{ "dv", "Dhivehi" },
+	{ "dz", "Dzongkha" },
+	{ "ee", "Ewe" },
+	{ "el", "Modern Greek" },
+	{ "en", "English" },
+	{ "eo", "Esperanto" },
+	{ "es", "Spanish" },
+	{ "et", "Estonian" },
+	{ "eu", "Basque" },
+	{ "fa", "Persian" },
+	{ "ff", "Fulah" },
+	{ "fi", "Finnish" },
+	{ "fj", "Fijian" },
+	{ "fo", "Faroese" },
+	{ "fr", "French" },
+	{ "fy", "Western Frisian" },
+	{ "ga", "Irish" },
+	{ "gd", "Scottish Gaelic" },
+	{ "gl", "Galician" },
+	{ "gn", "Guarani" },
+	{ "gu", "Gujarati" },
+	{ "gv", "Manx" },
+	{ "ha", "Hausa" },
+	{ "he", "Hebrew" },
+	{ "hi", "Hindi" },
+	{ "ho", "Hiri Motu" },
+	{ "hr", "Croatian" },
+	{ "ht", "Haitian" },
+	{ "hu", "Hungarian" },
+	{ "hy", "Armenian" },
+	{ "hz", "Herero" },
+	{ "ia", "Interlingua" },
+	{ "id", "Indonesian" },
+	{ "ie", "Interlingue" },
+	{ "ig", "Igbo" },
+	{ "ii", "Sichuan Yi" },
+	{ "ik", "Inupiaq" },
+	{ "io", "Ido" },
+	{ "is", "Icelandic" },
+	{ "it", "Italian" },
+	{ "iu", "Inuktitut" },
+	{ "ja", "Japanese" },
+	{ "jv", "Javanese" },
+	{ "ka", "Georgian" },
+	{ "kg", "Kongo" },
+	{ "ki", "Kikuyu" },
+	{ "kj", "Kuanyama" },
+	{ "kk", "Kazakh" },
+	{ "kl", "Kalaallisut" },
+	{ "km", "Central Khmer" },
+	{ "kn", "Kannada" },
+	{ "ko", "Korean" },
+	{ "kr", "Kanuri" },
+	{ "ks", "Kashmiri" },
+	{ "ku", "Kurdish" },
+	{ "kv", "Komi" },
+	{ "kw", "Cornish" },
+	{ "ky", "Kirghiz" },
+	{ "la", "Latin" },
+	{ "lb", "Luxembourgish" },
+	{ "lg", "Ganda" },
+	{ "li", "Limburgan" },
+	{ "ln", "Lingala" },
+	{ "lo", "Lao" },
+	{ "lt", "Lithuanian" },
+	{ "lu", "Luba-Katanga" },
+	{ "lv", "Latvian" },
+	{ "mg", "Malagasy" },
+	{ "mh", "Marshallese" },
+	{ "mi", "Maori" },
+	{ "mk", "Macedonian" },
+	{ "ml", "Malayalam" },
+	{ "mn", "Mongolian" },
+	{ "mr", "Marathi" },
+	{ "ms", "Malay" },
+	{ "mt", "Maltese" },
+	{ "my", "Burmese" },
+	{ "na", "Nauru" },
+	{ "nb", "Norwegian Bokmal" },
+	{ "nd", "North Ndebele" },
+	{ "ne", "Nepali" },
+	{ "ng", "Ndonga" },
+	{ "nl", "Dutch" },
+	{ "nn", "Norwegian Nynorsk" },
+	{ "no", "Norwegian" },
+	{ "nr", "South Ndebele" },
+	{ "nv", "Navajo" },
+	{ "ny", "Nyanja" },
+	{ "oc", "Occitan" },
+	{ "oj", "Ojibwa" },
+	{ "om", "Oromo" },
+	{ "or", "Oriya" },
+	{ "os", "Ossetian" },
+	{ "pa", "Panjabi" },
+	{ "pi", "Pali" },
+	{ "pl", "Polish" },
+	{ "ps", "Pushto" },
+	{ "pt", "Portuguese" },
+	{ "qu", "Quechua" },
+	{ "rm", "Romansh" },
+	{ "rn", "Rundi" },
+	{ "ro", "Romanian" },
+	{ "ru", "Russian" },
+	{ "rw", "Kinyarwanda" },
+	{ "sa", "Sanskrit" },
+	{ "sc", "Sardinian" },
+	{ "sd", "Sindhi" },
+	{ "se", "Northern Sami" },
+	{ "sg", "Sango" },
+	{ "sh", "Serbo-Croatian" },
+	{ "si", "Sinhala" },
+	{ "sk", "Slovak" },
+	{ "sl", "Slovenian" },
+	{ "sm", "Samoan" },
+	{ "sn", "Shona" },
+	{ "so", "Somali" },
+	{ "sq", "Albanian" },
+	{ "sr", "Serbian" },
+	{ "ss", "Swati" },
+	{ "st", "Southern Sotho" },
+	{ "su", "Sundanese" },
+	{ "sv", "Swedish" },
+	{ "sw", "Swahili" },
+	{ "ta", "Tamil" },
+	{ "te", "Telugu" },
+	{ "tg", "Tajik" },
+	{ "th", "Thai" },
+	{ "ti", "Tigrinya" },
+	{ "tk", "Turkmen" },
+	{ "tl", "Tagalog" },
+	{ "tn", "Tswana" },
+	{ "to", "Tonga" },
+	{ "tr", "Turkish" },
+	{ "ts", "Tsonga" },
+	{ "tt", "Tatar" },
+	{ "tw", "Twi" },
+	{ "ty", "Tahitian" },
+	{ "ug", "Uighur" },
+	{ "uk", "Ukrainian" },
+	{ "ur", "Urdu" },
+	{ "uz", "Uzbek" },
+	{ "ve", "Venda" },
+	{ "vi", "Vietnamese" },
+	{ "vo", "Volapuk" },
+	{ "wa", "Walloon" },
+	{ "wo", "Wolof" },
+	{ "xh", "Xhosa" },
+	{ "yi", "Yiddish" },
+	{ "yo", "Yoruba" },
+	{ "za", "Zhuang" },
+	{ "zh", "Chinese" },
+	{ "zu", "Zulu" },
+};
+
+/* One header of a signature, or of a message being matched. */
+struct hhdr {
+	int32_t		 hh_id;			/* -1: not a known name */
+	int		 hh_opt;		/* "?": may be absent */
+	int		 hh_hasval;
+	const char	*hh_val;		/* hh_vlen bytes, no NUL */
+	size_t		 hh_vlen;
+};
+
+struct httpsig {
+	int		 hs_ver;		/* 0, 1, -1: either */
+	struct hhdr	 hs_hdr[P0F_HTTP_MAXHDRS];
+	size_t		 hs_nhdr;
+	int32_t		 hs_miss[P0F_HTTP_MAXHDRS];
+	size_t		 hs_nmiss;
+	char		*hs_sw;			/* NULL: none expected */
+	const struct label *hs_label;
+	uint32_t	 hs_line;
+};
+
+/* A header block as read off the wire, pointing into the caller's bytes. */
+struct hmsg {
+	int		 hm_ver;
+	struct hhdr	 hm_hdr[P0F_HTTP_MAXHDRS];
+	const char	*hm_name[P0F_HTTP_MAXHDRS];
+	size_t		 hm_nlen[P0F_HTTP_MAXHDRS];
+	size_t		 hm_n;
+	const struct hhdr *hm_sw;		/* User-Agent or Server */
+	const struct hhdr *hm_lang;		/* Accept-Language */
+};
+
 struct p0f_db {
 	char		(*db_classes)[P0F_CLASSLEN];
 	size_t		 db_nclasses;
@@ -161,7 +454,10 @@ struct p0f_db {
 	size_t		 db_ntcp[2];
 	struct mtusig	*db_mtu;
 	size_t		 db_nmtu;
-	size_t		 db_nhttp;
+	char		**db_hnames;
+	size_t		 db_nhnames;
+	struct httpsig	**db_http[2];
+	size_t		 db_nhttp[2];
 };
 
 /* Parser state: which lines may come next. */
@@ -209,6 +505,21 @@ static int	parse_sys(struct parser *, const char *);
 static int	parse_mtu(struct parser *, const char *);
 static int	parse_http(struct parser *, const char *);
 static int	parse_tcp(struct parser *, const char *);
+static int	hname_char(int);
+static int32_t	hname_find(const struct p0f_db *, const char *, size_t);
+static int32_t	hname_add(struct p0f_db *, const char *, size_t);
+static void	httpsig_free(struct httpsig *);
+static int	contains(const char *, size_t, const char *, size_t);
+static const struct httpsig *http_find(const struct p0f_db *, int, int,
+		    const struct hhdr *, size_t, const int32_t *, size_t, int);
+static int	http_read(const struct p0f_db *, int, const uint8_t *, size_t,
+		    struct hmsg *);
+static int	http_pairs(const struct p0f_db *, int, const uint8_t *, size_t,
+		    size_t, struct hmsg *);
+static size_t	http_show(const char *, size_t, int);
+static void	http_dump(const struct p0f_db *, int, const struct hmsg *,
+		    char *, size_t);
+static int	is_alpha(int);
 static int	parse_num(const char **, long, long, long *);
 static int	parse_layout(struct parser *, const char **, struct tcpsig *);
 static int	parse_quirks(struct parser *, const char **, struct tcpsig *);
@@ -326,6 +637,12 @@ p0f_db_parse(const char *name, const char *buf, size_t len, char *err,
 		(void)snprintf(err, errlen, "%s: out of memory", name);
 		return (NULL);
 	}
+	for (n = 0; n < HTTP_NNAMES; n++)
+		if (hname_add(pa.pa_db, http_names[n].hn_name,
+		    strlen(http_names[n].hn_name)) != (int32_t)n) {
+			(void)perr(&pa, "out of memory");
+			goto fail;
+		}
 	if (len > 0 && memchr(buf, '\0', len) != NULL) {
 		/* The line it is on, so that the user can find it. */
 		for (pa.pa_line = 1, n = 0; buf[n] != '\0'; n++)
@@ -372,6 +689,14 @@ p0f_db_free(struct p0f_db *db)
 				free(db->db_tcp[d][b].bk_v[i]);
 			free(db->db_tcp[d][b].bk_v);
 		}
+	for (d = 0; d < 2; d++) {
+		for (i = 0; i < db->db_nhttp[d]; i++)
+			httpsig_free(db->db_http[d][i]);
+		free(db->db_http[d]);
+	}
+	for (i = 0; i < db->db_nhnames; i++)
+		free(db->db_hnames[i]);
+	free(db->db_hnames);
 	for (i = 0; i < db->db_nlabels; i++)
 		free(db->db_labels[i]);
 	free(db->db_labels);
@@ -389,7 +714,8 @@ p0f_db_stats(const struct p0f_db *db, struct p0f_stats *st)
 	st->ps_tcp[P0F_REQUEST] = db->db_ntcp[P0F_REQUEST];
 	st->ps_tcp[P0F_RESPONSE] = db->db_ntcp[P0F_RESPONSE];
 	st->ps_mtu = db->db_nmtu;
-	st->ps_http = db->db_nhttp;
+	st->ps_http[P0F_REQUEST] = db->db_nhttp[P0F_REQUEST];
+	st->ps_http[P0F_RESPONSE] = db->db_nhttp[P0F_RESPONSE];
 }
 
 static int
@@ -679,21 +1005,208 @@ parse_mtu(struct parser *pa, const char *v)
 	return (0);
 }
 
-/*
- * HTTP signatures are read so that a stock p0f.fp loads, but not
- * matched: the honeypot's services see the requests themselves.
- */
+static int
+hname_char(int c)
+{
+	return ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	    (c >= '0' && c <= '9') || c == '-' || c == '_');
+}
+
+static int
+is_alpha(int c)
+{
+	return ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'));
+}
+
+/* A header name's number, or -1; names are case-sensitive, as in p0f. */
+static int32_t
+hname_find(const struct p0f_db *db, const char *s, size_t len)
+{
+	size_t	 i;
+
+	for (i = 0; i < db->db_nhnames; i++)
+		if (strncmp(db->db_hnames[i], s, len) == 0 &&
+		    db->db_hnames[i][len] == '\0')
+			return ((int32_t)i);
+	return (-1);
+}
+
+static int32_t
+hname_add(struct p0f_db *db, const char *s, size_t len)
+{
+	int32_t	 id;
+	void	*nv;
+	char	*name;
+
+	if ((id = hname_find(db, s, len)) != -1)
+		return (id);
+	if (db->db_nhnames >= INT32_MAX)
+		return (-1);
+	if ((name = strndup(s, len)) == NULL)
+		return (-1);
+	nv = reallocarray(db->db_hnames, db->db_nhnames + 1,
+	    sizeof(*db->db_hnames));
+	if (nv == NULL) {
+		free(name);
+		return (-1);
+	}
+	db->db_hnames = nv;
+	db->db_hnames[db->db_nhnames] = name;
+	return ((int32_t)db->db_nhnames++);
+}
+
+static void
+httpsig_free(struct httpsig *hs)
+{
+	size_t	 i;
+
+	if (hs == NULL)
+		return;
+	for (i = 0; i < hs->hs_nhdr; i++)
+		free((char *)(uintptr_t)hs->hs_hdr[i].hh_val);
+	free(hs->hs_sw);
+	free(hs);
+}
+
+/* sig = ver:horder:habsent:expsw */
 static int
 parse_http(struct parser *pa, const char *v)
 {
-	if ((v[0] != '0' && v[0] != '1' && v[0] != '*') || v[1] != ':')
-		return (perr(pa, "HTTP signature must start with '0:', '1:' "
-		    "or '*:'"));
-	if (strchr(v + 2, ':') == NULL)
-		return (perr(pa, "HTTP signature needs "
-		    "ver:horder:habsent:expsw"));
-	pa->pa_db->db_nhttp++;
+	struct p0f_db		*db = pa->pa_db;
+	struct httpsig		*hs;
+	struct hhdr		*hh;
+	const struct httpsig	*dup;
+	const char		*p = v, *e;
+	char			*val;
+	void			*nv;
+	int32_t			 id;
+	int			 opt;
+
+	if ((*p != '0' && *p != '1' && *p != '*') || p[1] != ':')
+		return (perr(pa, "HTTP version must be 0, 1 or *"));
+	if ((hs = calloc(1, sizeof(*hs))) == NULL)
+		return (perr(pa, "out of memory"));
+	hs->hs_ver = *p == '*' ? -1 : *p - '0';
+	hs->hs_label = pa->pa_label;
+	hs->hs_line = pa->pa_line;
+	p += 2;
+
+	while (*p != ':') {
+		if (hs->hs_nhdr >= P0F_HTTP_MAXHDRS) {
+			(void)perr(pa, "more than %d headers",
+			    P0F_HTTP_MAXHDRS);
+			goto fail;
+		}
+		opt = *p == '?';
+		if (opt)
+			p++;
+		for (e = p; hname_char(*e); e++)
+			;
+		if (e == p) {
+			(void)perr(pa, "malformed header name near '%.16s'",
+			    p);
+			goto fail;
+		}
+		if ((id = hname_add(db, p, (size_t)(e - p))) == -1) {
+			(void)perr(pa, "out of memory");
+			goto fail;
+		}
+		hh = &hs->hs_hdr[hs->hs_nhdr++];
+		hh->hh_id = id;
+		hh->hh_opt = opt;
+		p = e;
+		if (*p == '=') {
+			if (p[1] != '[') {
+				(void)perr(pa, "'=' must be followed by '['");
+				goto fail;
+			}
+			p += 2;
+			for (e = p; *e != '\0' && *e != ']'; e++)
+				;
+			if (e == p || *e == '\0') {
+				(void)perr(pa, "malformed header value");
+				goto fail;
+			}
+			if ((val = strndup(p, (size_t)(e - p))) == NULL) {
+				(void)perr(pa, "out of memory");
+				goto fail;
+			}
+			hh->hh_val = val;
+			hh->hh_vlen = (size_t)(e - p);
+			hh->hh_hasval = 1;
+			p = e + 1;
+		}
+		if (*p == ',')
+			p++;
+		else if (*p != ':') {
+			(void)perr(pa, "malformed header list near '%.16s'",
+			    p);
+			goto fail;
+		}
+	}
+	p++;
+
+	while (*p != ':') {
+		if (hs->hs_nmiss >= P0F_HTTP_MAXHDRS) {
+			(void)perr(pa, "more than %d absent headers",
+			    P0F_HTTP_MAXHDRS);
+			goto fail;
+		}
+		for (e = p; hname_char(*e); e++)
+			;
+		if (e == p) {
+			(void)perr(pa, "malformed absent header near '%.16s'",
+			    p);
+			goto fail;
+		}
+		if ((id = hname_add(db, p, (size_t)(e - p))) == -1) {
+			(void)perr(pa, "out of memory");
+			goto fail;
+		}
+		hs->hs_miss[hs->hs_nmiss++] = id;
+		p = e;
+		if (*p == ',')
+			p++;
+		else if (*p != ':') {
+			(void)perr(pa, "malformed absent header list near "
+			    "'%.16s'", p);
+			goto fail;
+		}
+	}
+	p++;
+
+	if (*p != '\0') {
+		if (strchr(p, ':') != NULL) {
+			(void)perr(pa, "HTTP signature has more than four "
+			    "fields");
+			goto fail;
+		}
+		if ((hs->hs_sw = strdup(p)) == NULL) {
+			(void)perr(pa, "out of memory");
+			goto fail;
+		}
+	}
+
+	/* As for TCP: a signature an earlier one covers is a mistake. */
+	dup = http_find(db, pa->pa_dir, hs->hs_ver, hs->hs_hdr, hs->hs_nhdr,
+	    hs->hs_miss, hs->hs_nmiss, 1);
+	if (dup != NULL) {
+		(void)perr(pa, "signature already covered by line %u",
+		    dup->hs_line);
+		goto fail;
+	}
+	nv = reallocarray(db->db_http[pa->pa_dir], db->db_nhttp[pa->pa_dir] + 1,
+	    sizeof(*db->db_http[pa->pa_dir]));
+	if (nv == NULL) {
+		(void)perr(pa, "out of memory");
+		goto fail;
+	}
+	db->db_http[pa->pa_dir] = nv;
+	db->db_http[pa->pa_dir][db->db_nhttp[pa->pa_dir]++] = hs;
 	return (0);
+ fail:
+	httpsig_free(hs);
+	return (-1);
 }
 
 /* Decimal digits, at least one, within [lo, hi]. */
@@ -1501,6 +2014,380 @@ p0f_dist(const struct p0f_result *res, char *buf, size_t len)
 {
 	(void)snprintf(buf, len, "%s%u",
 	    res->pr_flags & P0F_R_BADTTL ? "<= " : "", res->pr_dist);
+}
+
+/* strstr(3) on a C string of hlen bytes, for a needle of nlen bytes. */
+static int
+contains(const char *hay, size_t hlen, const char *needle, size_t nlen)
+{
+	size_t	 i;
+
+	if (nlen == 0)
+		return (1);
+	if (hlen < nlen)
+		return (0);
+	for (i = 0; i + nlen <= hlen; i++)
+		if (hay[i] == needle[0] && memcmp(hay + i, needle, nlen) == 0)
+			return (1);
+	return (0);
+}
+
+/*
+ * p0f's search: the first specific signature that fits wins, failing that
+ * the first generic one.  A signature fits when its version is the
+ * message's, its headers appear in its order (others may come between)
+ * with each value it names inside the message's, each of its "?" headers
+ * is there in order or nowhere, and none of its absent ones is there.
+ * dupe compares a new signature from the file with the earlier ones: its
+ * "?" headers are not there for certain, and only a specific earlier
+ * signature that bans as much covers it.
+ */
+static const struct httpsig *
+http_find(const struct p0f_db *db, int dir, int ver, const struct hhdr *h,
+    size_t n, const int32_t *miss, size_t nmiss, int dupe)
+{
+	const struct httpsig	*rs, *gmatch = NULL;
+	const struct hhdr	*rh;
+	size_t			 i, ri, ti, j, k;
+
+	for (i = 0; i < db->db_nhttp[dir]; i++) {
+		rs = db->db_http[dir][i];
+		if (rs->hs_ver != -1 && rs->hs_ver != ver)
+			continue;
+		/* Every header it needs, among those that are there. */
+		for (ri = 0; ri < rs->hs_nhdr; ri++) {
+			rh = &rs->hs_hdr[ri];
+			if (rh->hh_opt)
+				continue;
+			for (j = 0; j < n; j++)
+				if (h[j].hh_id == rh->hh_id && !h[j].hh_opt)
+					break;
+			if (j == n)
+				break;
+		}
+		if (ri != rs->hs_nhdr)
+			continue;
+		/* Then in its order, with its values. */
+		for (ri = 0, ti = 0; ri < rs->hs_nhdr; ri++) {
+			rh = &rs->hs_hdr[ri];
+			for (j = ti; j < n && h[j].hh_id != rh->hh_id; j++)
+				;
+			if (j == n) {
+				if (!rh->hh_opt)
+					break;
+				for (j = 0; j < ti; j++)
+					if (h[j].hh_id == rh->hh_id)
+						break;
+				if (j < ti)
+					break;
+				continue;
+			}
+			if (rh->hh_hasval && (!h[j].hh_hasval ||
+			    !contains(h[j].hh_val, h[j].hh_vlen, rh->hh_val,
+			    rh->hh_vlen)))
+				break;
+			ti = j + 1;
+		}
+		if (ri != rs->hs_nhdr)
+			continue;
+		for (k = 0; k < rs->hs_nmiss; k++) {
+			for (j = 0; j < n; j++)
+				if (h[j].hh_id == rs->hs_miss[k])
+					break;
+			if (j < n)
+				break;
+		}
+		if (k != rs->hs_nmiss)
+			continue;
+		if (dupe) {
+			if (rs->hs_nmiss > nmiss)
+				continue;
+			for (k = 0; k < rs->hs_nmiss; k++) {
+				for (j = 0; j < nmiss; j++)
+					if (miss[j] == rs->hs_miss[k])
+						break;
+				if (j == nmiss)
+					break;
+			}
+			if (k != rs->hs_nmiss)
+				continue;
+		}
+		if (!rs->hs_label->lb_generic)
+			return (rs);
+		if (gmatch == NULL)
+			gmatch = rs;
+	}
+	return (dupe ? NULL : gmatch);
+}
+
+/*
+ * The first line of a request or response, p0f's way: a GET or HEAD of a
+ * path ending in "HTTP/1.x", or a status line starting with it, no control
+ * bytes, at most P0F_HTTP_MAXLINE bytes.
+ */
+static int
+http_read(const struct p0f_db *db, int dir, const uint8_t *b, size_t len,
+    struct hmsg *hm)
+{
+	size_t		 off, least, at;
+
+	memset(hm, 0, sizeof(*hm));
+	/* p0f waits for 15 (13) bytes, then wants a line of 14 (13). */
+	least = dir == P0F_REQUEST ? 14 : 13;
+	if (len < (dir == P0F_REQUEST ? 15 : 13))
+		return (P0F_HTTP_MORE);
+	if (dir == P0F_REQUEST && memcmp(b, "GET /", 5) != 0 &&
+	    memcmp(b, "HEAD /", 6) != 0)
+		return (P0F_HTTP_NOTHTTP);
+	for (off = 0; off < len && off < P0F_HTTP_MAXLINE && b[off] != '\n';
+	    off++)
+		if (b[off] != '\r' && (b[off] < 0x20 || b[off] > 0x7f))
+			return (P0F_HTTP_NOTHTTP);
+	if (off == P0F_HTTP_MAXLINE || off < least)
+		return (P0F_HTTP_NOTHTTP);
+	if (off == len)
+		return (P0F_HTTP_MORE);
+	if (dir == P0F_REQUEST) {
+		/* off >= 14: the version is inside the line. */
+		at = off - 8 - (b[off - 1] == '\r');
+		if (memcmp(b + at, "HTTP/1.", 7) != 0)
+			return (P0F_HTTP_NOTHTTP);
+		hm->hm_ver = b[at + 7] == '1';
+	} else {
+		if (memcmp(b, "HTTP/1.", 7) != 0)
+			return (P0F_HTTP_NOTHTTP);
+		hm->hm_ver = b[7] == '1';
+	}
+	return (http_pairs(db, dir, b, len, off + 1, hm));
+}
+
+/* "Name: value" lines up to an empty one. */
+static int
+http_pairs(const struct p0f_db *db, int dir, const uint8_t *b, size_t len,
+    size_t pos, struct hmsg *hm)
+{
+	struct hhdr	*hh;
+	const uint8_t	*nul;
+	size_t		 off, nlen, vstart, vlen;
+
+	while (pos < len) {
+		if (b[pos] == '\r' || b[pos] == '\n')
+			return (P0F_HTTP_DONE);
+		if (hm->hm_n >= P0F_HTTP_MAXHDRS)
+			return (P0F_HTTP_NOTHTTP);
+		for (off = pos, nlen = 0; off < len && hname_char(b[off]) &&
+		    nlen <= P0F_HTTP_MAXNAME; off++)
+			nlen++;
+		if (off == len)
+			return (P0F_HTTP_MORE);
+		if (nlen == 0 || nlen > P0F_HTTP_MAXNAME || b[off] != ':')
+			return (P0F_HTTP_NOTHTTP);
+		off++;
+		/* One blank goes; any more are part of the value. */
+		if (off < len && (b[off] == ' ' || b[off] == '\t'))
+			off++;
+		for (vstart = off, vlen = 0; off < len &&
+		    vlen <= P0F_HTTP_MAXVAL && b[off] != '\n'; off++)
+			vlen++;
+		if (vlen > P0F_HTTP_MAXVAL)
+			return (P0F_HTTP_NOTHTTP);
+		if (off == len)
+			return (P0F_HTTP_MORE);
+		if (vlen > 0 && b[off - 1] == '\r')
+			vlen--;
+
+		hh = &hm->hm_hdr[hm->hm_n];
+		hh->hh_id = hname_find(db, (const char *)(b + pos), nlen);
+		hm->hm_name[hm->hm_n] = (const char *)(b + pos);
+		hm->hm_nlen[hm->hm_n] = nlen;
+		if (vlen > 0) {
+			/* p0f compares values as C strings. */
+			hh->hh_hasval = 1;
+			hh->hh_val = (const char *)(b + vstart);
+			if ((nul = memchr(b + vstart, '\0', vlen)) != NULL)
+				vlen = (size_t)(nul - (b + vstart));
+			hh->hh_vlen = vlen;
+			if (dir == P0F_REQUEST && hh->hh_id == HID_UA)
+				hm->hm_sw = hh;
+			else if (dir == P0F_REQUEST && hh->hh_id == HID_LANG)
+				hm->hm_lang = hh;
+			else if (dir == P0F_RESPONSE &&
+			    hh->hh_id == HID_SERVER)
+				hm->hm_sw = hh;
+		}
+		hm->hm_n++;
+		pos = off + 1;
+	}
+	return (P0F_HTTP_MORE);
+}
+
+/* How many bytes of a value raw_sig shows: p0f's printable run. */
+static size_t
+http_show(const char *v, size_t len, int pipe)
+{
+	size_t	 i;
+
+	for (i = 0; i < len && i < P0F_HTTP_SHOW; i++)
+		if ((unsigned char)v[i] < 0x20 || (unsigned char)v[i] >= 0x80 ||
+		    v[i] == ']' || (pipe && v[i] == '|'))
+			break;
+	return (i);
+}
+
+/* p0f's raw_sig for a header block. */
+static void
+http_dump(const struct p0f_db *db, int dir, const struct hmsg *hm,
+    char *buf, size_t len)
+{
+	const struct hhdr	*hh;
+	const char *const	*u;
+	size_t			 off = 0, i, j, n;
+	int32_t			 id;
+	uint8_t			 roles;
+	int			 opt, prev = 0;
+
+	buf[0] = '\0';
+	appendf(buf, len, &off, "%d:", hm->hm_ver);
+	for (i = 0; i < hm->hm_n; i++) {
+		hh = &hm->hm_hdr[i];
+		if (hh->hh_id >= 0) {
+			roles = (size_t)hh->hh_id < HTTP_NNAMES ?
+			    http_names[hh->hh_id].hn_roles : 0;
+			opt = (roles & (dir == P0F_REQUEST ? HN_REQ_OPT :
+			    HN_RESP_OPT)) != 0;
+			appendf(buf, len, &off, "%s%s%s", i > 0 ? "," : "",
+			    opt ? "?" : "", db->db_hnames[hh->hh_id]);
+			if (!hh->hh_hasval || opt || (roles &
+			    (dir == P0F_REQUEST ? HN_REQ_NOVAL :
+			    HN_RESP_NOVAL)))
+				continue;
+			n = http_show(hh->hh_val, hh->hh_vlen, 1);
+		} else {
+			appendf(buf, len, &off, "%s%.*s", i > 0 ? "," : "",
+			    (int)hm->hm_nlen[i], hm->hm_name[i]);
+			if (!hh->hh_hasval)
+				continue;
+			n = http_show(hh->hh_val, hh->hh_vlen, 0);
+		}
+		if (n > 0)
+			appendf(buf, len, &off, "=[%.*s]", (int)n, hh->hh_val);
+	}
+	appendf(buf, len, &off, ":");
+	for (u = http_usual[dir]; *u != NULL; u++) {
+		id = hname_find(db, *u, strlen(*u));
+		for (j = 0; j < hm->hm_n; j++)
+			if (hm->hm_hdr[j].hh_id == id)
+				break;
+		if (j == hm->hm_n) {
+			appendf(buf, len, &off, "%s%s", prev ? "," : "", *u);
+			prev = 1;
+		}
+	}
+	appendf(buf, len, &off, ":");
+	if (hm->hm_sw != NULL) {
+		n = http_show(hm->hm_sw->hh_val, hm->hm_sw->hh_vlen, 0);
+		appendf(buf, len, &off, "%.*s", (int)n, hm->hm_sw->hh_val);
+	}
+}
+
+int
+p0f_http_match(const struct p0f_db *db, int dir, const uint8_t *buf,
+    size_t len, struct p0f_http *res)
+{
+	struct hmsg		 hm;
+	const struct httpsig	*rs;
+	const struct label	*lb;
+	const struct hhdr	*lg;
+	size_t			 i, n;
+	int			 rv;
+
+	memset(res, 0, sizeof(*res));
+	res->ph_dir = dir;
+	if ((dir != P0F_REQUEST && dir != P0F_RESPONSE) || buf == NULL)
+		return (P0F_HTTP_NOTHTTP);
+	if (len > P0F_HTTP_MAXDATA)
+		len = P0F_HTTP_MAXDATA;
+	rv = http_read(db, dir, buf, len, &hm);
+	if (rv == P0F_HTTP_MORE && len == P0F_HTTP_MAXDATA)
+		rv = P0F_HTTP_NOTHTTP;
+	if (rv != P0F_HTTP_DONE)
+		return (rv);
+
+	res->ph_ver = (uint8_t)hm.hm_ver;
+	http_dump(db, dir, &hm, res->ph_rawsig, sizeof(res->ph_rawsig));
+	if (hm.hm_sw == NULL)
+		res->ph_flags |= P0F_H_ANONYMOUS;
+	else {
+		n = http_show(hm.hm_sw->hh_val, hm.hm_sw->hh_vlen, 0);
+		memcpy(res->ph_sw, hm.hm_sw->hh_val, n);
+		res->ph_sw[n] = '\0';
+	}
+	lg = hm.hm_lang;
+	if (lg != NULL && lg->hh_vlen >= 2 && is_alpha(lg->hh_val[0]) &&
+	    is_alpha(lg->hh_val[1]) &&
+	    (lg->hh_vlen == 2 || !is_alpha(lg->hh_val[2]))) {
+		res->ph_flags |= P0F_H_LANG;
+		memcpy(res->ph_langcode, lg->hh_val, 2);
+		for (i = 0; i < sizeof(languages) / sizeof(languages[0]); i++)
+			if (memcmp(languages[i].lg_code, lg->hh_val, 2) == 0) {
+				(void)strlcpy(res->ph_lang,
+				    languages[i].lg_name,
+				    sizeof(res->ph_lang));
+				break;
+			}
+	}
+
+	rs = http_find(db, dir, hm.hm_ver, hm.hm_hdr, hm.hm_n, NULL, 0, 0);
+	if (rs == NULL)
+		return (P0F_HTTP_DONE);
+	lb = rs->hs_label;
+	res->ph_flags |= P0F_H_MATCH;
+	if (lb->lb_generic)
+		res->ph_flags |= P0F_H_GENERIC;
+	if (lb->lb_userland)
+		res->ph_flags |= P0F_H_USERLAND;
+	if (rs->hs_sw != NULL && hm.hm_sw != NULL &&
+	    !contains(hm.hm_sw->hh_val, hm.hm_sw->hh_vlen, rs->hs_sw,
+	    strlen(rs->hs_sw)))
+		res->ph_flags |= P0F_H_DISHONEST;
+	res->ph_line = rs->hs_line;
+	memcpy(res->ph_class, lb->lb_class, sizeof(res->ph_class));
+	memcpy(res->ph_genre, lb->lb_name, sizeof(res->ph_genre));
+	memcpy(res->ph_flavor, lb->lb_flavor, sizeof(res->ph_flavor));
+	(void)snprintf(res->ph_label, sizeof(res->ph_label), "%c:%s:%s:%s",
+	    lb->lb_generic ? 'g' : 's', lb->lb_class, lb->lb_name,
+	    lb->lb_flavor);
+	(void)snprintf(res->ph_app, sizeof(res->ph_app), "%s%s%s",
+	    lb->lb_name, lb->lb_flavor[0] != '\0' ? " " : "", lb->lb_flavor);
+	return (P0F_HTTP_DONE);
+}
+
+void
+p0f_http_params(const struct p0f_http *res, char *buf, size_t len)
+{
+	size_t	 off = 0;
+
+	if (len == 0)
+		return;
+	buf[0] = '\0';
+	if (res->ph_flags & P0F_H_DISHONEST)
+		appendf(buf, len, &off, " dishonest");
+	if (res->ph_flags & P0F_H_ANONYMOUS)
+		appendf(buf, len, &off, " anonymous");
+	if (res->ph_flags & P0F_H_GENERIC)
+		appendf(buf, len, &off, " generic");
+	if (buf[0] == '\0')
+		(void)snprintf(buf, len, "none");
+	else
+		memmove(buf, buf + 1, strlen(buf));
+}
+
+const char *
+p0f_http_lang(const struct p0f_http *res)
+{
+	if (!(res->ph_flags & P0F_H_LANG))
+		return ("none");
+	return (res->ph_lang[0] != '\0' ? res->ph_lang : "???");
 }
 
 struct p0f_uptime *

@@ -14,7 +14,10 @@
  * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
  */
 
-/* Passive OS fingerprints: p0f v3 signature files, SYN and SYN+ACK matching. */
+/*
+ * Passive OS fingerprints: p0f v3 signature files, SYN and SYN+ACK matching,
+ * HTTP request and response matching.
+ */
 
 #ifndef HS_P0F_H
 #define HS_P0F_H
@@ -84,8 +87,53 @@ struct p0f_stats {
 	size_t		 ps_labels;
 	size_t		 ps_tcp[2];		/* by P0F_REQUEST... */
 	size_t		 ps_mtu;
-	size_t		 ps_http;		/* parsed, not matched */
+	size_t		 ps_http[2];		/* by P0F_REQUEST... */
 };
+
+/* HTTP: p0f's limits on what it reads of a header block. */
+#define P0F_HTTP_MAXHDRS	32	/* headers in a block or a signature */
+#define P0F_HTTP_MAXNAME	32	/* bytes of a header name */
+#define P0F_HTTP_MAXVAL		1024	/* bytes of a header value */
+#define P0F_HTTP_MAXLINE	1024	/* bytes of the first line */
+#define P0F_HTTP_MAXDATA	8192	/* bytes p0f keeps of a flow */
+#define P0F_HTTP_SHOW		200	/* bytes of a value in raw_sig */
+#define P0F_HTTP_SIGLEN		8192	/* the longest raw_sig possible */
+#define P0F_HTTP_LANGLEN	32
+
+/* ph_flags */
+#define P0F_H_MATCH		0x0001	/* a signature matched */
+#define P0F_H_GENERIC		0x0002	/* ... a "g:" one */
+#define P0F_H_USERLAND		0x0004	/* ... of class "!": an application */
+#define P0F_H_DISHONEST		0x0008	/* software string not the sig's */
+#define P0F_H_ANONYMOUS		0x0010	/* no User-Agent / Server value */
+#define P0F_H_LANG		0x0020	/* Accept-Language starts with a code */
+
+/*
+ * An HTTP request or response, fixed-size and pointer-free like
+ * p0f_result.  Strings are NUL-terminated and empty when unknown; they
+ * hold printable ASCII, except that ph_sw and ph_rawsig show bytes 0x20
+ * to 0x7f of the message, DEL included, as p0f does.
+ */
+struct p0f_http {
+	int		 ph_dir;		/* P0F_REQUEST, P0F_RESPONSE */
+	uint32_t	 ph_flags;		/* P0F_H_* */
+	uint32_t	 ph_line;		/* of the matching sig */
+	uint8_t		 ph_ver;		/* 0: HTTP/1.0, 1: HTTP/1.1 */
+	char		 ph_class[P0F_CLASSLEN];	/* "!", or an OS class */
+	char		 ph_genre[P0F_NAMELEN];		/* "Firefox" */
+	char		 ph_flavor[P0F_FLAVORLEN];	/* "10.x or newer" */
+	char		 ph_label[P0F_LABELLEN];	/* "s:!:Firefox:..." */
+	char		 ph_app[P0F_OSLEN];		/* genre flavor */
+	char		 ph_langcode[3];		/* "en" */
+	char		 ph_lang[P0F_HTTP_LANGLEN];	/* "English" */
+	char		 ph_sw[P0F_HTTP_SHOW + 1];	/* User-Agent, Server */
+	char		 ph_rawsig[P0F_HTTP_SIGLEN];	/* p0f's raw_sig */
+};
+
+/* p0f_http_match() results. */
+#define P0F_HTTP_DONE		0	/* *res filled in (matched or not) */
+#define P0F_HTTP_MORE		1	/* the header block is not complete */
+#define P0F_HTTP_NOTHTTP	(-1)	/* not something p0f reads as HTTP */
 
 /* Load a p0f.fp; on failure NULL and "file:line: reason" in the buffer. */
 struct p0f_db	*p0f_db_open(const char *, char *, size_t);
@@ -103,6 +151,19 @@ void		 p0f_db_stats(const struct p0f_db *, struct p0f_stats *);
  */
 int		 p0f_match(const struct p0f_db *, const struct pkt *, uint16_t,
 		    int, struct p0f_result *);
+/*
+ * Fingerprint the header block of an HTTP request (P0F_REQUEST: a GET or
+ * HEAD, as p0f) or of the response to one (P0F_RESPONSE), given the bytes
+ * from the start of that direction of the connection.  Bytes past the
+ * header block are not looked at, nor any past P0F_HTTP_MAXDATA: a block
+ * not complete by then is P0F_HTTP_NOTHTTP, as p0f gives up on it.
+ */
+int		 p0f_http_match(const struct p0f_db *, int, const uint8_t *,
+		    size_t, struct p0f_http *);
+/* p0f's "params" field for HTTP: "dishonest anonymous generic" or "none". */
+void		 p0f_http_params(const struct p0f_http *, char *, size_t);
+/* p0f's "lang" field: "English", "???" for an unknown code, or "none". */
+const char	*p0f_http_lang(const struct p0f_http *);
 /* p0f's "params" field: "generic fuzzy random_ttl ..." or "none". */
 void		 p0f_params(const struct p0f_result *, char *, size_t);
 /* p0f's "dist" field: "12", or "<= 12" for a random-TTL tool. */

@@ -833,7 +833,8 @@ parent_cap_open(void)
 	    -1)
 		log_warn("log.spool %s: capture rules added at run time will "
 		    "not outlive a restart", spool);
-	if ((hs->p_conf->c_fingerprint.fp_packets & (FP_SYN | FP_SYNACK)) &&
+	if ((hs->p_conf->c_fingerprint.fp_packets &
+	    (FP_SYN | FP_SYNACK | FP_HTTP)) &&
 	    (cap_dbfd = open(db, O_RDONLY | O_CLOEXEC)) == -1)
 		log_warn("fingerprint.database %s: fingerprinting off", db);
 }
@@ -1306,7 +1307,7 @@ parent_cap_reload(void)
 		    "capturing on %s", cap_ifname);
 	if (strcmp(c->c_fingerprint.fp_database, cap_database) != 0 ||
 	    (!cap_dbsent &&
-	    (c->c_fingerprint.fp_packets & (FP_SYN | FP_SYNACK))))
+	    (c->c_fingerprint.fp_packets & (FP_SYN | FP_SYNACK | FP_HTTP))))
 		log_warnx("reload: fingerprint.database is read at start only; "
 		    "a new one, or fingerprinting turned on, takes effect at "
 		    "the next start");

@@ -327,6 +327,44 @@ cap_count() {
 	echo "$output" | grep -E "^$ATTACKER +Linux"
 }
 
+@test "p0f fingerprints HTTP: the client's request and the server's response" {
+	cap_config "fp=[http]"
+	hs_start
+	mkdir "$HS_DIR/www"
+	echo hello >"$HS_DIR/www/index.html"
+	ip netns exec "$LAB_SENSOR_NS" /usr/bin/python3 -m http.server \
+	    -d "$HS_DIR/www" -b "$SENSOR" 7080 >/dev/null 2>&1 &
+	SRV_PID=$!
+	for i in $(seq 1 50); do
+		attacker curl -s -o /dev/null -H 'Accept-Language: pl' \
+		    "http://$SENSOR:7080/" && break
+		sleep 0.1
+	done
+	cap_wait '.eventid == "honeyspy.host.fingerprint" and
+	    .direction == "http_response"'
+	kill "$SRV_PID" 2>/dev/null || true
+	wait "$SRV_PID" 2>/dev/null || true
+	jq -c 'select(.eventid == "honeyspy.host.fingerprint")' "$HS_EVENTS"
+	jq -e --arg a "$ATTACKER" 'select(.eventid ==
+	    "honeyspy.host.fingerprint" and .direction == "http_request") |
+	    .src_ip == $a and .dst_port == 7080 and .http_lang == "Polish" and
+	    .http_lang_code == "pl" and .http_version == "1.1" and
+	    (.http_software | startswith("curl/")) and .params == "none" and
+	    (.raw_sig | startswith("1:Host,User-Agent,Accept=[*/*]"))' \
+	    "$HS_EVENTS" | grep -q true
+	jq -e --arg s "$SENSOR" 'select(.eventid ==
+	    "honeyspy.host.fingerprint" and .direction == "http_response") |
+	    .src_ip == $s and .src_port == 7080 and .http_version == "1.0" and
+	    (.http_software | startswith("SimpleHTTP/")) and
+	    (.raw_sig | startswith("0:Server,Date,"))' "$HS_EVENTS" |
+	    grep -q true
+	# No SYN fingerprints were asked for, and getHosts has none.
+	[ "$(cap_count '.eventid == "honeyspy.host.fingerprint" and
+	    (.direction == "syn" or .direction == "synack")')" -eq 0 ]
+	ctl -j getHosts | jq -e 'length == 0'
+	[ "$(ctl -j getStatus | jq '.capture.fingerprints')" -ge 2 ]
+}
+
 @test "without its interface capture cannot be enabled; reload keeps the handle and says so" {
 	cap_config icmp
 	sed -i "s/interface: $LAB_SENSOR_IF/interface: hsnosuch0/" "$HS_CONF"

@@ -18,8 +18,11 @@
  * Test and bench tool: fingerprint every SYN and SYN+ACK in a pcap with
  * capture/decode.c and capture/p0f.c, and print what p0f -o would say.
  * By default one line per host and role (the first observation); -a
- * prints every observation the way p0f's log does, without the date.
- * Addresses are printed as p0f prints them, so lines compare as text.
+ * prints every observation the way p0f's log does, without the date,
+ * HTTP requests and responses included: for those, flows are followed as
+ * p0f follows them (a SYN it keeps, its SYN+ACK, data in sequence, up to
+ * 8 KB each way).  Addresses are printed as p0f prints them, so lines
+ * compare as text.
  */
 
 #include <sys/types.h>
@@ -47,6 +50,18 @@ struct flow {
 	int		 f_sendsyn;
 };
 
+/* A connection followed for HTTP, as p0f follows one. */
+struct hflow {
+	struct hflow	*hf_next;
+	uint8_t		 hf_key[2 * PKT_ADDRLEN + 4];
+	int		 hf_acked;
+	int		 hf_reqdone;
+	uint32_t	 hf_cseq;		/* next client byte */
+	uint32_t	 hf_sseq;		/* next server byte */
+	uint8_t		*hf_buf[2];		/* client's, server's bytes */
+	size_t		 hf_len[2];
+};
+
 struct host {
 	uint8_t		 h_key[PKT_ADDRLEN + 2];	/* addr, af, subj */
 	char		*h_line;
@@ -72,8 +87,13 @@ static struct host *host_get(struct hosts *, const struct pkt *, int, int,
 static void	hosts_grow(struct hosts *);
 static char	*obs_line(const struct p0f_result *, const char *,
 		    const char *, int);
+static struct hflow **hflow_find(const uint8_t *);
+static void	hflow_drop(struct hflow **);
+static void	http_packet(const struct p0f_db *, const struct pkt *,
+		    const struct p0f_result *, int, size_t *);
 
 static struct flow	*flows;
+static struct hflow	**hflows;
 
 static void
 usage(void)
@@ -178,6 +198,161 @@ host_get(struct hosts *hs, const struct pkt *p, int subj, int create,
 	return (&hs->hs_v[hs->hs_n - 1]);
 }
 
+static struct hflow **
+hflow_find(const uint8_t *k)
+{
+	struct hflow	**hp;
+
+	hp = &hflows[hash(k, 2 * PKT_ADDRLEN + 4) & (FLOW_SLOTS - 1)];
+	while (*hp != NULL && memcmp((*hp)->hf_key, k, sizeof((*hp)->hf_key))
+	    != 0)
+		hp = &(*hp)->hf_next;
+	return (hp);
+}
+
+static void
+hflow_drop(struct hflow **hp)
+{
+	struct hflow	*hf = *hp;
+
+	*hp = hf->hf_next;
+	free(hf->hf_buf[0]);
+	free(hf->hf_buf[1]);
+	free(hf);
+}
+
+/*
+ * p0f's flow handling, for HTTP: a SYN starts a flow unless a tool's
+ * signature matched it; a SYN+ACK completes it unless one matched that;
+ * FIN or RST ends it; data in sequence is appended and the request, then
+ * the response, read once complete.  *r is what p0f_match() said of a
+ * SYN or SYN+ACK; matched whether it said anything.
+ */
+static void
+http_packet(const struct p0f_db *db, const struct pkt *p,
+    const struct p0f_result *r, int matched, size_t *nfp)
+{
+	struct hflow	**hp, *hf;
+	struct p0f_http	 h;
+	char		 cli[64], srv[64], params[64];
+	uint8_t		 k[2 * PKT_ADDRLEN + 4];
+	uint16_t	 type;
+	int		 toserver, rv, dir;
+	size_t		 n;
+
+	type = p->p_tcpflags & (PKT_TH_SYN | PKT_TH_ACK | PKT_TH_FIN |
+	    PKT_TH_RST);
+	flowkey(p, 0, k);
+	hp = hflow_find(k);
+	toserver = 1;
+	if (*hp == NULL) {
+		flowkey(p, 1, k);
+		hp = hflow_find(k);
+		toserver = 0;
+	}
+	hf = *hp;
+	switch (type) {
+	case PKT_TH_SYN:
+		if (hf != NULL) {
+			if (toserver && hf->hf_cseq - 1 == p->p_seq)
+				return;
+			hflow_drop(hp);
+		}
+		if ((matched && (r->pr_flags & P0F_R_USERLAND)) ||
+		    (matched && (r->pr_flags & P0F_R_SENDSYN)))
+			return;
+		if ((hf = calloc(1, sizeof(*hf))) == NULL)
+			err(1, "calloc");
+		flowkey(p, 0, hf->hf_key);
+		hf->hf_cseq = p->p_seq + 1;
+		hp = hflow_find(hf->hf_key);
+		hf->hf_next = *hp;
+		*hp = hf;
+		return;
+	case PKT_TH_SYN | PKT_TH_ACK:
+		if (hf == NULL || toserver || hf->hf_acked)
+			return;
+		if (matched && (r->pr_flags & (P0F_R_USERLAND |
+		    P0F_R_SENDSYN))) {
+			hflow_drop(hp);
+			return;
+		}
+		hf->hf_acked = 1;
+		hf->hf_sseq = p->p_seq + 1;
+		return;
+	case PKT_TH_FIN:
+	case PKT_TH_FIN | PKT_TH_ACK:
+	case PKT_TH_RST:
+	case PKT_TH_RST | PKT_TH_ACK:
+		if (hf != NULL)
+			hflow_drop(hp);
+		return;
+	case PKT_TH_ACK:
+		break;
+	default:
+		return;
+	}
+	if (hf == NULL)
+		return;
+	if (!hf->hf_acked) {
+		hflow_drop(hp);
+		return;
+	}
+	/* p0f drops a packet that is shorter than its IP length says. */
+	if (p->p_paylen != p->p_wirepaylen)
+		return;
+	dir = toserver ? 0 : 1;
+	if (p->p_seq != (toserver ? hf->hf_cseq : hf->hf_sseq))
+		return;
+	if (hf->hf_len[dir] < P0F_HTTP_MAXDATA && p->p_paylen > 0) {
+		n = P0F_HTTP_MAXDATA - hf->hf_len[dir];
+		if (n > p->p_paylen)
+			n = p->p_paylen;
+		if ((hf->hf_buf[dir] = realloc(hf->hf_buf[dir],
+		    hf->hf_len[dir] + n)) == NULL)
+			err(1, "realloc");
+		memcpy(hf->hf_buf[dir] + hf->hf_len[dir], p->p_payload, n);
+		hf->hf_len[dir] += n;
+	}
+	if (toserver)
+		hf->hf_cseq += (uint32_t)p->p_paylen;
+	else
+		hf->hf_sseq += (uint32_t)p->p_paylen;
+	if (p->p_paylen == 0)
+		return;
+	if (toserver && hf->hf_reqdone)
+		return;
+	if (!toserver && !hf->hf_reqdone) {
+		hflow_drop(hp);
+		return;
+	}
+	rv = p0f_http_match(db, toserver ? P0F_REQUEST : P0F_RESPONSE,
+	    hf->hf_buf[dir], hf->hf_len[dir], &h);
+	if (rv == P0F_HTTP_MORE)
+		return;
+	if (rv == P0F_HTTP_DONE) {
+		(*nfp)++;
+		addrstr(p, !toserver, cli, sizeof(cli));
+		addrstr(p, toserver, srv, sizeof(srv));
+		p0f_http_params(&h, params, sizeof(params));
+		printf("mod=http %s|cli=%s/%u|srv=%s/%u|subj=%s|%s=%s|"
+		    "lang=%s|params=%s|raw_sig=%s\n",
+		    toserver ? "request" : "response", cli,
+		    toserver ? p->p_sport : p->p_dport, srv,
+		    toserver ? p->p_dport : p->p_sport,
+		    toserver ? "cli" : "srv",
+		    (h.ph_flags & P0F_H_MATCH) &&
+		    !(h.ph_flags & P0F_H_USERLAND) ? "os" : "app",
+		    h.ph_flags & P0F_H_MATCH ? h.ph_app : "???",
+		    p0f_http_lang(&h), params, h.ph_rawsig);
+		if (toserver) {
+			hf->hf_reqdone = 1;
+			return;
+		}
+	}
+	hflow_drop(hp);
+}
+
 /* The fields p0f logs for a syn / syn+ack observation, and mtu's. */
 static char *
 obs_line(const struct p0f_result *r, const char *prefix, const char *mtupfx,
@@ -257,7 +432,8 @@ main(int argc, char *argv[])
 		errx(1, "%s", ebuf);
 	dlt = pcap_datalink(pc);
 	if ((ut = p0f_uptime_new(UPTIME_HOSTS)) == NULL ||
-	    (flows = calloc(FLOW_SLOTS, sizeof(*flows))) == NULL)
+	    (flows = calloc(FLOW_SLOTS, sizeof(*flows))) == NULL ||
+	    (all && (hflows = calloc(FLOW_SLOTS, sizeof(*hflows))) == NULL))
 		err(1, "calloc");
 	memset(&hs, 0, sizeof(hs));
 
@@ -326,8 +502,10 @@ main(int argc, char *argv[])
 			    r.pr_uptime_min / 60 / 24,
 			    (r.pr_uptime_min / 60) % 24, r.pr_uptime_min % 60,
 			    r.pr_uptime_mod_days, r.pr_tsfreq_raw);
-		if (all)
+		if (all) {
+			http_packet(db, &p, &r, matched, &nfp);
 			continue;
+		}
 		if (up && ((h = host_get(&hs, &p, subj, 0, &isnew)) != NULL ||
 		    (h = host_get(&hs, &p, !subj, 0, &isnew)) != NULL)) {
 			h->h_uptime = 1;
@@ -361,6 +539,12 @@ main(int argc, char *argv[])
 	free(hs.hs_v);
 	free(hs.hs_idx);
 	free(flows);
+	if (hflows != NULL) {
+		for (i = 0; i < FLOW_SLOTS; i++)
+			while (hflows[i] != NULL)
+				hflow_drop(&hflows[i]);
+		free(hflows);
+	}
 	p0f_uptime_free(ut);
 	p0f_db_free(db);
 	pcap_close(pc);

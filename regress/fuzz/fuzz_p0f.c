@@ -20,7 +20,10 @@
  * choosing the link type, then a frame.  The file is parsed; whether or
  * not it loads, the frame is decoded and matched, against it if it loaded
  * and against a built-in database that covers every notation otherwise.
- * Every result string must be terminated and printable.
+ * The frame's bytes, and the decoded packet's payload, are also read as
+ * an HTTP request and as a response, whole and cut short.  Every result
+ * string must be terminated and printable (HTTP's raw_sig and software may
+ * hold DEL, as p0f's do).
  */
 
 #include <stdint.h>
@@ -70,7 +73,20 @@ static const char builtin[] =
     "ua_os = Linux,Windows\n"
     "label = s:!:wget:\n"
     "sys = Linux\n"
-    "sig = *:User-Agent,Host:Accept:Wget\n";
+    "sig = *:User-Agent,Host:Accept:Wget\n"
+    "label = g:!:Generic:client\n"
+    "sys = @unix\n"
+    "sig = 1:?Host,Accept=[*/*],?Cookie,User-Agent:Keep-Alive,Via:\n"
+    "label = s:unix:Linux:from HTTP\n"
+    "sig = 0:Host,Accept-Language=[en],X-Odd_1=[a b]::\n"
+    "[http:response]\n"
+    "label = s:!:Apache:2.x\n"
+    "sys = Linux\n"
+    "sig = 1:Date,Server,?Content-Length,Connection=[close]:Keep-Alive:"
+    "Apache\n"
+    "label = g:!:Any:server\n"
+    "sys = Linux\n"
+    "sig = *:Server::\n";
 
 static const int dlts[] = {
 	DLT_EN10MB, DLT_LINUX_SLL, DLT_LINUX_SLL2, DLT_RAW, DLT_IPV4,
@@ -78,7 +94,9 @@ static const int dlts[] = {
 };
 
 static void	check_str(const char *, size_t);
+static void	check_str_del(const char *, size_t);
 static void	check(const struct p0f_result *);
+static void	check_http(const struct p0f_db *, const uint8_t *, size_t);
 
 static struct p0f_db		*base;
 static struct p0f_uptime	*ut;
@@ -93,6 +111,52 @@ check_str(const char *s, size_t len)
 			abort();
 	if (i == len)
 		abort();
+}
+
+static void
+check_str_del(const char *s, size_t len)
+{
+	size_t	 i;
+
+	for (i = 0; i < len && s[i] != '\0'; i++)
+		if ((unsigned char)s[i] < 0x20 || (unsigned char)s[i] > 0x7f)
+			abort();
+	if (i == len)
+		abort();
+}
+
+/* Both directions, from bytes of exactly this length (for ASan). */
+static void
+check_http(const struct p0f_db *db, const uint8_t *b, size_t len)
+{
+	struct p0f_http	 h;
+	char		 buf[P0F_PARAMSLEN];
+	int		 dir, rv;
+
+	for (dir = P0F_REQUEST; dir <= P0F_RESPONSE; dir++) {
+		rv = p0f_http_match(db, dir, b, len, &h);
+		if (rv != P0F_HTTP_DONE && rv != P0F_HTTP_MORE &&
+		    rv != P0F_HTTP_NOTHTTP)
+			abort();
+		if (rv != P0F_HTTP_DONE)
+			continue;
+		if (h.ph_dir != dir || h.ph_ver > 1)
+			abort();
+		check_str(h.ph_class, sizeof(h.ph_class));
+		check_str(h.ph_genre, sizeof(h.ph_genre));
+		check_str(h.ph_flavor, sizeof(h.ph_flavor));
+		check_str(h.ph_label, sizeof(h.ph_label));
+		check_str(h.ph_app, sizeof(h.ph_app));
+		check_str(h.ph_langcode, sizeof(h.ph_langcode));
+		check_str(h.ph_lang, sizeof(h.ph_lang));
+		check_str_del(h.ph_sw, sizeof(h.ph_sw));
+		check_str_del(h.ph_rawsig, sizeof(h.ph_rawsig));
+		check_str(p0f_http_lang(&h), P0F_HTTP_LANGLEN);
+		p0f_http_params(&h, buf, sizeof(buf));
+		check_str(buf, sizeof(buf));
+		if ((h.ph_flags & P0F_H_MATCH) == 0 && h.ph_label[0] != '\0')
+			abort();
+	}
 }
 
 static void
@@ -160,7 +224,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 		(void)p0f_uptime_check(ut, &p, now, &r);
 		if (p0f_match(base, &p, 0, 0, &r) == 0)
 			check(&r);
+		if (p.p_payload != NULL)
+			check_http(db != NULL ? db : base, p.p_payload,
+			    p.p_paylen);
 	}
+	check_http(db != NULL ? db : base, frame, flen);
+	check_http(base, frame, flen / 2);
 	free(frame);
 	p0f_db_free(db);
 	return (0);

@@ -59,6 +59,8 @@ static void	put32(uint8_t *, uint32_t);
 static void	build(struct pkt *, uint8_t *, const struct spec *);
 static struct p0f_db *load(const char *);
 static void	bad_file(const char *, const char *);
+static void	http(const struct p0f_db *, int, const char *,
+		    struct p0f_http *);
 
 static const char sigs[] =
     "; a comment, then blank lines\n"
@@ -202,7 +204,8 @@ test_parse(void **state)
 	assert_int_equal(st.ps_tcp[P0F_REQUEST], 6);
 	assert_int_equal(st.ps_tcp[P0F_RESPONSE], 1);
 	assert_int_equal(st.ps_mtu, 2);
-	assert_int_equal(st.ps_http, 1);
+	assert_int_equal(st.ps_http[P0F_REQUEST], 1);
+	assert_int_equal(st.ps_http[P0F_RESPONSE], 0);
 	p0f_db_free(db);
 	p0f_db_free(NULL);
 }
@@ -566,11 +569,328 @@ test_uptime(void **state)
 	p0f_db_free(db);
 }
 
+static const char httpsigs[] =
+    "classes = win,unix\n"
+    "[http:request]\n"
+    "label = s:!:curl:\n"
+    "sys   = @unix\n"
+    "sig   = *:User-Agent,Host,Accept=[*/*]:Connection,Accept-Language:"
+    "curl/\n"
+    "label = s:!:Browser:1.x\n"
+    "sys   = Windows\n"
+    "sig   = 1:Host,User-Agent,Accept=[,*/*;q=],?Accept-Language=[;q=],"
+    "Accept-Encoding=[gzip],?DNT=[1],Connection=[keep-alive],?Referer:"
+    "Keep-Alive:Browser/\n"
+    "label = s:unix:Linux:from HTTP\n"
+    "sig   = 0:Host,X-Linux::\n"
+    "label = g:!:Anything:\n"
+    "sys   = Linux\n"
+    "sig   = *:Host::\n"
+    "[http:response]\n"
+    "label = s:!:Apache:2.x\n"
+    "sys   = Linux\n"
+    "sig   = 1:Date,Server,?Content-Length,Connection=[close]:Keep-Alive:"
+    "Apache\n";
+
+/* p0f_http_match() on a C string; the result must be DONE. */
+static void
+http(const struct p0f_db *db, int dir, const char *msg, struct p0f_http *h)
+{
+	assert_int_equal(p0f_http_match(db, dir, (const uint8_t *)msg,
+	    strlen(msg), h), P0F_HTTP_DONE);
+	assert_int_equal(h->ph_dir, dir);
+}
+
+static void
+test_http_parse(void **state)
+{
+	struct p0f_db	*db;
+	struct p0f_stats st;
+	char		 big[4096];
+	size_t		 i, off;
+
+	(void)state;
+	db = load(httpsigs);
+	p0f_db_stats(db, &st);
+	assert_int_equal(st.ps_http[P0F_REQUEST], 4);
+	assert_int_equal(st.ps_http[P0F_RESPONSE], 1);
+	p0f_db_free(db);
+
+#define HTTPHEAD	"classes = unix\n[http:request]\nlabel = s:unix:X:\n"
+	bad_file(HTTPHEAD "sig = 2:Host::\n",
+	    "bad.fp:4: HTTP version must be 0, 1 or *");
+	bad_file(HTTPHEAD "sig = 1:Host=x::\n",
+	    "bad.fp:4: '=' must be followed by '['");
+	bad_file(HTTPHEAD "sig = 1:Host=[]::\n",
+	    "bad.fp:4: malformed header value");
+	bad_file(HTTPHEAD "sig = 1:Host=[abc::\n",
+	    "bad.fp:4: malformed header value");
+	bad_file(HTTPHEAD "sig = 1:Host;X::\n",
+	    "bad.fp:4: malformed header list near ';X::'");
+	bad_file(HTTPHEAD "sig = 1:?::\n",
+	    "bad.fp:4: malformed header name");
+	bad_file(HTTPHEAD "sig = 1:Host:A=[b]:\n",
+	    "bad.fp:4: malformed absent header list");
+	bad_file(HTTPHEAD "sig = 1:Host::a:b\n",
+	    "bad.fp:4: HTTP signature has more than four fields");
+	bad_file(HTTPHEAD "sig = 1:Host\n",
+	    "bad.fp:4: malformed header list");
+	/* An earlier specific signature matching all it can: a mistake. */
+	bad_file(HTTPHEAD "sig = *:Host,Accept::\nsig = 1:Host,?X,Accept::\n",
+	    "bad.fp:5: signature already covered by line 4");
+	/* Unless it bans more, or this one says less for certain. */
+	db = load(HTTPHEAD "sig = *:Host,Accept:Via:\n"
+	    "sig = 1:Host,Accept::\nsig = 1:Host,?Accept::\n");
+	p0f_db_free(db);
+
+	off = (size_t)snprintf(big, sizeof(big), HTTPHEAD "sig = 1:");
+	for (i = 0; i < P0F_HTTP_MAXHDRS + 1; i++)
+		off += (size_t)snprintf(big + off, sizeof(big) - off, "%sH%zu",
+		    i > 0 ? "," : "", i);
+	(void)snprintf(big + off, sizeof(big) - off, "::\n");
+	bad_file(big, "bad.fp:4: more than 32 headers");
+}
+
+static void
+test_http_request(void **state)
+{
+	struct p0f_db	*db;
+	struct p0f_http	 h;
+	char		 params[64];
+
+	(void)state;
+	db = load(httpsigs);
+
+	http(db, P0F_REQUEST, "GET / HTTP/1.1\r\nUser-Agent: curl/7.88.1\r\n"
+	    "Host: example.com\r\nAccept: */*\r\n\r\nbody", &h);
+	assert_int_equal(h.ph_flags, P0F_H_MATCH | P0F_H_USERLAND);
+	assert_string_equal(h.ph_label, "s:!:curl:");
+	assert_string_equal(h.ph_app, "curl");
+	assert_string_equal(h.ph_class, "!");
+	assert_int_equal(h.ph_line, 5);
+	assert_int_equal(h.ph_ver, 1);
+	assert_string_equal(h.ph_sw, "curl/7.88.1");
+	assert_string_equal(p0f_http_lang(&h), "none");
+	p0f_http_params(&h, params, sizeof(params));
+	assert_string_equal(params, "none");
+	assert_string_equal(h.ph_rawsig, "1:User-Agent,Host,Accept=[*/*]:"
+	    "Connection,Accept-Encoding,Accept-Language,Accept-Charset,"
+	    "Keep-Alive:curl/7.88.1");
+
+	/* Another User-Agent: dishonest; an absent header present: not. */
+	http(db, P0F_REQUEST, "HEAD /x HTTP/1.0\nUser-Agent: Wget/1\n"
+	    "Host: h\nAccept: text/html, */*\n\n", &h);
+	assert_int_equal(h.ph_flags, P0F_H_MATCH | P0F_H_USERLAND |
+	    P0F_H_DISHONEST);
+	assert_int_equal(h.ph_ver, 0);
+	p0f_http_params(&h, params, sizeof(params));
+	assert_string_equal(params, "dishonest");
+	http(db, P0F_REQUEST, "GET / HTTP/1.1\r\nUser-Agent: curl/8\r\n"
+	    "Host: h\r\nAccept: */*\r\nConnection: close\r\n\r\n", &h);
+	assert_string_equal(h.ph_label, "g:!:Anything:");
+	assert_int_equal(h.ph_flags, P0F_H_MATCH | P0F_H_USERLAND |
+	    P0F_H_GENERIC);
+	p0f_http_params(&h, params, sizeof(params));
+	assert_string_equal(params, "generic");
+
+	/* Optional headers: in their place, or nowhere. */
+	http(db, P0F_REQUEST, "GET / HTTP/1.1\r\nHost: h\r\n"
+	    "User-Agent: Browser/2\r\nAccept: text/html,*/*;q=0.8\r\n"
+	    "Accept-Language: de-DE,de;q=0.5\r\nAccept-Encoding: gzip\r\n"
+	    "Connection: keep-alive\r\nReferer: http://x/\r\n\r\n", &h);
+	assert_string_equal(h.ph_app, "Browser 1.x");
+	assert_string_equal(h.ph_langcode, "de");
+	assert_string_equal(p0f_http_lang(&h), "German");
+	assert_string_equal(h.ph_rawsig, "1:Host,User-Agent,"
+	    "Accept=[text/html,*/*;q=0.8],Accept-Language=[de-DE,de;q=0.5],"
+	    "Accept-Encoding=[gzip],Connection=[keep-alive],?Referer:"
+	    "Accept-Charset,Keep-Alive:Browser/2");
+	http(db, P0F_REQUEST, "GET / HTTP/1.1\r\nHost: h\r\n"
+	    "User-Agent: Browser/2\r\nAccept: ,*/*;q=\r\n"
+	    "Accept-Encoding: gzip\r\nConnection: keep-alive\r\n\r\n", &h);
+	assert_string_equal(h.ph_app, "Browser 1.x");
+	/* Out of place, or without the value asked for: generic. */
+	http(db, P0F_REQUEST, "GET / HTTP/1.1\r\nHost: h\r\n"
+	    "User-Agent: Browser/2\r\nAccept: ,*/*;q=\r\n"
+	    "Accept-Encoding: gzip\r\nConnection: keep-alive\r\n"
+	    "DNT: 1\r\n\r\n", &h);
+	assert_string_equal(h.ph_label, "g:!:Anything:");
+	http(db, P0F_REQUEST, "GET / HTTP/1.1\r\nHost: h\r\n"
+	    "User-Agent: Browser/2\r\nAccept: ,*/*;q=\r\n"
+	    "Accept-Language: en\r\nAccept-Encoding: gzip\r\n"
+	    "Connection: keep-alive\r\n\r\n", &h);
+	assert_string_equal(h.ph_label, "g:!:Anything:");
+	assert_string_equal(p0f_http_lang(&h), "English");
+	/* HTTP/1.0 is not what the signature says. */
+	http(db, P0F_REQUEST, "GET / HTTP/1.0\r\nHost: h\r\n"
+	    "User-Agent: Browser/2\r\nAccept: ,*/*;q=\r\n"
+	    "Accept-Encoding: gzip\r\nConnection: keep-alive\r\n\r\n", &h);
+	assert_string_equal(h.ph_label, "g:!:Anything:");
+
+	/* An OS signature; an anonymous client; unknown names as sent. */
+	http(db, P0F_REQUEST, "GET / HTTP/1.0\r\nHost: h\r\nx-linux: 1\r\n"
+	    "X-Linux: a|b]c\r\nAccept-Language: xx\r\n\r\n", &h);
+	assert_string_equal(h.ph_label, "s:unix:Linux:from HTTP");
+	assert_int_equal(h.ph_flags, P0F_H_MATCH | P0F_H_ANONYMOUS |
+	    P0F_H_LANG);
+	assert_string_equal(p0f_http_lang(&h), "???");
+	assert_string_equal(h.ph_rawsig, "0:Host,x-linux=[1],X-Linux=[a],"
+	    "Accept-Language=[xx]:User-Agent,Connection,Accept,"
+	    "Accept-Encoding,Accept-Charset,Keep-Alive:");
+	p0f_http_params(&h, params, sizeof(params));
+	assert_string_equal(params, "anonymous");
+	/* No match at all; values are C strings, as in p0f. */
+	assert_int_equal(p0f_http_match(db, P0F_REQUEST, (const uint8_t *)
+	    "GET / HTTP/1.1\r\nX-A:  two\r\nUser-Agent: a\0b\r\n"
+	    "X-Pipe: a|b]\r\nAccept-Language: EN\r\n\r\n", 81, &h),
+	    P0F_HTTP_DONE);
+	assert_int_equal(h.ph_flags, P0F_H_LANG);
+	assert_string_equal(h.ph_label, "");
+	assert_string_equal(h.ph_sw, "a");
+	assert_string_equal(p0f_http_lang(&h), "???");
+	assert_string_equal(h.ph_rawsig, "1:X-A=[ two],User-Agent,"
+	    "X-Pipe=[a|b],Accept-Language=[EN]:Host,Connection,Accept,"
+	    "Accept-Encoding,Accept-Charset,Keep-Alive:a");
+	p0f_db_free(db);
+}
+
+static void
+test_http_response(void **state)
+{
+	struct p0f_db	*db;
+	struct p0f_http	 h;
+
+	(void)state;
+	db = load(httpsigs);
+	http(db, P0F_RESPONSE, "HTTP/1.1 200 OK\r\nDate: Mon, 1 Jan 2024\r\n"
+	    "Server: Apache/2.4\r\nConnection: close\r\n"
+	    "Content-Type: text/html\r\nCache-Control: x\r\n\r\n", &h);
+	assert_string_equal(h.ph_app, "Apache 2.x");
+	assert_int_equal(h.ph_flags, P0F_H_MATCH | P0F_H_USERLAND);
+	assert_string_equal(h.ph_rawsig, "1:Date,Server,Connection=[close],"
+	    "Content-Type,?Cache-Control:Keep-Alive,Accept-Ranges:"
+	    "Apache/2.4");
+	/* A response's Accept-Language is no language. */
+	http(db, P0F_RESPONSE, "HTTP/1.1 200 OK\r\nDate: x\r\nServer: nginx\r\n"
+	    "Content-Length: 5\r\nConnection: close\r\n"
+	    "Accept-Language: en\r\n\r\n", &h);
+	assert_int_equal(h.ph_flags, P0F_H_MATCH | P0F_H_USERLAND |
+	    P0F_H_DISHONEST);
+	assert_string_equal(p0f_http_lang(&h), "none");
+	http(db, P0F_RESPONSE, "HTTP/1.0 404 Not Found\r\n\r\n", &h);
+	assert_int_equal(h.ph_flags, P0F_H_ANONYMOUS);
+	assert_string_equal(h.ph_rawsig, "0::Content-Type,Connection,"
+	    "Keep-Alive,Accept-Ranges,Date:");
+	p0f_db_free(db);
+}
+
+/* What p0f does not read, and where it waits for more. */
+static void
+test_http_limits(void **state)
+{
+	struct p0f_db	*db;
+	struct p0f_http	 h;
+	uint8_t		*big;
+	size_t		 i, off;
+
+	(void)state;
+	db = load(httpsigs);
+#define HM(dir, s)	p0f_http_match(db, (dir), (const uint8_t *)(s), \
+			    strlen(s), &h)
+	assert_int_equal(HM(P0F_REQUEST, "GET / HTTP/1.1"), P0F_HTTP_MORE);
+	assert_int_equal(HM(P0F_REQUEST, "GET / HTTP/1.1\r\nHost: h\r\n"),
+	    P0F_HTTP_MORE);
+	assert_int_equal(HM(P0F_REQUEST, "GET / HTTP/1.1\r\nHost"),
+	    P0F_HTTP_MORE);
+	assert_int_equal(HM(P0F_REQUEST, "POST / HTTP/1.1\r\n\r\n"),
+	    P0F_HTTP_NOTHTTP);
+	assert_int_equal(HM(P0F_REQUEST, "GET x HTTP/1.1\r\n\r\n"),
+	    P0F_HTTP_NOTHTTP);
+	assert_int_equal(HM(P0F_REQUEST, "GET / HTTP/2.0\r\n\r\n"),
+	    P0F_HTTP_NOTHTTP);
+	assert_int_equal(HM(P0F_REQUEST, "GET / HTTP/1.1\r\nHost h\r\n\r\n"),
+	    P0F_HTTP_NOTHTTP);
+	assert_int_equal(HM(P0F_REQUEST, "GET /\x01 HTTP/1.1\r\n\r\n"),
+	    P0F_HTTP_NOTHTTP);
+	assert_int_equal(HM(P0F_REQUEST, "GET / H\r\n\r\n\r\n\r\n"),
+	    P0F_HTTP_NOTHTTP);
+	assert_int_equal(HM(P0F_RESPONSE, "HTTP/1.1 2\r\n\r\n"),
+	    P0F_HTTP_NOTHTTP);
+	assert_int_equal(HM(P0F_RESPONSE, "HTTP/1.1 200"), P0F_HTTP_MORE);
+	assert_int_equal(HM(P0F_RESPONSE, "HTTP/2 200 OK\r\n\r\n"),
+	    P0F_HTTP_NOTHTTP);
+	assert_int_equal(HM(P0F_RESPONSE, "GET / HTTP/1.1\r\n\r\n"),
+	    P0F_HTTP_NOTHTTP);
+	assert_int_equal(p0f_http_match(db, 7, (const uint8_t *)"x", 1, &h),
+	    P0F_HTTP_NOTHTTP);
+	/* One blank line, or just its CR, ends the block. */
+	assert_int_equal(HM(P0F_RESPONSE, "HTTP/1.1 200 OK\r\n\r"),
+	    P0F_HTTP_DONE);
+	/* The longest name p0f reads, then one more byte. */
+	assert_int_equal(HM(P0F_REQUEST, "GET / HTTP/1.1\r\n"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ-_0123: 1\r\n\r\n"), P0F_HTTP_DONE);
+	assert_int_equal(HM(P0F_REQUEST, "GET / HTTP/1.1\r\n"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ-_01234: 1\r\n\r\n"), P0F_HTTP_NOTHTTP);
+
+	if ((big = malloc(P0F_HTTP_MAXDATA + 100)) == NULL)
+		fail();
+	/* 32 headers, not 33. */
+	off = (size_t)snprintf((char *)big, 100, "GET / HTTP/1.1\r\n");
+	for (i = 0; i < P0F_HTTP_MAXHDRS; i++)
+		off += (size_t)snprintf((char *)big + off, 100, "X%zu: y\r\n", i);
+	memcpy(big + off, "\r\n", 2);
+	assert_int_equal(p0f_http_match(db, P0F_REQUEST, big, off + 2, &h),
+	    P0F_HTTP_DONE);
+	memcpy(big + off, "Z: 1\r\n\r\n", 8);
+	assert_int_equal(p0f_http_match(db, P0F_REQUEST, big, off + 8, &h),
+	    P0F_HTTP_NOTHTTP);
+	/* A value of 1024 bytes and its CR is too long. */
+	off = (size_t)snprintf((char *)big, 100, "GET / HTTP/1.1\r\nX: ");
+	memset(big + off, 'v', P0F_HTTP_MAXVAL);
+	memcpy(big + off + P0F_HTTP_MAXVAL, "\r\n\r\n", 4);
+	assert_int_equal(p0f_http_match(db, P0F_REQUEST, big,
+	    off + P0F_HTTP_MAXVAL + 4, &h), P0F_HTTP_NOTHTTP);
+	memcpy(big + off + P0F_HTTP_MAXVAL - 1, "\r\n\r\n", 4);
+	assert_int_equal(p0f_http_match(db, P0F_REQUEST, big,
+	    off + P0F_HTTP_MAXVAL + 3, &h), P0F_HTTP_DONE);
+	/* A first line of 1023 bytes and its LF, then one more. */
+	memset(big, 'a', P0F_HTTP_MAXLINE + 10);
+	memcpy(big, "GET /", 5);
+	memcpy(big + P0F_HTTP_MAXLINE - 11, " HTTP/1.1\r\n\r\n", 13);
+	assert_int_equal(p0f_http_match(db, P0F_REQUEST, big,
+	    P0F_HTTP_MAXLINE + 2, &h), P0F_HTTP_DONE);
+	memcpy(big + P0F_HTTP_MAXLINE - 10, " HTTP/1.1\r\n\r\n", 13);
+	assert_int_equal(p0f_http_match(db, P0F_REQUEST, big,
+	    P0F_HTTP_MAXLINE + 3, &h), P0F_HTTP_NOTHTTP);
+	/* Headers that never end: p0f waits for 8 KB, then gives up. */
+	off = (size_t)snprintf((char *)big, 100, "GET / HTTP/1.1\r\n");
+	while (off + 12 < P0F_HTTP_MAXDATA + 100)
+		off += (size_t)snprintf((char *)big + off, 13, "X: %07zu\r\n",
+		    off);
+	assert_int_equal(p0f_http_match(db, P0F_REQUEST, big,
+	    P0F_HTTP_MAXDATA - 1, &h), P0F_HTTP_NOTHTTP);
+	/* ... it is the header count that stopped that one: fewer. */
+	off = (size_t)snprintf((char *)big, 100, "GET / HTTP/1.1\r\nX: ");
+	memset(big + off, 'v', P0F_HTTP_MAXDATA + 100 - off);
+	assert_int_equal(p0f_http_match(db, P0F_REQUEST, big, 500, &h),
+	    P0F_HTTP_MORE);
+	for (i = off + 1000; i < P0F_HTTP_MAXDATA + 100; i += 1000)
+		memcpy(big + i, "\r\nX: ", 5);
+	assert_int_equal(p0f_http_match(db, P0F_REQUEST, big,
+	    P0F_HTTP_MAXDATA - 1, &h), P0F_HTTP_MORE);
+	assert_int_equal(p0f_http_match(db, P0F_REQUEST, big,
+	    P0F_HTTP_MAXDATA + 100, &h), P0F_HTTP_NOTHTTP);
+	free(big);
+#undef HM
+	p0f_db_free(db);
+}
+
 static void
 test_stock_file(void **state)
 {
 	struct p0f_db	*db;
 	struct p0f_stats st;
+	struct p0f_http	 h;
 	char		 err[256];
 
 	(void)state;
@@ -580,6 +900,24 @@ test_stock_file(void **state)
 	assert_true(st.ps_tcp[P0F_REQUEST] > 50);
 	assert_true(st.ps_tcp[P0F_RESPONSE] > 50);
 	assert_true(st.ps_mtu > 10);
+	assert_true(st.ps_http[P0F_REQUEST] > 50);
+	assert_true(st.ps_http[P0F_RESPONSE] > 10);
+	/* As p0f 3.09b reads them. */
+	http(db, P0F_REQUEST, "GET / HTTP/1.1\r\nUser-Agent: curl/7.88.1\r\n"
+	    "Host: h\r\nAccept: */*\r\n\r\n", &h);
+	assert_string_equal(h.ph_app, "curl");
+	http(db, P0F_RESPONSE, "HTTP/1.1 200 OK\r\n"
+	    "Date: Tue, 14 Nov 2023 22:13:20 GMT\r\n"
+	    "Server: Apache/2.4.57 (Debian)\r\nLast-Modified: x\r\n"
+	    "ETag: \"x\"\r\nAccept-Ranges: bytes\r\nContent-Length: 3\r\n"
+	    "Vary: Accept-Encoding\r\nKeep-Alive: timeout=5, max=100\r\n"
+	    "Connection: Keep-Alive\r\nContent-Type: text/html\r\n\r\n",
+	    &h);
+	assert_string_equal(h.ph_app, "Apache 2.x");
+	assert_string_equal(h.ph_rawsig, "1:Date,Server,?Last-Modified,?ETag,"
+	    "Accept-Ranges=[bytes],?Content-Length,?Vary,"
+	    "Keep-Alive=[timeout=5, max=100],Connection=[Keep-Alive],"
+	    "Content-Type::Apache/2.4.57 (Debian)");
 	p0f_db_free(db);
 }
 
@@ -594,6 +932,10 @@ main(void)
 		cmocka_unit_test(test_windows_and_tools),
 		cmocka_unit_test(test_direction_and_quirks),
 		cmocka_unit_test(test_uptime),
+		cmocka_unit_test(test_http_parse),
+		cmocka_unit_test(test_http_request),
+		cmocka_unit_test(test_http_response),
+		cmocka_unit_test(test_http_limits),
 		cmocka_unit_test(test_stock_file),
 	};
 
