@@ -275,7 +275,7 @@ lint:
 	mandoc -Tlint -W warning man/*.[0-9]
 	shellcheck scripts/install-deps regress/run-test regress/lab/lab.sh \
 	    regress/config/update-golden.sh .ci/run bench/superserver \
-	    bench/fingerprint
+	    bench/fingerprint bench/capture
 
 clean:
 	rm -rf build bin
