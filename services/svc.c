@@ -46,6 +46,8 @@ _Static_assert(SVC_EVENT_MAX == HS_PROG_EVENT_MAX,
 
 static const char	*svc_progname = "service";
 static int		 svc_evfd = -1;		/* -1: syslog */
+static const char	*svc_usage_event = "honeyspy.service.config";
+static const char	*svc_usage_text = "";
 
 static int	svc_fill(struct svc_in *);
 static void	svc_addr(json_t *, const char *, const char *, int);
@@ -374,4 +376,44 @@ svc_artifact(const char *dir, const void *data, size_t len, char hex[65])
 	}
 	(void)unlink(tmp);
 	return (0);
+}
+
+/* What svc_usage says, and the event it says it in. */
+void
+svc_set_usage(const char *eventid, const char *usage)
+{
+	svc_usage_event = eventid;
+	svc_usage_text = usage;
+}
+
+/*
+ * A configuration error.  Under the superserver stderr is the event log,
+ * so it is said there, for the operator; run by hand, on stderr too.
+ */
+void
+svc_usage(const char *why)
+{
+	json_t	*ev;
+
+	if ((ev = svc_event(svc_usage_event)) != NULL) {
+		(void)hs_event_set_str(ev, "message", why);
+		svc_emit(ev);
+	}
+	if (getenv("HONEYSPY_EVENT_FD") == NULL)
+		(void)fprintf(stderr, "%s: %s\n%s\n", svc_progname, why,
+		    svc_usage_text);
+	exit(1);
+}
+
+/* A number option within its bounds, or svc_usage(what). */
+int
+svc_num(const char *s, long long min, long long max, const char *what)
+{
+	const char	*errstr;
+	long long	 v;
+
+	v = strtonum(s, min, max, &errstr);
+	if (errstr != NULL)
+		svc_usage(what);
+	return ((int)v);
 }

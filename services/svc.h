@@ -65,5 +65,8 @@ int	 svc_printf(int, const char *, ...)
 int	 svc_artifact(const char *, const void *, size_t, char [65]);
 void	 svc_sha256_hex(const void *, size_t, char [65]);
 const char *svc_getenv(const char *, const char *);
+void	 svc_set_usage(const char *, const char *);
+__attribute__((__noreturn__)) void svc_usage(const char *);
+int	 svc_num(const char *, long long, long long, const char *);
 
 #endif /* HS_SVC_H */

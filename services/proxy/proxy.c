@@ -76,8 +76,6 @@ struct tunnel {
 	char		 t_sha[65];
 };
 
-static void	 proxy_usage(const char *) __attribute__((__noreturn__));
-static int	 proxy_num(const char *, long long, long long, const char *);
 static int	 proxy_local_port(void);
 static void	 proxy_load_page(struct proxy *, const char *);
 static json_t	*proxy_event(void *, size_t);
@@ -96,37 +94,6 @@ static void	 proxy_tunnel_smtp(struct proxy *, struct tunnel *,
 static ssize_t	 proxy_line(struct http_conn *, char *, size_t, int);
 static char	*proxy_sni(const unsigned char *, size_t);
 static int	 proxy_is_http(const unsigned char *, size_t);
-
-static void
-proxy_usage(const char *why)
-{
-	static const char	 usage[] =
-	    "usage: proxy [-m page | error | deny] "
-	    "[-a dir] [-B bytes] [-b bytes] [-C ports] [-f file] [-H host] "
-	    "[-k seconds] [-o server] [-s server] [-T seconds] [-t seconds]";
-	json_t			*ev;
-
-	/* Under the superserver stderr is the event log: say it there. */
-	if ((ev = svc_event("honeyspy.proxy.config")) != NULL) {
-		(void)hs_event_set_str(ev, "message", why);
-		svc_emit(ev);
-	}
-	if (getenv("HONEYSPY_EVENT_FD") == NULL)
-		fprintf(stderr, "proxy: %s\n%s\n", why, usage);
-	exit(1);
-}
-
-static int
-proxy_num(const char *s, long long min, long long max, const char *what)
-{
-	const char	*errstr;
-	long long	 v;
-
-	v = strtonum(s, min, max, &errstr);
-	if (errstr != NULL)
-		proxy_usage(what);
-	return ((int)v);
-}
 
 static int
 proxy_local_port(void)
@@ -162,12 +129,12 @@ proxy_load_page(struct proxy *px, const char *file)
 
 	memset(&b, 0, sizeof(b));
 	if ((fd = open(file, O_RDONLY | O_CLOEXEC)) == -1)
-		proxy_usage("-f: cannot open the page");
+		svc_usage("-f: cannot open the page");
 	while ((n = read(fd, buf, sizeof(buf))) != 0) {
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n == -1 || b.b_len + (size_t)n > PROXY_PAGE_MAX)
-			proxy_usage("-f: cannot read the page, or too large");
+			svc_usage("-f: cannot read the page, or too large");
 		http_buf_add(&b, buf, (size_t)n);
 	}
 	(void)close(fd);
@@ -657,6 +624,10 @@ main(int argc, char *argv[])
 	int			 ch, timeout = 300, idle = 120;
 
 	svc_init("proxy");
+	svc_set_usage("honeyspy.proxy.config",
+	    "usage: proxy [-m page | error | deny] "
+	    "[-a dir] [-B bytes] [-b bytes] [-C ports] [-f file] [-H host] "
+	    "[-k seconds] [-o server] [-s server] [-T seconds] [-t seconds]");
 	memset(&px, 0, sizeof(px));
 	http_limits_default(&lim);
 	px.px_mode = PROXY_PAGE;
@@ -673,11 +644,11 @@ main(int argc, char *argv[])
 			px.px_artifacts = optarg;
 			break;
 		case 'B':
-			lim.hl_body = (size_t)proxy_num(optarg, 0, 64 << 20,
+			lim.hl_body = (size_t)svc_num(optarg, 0, 64 << 20,
 			    "-B: body limit out of range");
 			break;
 		case 'b':
-			px.px_tkeep = (size_t)proxy_num(optarg, 0, 16 << 20,
+			px.px_tkeep = (size_t)svc_num(optarg, 0, 16 << 20,
 			    "-b: tunnel bytes out of range");
 			break;
 		case 'C':
@@ -691,7 +662,7 @@ main(int argc, char *argv[])
 			px.px_host = optarg;
 			break;
 		case 'k':
-			idle = proxy_num(optarg, 1, 3600,
+			idle = svc_num(optarg, 1, 3600,
 			    "-k: keep-alive timeout out of range");
 			break;
 		case 'm':
@@ -702,7 +673,7 @@ main(int argc, char *argv[])
 			else if (strcmp(optarg, "deny") == 0)
 				px.px_mode = PROXY_DENY;
 			else
-				proxy_usage("-m: page, error or deny");
+				svc_usage("-m: page, error or deny");
 			break;
 		case 'o':
 			px.px_origin = optarg;
@@ -711,19 +682,19 @@ main(int argc, char *argv[])
 			px.px_server = optarg;
 			break;
 		case 'T':
-			px.px_tidle = proxy_num(optarg, 1, 3600,
+			px.px_tidle = svc_num(optarg, 1, 3600,
 			    "-T: tunnel timeout out of range");
 			break;
 		case 't':
-			timeout = proxy_num(optarg, 1, 86400,
+			timeout = svc_num(optarg, 1, 86400,
 			    "-t: timeout out of range");
 			break;
 		default:
-			proxy_usage("unknown option");
+			svc_usage("unknown option");
 		}
 	}
 	if (optind != argc)
-		proxy_usage("unexpected argument");
+		svc_usage("unexpected argument");
 	if (page != NULL)
 		proxy_load_page(&px, page);
 	else {

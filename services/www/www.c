@@ -48,43 +48,11 @@ struct wev {
 	char		 ev_sha[65];
 };
 
-static void	 www_usage(const char *) __attribute__((__noreturn__));
 static time_t	 www_parse_date(const char *);
 static int	 www_local_port(void);
 static json_t	*www_event(void *, size_t);
 static void	 www_log(struct www *, struct wreq *);
 static void	 www_req_free(struct wreq *);
-static int	 www_num(const char *, long long, long long, const char *);
-
-static void
-www_usage(const char *why)
-{
-	static const char	 usage[] = "usage: www [-p apache | iis] "
-	    "[-a dir] [-B bytes] [-d docroot] [-k seconds] [-m date] "
-	    "[-n name] [-s server] [-t seconds]";
-	json_t			*ev;
-
-	/* Under the superserver stderr is the event log: say it there. */
-	if ((ev = svc_event("honeyspy.http.config")) != NULL) {
-		(void)hs_event_set_str(ev, "message", why);
-		svc_emit(ev);
-	}
-	if (getenv("HONEYSPY_EVENT_FD") == NULL)
-		fprintf(stderr, "www: %s\n%s\n", why, usage);
-	exit(1);
-}
-
-static int
-www_num(const char *s, long long min, long long max, const char *what)
-{
-	const char	*errstr;
-	long long	 v;
-
-	v = strtonum(s, min, max, &errstr);
-	if (errstr != NULL)
-		www_usage(what);
-	return ((int)v);
-}
 
 /* "YYYY-MM-DD [HH:MM:SS]" in UTC, or seconds since the epoch. */
 static time_t
@@ -331,6 +299,10 @@ main(int argc, char *argv[])
 	int			 apache;
 
 	svc_init("www");
+	svc_set_usage("honeyspy.http.config",
+	    "usage: www [-p apache | iis] "
+	    "[-a dir] [-B bytes] [-d docroot] [-k seconds] [-m date] "
+	    "[-n name] [-s server] [-t seconds]");
 	memset(&w, 0, sizeof(w));
 	http_limits_default(&lim);
 	w.w_persona = WWW_APACHE;
@@ -342,14 +314,14 @@ main(int argc, char *argv[])
 			w.w_artifacts = optarg;
 			break;
 		case 'B':
-			lim.hl_body = (size_t)www_num(optarg, 0, 64 << 20,
+			lim.hl_body = (size_t)svc_num(optarg, 0, 64 << 20,
 			    "-B: body limit out of range");
 			break;
 		case 'd':
 			w.w_docroot = optarg;
 			break;
 		case 'k':
-			katimeout = www_num(optarg, 1, 3600,
+			katimeout = svc_num(optarg, 1, 3600,
 			    "-k: keep-alive timeout out of range");
 			break;
 		case 'm':
@@ -364,32 +336,32 @@ main(int argc, char *argv[])
 			else if (strcasecmp(optarg, "iis") == 0)
 				w.w_persona = WWW_IIS;
 			else
-				www_usage("-p: apache or iis");
+				svc_usage("-p: apache or iis");
 			break;
 		case 's':
 			w.w_server = optarg;
 			break;
 		case 't':
-			timeout = www_num(optarg, 1, 86400,
+			timeout = svc_num(optarg, 1, 86400,
 			    "-t: timeout out of range");
 			break;
 		default:
-			www_usage("unknown option");
+			svc_usage("unknown option");
 		}
 	}
 	if (optind != argc)
-		www_usage("unexpected argument");
+		svc_usage("unexpected argument");
 	apache = w.w_persona == WWW_APACHE;
 	if (w.w_server == NULL)
 		w.w_server = apache ? "Apache/2.2.14 (Ubuntu)" :
 		    "Microsoft-IIS/7.5";
 	if ((w.w_mtime = www_parse_date(mtime)) == (time_t)-1)
-		www_usage("-m: not a date");
+		svc_usage("-m: not a date");
 	w.w_katimeout = katimeout != -1 ? katimeout :
 	    apache ? WWW_KA_APACHE : WWW_KA_IIS;
 	if (w.w_docroot != NULL && realpath(w.w_docroot, w.w_rootreal) ==
 	    NULL)
-		www_usage("-d: no such directory");
+		svc_usage("-d: no such directory");
 	w.w_port = www_local_port();
 	w.w_local_ip = svc_getenv("HONEYSPY_DST_IP", "127.0.0.1");
 	w.w_remote_ip = svc_getenv("HONEYSPY_SRC_IP", "127.0.0.1");
