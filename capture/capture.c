@@ -822,8 +822,9 @@ capture_payload_send(const struct pkt *p, const struct pcap_pkthdr *h)
 	pm.pm_dport = dport;
 	pm.pm_sec = h->ts.tv_sec;
 	pm.pm_usec = (int32_t)h->ts.tv_usec;
-	pm.pm_length = p->p_wirepaylen;
 	n = p->p_paylen > HS_DETECT_CHUNK ? HS_DETECT_CHUNK : p->p_paylen;
+	/* A header that claims less than was captured: say what we have. */
+	pm.pm_length = p->p_wirepaylen > n ? p->p_wirepaylen : n;
 	if ((b = imsg_create(&iev_parent->ibuf, IMSG_CAP_PAYLOAD, 0, 0,
 	    sizeof(pm) + n)) == NULL ||
 	    imsg_add(b, &pm, sizeof(pm)) == -1 ||
