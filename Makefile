@@ -87,6 +87,9 @@ www_SVC_EXTRA	 = $(HTTP_SRCS)
 proxy_SVC_EXTRA	 = $(HTTP_SRCS)
 SERVICE_BINS	 = $(addprefix $(BINDIR)/services/,$(SERVICES))
 
+# The network's certificate authority.
+HONEYSPY_CERT_SRCS = certs/honeyspy-cert.c
+
 # Test-only daemon: the same sources built with HS_REGRESS, which adds a
 # child that breaks out of its seccomp table on purpose.
 REGRESS_SRCS	 = $(HONEYSPYD_SRCS) regress/sandbox/violator.c
@@ -145,7 +148,7 @@ P0FCHECK_BIN	 = $(BUILD)/regress/p0fcheck
 	regress-bins
 
 all: $(BINDIR)/honeyspyd $(BINDIR)/honeyspyctl $(BINDIR)/honeyspy-detect \
-	$(SERVICE_BINS)
+	$(BINDIR)/honeyspy-cert $(SERVICE_BINS)
 
 deps:
 	@scripts/install-deps
@@ -159,6 +162,10 @@ $(BINDIR)/honeyspyctl: $(call objs,$(HONEYSPYCTL_SRCS))
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
 $(BINDIR)/honeyspy-detect: $(call objs,$(HONEYSPY_DETECT_SRCS))
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(BINDIR)/honeyspy-cert: $(call objs,$(HONEYSPY_CERT_SRCS))
 	@mkdir -p $(@D)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
