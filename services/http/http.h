@@ -197,6 +197,10 @@ const char	*http_reason(int);
 int		 http_set_capped(json_t *, const char *, const void *,
 		    size_t, size_t);
 json_t		*http_headers_json(const struct http_request *, size_t);
+json_t		*http_request_event(const char *, const struct http_request *,
+		    const char *, const char *, size_t);
+void		 http_body_keep(const struct http_request *, const char *,
+		    char [65]);
 void		 http_emit(http_evbuild, void *);
 
 #endif /* HS_HTTP_H */

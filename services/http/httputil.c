@@ -525,3 +525,64 @@ http_emit(http_evbuild build, void *arg)
 		cap /= 4;
 	}
 }
+
+/*
+ * What every request event says, whichever service got it: the method,
+ * the target (named as the service calls it), the version, the raw line
+ * when it did not parse, the headers, the User-Agent, and the body with
+ * its digest.  Each string is capped as http_emit asks.
+ */
+json_t *
+http_request_event(const char *eventid, const struct http_request *r,
+    const char *targetkey, const char *sha, size_t cap)
+{
+	const char	*v;
+	json_t		*ev, *h;
+	char		 ver[16];
+
+	if ((ev = svc_event(eventid)) == NULL)
+		return (NULL);
+	if (r->r_method != NULL)
+		(void)http_set_capped(ev, "method", r->r_method,
+		    strlen(r->r_method), cap);
+	if (r->r_target != NULL)
+		(void)http_set_capped(ev, targetkey, r->r_target,
+		    strlen(r->r_target), cap);
+	/* A line that did not parse is the only record of what came. */
+	if (r->r_target == NULL && r->r_line != NULL)
+		(void)http_set_capped(ev, "request", r->r_line, r->r_linelen,
+		    cap);
+	if (r->r_major != 0 || r->r_minor != 0) {
+		(void)snprintf(ver, sizeof(ver), "HTTP/%d.%d", r->r_major,
+		    r->r_minor);
+		(void)hs_event_set_str(ev, "version", ver);
+	}
+	if ((h = http_headers_json(r, cap)) != NULL &&
+	    json_object_set_new(ev, "headers", h) == -1) {
+		json_decref(ev);
+		return (NULL);
+	}
+	if ((v = http_header(r, "User-Agent")) != NULL)
+		(void)http_set_capped(ev, "user_agent", v, strlen(v), cap);
+	if (r->r_bodylen > 0) {
+		(void)http_set_capped(ev, "body", r->r_body, r->r_bodylen,
+		    cap);
+		(void)hs_event_set_int(ev, "body_length",
+		    (long long)r->r_bodylen);
+		(void)hs_event_set_str(ev, "sha256", sha);
+	}
+	return (ev);
+}
+
+/* A request body's digest, and the body itself kept under it in dir. */
+void
+http_body_keep(const struct http_request *r, const char *dir, char sha[65])
+{
+	sha[0] = '\0';
+	if (r->r_bodylen == 0)
+		return;
+	if (dir != NULL)
+		(void)svc_artifact(dir, r->r_body, r->r_bodylen, sha);
+	else
+		svc_sha256_hex(r->r_body, r->r_bodylen, sha);
+}

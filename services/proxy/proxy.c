@@ -156,26 +156,13 @@ proxy_event(void *arg, size_t cap)
 	struct preq		*q = pv->ev_q;
 	struct http_request	*r = q->q_r;
 	const char		*v;
-	json_t			*ev, *h;
-	char			 ver[16], where[300];
+	json_t			*ev;
+	char			 where[300];
 	int			 port;
 
-	if ((ev = svc_event("honeyspy.proxy.request")) == NULL)
+	if ((ev = http_request_event("honeyspy.proxy.request", r, "url",
+	    pv->ev_sha, cap)) == NULL)
 		return (NULL);
-	if (r->r_method != NULL)
-		(void)http_set_capped(ev, "method", r->r_method,
-		    strlen(r->r_method), cap);
-	if (r->r_target != NULL)
-		(void)http_set_capped(ev, "url", r->r_target,
-		    strlen(r->r_target), cap);
-	if (r->r_target == NULL && r->r_line != NULL)
-		(void)http_set_capped(ev, "request", r->r_line, r->r_linelen,
-		    cap);
-	if (r->r_major != 0 || r->r_minor != 0) {
-		(void)snprintf(ver, sizeof(ver), "HTTP/%d.%d", r->r_major,
-		    r->r_minor);
-		(void)hs_event_set_str(ev, "version", ver);
-	}
 	if (r->r_host != NULL) {
 		(void)http_set_capped(ev, "host", r->r_host,
 		    strlen(r->r_host), cap);
@@ -187,20 +174,6 @@ proxy_event(void *arg, size_t cap)
 			(void)hs_event_set_int(ev, "port", port);
 	} else if ((v = http_header(r, "Host")) != NULL)
 		(void)http_set_capped(ev, "host", v, strlen(v), cap);
-	if ((h = http_headers_json(r, cap)) != NULL &&
-	    json_object_set_new(ev, "headers", h) == -1) {
-		json_decref(ev);
-		return (NULL);
-	}
-	if ((v = http_header(r, "User-Agent")) != NULL)
-		(void)http_set_capped(ev, "user_agent", v, strlen(v), cap);
-	if (r->r_bodylen > 0) {
-		(void)http_set_capped(ev, "body", r->r_body, r->r_bodylen,
-		    cap);
-		(void)hs_event_set_int(ev, "body_length",
-		    (long long)r->r_bodylen);
-		(void)hs_event_set_str(ev, "sha256", pv->ev_sha);
-	}
 	if (q->q_thost != NULL) {
 		/* A request made inside a tunnel, to where it leads. */
 		(void)snprintf(where, sizeof(where), "%s:%d", q->q_thost,
@@ -223,13 +196,7 @@ proxy_log(struct proxy *px, struct preq *q)
 	memset(&pv, 0, sizeof(pv));
 	pv.ev_px = px;
 	pv.ev_q = q;
-	if (r->r_bodylen > 0) {
-		if (px->px_artifacts != NULL)
-			(void)svc_artifact(px->px_artifacts, r->r_body,
-			    r->r_bodylen, pv.ev_sha);
-		else
-			svc_sha256_hex(r->r_body, r->r_bodylen, pv.ev_sha);
-	}
+	http_body_keep(r, px->px_artifacts, pv.ev_sha);
 	http_emit(proxy_event, &pv);
 }
 

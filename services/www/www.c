@@ -203,42 +203,13 @@ www_event(void *arg, size_t cap)
 	struct wreq		*q = wv->ev_q;
 	struct http_request	*r = q->q_r;
 	const char		*v;
-	json_t			*ev, *h;
-	char			 ver[16];
+	json_t			*ev;
 
-	if ((ev = svc_event("honeyspy.http.request")) == NULL)
+	if ((ev = http_request_event("honeyspy.http.request", r, "uri",
+	    wv->ev_sha, cap)) == NULL)
 		return (NULL);
-	if (r->r_method != NULL)
-		(void)http_set_capped(ev, "method", r->r_method,
-		    strlen(r->r_method), cap);
-	if (r->r_target != NULL)
-		(void)http_set_capped(ev, "uri", r->r_target,
-		    strlen(r->r_target), cap);
-	if (r->r_major != 0 || r->r_minor != 0) {
-		(void)snprintf(ver, sizeof(ver), "HTTP/%d.%d", r->r_major,
-		    r->r_minor);
-		(void)hs_event_set_str(ev, "version", ver);
-	}
-	/* A line that did not parse is the only record of what came. */
-	if (r->r_target == NULL && r->r_line != NULL)
-		(void)http_set_capped(ev, "request", r->r_line, r->r_linelen,
-		    cap);
-	if ((h = http_headers_json(r, cap)) != NULL &&
-	    json_object_set_new(ev, "headers", h) == -1) {
-		json_decref(ev);
-		return (NULL);
-	}
 	if ((v = http_header(r, "Host")) != NULL)
 		(void)http_set_capped(ev, "host", v, strlen(v), cap);
-	if ((v = http_header(r, "User-Agent")) != NULL)
-		(void)http_set_capped(ev, "user_agent", v, strlen(v), cap);
-	if (r->r_bodylen > 0) {
-		(void)http_set_capped(ev, "body", r->r_body, r->r_bodylen,
-		    cap);
-		(void)hs_event_set_int(ev, "body_length",
-		    (long long)r->r_bodylen);
-		(void)hs_event_set_str(ev, "sha256", wv->ev_sha);
-	}
 	if (q->q_rp.rp_status != 0)
 		(void)hs_event_set_int(ev, "status", q->q_rp.rp_status);
 	if (q->q_error != NULL)
@@ -264,13 +235,7 @@ www_log(struct www *w, struct wreq *q)
 	memset(&wv, 0, sizeof(wv));
 	wv.ev_w = w;
 	wv.ev_q = q;
-	if (r->r_bodylen > 0) {
-		if (w->w_artifacts != NULL)
-			(void)svc_artifact(w->w_artifacts, r->r_body,
-			    r->r_bodylen, wv.ev_sha);
-		else
-			svc_sha256_hex(r->r_body, r->r_bodylen, wv.ev_sha);
-	}
+	http_body_keep(r, w->w_artifacts, wv.ev_sha);
 	http_emit(www_event, &wv);
 }
 
