@@ -97,9 +97,6 @@ static void		capture_stats_timer(int, short, void *);
 static void		capture_stats_update(void);
 static void		capture_stats_event(void);
 static void		capture_stats_fill(struct cap_stats_msg *);
-static int		set_stamp(json_t *, const char *,
-			    const struct timeval *);
-static int		set_mac(json_t *, const char *, const uint8_t *);
 
 static struct imsgev	*iev_parent;
 static char		 sensor[HS_NAMELEN];
@@ -695,8 +692,8 @@ capture_match(const struct pcap_pkthdr *h, const u_char *bytes)
 	return (-1);
 }
 
-static int
-set_stamp(json_t *ev, const char *key, const struct timeval *tv)
+int
+capture_set_stamp(json_t *ev, const char *key, const struct timeval *tv)
 {
 	struct timespec	 ts;
 	char		 stamp[EVENT_TIMESTAMP_LEN];
@@ -709,8 +706,8 @@ set_stamp(json_t *ev, const char *key, const struct timeval *tv)
 	return (hs_event_set_str(ev, key, stamp));
 }
 
-static int
-set_mac(json_t *ev, const char *key, const uint8_t *mac)
+int
+capture_set_mac(json_t *ev, const char *key, const uint8_t *mac)
 {
 	char	 text[18];
 
@@ -738,13 +735,13 @@ capture_packet_event(const struct pkt *p, const struct pcap_pkthdr *h,
 		log_warnx("%s: cannot build event", __func__);
 		return;
 	}
-	rv |= set_stamp(ev, "timestamp", &h->ts);
+	rv |= capture_set_stamp(ev, "timestamp", &h->ts);
 	rv |= hs_event_set_str(ev, "filter", rules[rule].r_expr);
 	rv |= hs_event_set_int(ev, "length", h->len);
 	if (p->p_flags & PKT_F_ETHER) {
-		rv |= set_mac(ev, "src_mac", p->p_ethsrc);
+		rv |= capture_set_mac(ev, "src_mac", p->p_ethsrc);
 		if (p->p_dlt == DLT_EN10MB)
-			rv |= set_mac(ev, "dst_mac", p->p_ethdst);
+			rv |= capture_set_mac(ev, "dst_mac", p->p_ethdst);
 	}
 	if (p->p_flags & PKT_F_VLAN)
 		rv |= hs_event_set_int(ev, "vlan", p->p_vlan);
@@ -849,16 +846,16 @@ capture_summary(const struct flow_sum *fs)
 	rv |= hs_event_set_int(ev, "bytes", (long long)fs->fs_bytes);
 	rv |= hs_event_set_int(ev, "events", (long long)fs->fs_events);
 	rv |= hs_event_set_int(ev, "window", 1);
-	rv |= set_stamp(ev, "first", &fs->fs_first);
-	rv |= set_stamp(ev, "last", &fs->fs_last);
+	rv |= capture_set_stamp(ev, "first", &fs->fs_first);
+	rv |= capture_set_stamp(ev, "last", &fs->fs_last);
 	if (fs->fs_untracked) {
 		rv |= json_object_set_new(ev, "untracked", json_true());
 		goto send;
 	}
 	if (fs->fs_ether) {
-		rv |= set_mac(ev, "src_mac", fs->fs_ethsrc);
+		rv |= capture_set_mac(ev, "src_mac", fs->fs_ethsrc);
 		if (cap_dlt == DLT_EN10MB)
-			rv |= set_mac(ev, "dst_mac", fs->fs_ethdst);
+			rv |= capture_set_mac(ev, "dst_mac", fs->fs_ethdst);
 	}
 	if (fs->fs_af == 0)
 		rv |= hs_event_set_int(ev, "ethertype", fs->fs_ethertype);

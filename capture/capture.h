@@ -29,6 +29,9 @@ __attribute__((__noreturn__)) void capture_main(const struct proc_def *);
 void		 capture_event_send(struct json_t *);
 void		 capture_host_send(const struct host_msg *);
 struct json_t	*capture_event_new(const char *);
+int		 capture_set_stamp(struct json_t *, const char *,
+		    const struct timeval *);
+int		 capture_set_mac(struct json_t *, const char *, const uint8_t *);
 const char	*capture_ifname(void);
 
 #endif /* HS_CAPTURE_H */

@@ -123,6 +123,7 @@ static int	host_cmp(struct host *, struct host *);
 static struct host *host_get(const struct pkt *, const struct timeval *);
 static void	host_seen(const struct pkt *, const struct p0f_result *,
 		    const struct timeval *);
+static json_t	*fp_event_new(const struct pkt *, const struct timeval *, int *);
 static void	host_event(const struct pkt *, const struct p0f_result *,
 		    const struct timeval *);
 static void	copy_printable(char *, const char *, size_t);
@@ -584,34 +585,36 @@ hosts_tick(void)
 	}
 }
 
+/* A fingerprint event's start: when, the flow, the sender's MAC. */
+static json_t *
+fp_event_new(const struct pkt *p, const struct timeval *tv, int *rv)
+{
+	json_t	*ev;
+
+	if ((ev = capture_event_new("honeyspy.host.fingerprint")) == NULL) {
+		log_warnx("%s: cannot build event", __func__);
+		return (NULL);
+	}
+	*rv |= capture_set_stamp(ev, "timestamp", tv);
+	if (hs_event_set_flow(ev, p->p_af, p->p_src, p->p_dst, p->p_proto,
+	    p->p_sport, p->p_dport) == -1)
+		*rv = -1;
+	if (p->p_flags & PKT_F_ETHER)
+		*rv |= capture_set_mac(ev, "mac", p->p_ethsrc);
+	return (ev);
+}
+
 /* honeyspy.host.fingerprint: p0f's verdict on the sender of a SYN. */
 static void
 host_event(const struct pkt *p, const struct p0f_result *res,
     const struct timeval *tv)
 {
-	struct timespec	 ts;
 	json_t		*ev;
-	char		 stamp[EVENT_TIMESTAMP_LEN], mac[18], buf[128];
+	char		 buf[128];
 	int		 rv = 0;
 
-	if ((ev = capture_event_new("honeyspy.host.fingerprint")) == NULL) {
-		log_warnx("%s: cannot build event", __func__);
+	if ((ev = fp_event_new(p, tv, &rv)) == NULL)
 		return;
-	}
-	ts.tv_sec = tv->tv_sec;
-	ts.tv_nsec = (long)tv->tv_usec * 1000;
-	if (hs_event_timestamp(stamp, sizeof(stamp), &ts) == 0)
-		rv |= hs_event_set_str(ev, "timestamp", stamp);
-	if (hs_event_set_flow(ev, p->p_af, p->p_src, p->p_dst, p->p_proto,
-	    p->p_sport, p->p_dport) == -1)
-		rv = -1;
-	if (p->p_flags & PKT_F_ETHER) {
-		(void)snprintf(mac, sizeof(mac),
-		    "%02x:%02x:%02x:%02x:%02x:%02x", p->p_ethsrc[0],
-		    p->p_ethsrc[1], p->p_ethsrc[2], p->p_ethsrc[3],
-		    p->p_ethsrc[4], p->p_ethsrc[5]);
-		rv |= hs_event_set_str(ev, "mac", mac);
-	}
 	rv |= hs_event_set_str(ev, "direction",
 	    (p->p_tcpflags & PKT_TH_ACK) ? "synack" : "syn");
 	if (res->pr_flags & P0F_R_MATCH) {
@@ -646,29 +649,12 @@ static void
 http_event(const struct pkt *p, const struct p0f_http *res,
     const struct timeval *tv)
 {
-	struct timespec	 ts;
 	json_t		*ev;
-	char		 stamp[EVENT_TIMESTAMP_LEN], mac[18], buf[64];
+	char		 buf[64];
 	int		 rv = 0;
 
-	if ((ev = capture_event_new("honeyspy.host.fingerprint")) == NULL) {
-		log_warnx("%s: cannot build event", __func__);
+	if ((ev = fp_event_new(p, tv, &rv)) == NULL)
 		return;
-	}
-	ts.tv_sec = tv->tv_sec;
-	ts.tv_nsec = (long)tv->tv_usec * 1000;
-	if (hs_event_timestamp(stamp, sizeof(stamp), &ts) == 0)
-		rv |= hs_event_set_str(ev, "timestamp", stamp);
-	if (hs_event_set_flow(ev, p->p_af, p->p_src, p->p_dst, p->p_proto,
-	    p->p_sport, p->p_dport) == -1)
-		rv = -1;
-	if (p->p_flags & PKT_F_ETHER) {
-		(void)snprintf(mac, sizeof(mac),
-		    "%02x:%02x:%02x:%02x:%02x:%02x", p->p_ethsrc[0],
-		    p->p_ethsrc[1], p->p_ethsrc[2], p->p_ethsrc[3],
-		    p->p_ethsrc[4], p->p_ethsrc[5]);
-		rv |= hs_event_set_str(ev, "mac", mac);
-	}
 	rv |= hs_event_set_str(ev, "direction",
 	    res->ph_dir == P0F_REQUEST ? "http_request" : "http_response");
 	rv |= hs_event_set_str(ev, "http_version",
