@@ -20,6 +20,36 @@ CAP_SETUID=$((1 << 7))
 CAP_SYS_CHROOT=$((1 << 18))
 CAP_SPAWNER=$((CAP_KILL | CAP_SETGID | CAP_SETUID | CAP_SYS_CHROOT))
 
+# hs_lab_setup_file PREFIX [TOOL...]: the lab for one file's tests, named
+# PREFIX and our pid, or why they skip, in LAB_SKIP for setup() to say:
+# bats 1.8 cannot skip from setup_file.  LAB_DIR is the caller's.
+hs_lab_setup_file() {
+	local prefix=$1 tool
+
+	shift
+	. "$LAB_DIR/lab.sh"
+	if [ "$(id -u)" -ne 0 ] || ! LAB_SKIP=$(lab_require); then
+		export LAB_SKIP="${LAB_SKIP:-needs root}"
+		return 0
+	fi
+	for tool; do
+		if ! command -v "$tool" >/dev/null; then
+			export LAB_SKIP="needs $tool"
+			return 0
+		fi
+	done
+	export LAB_PREFIX="$prefix$$"
+	lab_watchdog "$$"
+	lab_up
+}
+
+hs_lab_teardown_file() {
+	. "$LAB_DIR/lab.sh"
+	if [ -n "${LAB_PREFIX:-}" ]; then
+		lab_down
+	fi
+}
+
 hs_require_root() {
 	[ "$(id -u)" -eq 0 ] || skip "needs root"
 	getent passwd _honeyspy >/dev/null ||

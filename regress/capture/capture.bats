@@ -10,22 +10,11 @@ LAB_DIR="$BATS_TEST_DIRNAME/../lab"
 SYN_RULE='tcp[tcpflags] & tcp-syn != 0'
 
 setup_file() {
-	. "$LAB_DIR/lab.sh"
-	# bats 1.8 cannot skip from setup_file: pass the reason to setup().
-	if [ "$(id -u)" -ne 0 ] || ! LAB_SKIP=$(lab_require); then
-		export LAB_SKIP="${LAB_SKIP:-needs root}"
-		return 0
-	fi
-	export LAB_PREFIX="hs$$"
-	lab_watchdog "$$"
-	lab_up
+	hs_lab_setup_file hs
 }
 
 teardown_file() {
-	. "$LAB_DIR/lab.sh"
-	if [ -n "${LAB_PREFIX:-}" ]; then
-		lab_down
-	fi
+	hs_lab_teardown_file
 }
 
 setup() {

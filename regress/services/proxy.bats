@@ -10,21 +10,11 @@ load ../helpers
 LAB_DIR="$BATS_TEST_DIRNAME/../lab"
 
 setup_file() {
-	. "$LAB_DIR/lab.sh"
-	if [ "$(id -u)" -ne 0 ] || ! LAB_SKIP=$(lab_require); then
-		export LAB_SKIP="${LAB_SKIP:-needs root}"
-		return 0
-	fi
-	export LAB_PREFIX="hp$$"
-	lab_watchdog "$$"
-	lab_up
+	hs_lab_setup_file hp
 }
 
 teardown_file() {
-	. "$LAB_DIR/lab.sh"
-	if [ -n "${LAB_PREFIX:-}" ]; then
-		lab_down
-	fi
+	hs_lab_teardown_file
 }
 
 setup() {

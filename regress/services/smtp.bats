@@ -9,28 +9,11 @@ load ../helpers
 LAB_DIR="$BATS_TEST_DIRNAME/../lab"
 
 setup_file() {
-	. "$LAB_DIR/lab.sh"
-	# bats 1.8 cannot skip from setup_file: pass the reason to setup().
-	if [ "$(id -u)" -ne 0 ] || ! LAB_SKIP=$(lab_require); then
-		export LAB_SKIP="${LAB_SKIP:-needs root}"
-		return 0
-	fi
-	for tool in swaks nmap socat jq; do
-		if ! command -v "$tool" >/dev/null; then
-			export LAB_SKIP="needs $tool"
-			return 0
-		fi
-	done
-	export LAB_PREFIX="hs$$"
-	lab_watchdog "$$"
-	lab_up
+	hs_lab_setup_file hs swaks nmap socat jq
 }
 
 teardown_file() {
-	. "$LAB_DIR/lab.sh"
-	if [ -n "${LAB_PREFIX:-}" ]; then
-		lab_down
-	fi
+	hs_lab_teardown_file
 }
 
 setup() {
