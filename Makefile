@@ -16,8 +16,9 @@ FUZZ_TIME	?= 60
 SAN		?=
 BINDIR		?= bin
 
-PKGS		 = libevent yaml-0.1 libcap-ng libseccomp libbsd-overlay jansson \
-		   libcrypto unicorn capstone libssh libpcap
+PKGS		 = libevent libevent_openssl yaml-0.1 libcap-ng libseccomp \
+		   libbsd-overlay jansson libssl libcrypto unicorn capstone libssh \
+		   libpcap sqlite3 libedit
 
 WARNINGS	 = -Wall -Wextra -Wstrict-prototypes -Wmissing-prototypes \
 		   -Wmissing-declarations -Wshadow -Wpointer-arith -Wcast-qual \
@@ -43,20 +44,25 @@ PKG_CFLAGS	:= $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS	:= $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 
 ALL_CFLAGS	 = -std=c11 -D_GNU_SOURCE $(OPT) $(WARNINGS) $(HARDEN_CFLAGS) \
-		   $(SANFLAGS) -I. -Ilib -Iprivsep -Ihoneyspyd -Idetect -Iservices \
-		   $(PKG_CFLAGS) $(CFLAGS)
+		   $(SANFLAGS) -I. -Ilib -Iprivsep -Ihoneyspyd -Ihoneyspyctl -Idetect \
+		   -Iservices $(PKG_CFLAGS) $(CFLAGS)
 ALL_LDFLAGS	 = $(HARDEN_LDFLAGS) $(SANFLAGS) $(LDFLAGS)
 
 # Shared plumbing, bottom layer.
 LIB_SRCS	 = lib/log.c lib/imsg.c lib/buf.c lib/util.c lib/net.c \
-		   lib/service.c lib/hs_event.c
+		   lib/service.c lib/hs_event.c lib/frame.c lib/calls.c \
+		   lib/tls.c
 
 # Children: one directory per process.
 CHILD_SRCS	 = netctl/netctl.c $(sort $(wildcard capture/*.c)) \
 		   persona/persona.c \
 		   superserver/binder.c superserver/superserver.c \
 		   superserver/spawner.c superserver/spawn_env.c \
-		   rpc/rpc.c web/web.c
+		   $(RPC_SRCS) web/web.c
+
+# The rpc child runs calls the way honeyspyctl asks them.
+RPC_SRCS	 = rpc/rpc.c honeyspyctl/parser.c honeyspyctl/ctlmsg.c \
+		   honeyspyctl/output.c
 
 PRIVSEP_SRCS	 = privsep/proc.c privsep/drop.c privsep/sandbox.c \
 		   privsep/sandbox_program.c
@@ -64,10 +70,13 @@ PRIVSEP_SRCS	 = privsep/proc.c privsep/drop.c privsep/sandbox.c \
 HONEYSPYD_SRCS	 = honeyspyd/honeyspyd.c honeyspyd/parse.c \
 		   honeyspyd/printconf.c honeyspyd/control.c \
 		   honeyspyd/services.c honeyspyd/eventlog.c \
-		   honeyspyd/artifacts.c \
+		   honeyspyd/artifacts.c honeyspyd/link.c honeyspyd/spool.c \
+		   honeyspyd/store.c \
 		   $(CHILD_SRCS) $(PRIVSEP_SRCS) $(LIB_SRCS)
 
 HONEYSPYCTL_SRCS = honeyspyctl/honeyspyctl.c honeyspyctl/parser.c lib/service.c \
+		   honeyspyctl/ctlmsg.c honeyspyctl/remote.c lib/frame.c \
+		   lib/tls.c lib/calls.c \
 		   honeyspyctl/output.c lib/log.c lib/imsg.c lib/buf.c \
 		   lib/util.c
 
@@ -96,7 +105,7 @@ REGRESS_SRCS	 = $(HONEYSPYD_SRCS) regress/sandbox/violator.c
 
 UNIT_TESTS	 = test_buf test_imsg test_config test_util test_event \
 		   test_spawn_env test_shellcode test_fmtstr test_overflow \
-		   test_decode test_p0f
+		   test_decode test_p0f test_spool test_store
 test_buf_SRCS	 = regress/unit/test_buf.c lib/buf.c
 test_imsg_SRCS	 = regress/unit/test_imsg.c lib/imsg.c lib/buf.c
 test_config_SRCS = regress/unit/test_config.c honeyspyd/parse.c \
@@ -109,10 +118,13 @@ test_fmtstr_SRCS = regress/unit/test_fmtstr.c $(DETECT_SRCS)
 test_overflow_SRCS = regress/unit/test_overflow.c $(DETECT_SRCS)
 test_decode_SRCS = regress/unit/test_decode.c capture/decode.c
 test_p0f_SRCS	 = regress/unit/test_p0f.c capture/decode.c capture/p0f.c
+test_spool_SRCS	 = regress/unit/test_spool.c honeyspyd/spool.c
+test_store_SRCS	 = regress/unit/test_store.c honeyspyd/store.c
 
 FUZZ_TARGETS	 = fuzz_imsg fuzz_config fuzz_event fuzz_shellcode \
 		   fuzz_fmtstr fuzz_overflow fuzz_smtp fuzz_http fuzz_ssh \
-		   fuzz_decode fuzz_p0f
+		   fuzz_decode fuzz_p0f fuzz_frame
+fuzz_frame_SRCS	 = regress/fuzz/fuzz_frame.c lib/frame.c lib/calls.c
 fuzz_imsg_SRCS	 = regress/fuzz/fuzz_imsg.c lib/imsg.c lib/buf.c
 fuzz_config_SRCS = regress/fuzz/fuzz_config.c honeyspyd/parse.c \
 		   honeyspyd/printconf.c lib/log.c lib/util.c

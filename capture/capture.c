@@ -67,7 +67,6 @@ struct rule {
 	struct bpf_program	 r_prog;
 };
 
-static __dead void	capture_shutdown(void);
 static int		capture_setup(struct imsgev *);
 static void		capture_conf(struct imsg *, int);
 static void		capture_open(void);
@@ -149,12 +148,6 @@ capture_main(const struct proc_def *pd)
 	proc_child_run(pd, capture_dispatch_parent);
 }
 
-static __dead void
-capture_shutdown(void)
-{
-	exit(0);
-}
-
 /*
  * Before the handle can be opened we must know where: the parent's node
  * name, the settings and the p0f database arrive first, ending in
@@ -164,18 +157,10 @@ static int
 capture_setup(struct imsgev *iev)
 {
 	struct imsg	 imsg;
-	int		 n, done = 0, dbfd = -1, have = 0;
+	int		 done = 0, dbfd = -1, have = 0;
 
 	while (!done) {
-		if ((n = imsgbuf_get(&iev->ibuf, &imsg)) == -1)
-			fatal("%s: bad message", __func__);
-		if (n == 0) {
-			if ((n = imsgbuf_read(&iev->ibuf)) == -1)
-				fatal("%s: read", __func__);
-			if (n == 0)
-				capture_shutdown();
-			continue;
-		}
+		proc_child_next(iev, &imsg);
 		switch (imsg_get_type(&imsg)) {
 		case IMSG_CFG_NODE:
 			capture_conf(&imsg, 0);

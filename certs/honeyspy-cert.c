@@ -105,7 +105,7 @@ static void		cleanup(void);
 static void		track(const char *);
 static void		check_name(const char *);
 static int		add_san(char *, size_t, const char *);
-static void		mkdir_private(const char *);
+static int		mkdir_private(const char *);
 static int		exists(const char *);
 static FILE		*create_file(const char *, mode_t);
 static void		close_file(FILE *, const char *);
@@ -256,19 +256,21 @@ add_san(char *buf, size_t size, const char *name)
 	return (0);
 }
 
-static void
+/* Returns 1 when it made the directory, 0 when it was there. */
+static int
 mkdir_private(const char *path)
 {
 	struct stat	 st;
 
 	if (mkdir(path, 0700) == 0)
-		return;
+		return (1);
 	if (errno != EEXIST)
 		err(1, "mkdir %s", path);
 	if (stat(path, &st) == -1)
 		err(1, "%s", path);
 	if (!S_ISDIR(st.st_mode))
 		errx(1, "%s: not a directory", path);
+	return (0);
 }
 
 static int
@@ -789,8 +791,8 @@ cmd_init(const char *name, const char *san, long days)
 		errx(1, "%s: a certificate authority exists already", certdir);
 	if (exists("master.key") || exists("master.crt"))
 		errx(1, "%s: a master certificate exists already", certdir);
-	mkdir_private("sensors");
-	mkdir_private("admins");
+	(void)mkdir_private("sensors");
+	(void)mkdir_private("admins");
 
 	cakey = new_key();
 	ca = new_cert(ROLE_MAX, CA_CN, cakey, NULL, NULL, CA_DAYS, NULL);
@@ -993,8 +995,13 @@ main(int argc, char *argv[])
 	(void)umask(077);
 	if (atexit(cleanup) != 0)
 		err(1, "atexit");
-	if (init)
-		mkdir_private(certdir);
+	/*
+	 * The daemon reads the revocation list again after it gave up
+	 * root: it may pass through the directory, not list it; the keys
+	 * inside stay 0600 and the key directories 0700.
+	 */
+	if (init && mkdir_private(certdir) && chmod(certdir, 0711) == -1)
+		err(1, "chmod %s", certdir);
 	if ((dfd = open(certdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
 		err(1, "%s", certdir);
 	/* One writer at a time: the index and the CRL are read-modify-write. */

@@ -31,8 +31,8 @@
 #include <unistd.h>
 
 #include "imsg.h"
-#include "output.h"
-#include "parser.h"
+#include "ctlmsg.h"
+#include "remote.h"
 #include "proto.h"
 #include "service.h"
 #include "util.h"
@@ -41,14 +41,16 @@ __dead static void	usage(void);
 static int		ctl_connect(const char *);
 static int		ctl_reply(struct imsgbuf *, const struct parse_result *,
 			    int);
-static void		*grow(void *, size_t *, size_t);
 static void		 ctl_sandbox(void);
 
 __dead static void
 usage(void)
 {
 	(void)fprintf(stderr,
-	    "usage: honeyspyctl [-j] [-s socket] command [argument ...]\n");
+	    "usage: honeyspyctl [-j] [-s socket] command [argument ...]\n"
+	    "       honeyspyctl [-j] -m host[:port] -C ca -c cert -k key "
+	    "[-p passfile]\n"
+	    "                   [command [argument ...]]\n");
 	exit(1);
 }
 
@@ -123,18 +125,6 @@ ctl_sandbox(void)
 	seccomp_release(ctx);
 }
 
-/* Room for one more element of size sz in an array of *n. */
-static void *
-grow(void *p, size_t *n, size_t sz)
-{
-	void	*np;
-
-	if ((np = reallocarray(p, *n + 1, sz)) == NULL)
-		err(1, "reallocarray");
-	(*n)++;
-	return (np);
-}
-
 int
 main(int argc, char *argv[])
 {
@@ -144,12 +134,29 @@ main(int argc, char *argv[])
 	uint32_t			 type = IMSG_NONE;
 	const void			*data = NULL;
 	size_t				 len = 0;
+	struct remote_opts		 ro;
 	int				 ch, fd, json = 0;
 
-	while ((ch = getopt(argc, argv, "+js:")) != -1) {
+	memset(&ro, 0, sizeof(ro));
+	while ((ch = getopt(argc, argv, "+C:c:jk:m:p:s:")) != -1) {
 		switch (ch) {
+		case 'C':
+			ro.ro_ca = optarg;
+			break;
+		case 'c':
+			ro.ro_cert = optarg;
+			break;
 		case 'j':
 			json = 1;
+			break;
+		case 'k':
+			ro.ro_key = optarg;
+			break;
+		case 'm':
+			ro.ro_master = optarg;
+			break;
+		case 'p':
+			ro.ro_passfile = optarg;
 			break;
 		case 's':
 			sock = optarg;
@@ -160,62 +167,26 @@ main(int argc, char *argv[])
 	}
 	argc -= optind;
 	argv += optind;
-	if (argc == 0)
-		usage();
-	if ((res = parse(argc, argv)) == NULL)
-		exit(1);
-
-	switch (res->action) {
-	case CTL_GETNAME:
-	case CTL_STATUS:
-		type = IMSG_CTL_STATUS;
-		break;
-	case CTL_RELOAD:
-		type = IMSG_CTL_RELOAD;
-		break;
-	case CTL_ADDSERVICE:
-	case CTL_DELSERVICE:
-		type = res->action == CTL_ADDSERVICE ? IMSG_CTL_ADDSERVICE :
-		    IMSG_CTL_DELSERVICE;
-		data = &res->service;
-		len = sizeof(res->service);
-		break;
-	case CTL_GETSERVICES:
-		type = IMSG_CTL_GETSERVICES;
-		break;
-	case CTL_ADDFILTER:
-	case CTL_DELFILTER:
-	case CTL_GETFILTER:
-		type = res->action == CTL_ADDFILTER ? IMSG_CTL_ADDFILTER :
-		    res->action == CTL_DELFILTER ? IMSG_CTL_DELFILTER :
-		    IMSG_CTL_GETFILTER;
-		data = &res->filter;
-		len = sizeof(res->filter);
-		break;
-	case CTL_REPLACEFILTERS:
-		type = IMSG_CTL_REPLACEFILTERS;
-		data = res->filters;
-		len = res->filterslen;
-		break;
-	case CTL_GETFILTERS:
-		type = IMSG_CTL_GETFILTERS;
-		break;
-	case CTL_ENABLEPCAP:
-		type = IMSG_CTL_ENABLEPCAP;
-		break;
-	case CTL_DISABLEPCAP:
-		type = IMSG_CTL_DISABLEPCAP;
-		break;
-	case CTL_GETHOSTS:
-		type = IMSG_CTL_GETHOSTS;
-		break;
-	case CTL_NONE:
-		usage();
+	/* A master's console: calls go over TLS, not the local socket. */
+	if (ro.ro_master != NULL) {
+		ro.ro_json = json;
+		return (remote_main(&ro, argc, argv));
 	}
+	if (ro.ro_ca != NULL || ro.ro_cert != NULL || ro.ro_key != NULL ||
+	    ro.ro_passfile != NULL || argc == 0)
+		usage();
+	if ((res = parse(argc, argv)) == NULL) {
+		(void)fputs(parse_error(), stderr);
+		exit(1);
+	}
+
+	if (ctl_request(res, &type, &data, &len) == -1)
+		usage();
 
 	fd = ctl_connect(sock);
 	ctl_sandbox();
-	if (imsgbuf_init(&ibuf, fd) == -1)
+	if (imsgbuf_init(&ibuf, fd) == -1 ||
+	    imsgbuf_set_maxsize(&ibuf, HS_CTL_MAXMSG) == -1)
 		err(1, "imsgbuf_init");
 	if (imsg_compose(&ibuf, IMSG_CTL_HELLO, HS_PROTO_VERSION, 0, -1, NULL,
 	    0) == -1 ||
@@ -225,22 +196,17 @@ main(int argc, char *argv[])
 	return (ctl_reply(&ibuf, res, json));
 }
 
-/*
- * Read the reply up to its END or FAIL.  The daemon is trusted more than
- * most peers, but its strings are still checked before they are printed.
- */
+/* Read the reply up to its END or FAIL, then print it. */
 static int
 ctl_reply(struct imsgbuf *ibuf, const struct parse_result *res, int json)
 {
 	struct status_reply	 sr;
 	struct imsg		 imsg;
-	struct host_msg		*ho;
-	struct ctl_filter	*cf;
-	char			 reason[4096], esc[4 * 4096 + 1];
-	int			 n, done = 0, ret = 0;
+	char			 why[4 * 4096 + 1];
+	int			 n, rv = CTL_REPLY_MORE;
 
 	memset(&sr, 0, sizeof(sr));
-	while (!done) {
+	while (rv == CTL_REPLY_MORE) {
 		if ((n = imsgbuf_get(ibuf, &imsg)) == -1)
 			errx(1, "bad reply from the daemon");
 		if (n == 0) {
@@ -250,118 +216,17 @@ ctl_reply(struct imsgbuf *ibuf, const struct parse_result *res, int json)
 				errx(1, "the daemon closed the connection");
 			continue;
 		}
-		switch (imsg_get_type(&imsg)) {
-		case IMSG_CTL_HELLO:
-			if (imsg_get_id(&imsg) != HS_PROTO_VERSION)
-				errx(1, "daemon speaks protocol %u, we speak %d",
-				    imsg_get_id(&imsg), HS_PROTO_VERSION);
-			break;
-		case IMSG_CTL_STATUS:
-			if (imsg_get_data(&imsg, &sr.st, sizeof(sr.st)) == -1 ||
-			    memchr(sr.st.cs_node, '\0',
-			    sizeof(sr.st.cs_node)) == NULL)
-				errx(1, "bad status reply");
-			break;
-		case IMSG_CTL_PROC:
-			sr.procs = grow(sr.procs, &sr.nprocs,
-			    sizeof(*sr.procs));
-			if (imsg_get_data(&imsg, &sr.procs[sr.nprocs - 1],
-			    sizeof(*sr.procs)) == -1 ||
-			    memchr(sr.procs[sr.nprocs - 1].ps_name, '\0',
-			    HS_NAMELEN) == NULL ||
-			    memchr(sr.procs[sr.nprocs - 1].ps_chroot, '\0',
-			    PATH_MAX) == NULL)
-				errx(1, "bad process reply");
-			break;
-		case IMSG_CTL_FEATURE:
-			sr.features = grow(sr.features, &sr.nfeatures,
-			    sizeof(*sr.features));
-			if (imsg_get_data(&imsg, &sr.features[sr.nfeatures - 1],
-			    sizeof(*sr.features)) == -1 ||
-			    memchr(sr.features[sr.nfeatures - 1].cf_name, '\0',
-			    HS_NAMELEN) == NULL ||
-			    memchr(sr.features[sr.nfeatures - 1].cf_desc, '\0',
-			    HS_NAMELEN) == NULL ||
-			    memchr(sr.features[sr.nfeatures - 1].cf_reason,
-			    '\0', sizeof(sr.features[0].cf_reason)) == NULL)
-				errx(1, "bad feature reply");
-			break;
-		case IMSG_CTL_SERVICE:
-			sr.services = grow(sr.services, &sr.nservices,
-			    sizeof(*sr.services));
-			if (imsg_get_data(&imsg, &sr.services[sr.nservices - 1],
-			    sizeof(*sr.services)) == -1 ||
-			    !service_msg_valid(&sr.services[sr.nservices -
-			    1].si_sv, reason, sizeof(reason)))
-				errx(1, "bad service reply");
-			break;
-		case IMSG_CTL_CAPTURE:
-			if (imsg_get_data(&imsg, &sr.capture,
-			    sizeof(sr.capture)) == -1 ||
-			    memchr(sr.capture.cs_interface, '\0',
-			    sizeof(sr.capture.cs_interface)) == NULL ||
-			    memchr(sr.capture.cs_why, '\0',
-			    sizeof(sr.capture.cs_why)) == NULL)
-				errx(1, "bad capture reply");
-			sr.have_capture = 1;
-			break;
-		case IMSG_CTL_FILTER:
-			sr.filters = grow(sr.filters, &sr.nfilters,
-			    sizeof(*sr.filters));
-			cf = &sr.filters[sr.nfilters - 1];
-			if (imsg_get_data(&imsg, cf, sizeof(*cf)) == -1 ||
-			    memchr(cf->fl_expr, '\0',
-			    sizeof(cf->fl_expr)) == NULL)
-				errx(1, "bad filter reply");
-			break;
-		case IMSG_CTL_HOST:
-			sr.hosts = grow(sr.hosts, &sr.nhosts,
-			    sizeof(*sr.hosts));
-			ho = &sr.hosts[sr.nhosts - 1];
-			if (imsg_get_data(&imsg, ho, sizeof(*ho)) == -1 ||
-			    memchr(ho->ho_addrtext, '\0',
-			    sizeof(ho->ho_addrtext)) == NULL ||
-			    memchr(ho->ho_os, '\0',
-			    sizeof(ho->ho_os)) == NULL ||
-			    memchr(ho->ho_class, '\0',
-			    sizeof(ho->ho_class)) == NULL ||
-			    memchr(ho->ho_link, '\0',
-			    sizeof(ho->ho_link)) == NULL)
-				errx(1, "bad host reply");
-			break;
-		case IMSG_CTL_END:
-			done = 1;
-			break;
-		case IMSG_CTL_FAIL:
-			if (imsg_get_strbuf(&imsg, reason, sizeof(reason)) == -1)
-				(void)strlcpy(reason, "(unreadable reason)",
-				    sizeof(reason));
-			(void)str_escape(reason, strlen(reason), esc,
-			    sizeof(esc));
-			(void)fprintf(stderr, "honeyspyctl: %s\n", esc);
-			ret = 1;
-			done = 1;
-			break;
-		default:
-			errx(1, "unexpected reply %u", imsg_get_type(&imsg));
-		}
+		rv = ctl_reply_add(&sr, &imsg, why, sizeof(why));
 		imsg_free(&imsg);
+		if (rv == -1)
+			errx(1, "%s", why);
 	}
-	if (ret == 0 && res->action == CTL_STATUS)
-		output_status(&sr, json);
-	else if (ret == 0 && res->action == CTL_GETNAME)
-		(void)printf("%s\n", sr.st.cs_node);
-	else if (ret == 0 && res->action == CTL_GETSERVICES)
-		output_services(&sr, json);
-	else if (ret == 0 && (res->action == CTL_GETFILTERS ||
-	    res->action == CTL_GETFILTER))
-		output_filters(&sr, json, res->action == CTL_GETFILTER);
-	else if (ret == 0 && res->action == CTL_GETHOSTS)
-		output_hosts(&sr, json);
-	free(sr.filters);
-	free(sr.hosts);
-	free(sr.services);
-	free(sr.procs);
-	free(sr.features);
-	return (ret);
+	if (rv == CTL_REPLY_FAILED) {
+		(void)fprintf(stderr, "honeyspyctl: %s\n", why);
+		ctl_reply_free(&sr);
+		return (1);
+	}
+	ctl_reply_print(res, &sr, json);
+	ctl_reply_free(&sr);
+	return (0);
 }

@@ -33,7 +33,6 @@
 static const char	*nodemode_name(int);
 static const char	*seccomp_name(int);
 static void		 format_time(int64_t, char *, size_t);
-static void		 output_status_json(const struct status_reply *);
 static void		 output_status_text(const struct status_reply *);
 static json_t		*capture_json(const struct cap_stats_msg *);
 
@@ -78,7 +77,7 @@ void
 output_status(const struct status_reply *sr, int json)
 {
 	if (json)
-		output_status_json(sr);
+		output_json(status_json(sr));
 	else
 		output_status_text(sr);
 }
@@ -164,35 +163,42 @@ capture_json(const struct cap_stats_msg *cs)
  * getFilters as a numbered table, getFilter as the bare rule, so that
  * it can be given back to addFilter as it is.
  */
-void
-output_filters(const struct status_reply *sr, int json, int one)
+json_t *
+filters_json(const struct status_reply *sr, int one)
 {
 	const struct ctl_filter	*cf;
 	json_t			*root, *o;
 	char			 esc[4 * HS_FILTERLEN + 1];
 	size_t			 i;
 
-	if (json) {
-		root = json_array();
-		for (i = 0; i < sr->nfilters; i++) {
-			cf = &sr->filters[i];
-			(void)str_escape(cf->fl_expr, strlen(cf->fl_expr), esc,
-			    sizeof(esc));
-			o = json_pack("{s:I, s:s, s:s}", "number",
-			    (json_int_t)cf->fl_index, "from",
-			    cf->fl_fromconf ? "config" : "added", "rule", esc);
-			(void)json_array_append_new(root, o);
-		}
-		if (one && json_array_size(root) == 1)
-			o = json_incref(json_array_get(root, 0));
-		else
-			o = json_incref(root);
-		if (json_dumpf(o, stdout, JSON_INDENT(2)) == -1)
-			(void)fprintf(stderr, "honeyspyctl: cannot encode "
-			    "JSON\n");
-		(void)printf("\n");
-		json_decref(o);
+	if ((root = json_array()) == NULL)
+		return (NULL);
+	for (i = 0; i < sr->nfilters; i++) {
+		cf = &sr->filters[i];
+		(void)str_escape(cf->fl_expr, strlen(cf->fl_expr), esc,
+		    sizeof(esc));
+		o = json_pack("{s:I, s:s, s:s}", "number",
+		    (json_int_t)cf->fl_index, "from",
+		    cf->fl_fromconf ? "config" : "added", "rule", esc);
+		(void)json_array_append_new(root, o);
+	}
+	if (one && json_array_size(root) == 1) {
+		o = json_incref(json_array_get(root, 0));
 		json_decref(root);
+		return (o);
+	}
+	return (root);
+}
+
+void
+output_filters(const struct status_reply *sr, int json, int one)
+{
+	const struct ctl_filter	*cf;
+	char			 esc[4 * HS_FILTERLEN + 1];
+	size_t			 i;
+
+	if (json) {
+		output_json(filters_json(sr, one));
 		return;
 	}
 	if (!one)
@@ -210,8 +216,8 @@ output_filters(const struct status_reply *sr, int json, int one)
 }
 
 /* getHosts: what passive fingerprinting made of each sender. */
-void
-output_hosts(const struct status_reply *sr, int json)
+json_t *
+hosts_json(const struct status_reply *sr)
 {
 	const struct host_msg	*ho;
 	json_t			*root, *o;
@@ -219,10 +225,8 @@ output_hosts(const struct status_reply *sr, int json)
 	char			 link[4 * HS_NAMELEN + 1];
 	size_t			 i;
 
-	root = json ? json_array() : NULL;
-	if (!json)
-		(void)printf("%-39s %-32s %4s %-6s %-20s %7s\n", "ADDRESS",
-		    "OS", "DIST", "SEEN", "LAST", "PACKETS");
+	if ((root = json_array()) == NULL)
+		return (NULL);
 	for (i = 0; i < sr->nhosts; i++) {
 		ho = &sr->hosts[i];
 		format_time(ho->ho_first, first, sizeof(first));
@@ -230,14 +234,6 @@ output_hosts(const struct status_reply *sr, int json)
 		(void)str_escape(ho->ho_os, strlen(ho->ho_os), os, sizeof(os));
 		(void)str_escape(ho->ho_link, strlen(ho->ho_link), link,
 		    sizeof(link));
-		if (!json) {
-			(void)printf("%-39s %-32s %4d %-6s %-20s %7llu\n",
-			    ho->ho_addrtext, os[0] != '\0' ? os : "?",
-			    ho->ho_distance, ho->ho_kind == HS_FP_SYNACK ?
-			    "synack" : "syn", last,
-			    (unsigned long long)ho->ho_count);
-			continue;
-		}
 		o = json_pack("{s:s, s:o, s:s, s:o, s:s, s:i, s:b, s:b, s:s, "
 		    "s:s, s:I}", "address", ho->ho_addrtext,
 		    "os", os[0] != '\0' ? json_string(os) : json_null(),
@@ -249,12 +245,31 @@ output_hosts(const struct status_reply *sr, int json)
 		    "packets", (json_int_t)ho->ho_count);
 		(void)json_array_append_new(root, o);
 	}
-	if (!json)
+	return (root);
+}
+
+void
+output_hosts(const struct status_reply *sr, int json)
+{
+	const struct host_msg	*ho;
+	char			 last[32], os[4 * HS_NAMELEN + 1];
+	size_t			 i;
+
+	if (json) {
+		output_json(hosts_json(sr));
 		return;
-	if (json_dumpf(root, stdout, JSON_INDENT(2)) == -1)
-		(void)fprintf(stderr, "honeyspyctl: cannot encode JSON\n");
-	(void)printf("\n");
-	json_decref(root);
+	}
+	(void)printf("%-39s %-32s %4s %-6s %-20s %7s\n", "ADDRESS", "OS",
+	    "DIST", "SEEN", "LAST", "PACKETS");
+	for (i = 0; i < sr->nhosts; i++) {
+		ho = &sr->hosts[i];
+		format_time(ho->ho_last, last, sizeof(last));
+		(void)str_escape(ho->ho_os, strlen(ho->ho_os), os, sizeof(os));
+		(void)printf("%-39s %-32s %4d %-6s %-20s %7llu\n",
+		    ho->ho_addrtext, os[0] != '\0' ? os : "?",
+		    ho->ho_distance, ho->ho_kind == HS_FP_SYNACK ?
+		    "synack" : "syn", last, (unsigned long long)ho->ho_count);
+	}
 }
 
 static const char *
@@ -275,43 +290,50 @@ service_state(int state)
  * One line per service; arguments are the operator's own words, escaped
  * all the same so that no byte reaches the terminal raw.
  */
+json_t *
+services_json(const struct status_reply *sr)
+{
+	const struct service_msg	*sv;
+	json_t				*root, *o, *args;
+	char				 esc[4 * HS_ARGSLEN + 1];
+	const char			*a;
+	size_t				 i;
+	int				 j;
+
+	if ((root = json_array()) == NULL)
+		return (NULL);
+	for (i = 0; i < sr->nservices; i++) {
+		sv = &sr->services[i].si_sv;
+		args = json_array();
+		for (j = 0, a = sv->sv_args; j < sv->sv_nargs;
+		    j++, a += strlen(a) + 1) {
+			(void)str_escape(a, strlen(a), esc, sizeof(esc));
+			(void)json_array_append_new(args, json_string(esc));
+		}
+		(void)str_escape(sv->sv_program, strlen(sv->sv_program), esc,
+		    sizeof(esc));
+		o = json_pack("{s:i, s:s, s:s, s:s, s:i, s:s, s:o, s:s}",
+		    "id", (int)sv->sv_id, "name", sv->sv_name,
+		    "address", sv->sv_addrtext, "protocol",
+		    sv->sv_proto == IPPROTO_UDP ? "udp" : "tcp",
+		    "port", sv->sv_port, "program", esc, "args", args,
+		    "state", service_state(sr->services[i].si_state));
+		(void)json_array_append_new(root, o);
+	}
+	return (root);
+}
+
 void
 output_services(const struct status_reply *sr, int json)
 {
 	const struct service_msg	*sv;
-	json_t				*root, *o, *args;
 	char				 esc[4 * HS_ARGSLEN + 1], line[8192];
 	const char			*a;
 	size_t				 i;
 	int				 j;
 
 	if (json) {
-		root = json_array();
-		for (i = 0; i < sr->nservices; i++) {
-			sv = &sr->services[i].si_sv;
-			args = json_array();
-			for (j = 0, a = sv->sv_args; j < sv->sv_nargs;
-			    j++, a += strlen(a) + 1) {
-				(void)str_escape(a, strlen(a), esc,
-				    sizeof(esc));
-				(void)json_array_append_new(args,
-				    json_string(esc));
-			}
-			(void)str_escape(sv->sv_program,
-			    strlen(sv->sv_program), esc, sizeof(esc));
-			o = json_pack("{s:i, s:s, s:s, s:s, s:i, s:s, s:o, "
-			    "s:s}", "id", (int)sv->sv_id, "name", sv->sv_name,
-			    "address", sv->sv_addrtext, "protocol",
-			    sv->sv_proto == IPPROTO_UDP ? "udp" : "tcp",
-			    "port", sv->sv_port, "program", esc, "args", args,
-			    "state", service_state(sr->services[i].si_state));
-			(void)json_array_append_new(root, o);
-		}
-		if (json_dumpf(root, stdout, JSON_INDENT(2)) == -1)
-			(void)fprintf(stderr, "honeyspyctl: cannot encode "
-			    "JSON\n");
-		(void)printf("\n");
-		json_decref(root);
+		output_json(services_json(sr));
 		return;
 	}
 	(void)printf("%-4s %-12s %-24s %-5s %5s %-9s %s\n", "ID", "NAME",
@@ -333,8 +355,8 @@ output_services(const struct status_reply *sr, int json)
 	}
 }
 
-static void
-output_status_json(const struct status_reply *sr)
+json_t *
+status_json(const struct status_reply *sr)
 {
 	const struct proc_status_msg	*ps;
 	const struct ctl_feature	*cf;
@@ -377,8 +399,49 @@ output_status_json(const struct status_reply *sr)
 	if (root != NULL && sr->have_capture)
 		(void)json_object_set_new(root, "capture",
 		    capture_json(&sr->capture));
-	if (root == NULL || json_dumpf(root, stdout, JSON_INDENT(2)) == -1)
+	return (root);
+}
+
+/* Indented JSON on stdout; consumes o. */
+void
+output_json(json_t *o)
+{
+	if (o == NULL || json_dumpf(o, stdout, JSON_INDENT(2)) == -1)
 		(void)fprintf(stderr, "honeyspyctl: cannot encode JSON\n");
 	(void)printf("\n");
-	json_decref(root);
+	json_decref(o);
+}
+
+/* getSensors: each sensor the master knows, connected or not. */
+void
+output_sensors(const struct status_reply *sr, int json)
+{
+	json_t		*o;
+	size_t		 i;
+	const char	*name, *addr, *mode;
+	char		 last[32];
+
+	if (json) {
+		output_json(sr->items != NULL ? json_incref(sr->items) :
+		    json_array());
+		return;
+	}
+	(void)printf("%-20s %-8s %-28s %-12s %-20s %s\n", "SENSOR", "STATE",
+	    "ADDRESS", "MODE", "LAST SEEN", "EVENTS");
+	for (i = 0; sr->items != NULL && i < json_array_size(sr->items);
+	    i++) {
+		o = json_array_get(sr->items, i);
+		name = json_string_value(json_object_get(o, "name"));
+		addr = json_string_value(json_object_get(o, "address"));
+		mode = json_string_value(json_object_get(o, "mode"));
+		format_time(json_integer_value(json_object_get(o,
+		    "last_seen")) / 1000000, last, sizeof(last));
+		(void)printf("%-20s %-8s %-28s %-12s %-20s %lld\n",
+		    name != NULL ? name : "?",
+		    json_is_true(json_object_get(o, "online")) ? "online" :
+		    "offline", addr != NULL ? addr : "-",
+		    mode != NULL ? mode : "-", last,
+		    (long long)json_integer_value(json_object_get(o,
+		    "events")));
+	}
 }

@@ -20,6 +20,9 @@
 #define HS_CTL_OUTPUT_H
 
 #include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
 
 #include "proto.h"
 
@@ -37,11 +40,19 @@ struct status_reply {
 	size_t			 nfilters;
 	struct host_msg		*hosts;
 	size_t			 nhosts;
+	json_t			*items;		/* IMSG_CTL_JSON, in order */
+	int64_t			 cursor;	/* getEvents: next "after" */
 };
 
 void	output_status(const struct status_reply *, int);
+void	output_json(json_t *);
+json_t	*status_json(const struct status_reply *);
+json_t	*services_json(const struct status_reply *);
+json_t	*filters_json(const struct status_reply *, int);
+json_t	*hosts_json(const struct status_reply *);
 void	output_services(const struct status_reply *, int);
 void	output_filters(const struct status_reply *, int, int);
 void	output_hosts(const struct status_reply *, int);
+void	output_sensors(const struct status_reply *, int);
 
 #endif /* HS_CTL_OUTPUT_H */

@@ -28,6 +28,9 @@
 
 #include <limits.h>
 #include <stdio.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <time.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -44,7 +47,8 @@ enum token_type {
 	ARGS,		/* every word that is left */
 	NUMBER,		/* a rule's number */
 	FILTER,		/* every word that is left: one pcap rule */
-	FILTERS		/* every word that is left: a rule each */
+	FILTERS,	/* every word that is left: a rule each */
+	QUERY		/* every word that is left: key=value each */
 };
 
 struct token {
@@ -110,6 +114,11 @@ static const struct token t_filter[] = {
 	{ ENDTOKEN, "", CTL_NONE, NULL }
 };
 
+static const struct token t_query[] = {
+	{ QUERY, "", CTL_NONE, NULL },
+	{ ENDTOKEN, "", CTL_NONE, NULL }
+};
+
 static const struct token t_filters[] = {
 	{ FILTERS, "", CTL_NONE, NULL },
 	{ ENDTOKEN, "", CTL_NONE, NULL }
@@ -124,11 +133,15 @@ static const struct token t_main[] = {
 	{ KEYWORD, "disablePcap", CTL_DISABLEPCAP, t_end },
 	{ KEYWORD, "enablePcap", CTL_ENABLEPCAP, t_end },
 	{ KEYWORD, "getFilter", CTL_GETFILTER, t_number },
+	{ KEYWORD, "getEvents", CTL_GETEVENTS, t_query },
 	{ KEYWORD, "getFilters", CTL_GETFILTERS, t_end },
 	{ KEYWORD, "getHosts", CTL_GETHOSTS, t_end },
 	{ KEYWORD, "getName", CTL_GETNAME, t_end },
+	{ KEYWORD, "getSensors", CTL_GETSENSORS, t_end },
 	{ KEYWORD, "getServices", CTL_GETSERVICES, t_end },
 	{ KEYWORD, "getStatus", CTL_STATUS, t_end },
+	{ KEYWORD, "info", CTL_INFO, t_end },
+	{ KEYWORD, "kill", CTL_KILL, t_end },
 	{ KEYWORD, "reload", CTL_RELOAD, t_end },
 	{ KEYWORD, "replaceFilters", CTL_REPLACEFILTERS, t_filters },
 	{ KEYWORD, "status", CTL_STATUS, t_end },
@@ -136,6 +149,10 @@ static const struct token t_main[] = {
 };
 
 static struct parse_result	 res;
+static char			 errbuf[4096];
+
+static void			 perr(const char *, ...)
+				    __attribute__((__format__(__printf__, 1, 2)));
 
 static const struct token	*match_token(const char *, const struct token *);
 static void			 show_valid(const char *, const struct token *);
@@ -143,6 +160,29 @@ static int			 take_value(const struct token *, const char *);
 static int			 take_args(int, char *[]);
 static int			 take_filter(int, char *[]);
 static int			 take_filters(int, char *[]);
+static int			 take_query(int, char *[]);
+static int			 take_time(const char *, const char *, int64_t *);
+
+/*
+ * Why the last parse failed, one complaint per line: honeyspyctl prints
+ * it, the rpc child sends it back to whoever made the call.
+ */
+const char *
+parse_error(void)
+{
+	return (errbuf);
+}
+
+static void
+perr(const char *fmt, ...)
+{
+	va_list	 ap;
+	size_t	 n = strlen(errbuf);
+
+	va_start(ap, fmt);
+	(void)vsnprintf(errbuf + n, sizeof(errbuf) - n, fmt, ap);
+	va_end(ap);
+}
 
 const struct parse_result *
 parse(int argc, char *argv[])
@@ -151,11 +191,13 @@ parse(int argc, char *argv[])
 	const struct token	*match;
 
 	memset(&res, 0, sizeof(res));
+	errbuf[0] = '\0';
 	for (; argc > 0; argc--, argv++) {
 		if (table[0].type == ARGS || table[0].type == FILTER ||
-		    table[0].type == FILTERS) {
+		    table[0].type == FILTERS || table[0].type == QUERY) {
 			if ((table[0].type == ARGS ? take_args(argc, argv) :
 			    table[0].type == FILTER ? take_filter(argc, argv) :
+			    table[0].type == QUERY ? take_query(argc, argv) :
 			    take_filters(argc, argv)) == -1)
 				return (NULL);
 			table = t_end;
@@ -169,10 +211,10 @@ parse(int argc, char *argv[])
 			return (NULL);
 		table = match->next;
 	}
-	if (table == t_args || table == t_filters)
+	if (table == t_args || table == t_filters || table == t_query)
 		table = t_end;		/* no arguments is fine */
 	if (table != t_end || res.action == CTL_NONE) {
-		(void)fprintf(stderr, "missing argument:\n");
+		perr("missing argument:\n");
 		show_valid(NULL, table);
 		return (NULL);
 	}
@@ -201,7 +243,7 @@ take_value(const struct token *t, const char *word)
 	case PORT:
 		cv->cv_port = (int32_t)strtonum(word, 1, 65535, &errstr);
 		if (errstr != NULL) {
-			(void)fprintf(stderr, "port %s is %s\n", word, errstr);
+			perr("port %s is %s\n", word, errstr);
 			return (-1);
 		}
 		return (0);
@@ -209,7 +251,7 @@ take_value(const struct token *t, const char *word)
 		res.filter.fl_index = (uint32_t)strtonum(word, 1, HS_MAXFILTERS,
 		    &errstr);
 		if (errstr != NULL) {
-			(void)fprintf(stderr, "rule number %s is %s\n", word,
+			perr("rule number %s is %s\n", word,
 			    errstr);
 			return (-1);
 		}
@@ -225,7 +267,7 @@ take_value(const struct token *t, const char *word)
 			n = (size_t)snprintf(cv->cv_program,
 			    sizeof(cv->cv_program), "%s/%s", cwd, word);
 		if (n >= sizeof(cv->cv_program)) {
-			(void)fprintf(stderr, "program path too long\n");
+			perr("program path too long\n");
 			return (-1);
 		}
 		return (0);
@@ -242,13 +284,13 @@ take_args(int argc, char *argv[])
 	size_t			 off = 0, n;
 
 	if (argc > HS_MAXARGS) {
-		(void)fprintf(stderr, "more than %d arguments\n", HS_MAXARGS);
+		perr("more than %d arguments\n", HS_MAXARGS);
 		return (-1);
 	}
 	for (; argc > 0; argc--, argv++) {
 		n = strlen(argv[0]) + 1;
 		if (n > sizeof(cv->cv_args) - off) {
-			(void)fprintf(stderr, "arguments too long\n");
+			perr("arguments too long\n");
 			return (-1);
 		}
 		memcpy(cv->cv_args + off, argv[0], n);
@@ -271,7 +313,7 @@ take_filter(int argc, char *argv[])
 	for (; argc > 0; argc--, argv++) {
 		if ((expr[0] != '\0' && strlcat(expr, " ", size) >= size) ||
 		    strlcat(expr, argv[0], size) >= size) {
-			(void)fprintf(stderr, "rule longer than %zu bytes\n",
+			perr("rule longer than %zu bytes\n",
 			    size - 1);
 			return (-1);
 		}
@@ -286,18 +328,126 @@ take_filters(int argc, char *argv[])
 	size_t	 n;
 
 	if (argc > HS_MAXFILTERS) {
-		(void)fprintf(stderr, "more than %d rules\n", HS_MAXFILTERS);
+		perr("more than %d rules\n", HS_MAXFILTERS);
 		return (-1);
 	}
 	for (; argc > 0; argc--, argv++) {
 		n = strlen(argv[0]) + 1;
 		if (n > HS_FILTERLEN ||
 		    n > sizeof(res.filters) - res.filterslen) {
-			(void)fprintf(stderr, "rules too long\n");
+			perr("rules too long\n");
 			return (-1);
 		}
 		memcpy(res.filters + res.filterslen, argv[0], n);
 		res.filterslen += n;
+	}
+	return (0);
+}
+
+/*
+ * A time for getEvents: seconds since the epoch, an RFC 3339 UTC time
+ * ("2026-11-26T17:00:00Z", fraction allowed), or an age back from now
+ * ("90s", "15m", "2h", "7d").  In microseconds.
+ */
+static int
+take_time(const char *key, const char *v, int64_t *us)
+{
+	struct tm	 tm;
+	const char	*errstr, *p;
+	char		*end;
+	long long	 n, mult = 0, frac = 0, scale = 100000;
+	time_t		 t;
+	size_t		 len = strlen(v);
+
+	if (len > 1 && strchr("smhd", v[len - 1]) != NULL) {
+		n = strtoll(v, &end, 10);
+		if (end == v + len - 1 && n >= 0 && n <= 36500LL * 86400) {
+			mult = v[len - 1] == 's' ? 1 : v[len - 1] == 'm' ? 60 :
+			    v[len - 1] == 'h' ? 3600 : 86400;
+			*us = ((int64_t)time(NULL) - n * mult) * 1000000;
+			return (0);
+		}
+	}
+	n = strtonum(v, 0, 253402300799LL, &errstr);
+	if (errstr == NULL) {
+		*us = n * 1000000;
+		return (0);
+	}
+	memset(&tm, 0, sizeof(tm));
+	if ((p = strptime(v, "%Y-%m-%dT%H:%M:%S", &tm)) != NULL) {
+		if (*p == '.')
+			for (p++; *p >= '0' && *p <= '9'; p++) {
+				frac += (*p - '0') * scale;
+				scale /= 10;
+			}
+		if (strcmp(p, "Z") == 0 && (t = timegm(&tm)) != (time_t)-1) {
+			*us = (int64_t)t * 1000000 + frac;
+			return (0);
+		}
+	}
+	perr("%s=%s: not a time (seconds, RFC 3339 UTC, or an age such as "
+	    "2h)\n", key, v);
+	return (-1);
+}
+
+/* getEvents' filters, key=value each. */
+static int
+take_query(int argc, char *argv[])
+{
+	struct ctl_query	*q = &res.query;
+	const char		*errstr, *v;
+	char			 key[16];
+	size_t			 n, size;
+	char			*dst;
+
+	for (; argc > 0; argc--, argv++) {
+		if ((v = strchr(argv[0], '=')) == NULL ||
+		    (n = (size_t)(v - argv[0])) >= sizeof(key)) {
+			perr("not key=value: %s\n", argv[0]);
+			return (-1);
+		}
+		memcpy(key, argv[0], n);
+		key[n] = '\0';
+		v++;
+		dst = NULL;
+		size = 0;
+		if (strcmp(key, "since") == 0) {
+			if (take_time(key, v, &q->cq_since) == -1)
+				return (-1);
+		} else if (strcmp(key, "until") == 0) {
+			if (take_time(key, v, &q->cq_until) == -1)
+				return (-1);
+		} else if (strcmp(key, "limit") == 0) {
+			q->cq_limit = (int32_t)strtonum(v, 1, 10000, &errstr);
+			if (errstr != NULL) {
+				perr("limit %s is %s\n", v, errstr);
+				return (-1);
+			}
+		} else if (strcmp(key, "after") == 0) {
+			q->cq_after = strtonum(v, 0, INT64_MAX, &errstr);
+			if (errstr != NULL) {
+				perr("after %s is %s\n", v, errstr);
+				return (-1);
+			}
+		} else if (strcmp(key, "sensor") == 0) {
+			dst = q->cq_sensor;
+			size = sizeof(q->cq_sensor);
+		} else if (strcmp(key, "eventid") == 0) {
+			dst = q->cq_eventid;
+			size = sizeof(q->cq_eventid);
+		} else if (strcmp(key, "src_ip") == 0) {
+			dst = q->cq_src_ip;
+			size = sizeof(q->cq_src_ip);
+		} else {
+			perr("unknown filter %s (since, until, sensor, "
+			    "eventid, src_ip, limit, after)\n", key);
+			return (-1);
+		}
+		if (dst != NULL && (v[0] == '\0' ||
+		    strlcpy(dst, v, size) >= size)) {
+			perr("%s: empty or too long\n", key);
+			return (-1);
+		}
 	}
 	return (0);
 }
@@ -318,7 +468,7 @@ match_token(const char *word, const struct token *table)
 			    inet_pton(AF_INET, word, &a6) == 1 ||
 			    inet_pton(AF_INET6, word, &a6) == 1)
 				return (&table[i]);
-			(void)fprintf(stderr, "not an address: %s\n", word);
+			perr("not an address: %s\n", word);
 			return (NULL);
 		case PORT:
 		case PROGRAM:
@@ -353,39 +503,44 @@ show_valid(const char *word, const struct token *table)
 			if (len > 0 && strncmp(word, table[i].keyword, len) == 0)
 				ambiguous++;
 		if (table[0].type == ENDTOKEN)
-			(void)fprintf(stderr, "too many arguments: %s\n", word);
+			perr("too many arguments: %s\n", word);
 		else
-			(void)fprintf(stderr, "%s argument: %s\n",
+			perr("%s argument: %s\n",
 			    ambiguous > 1 ? "ambiguous" : "unknown", word);
 	}
 	if (table[0].type == ENDTOKEN)
 		return;
-	(void)fprintf(stderr, "valid commands/arguments:\n");
+	perr("valid commands/arguments:\n");
 	for (i = 0; table[i].type != ENDTOKEN; i++) {
 		switch (table[i].type) {
 		case ADDRESS:
-			(void)fprintf(stderr, "  <address or *>\n");
+			perr("  <address or *>\n");
 			break;
 		case PORT:
-			(void)fprintf(stderr, "  <port>\n");
+			perr("  <port>\n");
 			break;
 		case PROGRAM:
-			(void)fprintf(stderr, "  <program>\n");
+			perr("  <program>\n");
 			break;
 		case ARGS:
-			(void)fprintf(stderr, "  [argument ...]\n");
+			perr("  [argument ...]\n");
 			break;
 		case NUMBER:
-			(void)fprintf(stderr, "  <rule number>\n");
+			perr("  <rule number>\n");
 			break;
 		case FILTER:
-			(void)fprintf(stderr, "  <pcap-filter expression>\n");
+			perr("  <pcap-filter expression>\n");
 			break;
 		case FILTERS:
-			(void)fprintf(stderr, "  [\"expression\" ...]\n");
+			perr("  [\"expression\" ...]\n");
+			break;
+		case QUERY:
+			perr("  [since=TIME] [until=TIME] [sensor=NAME] "
+			    "[eventid=ID[*]] [src_ip=ADDR] [limit=N] "
+			    "[after=ID]\n");
 			break;
 		default:
-			(void)fprintf(stderr, "  %s\n", table[i].keyword);
+			perr("  %s\n", table[i].keyword);
 			break;
 		}
 	}

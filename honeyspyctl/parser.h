@@ -36,7 +36,11 @@ enum ctl_action {
 	CTL_GETFILTER,
 	CTL_ENABLEPCAP,
 	CTL_DISABLEPCAP,
-	CTL_GETHOSTS
+	CTL_GETHOSTS,
+	CTL_GETSENSORS,
+	CTL_GETEVENTS,
+	CTL_KILL,
+	CTL_INFO
 };
 
 /* replaceFilters: its rules, NUL-separated, in one request. */
@@ -48,8 +52,10 @@ struct parse_result {
 	struct ctl_filter	 filter;	/* add, del and getFilter */
 	char			 filters[CTL_FILTERSLEN];
 	size_t			 filterslen;	/* replaceFilters */
+	struct ctl_query	 query;		/* getEvents */
 };
 
 const struct parse_result	*parse(int, char *[]);
+const char			*parse_error(void);
 
 #endif /* HS_CTL_PARSER_H */

@@ -199,6 +199,10 @@ struct hs_config {
 		int		 lg_syslog;
 		char		 lg_spool[PATH_MAX];
 		char		 lg_artifacts[PATH_MAX];
+		long long	 lg_spool_max;		/* bytes */
+		char		 lg_database[PATH_MAX];	/* master */
+		int		 lg_retention;		/* days; 0 forever */
+		long long	 lg_database_max;	/* bytes; 0 any */
 	}			 c_log;
 };
 

@@ -46,6 +46,7 @@ struct ctl_conn {
 	int			 pending;	/* status replies awaited */
 	uid_t			 uid;
 	pid_t			 pid;
+	const char		*who;		/* NULL: a local client */
 	struct imsgev		 iev;
 	int			 have[PROC_MAX];
 	struct proc_status_msg	 procs[PROC_MAX];
@@ -69,6 +70,7 @@ static void	control_closed(struct imsgev *);
 static void	control_status_finish(struct ctl_conn *);
 static int	control_capture(struct ctl_conn *, struct imsg *);
 static int	control_done(struct imsgev *, int, const char *);
+static const char *control_who(struct ctl_conn *, char *, size_t);
 
 /*
  * Create the socket while we are still root, so that it can belong to root
@@ -245,8 +247,35 @@ control_accept(int lfd, short event, void *arg)
 	conn->pid = pid;
 	imsgev_init(&conn->iev, fd, "control client", control_dispatch_client,
 	    control_closed, conn);
+	if (imsgbuf_set_maxsize(&conn->iev.ibuf, HS_CTL_MAXMSG) == -1)
+		fatal("%s: imsgbuf_set_maxsize", __func__);
 	TAILQ_INSERT_TAIL(&ctl_conns, conn, entry);
 	ctl_nconns++;
+	imsgev_add(&conn->iev);
+}
+
+/*
+ * The rpc child's own connection: it asks for what masters and admins
+ * call, exactly as honeyspyctl would.  It is ours, so no peer check; its
+ * requests are checked like any other client's.
+ */
+void
+control_adopt(int fd, const char *who)
+{
+	struct ctl_conn	*conn;
+
+	if ((conn = calloc(1, sizeof(*conn))) == NULL)
+		fatal("%s: calloc", __func__);
+	conn->id = ctl_nextid++;
+	conn->fd = fd;
+	conn->uid = geteuid();
+	conn->pid = -1;
+	conn->who = who;
+	imsgev_init(&conn->iev, fd, who, control_dispatch_client,
+	    control_closed, conn);
+	if (imsgbuf_set_maxsize(&conn->iev.ibuf, HS_CTL_MAXMSG) == -1)
+		fatal("%s: imsgbuf_set_maxsize", __func__);
+	TAILQ_INSERT_TAIL(&ctl_conns, conn, entry);
 	imsgev_add(&conn->iev);
 }
 
@@ -255,11 +284,13 @@ control_closed(struct imsgev *iev)
 {
 	struct ctl_conn	*conn = iev->data;
 
+	/* The rpc child's end closes when it dies; its channel says so. */
+	if (conn->who == NULL)
+		ctl_nconns--;
 	imsgev_clear(&conn->iev);
 	close(conn->fd);
 	services_ctl_gone(conn->id);
 	TAILQ_REMOVE(&ctl_conns, conn, entry);
-	ctl_nconns--;
 	free(conn);
 }
 
@@ -272,6 +303,7 @@ control_dispatch_client(struct imsgev *iev, struct imsg *imsg)
 {
 	struct ctl_conn		*conn = iev->data;
 	struct ctl_service	 cv;
+	struct ctl_query	 cq;
 	const char		*fail;
 	char			 why[256];
 
@@ -303,8 +335,8 @@ control_dispatch_client(struct imsgev *iev, struct imsg *imsg)
 	case IMSG_CTL_RELOAD:
 		if (imsg_get_len(imsg) != 0)
 			break;
-		log_info("reload requested by uid %d pid %d", (int)conn->uid,
-		    (int)conn->pid);
+		log_info("reload requested by %s", control_who(conn, why,
+		    sizeof(why)));
 		if (parent_reload() == 0)
 			return (imsgev_compose(iev, IMSG_CTL_END, 0, 0, -1,
 			    NULL, 0) == -1 ? -1 : 0);
@@ -316,10 +348,10 @@ control_dispatch_client(struct imsgev *iev, struct imsg *imsg)
 	case IMSG_CTL_DELSERVICE:
 		if (imsg_get_data(imsg, &cv, sizeof(cv)) == -1)
 			break;
-		log_info("%s requested by uid %d pid %d",
+		log_info("%s requested by %s",
 		    imsg_get_type(imsg) == IMSG_CTL_ADDSERVICE ?
-		    "addService" : "delService", (int)conn->uid,
-		    (int)conn->pid);
+		    "addService" : "delService", control_who(conn, why,
+		    sizeof(why)));
 		if (imsg_get_type(imsg) == IMSG_CTL_ADDSERVICE) {
 			/* The reply comes once it listens, or cannot. */
 			if (services_ctl_add(conn->id, &cv, why,
@@ -330,6 +362,30 @@ control_dispatch_client(struct imsgev *iev, struct imsg *imsg)
 			    NULL, 0) == -1 ? -1 : 0);
 		return (imsgev_compose(iev, IMSG_CTL_FAIL, 0, 0, -1, why,
 		    strlen(why) + 1) == -1 ? -1 : 0);
+	case IMSG_CTL_KILL:
+		if (imsg_get_len(imsg) != 0)
+			break;
+		log_info("stop requested by %s", control_who(conn, why,
+		    sizeof(why)));
+		if (imsgev_compose(iev, IMSG_CTL_END, 0, 0, -1, NULL, 0) == -1)
+			return (-1);
+		parent_stop_soon();
+		return (0);
+	case IMSG_CTL_GETSENSORS:
+		if (imsg_get_len(imsg) != 0)
+			break;
+		return (control_done(iev, master_ctl_sensors(iev, why,
+		    sizeof(why)), why));
+	case IMSG_CTL_GETEVENTS:
+		if (imsg_get_data(imsg, &cq, sizeof(cq)) == -1 ||
+		    memchr(cq.cq_sensor, '\0', sizeof(cq.cq_sensor)) == NULL ||
+		    memchr(cq.cq_eventid, '\0', sizeof(cq.cq_eventid)) ==
+		    NULL ||
+		    memchr(cq.cq_src_ip, '\0', sizeof(cq.cq_src_ip)) == NULL ||
+		    cq.cq_limit < 0 || cq.cq_limit > 10000 || cq.cq_after < 0)
+			break;
+		return (control_done(iev, master_ctl_events(iev, &cq, why,
+		    sizeof(why)), why));
 	case IMSG_CTL_GETSERVICES:
 		if (imsg_get_len(imsg) != 0)
 			break;
@@ -356,6 +412,18 @@ control_dispatch_client(struct imsgev *iev, struct imsg *imsg)
 }
 
 /* END, or FAIL with why; -1 when even that cannot be sent. */
+/* Who asked, for the log. */
+static const char *
+control_who(struct ctl_conn *conn, char *buf, size_t len)
+{
+	if (conn->who != NULL)
+		(void)snprintf(buf, len, "the %s child", conn->who);
+	else
+		(void)snprintf(buf, len, "uid %d pid %d", (int)conn->uid,
+		    (int)conn->pid);
+	return (buf);
+}
+
 static int
 control_done(struct imsgev *iev, int rv, const char *why)
 {
@@ -451,8 +519,12 @@ control_capture(struct ctl_conn *conn, struct imsg *imsg)
 		    sizeof(why));
 		break;
 	}
-	log_info("%s requested by uid %d pid %d", call, (int)conn->uid,
-	    (int)conn->pid);
+	{
+		char	 who[64];
+
+		log_info("%s requested by %s", call, control_who(conn, who,
+		    sizeof(who)));
+	}
 	if (rv == 0)
 		return (0);	/* the answer comes when the child's does */
 	return (control_done(iev, rv, why));

@@ -343,6 +343,7 @@ main(int argc, char *argv[])
 	parent_log_features();
 	parent_start_children(self);
 	parent_cap_open();
+	link_init();
 
 	/* Everything privileged is done: the children hold what is needed. */
 	proc_drop(hs->p_uid, hs->p_gid, 0, hs->p_privmode);
@@ -375,12 +376,18 @@ main(int argc, char *argv[])
 		    imsgbuf_set_maxsize(&c->c_iev.ibuf, HS_EVENT_MAX + 1024) ==
 		    -1)
 			fatal("imsgbuf_set_maxsize");
+		/* The rpc child: a sensor's event may take a whole frame. */
+		if (c->c_def->pd_id == PROC_RPC &&
+		    imsgbuf_set_maxsize(&c->c_iev.ibuf, HS_CTL_MAXMSG) == -1)
+			fatal("imsgbuf_set_maxsize");
 		imsgev_add(&c->c_iev);
 	}
 	control_listen();
 	/* Before the sandbox: it resolves users, which may load nss. */
 	services_init();
 	parent_cap_start();
+	link_open();
+	link_start();
 	sandbox_install(PROC_PARENT);
 	/* A child may have died before SIGCHLD was watched. */
 	parent_reap(-1, 0, NULL);
@@ -511,6 +518,7 @@ parent_sig(int sig, short event, void *arg)
 		log_info("SIGHUP received, reloading %s", hs->p_conffile);
 		(void)parent_reload();
 		eventlog_reopen();
+		link_reload();
 		break;
 	case SIGCHLD:
 		parent_reap(-1, 0, NULL);
@@ -651,12 +659,21 @@ parent_dispatch_child(struct imsgev *iev, struct imsg *imsg)
 		break;
 	case IMSG_EVENT:
 		if (c->c_def->pd_id != PROC_SUPERSERVER &&
-		    c->c_def->pd_id != PROC_CAPTURE)
+		    c->c_def->pd_id != PROC_CAPTURE &&
+		    c->c_def->pd_id != PROC_RPC)
 			goto unexpected;
 		if (imsg_get_ibuf(imsg, &ib) == -1)
 			fatalx("%s: event from %s: bad message", __func__,
 			    c->c_def->pd_name);
 		eventlog_write(ibuf_data(&ib), ibuf_size(&ib));
+		link_event(ibuf_data(&ib), ibuf_size(&ib));
+		break;
+	case IMSG_RPC_LINK:
+	case IMSG_RPC_ACK:
+	case IMSG_RPC_STORE:
+	case IMSG_RPC_SENSOR:
+		if (c->c_def->pd_id != PROC_RPC || link_dispatch(imsg) == -1)
+			goto unexpected;
 		break;
 	case IMSG_ARTIFACT_DATA:
 		if (c->c_def->pd_id != PROC_SUPERSERVER)
@@ -1699,7 +1716,32 @@ parent_shutdown(int code)
 		(void)nanosleep(&tick, NULL);
 		waited++;
 	}
+	link_shutdown();
 	control_cleanup();
 	log_info("terminating");
 	exit(code);
+}
+
+static void
+parent_stop_now(int fd, short event, void *arg)
+{
+	(void)fd;
+	(void)event;
+	(void)arg;
+	parent_shutdown(0);
+}
+
+/*
+ * kill from a control client or the master: stop as SIGTERM would, a
+ * second from now, so that the caller's answer has time to reach it.
+ */
+void
+parent_stop_soon(void)
+{
+	static struct event	 ev;
+	struct timeval		 tv = { 1, 0 };
+
+	evtimer_set(&ev, parent_stop_now, NULL);
+	if (evtimer_add(&ev, &tv) == -1)
+		fatal("%s: evtimer_add", __func__);
 }

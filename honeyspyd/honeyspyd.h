@@ -104,7 +104,24 @@ void	eventlog_open(const char *, uid_t, gid_t, int);
 void	eventlog_reopen(void);
 void	eventlog_write(const char *, size_t);
 
+/* link.c: the rpc child, the spool (sensor) and the store (master) */
+struct ctl_query;
+void	link_init(void);
+void	link_start(void);
+void	link_open(void);
+void	link_reload(void);
+void	link_event(const char *, size_t);
+int	link_dispatch(struct imsg *);
+void	link_shutdown(void);
+int	master_ctl_sensors(struct imsgev *, char *, size_t);
+int	master_ctl_events(struct imsgev *, const struct ctl_query *, char *,
+	    size_t);
+
+/* honeyspyd.c */
+void	parent_stop_soon(void);
+
 /* control.c */
+void	control_adopt(int, const char *);
 void	control_reply(uint32_t, const char *);
 void	control_init(const char *, uid_t, gid_t, enum hs_privmode);
 void	control_listen(void);

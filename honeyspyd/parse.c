@@ -244,9 +244,11 @@ enum { DL_STEPS, DL_MEMORY, DL_SCAN };
 static const char *const detect_limit_keys[] = { "steps", "memory", "scan",
     NULL };
 
-enum { LG_FILE, LG_SYSLOG, LG_SPOOL, LG_ARTIFACTS };
+enum { LG_FILE, LG_SYSLOG, LG_SPOOL, LG_ARTIFACTS, LG_SPOOL_MAX,
+    LG_DATABASE, LG_RETENTION, LG_DATABASE_MAX };
 static const char *const log_keys[] = {
-	"file", "syslog", "spool", "artifacts", NULL
+	"file", "syslog", "spool", "artifacts", "spool_max", "database",
+	"retention", "database_max", NULL
 };
 
 /* What a list callback fills in, and how many it already holds. */
@@ -1088,6 +1090,11 @@ config_defaults(struct hs_config *c)
 	    sizeof(c->c_log.lg_spool));
 	(void)strlcpy(c->c_log.lg_artifacts, "/var/lib/honeyspy/artifacts",
 	    sizeof(c->c_log.lg_artifacts));
+	c->c_log.lg_spool_max = 1LL << 30;
+	(void)strlcpy(c->c_log.lg_database, "/var/lib/honeyspy/events.db",
+	    sizeof(c->c_log.lg_database));
+	c->c_log.lg_retention = 90;
+	c->c_log.lg_database_max = 0;
 }
 
 static void
@@ -1797,6 +1804,21 @@ parse_log(struct pstate *ps, int idx, struct ynode *v, const char *path,
 	case LG_ARTIFACTS:
 		(void)get_path(ps, v, path, c->c_log.lg_artifacts,
 		    sizeof(c->c_log.lg_artifacts), 0);
+		break;
+	case LG_SPOOL_MAX:
+		(void)get_number(ps, v, path, 1048576, 1LL << 40,
+		    &c->c_log.lg_spool_max);
+		break;
+	case LG_DATABASE:
+		(void)get_path(ps, v, path, c->c_log.lg_database,
+		    sizeof(c->c_log.lg_database), 0);
+		break;
+	case LG_RETENTION:
+		(void)get_int(ps, v, path, 0, 36500, &c->c_log.lg_retention);
+		break;
+	case LG_DATABASE_MAX:
+		(void)get_number(ps, v, path, 0, 1LL << 42,
+		    &c->c_log.lg_database_max);
 		break;
 	}
 }

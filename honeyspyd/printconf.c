@@ -308,4 +308,11 @@ config_print(FILE *fp, const struct hs_config *c)
 	fprintf(fp, "  syslog: %s\n", c->c_log.lg_syslog ? "true" : "false");
 	print_kstr(fp, 2, "spool", c->c_log.lg_spool);
 	print_kstr(fp, 2, "artifacts", c->c_log.lg_artifacts);
+	fprintf(fp, "  spool_max: %lld\n", c->c_log.lg_spool_max);
+	if (c->c_node.n_mode == NODEMODE_MASTER) {
+		print_kstr(fp, 2, "database", c->c_log.lg_database);
+		fprintf(fp, "  retention: %d\n", c->c_log.lg_retention);
+		fprintf(fp, "  database_max: %lld\n",
+		    c->c_log.lg_database_max);
+	}
 }

@@ -20,6 +20,7 @@
 #define HS_PROTO_H
 
 #include <sys/types.h>
+#include <sys/socket.h>
 
 #include <limits.h>
 #include <stdint.h>
@@ -39,6 +40,7 @@
 #define HS_MAXARGS		32
 #define HS_EVENT_MAX		(64 * 1024)	/* one JSON event line */
 #define HS_PROG_EVENT_MAX	(16 * 1024)	/* one from a service program */
+#define HS_CTL_MAXMSG		(1024 * 1024 + 4096)	/* a control message */
 
 enum proc_id {
 	PROC_PARENT,
@@ -159,6 +161,27 @@ enum imsg_type {
 	/* parent -> superserver: what capture learnt, for sessions */
 	IMSG_SS_HOST,		/* struct host_msg: a source's os */
 	IMSG_SS_PACKET,		/* struct packet_msg + payload, to analyse */
+
+	/* honeyspyctl and the rpc child <-> parent: more calls */
+	IMSG_CTL_KILL,		/* request: none; the node stops after END */
+	IMSG_CTL_GETSENSORS,	/* request: none; reply: IMSG_CTL_JSON each */
+	IMSG_CTL_GETEVENTS,	/* request: struct ctl_query; reply: */
+	IMSG_CTL_JSON,		/*   one JSON object each, NUL-terminated, */
+	IMSG_CTL_CURSOR,	/*   then int64_t: the next page's "after" */
+
+	/*
+	 * parent <-> rpc.  Set-up is IMSG_CFG_NODE, IMSG_RPC_CONFIG and
+	 * IMSG_CFG_DONE; the child reads its keys, then jails itself.
+	 */
+	IMSG_RPC_CONFIG,	/* struct rpc_config_msg */
+	IMSG_RPC_CTL,		/* fd: the child's own control connection */
+	IMSG_RPC_CRL,		/* a piece of the CRL; peerid 1: the last */
+	IMSG_RPC_LINK,		/* sensor: peerid = link, data: int32 up */
+	IMSG_RPC_EVENTS,	/* sensor: peerid = link; struct rpc_record + */
+				/*   its JSON, one after the other */
+	IMSG_RPC_ACK,		/* peerid = link; uint64_t: all up to it */
+	IMSG_RPC_STORE,		/* master: struct rpc_store_msg + JSON */
+	IMSG_RPC_SENSOR,	/* master: struct rpc_sensor_msg */
 };
 
 /* The spawner's service id for the analyser: never a configured one. */
@@ -414,6 +437,71 @@ struct packet_msg {
 	int32_t		pm_usec;
 	int64_t		pm_sec;		/* when it was captured */
 	uint64_t	pm_length;	/* the payload's length on the wire */
+};
+
+/* getEvents: what to look for; times in microseconds, 0 unbounded. */
+struct ctl_query {
+	int64_t		cq_since;
+	int64_t		cq_until;
+	int64_t		cq_after;	/* paging: ids above this one */
+	int32_t		cq_limit;	/* 0: the default */
+	char		cq_sensor[HS_NAMELEN];
+	char		cq_eventid[HS_NAMELEN];
+	char		cq_src_ip[HS_ADDRSTRLEN];
+};
+
+#define HS_RPC_MAXADDRS		8	/* addresses tried for the master */
+#define HS_RPC_FEATURESLEN	1024
+
+/* What the rpc child needs to know before it jails itself. */
+struct rpc_config_msg {
+	int32_t		rc_mode;	/* enum hs_nodemode */
+	int32_t		rc_reconnect;	/* sensor: longest wait, seconds */
+	int32_t		rc_heartbeat;	/* seconds */
+	int32_t		rc_frame_max;	/* bytes */
+	int32_t		rc_naddrs;	/* sensor: the master's addresses */
+	struct sockaddr_storage rc_addrs[HS_RPC_MAXADDRS];
+	char		rc_peer[280];	/* "host:port", for the log */
+	struct sockaddr_storage rc_listen;	/* master */
+	char		rc_ca[PATH_MAX];
+	char		rc_cert[PATH_MAX];
+	char		rc_key[PATH_MAX];
+	char		rc_epoch[40];	/* sensor: the spool's id */
+	char		rc_privmode[16];
+	char		rc_features[HS_RPC_FEATURESLEN];	/* JSON */
+};
+
+/* One spooled event for the link: seq, then rr_len bytes of JSON. */
+struct rpc_record {
+	uint64_t	rr_seq;
+	uint32_t	rr_len;
+	uint32_t	rr_pad;
+};
+
+/* An event a sensor sent, decoded by the master's rpc child. */
+struct rpc_store_msg {
+	uint32_t	sm_link;
+	uint32_t	sm_pad;
+	int64_t		sm_seq;
+	int64_t		sm_time;	/* microseconds */
+	char		sm_sensor[HS_NAMELEN];
+	char		sm_epoch[40];
+	char		sm_eventid[HS_NAMELEN];
+	char		sm_src_ip[HS_ADDRSTRLEN];	/* "" none */
+};
+
+/* A sensor joined, is still there, or left. */
+#define RPC_SENSOR_LEFT		0
+#define RPC_SENSOR_JOINED	1
+#define RPC_SENSOR_SEEN		2
+
+struct rpc_sensor_msg {
+	int32_t		sn_state;
+	uint32_t	sn_link;
+	char		sn_name[HS_NAMELEN];
+	char		sn_address[HS_ADDRSTRLEN + 8];
+	char		sn_mode[16];
+	char		sn_features[HS_RPC_FEATURESLEN];	/* JSON */
 };
 
 #endif /* HS_PROTO_H */

@@ -363,6 +363,25 @@ proc_child_setup_done(const struct proc_def *pd, const struct hello_msg *hm)
 	sandbox_install(pd->pd_id);
 }
 
+/*
+ * The parent's next message while a child sets up, before its event loop
+ * runs: waits for it, and leaves quietly when the parent has gone.
+ */
+void
+proc_child_next(struct imsgev *iev, struct imsg *imsg)
+{
+	int	 n;
+
+	while ((n = imsgbuf_get(&iev->ibuf, imsg)) == 0) {
+		if ((n = imsgbuf_read(&iev->ibuf)) == -1)
+			fatal("%s: read", __func__);
+		if (n == 0)
+			exit(0);
+	}
+	if (n == -1)
+		fatal("%s: bad message", __func__);
+}
+
 /* The channel to the parent, for children that tune it before running. */
 struct imsgev *
 proc_child_iev(void)

@@ -83,6 +83,7 @@ void	proc_child_setup_done(const struct proc_def *,
 __attribute__((__noreturn__)) void
 	proc_child_run(const struct proc_def *, imsgev_handler);
 int	proc_child_common(struct imsgev *, struct imsg *);
+void	proc_child_next(struct imsgev *, struct imsg *);
 struct imsgev	*proc_child_iev(void);
 struct event_base *proc_child_base(void);
 

@@ -84,6 +84,24 @@ static const int parent_syscalls[] = {
 	/* artifacts: written, synced, renamed to their digest */
 	SCMP_SYS(rename), SCMP_SYS(renameat), SCMP_SYS(renameat2),
 	SCMP_SYS(fdatasync), SCMP_SYS(fsync),
+	/* the spool (sensor) and SQLite's store with its WAL (master) */
+	SCMP_SYS(pread64), SCMP_SYS(pwrite64), SCMP_SYS(ftruncate),
+	SCMP_SYS(fallocate), SCMP_SYS(lstat), SCMP_SYS(readlink),
+	SCMP_SYS(access), SCMP_SYS(faccessat), SCMP_SYS(faccessat2),
+	SCMP_SYS(getcwd), SCMP_SYS(fchown), SCMP_SYS(fchmod), SCMP_SYS(flock),
+	/* the rpc child's control connection */
+	SCMP_SYS(socketpair),
+};
+
+/*
+ * The rpc child: a sensor connects to its master, a master accepts its
+ * peers (it bound its port before the jail); TLS needs no more.
+ */
+static const int rpc_syscalls[] = {
+	SCMP_SYS(connect), SCMP_SYS(accept), SCMP_SYS(accept4),
+	SCMP_SYS(setsockopt), SCMP_SYS(getsockopt), SCMP_SYS(getpeername),
+	SCMP_SYS(getsockname), SCMP_SYS(shutdown), SCMP_SYS(recvfrom),
+	SCMP_SYS(sendto),
 };
 
 /* The binder: sockets for the allowed services, nothing else. */
@@ -277,6 +295,13 @@ sandbox_install(enum proc_id id)
 	case PROC_CAPTURE:
 		sandbox_allow(ctx, capture_syscalls, NITEMS(capture_syscalls));
 		sandbox_capture(ctx);
+		break;
+	case PROC_RPC:
+		sandbox_allow(ctx, rpc_syscalls, NITEMS(rpc_syscalls));
+		sandbox_inet_sockets(ctx);
+		fionread = sandbox_arg(1, SCMP_CMP_EQ, FIONREAD, 0);
+		sandbox_rule(ctx, SCMP_ACT_ALLOW, SCMP_SYS(ioctl), 1,
+		    &fionread);
 		break;
 	case PROC_PARENT:
 		sandbox_allow(ctx, parent_syscalls, NITEMS(parent_syscalls));

@@ -56,8 +56,10 @@ client() {
 	    -verify_hostname master.example
 }
 
-@test "init makes a private directory, the CA, the master and a CRL" {
-	[ "$(stat -c %a "$D")" = 700 ]
+@test "init makes a directory others may only pass through, the CA, the master and a CRL" {
+	[ "$(stat -c %a "$D")" = 711 ]
+	[ "$(stat -c %a "$D/sensors")" = 700 ]
+	[ "$(stat -c %a "$D/admins")" = 700 ]
 	[ "$(stat -c %a "$D/ca.key")" = 600 ]
 	[ "$(stat -c %a "$D/master.key")" = 600 ]
 	[ "$(stat -c %a "$D/sensors/s1.key")" = 600 ]

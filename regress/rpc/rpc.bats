@@ -1,0 +1,569 @@
+#!/usr/bin/env bats
+#
+# Master and sensors: the mutual-TLS link, the call table, the admin
+# console, revocation, and events that survive killed processes.  One
+# master and one sensor run on loopback for the whole file; tests that
+# kill them start them again.
+
+load ../helpers
+
+setup_file() {
+	[ "$(id -u)" -eq 0 ] || return 0
+	getent passwd _honeyspy >/dev/null || return 0
+	RPC_DIR=$(mktemp -d /tmp/hs-rpc.XXXXXX)
+	chmod 0755 "$RPC_DIR"
+	RPC_PORT=$(rpc_free_port)
+	RPC_FINGER=$(rpc_free_port)
+	RPC_TICK=$(rpc_free_port)
+	export RPC_DIR RPC_PORT RPC_FINGER RPC_TICK
+	local c=$RPC_DIR/certs
+
+	"$BIN/honeyspy-cert" -d "$c" -s 127.0.0.1 init >/dev/null
+	"$BIN/honeyspy-cert" -d "$c" sensor s1 >/dev/null
+	"$BIN/honeyspy-cert" -d "$c" sensor s2 >/dev/null
+	printf 'correct horse\n' >"$RPC_DIR/pass"
+	printf 'wrong horse\n' >"$RPC_DIR/badpass"
+	"$BIN/honeyspy-cert" -d "$c" -p "$RPC_DIR/pass" admin alice >/dev/null
+	"$BIN/honeyspy-cert" -d "$c" -p "$RPC_DIR/pass" admin bob >/dev/null
+	# A second network's CA, and its sensor: never ours.
+	"$BIN/honeyspy-cert" -d "$RPC_DIR/other" -s 127.0.0.1 init >/dev/null
+	"$BIN/honeyspy-cert" -d "$RPC_DIR/other" sensor s1 >/dev/null
+
+	# The ticker: a service that reports N events of its own and ends.
+	cat >"$RPC_DIR/ticker" <<'EOS'
+#!/bin/sh
+exec awk -v n="$1" 'BEGIN { for (i = 0; i < n; i++) printf "{\"eventid\":\"honeyspy.test.tick\",\"n\":%d}\n", i > "/dev/stderr" }'
+EOS
+	chmod 0755 "$RPC_DIR/ticker"
+
+	rpc_write_master
+	rpc_write_sensor s1
+	rpc_start master
+	rpc_start s1
+	rpc_wait_online s1
+}
+
+teardown_file() {
+	[ -n "${RPC_DIR:-}" ] || return 0
+	local n
+
+	for n in s1 s2 master; do
+		rpc_kill "$n" TERM || true
+	done
+	rm -rf "$RPC_DIR"
+}
+
+setup() {
+	[ "$(id -u)" -eq 0 ] || skip "needs root"
+	[ -n "${RPC_DIR:-}" ] || skip "needs the _honeyspy user"
+}
+
+rpc_free_port() {
+	/usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+rpc_write_master() {
+	install -d -m 0755 "$RPC_DIR/master" "$RPC_DIR/master/jail"
+	cat >"$RPC_DIR/master/conf.yaml" <<EOC
+node:
+  name: master
+  mode: master
+  chroot: $RPC_DIR/master/jail
+listen:
+  address: 127.0.0.1
+  port: $RPC_PORT
+  ca: $RPC_DIR/certs/ca.crt
+  cert: $RPC_DIR/certs/master.crt
+  key: $RPC_DIR/certs/master.key
+  crl: $RPC_DIR/certs/crl.pem
+log:
+  file: $RPC_DIR/master/events.json
+  syslog: false
+  spool: $RPC_DIR/master/spool
+  artifacts: $RPC_DIR/master/artifacts
+  database: $RPC_DIR/master/db/events.db
+EOC
+}
+
+# rpc_write_sensor NAME [CERTDIR]
+rpc_write_sensor() {
+	local d=$RPC_DIR/$1 certs=${2:-$RPC_DIR/certs}
+
+	install -d -m 0755 "$d" "$d/jail"
+	cat >"$d/conf.yaml" <<EOC
+node:
+  name: $1
+  mode: sensor
+  chroot: $d/jail
+master:
+  address: 127.0.0.1
+  port: $RPC_PORT
+  ca: $certs/ca.crt
+  cert: $certs/sensors/$1.crt
+  key: $certs/sensors/$1.key
+  reconnect: 2
+services:
+  - address: 127.0.0.1
+    port: $RPC_FINGER
+    program: $BIN/services/finger
+  - address: 127.0.0.1
+    port: $RPC_TICK
+    program: $RPC_DIR/ticker
+    args: ["1000"]
+    limits:
+      rate: 60000
+capture:
+  enabled: false
+log:
+  file: $d/events.json
+  syslog: false
+  spool: $d/spool
+  artifacts: $d/artifacts
+EOC
+	if [ "$1" != s1 ]; then
+		# A second sensor on this host: other ports.
+		sed -i -e "s/port: $RPC_FINGER/port: $(rpc_free_port)/" \
+		    -e "s/port: $RPC_TICK/port: $(rpc_free_port)/" \
+		    "$d/conf.yaml"
+	fi
+}
+
+# rpc_start NODE: in a session of its own, so that kill -9 takes the
+# whole suite at once, as a crash would.
+rpc_start() {
+	local d=$RPC_DIR/$1 i
+
+	install -d -m 0750 -o _honeyspy -g _honeyspy "$d/run"
+	setsid "$BIN/honeyspyd" -d -f "$d/conf.yaml" -s "$d/run/ctl.sock" \
+	    >>"$d/log" 2>&1 &
+	echo $! >"$d/pid"
+	for i in $(seq 1 200); do
+		"$BIN/honeyspyctl" -s "$d/run/ctl.sock" status >/dev/null 2>&1 &&
+		    return 0
+		hs_alive "$(cat "$d/pid")" || break
+		sleep 0.05
+	done
+	echo "$1 did not start:" >&2
+	cat "$d/log" >&2
+	return 1
+}
+
+# rpc_kill NODE SIGNAL: the whole suite, then wait for it to be gone.
+rpc_kill() {
+	local d=$RPC_DIR/$1 pid
+
+	[ -f "$d/pid" ] || return 0
+	pid=$(cat "$d/pid")
+	kill -"$2" -- -"$pid" 2>/dev/null || return 0
+	hs_wait_exit "$pid" 10000
+	while pgrep -s "$pid" >/dev/null; do sleep 0.01; done
+	rm -f "$d/pid"
+}
+
+# The console, as admin alice (or whoever ADMIN names).
+rpc_ctl() {
+	local who=${ADMIN:-alice}
+
+	"$BIN/honeyspyctl" -m "127.0.0.1:$RPC_PORT" -C "$RPC_DIR/certs/ca.crt" \
+	    -c "$RPC_DIR/certs/admins/$who.crt" \
+	    -k "$RPC_DIR/certs/admins/$who.key" -p "$RPC_DIR/pass" "$@"
+}
+
+# SQL on the master's store, as the daemon's user so that the WAL files
+# stay its own.
+rpc_sql() {
+	runuser -u _honeyspy -- sqlite3 "$RPC_DIR/master/db/events.db" "$1"
+}
+
+rpc_wait_online() {
+	local i
+
+	for i in $(seq 1 400); do
+		rpc_ctl -j getSensors 2>/dev/null |
+		    jq -e --arg n "$1" '.[] | select(.name == $n and .online)' \
+		    >/dev/null && return 0
+		sleep 0.05
+	done
+	echo "$1 not online within 20 s" >&2
+	rpc_ctl -j getSensors >&2
+	grep -v 'admin alice' "$RPC_DIR/master/log" >&2
+	tail -5 "$RPC_DIR/master/events.json" >&2
+	cat "$RPC_DIR/$1/log" >&2
+	return 1
+}
+
+# rpc_wait_sql SQL VALUE [SECONDS]
+rpc_wait_sql() {
+	local i v
+
+	for i in $(seq 1 $((${3:-20} * 20))); do
+		v=$(rpc_sql "$1" 2>/dev/null) && [ "$v" = "$2" ] && return 0
+		sleep 0.05
+	done
+	echo "$1: $v, not $2" >&2
+	return 1
+}
+
+# rpc_wait_grep FILE PATTERN [COUNT]: poll for lines matching an
+# extended regular expression (20 s at most).
+rpc_wait_grep() {
+	local i n
+
+	for i in $(seq 1 400); do
+		n=$(grep -Ec -- "$2" "$1" 2>/dev/null || true)
+		[ "${n:-0}" -ge "${3:-1}" ] && return 0
+		sleep 0.05
+	done
+	echo "no $2 in $1" >&2
+	return 1
+}
+
+# rpc_wait_log NODE PATTERN: a line of the node's event log.
+rpc_wait_log() {
+	rpc_wait_grep "$RPC_DIR/$1/events.json" "$2"
+}
+
+@test "a sensor's events reach the master's store" {
+	printf 'root\r\n' | nc -q 5 127.0.0.1 "$RPC_FINGER" >/dev/null
+	rpc_wait_sql "select count(*) from events where sensor = 's1' and eventid = 'honeyspy.finger.request'" 1
+	rpc_wait_sql "select count(*) from events where sensor = 's1' and eventid = 'honeyspy.session.closed'" 1
+	run rpc_ctl -j getEvents sensor=s1 eventid=honeyspy.finger.request
+	[ "$status" -eq 0 ]
+	jq -e '.events | length == 1' <<<"$output"
+	jq -e '.events[0].sensor == "s1" and .events[0].src_ip == "127.0.0.1"' \
+	    <<<"$output"
+	# The same on the master's own control socket, one event a line.
+	run "$BIN/honeyspyctl" -s "$RPC_DIR/master/run/ctl.sock" getEvents \
+	    sensor=s1 eventid='honeyspy.session.*' limit=1000
+	[ "$status" -eq 0 ]
+	jq -s -e 'map(.eventid) | index("honeyspy.session.closed") != null' \
+	    <<<"$output"
+}
+
+@test "getSensors shows a linked sensor with its mode and event count" {
+	run rpc_ctl -j getSensors
+	[ "$status" -eq 0 ]
+	jq -e '.[] | select(.name == "s1") | .online and .mode == "root" and
+	    .events > 0 and (.address | startswith("127.0.0.1:")) and
+	    .features.superserver == true' <<<"$output"
+	run "$BIN/honeyspyctl" -s "$RPC_DIR/master/run/ctl.sock" getSensors
+	[ "$status" -eq 0 ]
+	grep -E '^s1 +online +127\.0\.0\.1:[0-9]+ +root ' <<<"$output"
+}
+
+@test "runOnNode reaches the sensor, and both sides log the call" {
+	run rpc_ctl getName
+	[ "$status" -eq 0 ]
+	[ "$output" = master ]
+	run rpc_ctl runOnNode s1 getName
+	[ "$status" -eq 0 ]
+	[ "$output" = s1 ]
+	run rpc_ctl -j runOnNode s1 getServices
+	[ "$status" -eq 0 ]
+	jq -e --argjson p "$RPC_FINGER" \
+	    '.[] | select(.port == $p) | .name == "finger" and
+	    .state == "listening"' <<<"$output"
+	rpc_wait_log s1 '"eventid":"honeyspy.rpc.call".*"call":"getServices"'
+	jq -s -e 'map(select(.eventid == "honeyspy.rpc.call" and
+	    .call == "getServices")) | last | .caller == "master" and
+	    .role == "master" and .ok == true' "$RPC_DIR/s1/events.json"
+	rpc_wait_log master '"eventid":"honeyspy.rpc.call".*"target":"s1"'
+	jq -s -e 'map(select(.eventid == "honeyspy.rpc.call" and
+	    .target == "s1" and .call == "getServices")) | last |
+	    .caller == "alice" and .role == "admin" and .ok == true' \
+	    "$RPC_DIR/master/events.json"
+}
+
+@test "calls are checked against the table: name, role and arguments" {
+	run rpc_ctl frobnicate
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"unknown call frobnicate"* ]]
+	run rpc_ctl runOnNode s1 delFilter seven
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"delFilter: argument 1: not a number"* ]]
+	run rpc_ctl runOnNode s1 addService 127.0.0.1 tcp 99999 /bin/true
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"argument 3"* ]]
+	run rpc_ctl runOnNode nosuch getName
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"sensor nosuch is not connected"* ]]
+	run rpc_ctl runOnNode s1 getSensors
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"unknown sensor call getSensors"* ]]
+	# A sensor's certificate is not an admin's.
+	run /usr/bin/python3 "$BATS_TEST_DIRNAME/peer.py" 127.0.0.1 \
+	    "$RPC_PORT" "$RPC_DIR/certs/ca.crt" \
+	    "$RPC_DIR/certs/sensors/s2.crt" "$RPC_DIR/certs/sensors/s2.key" - \
+	    call getEvents
+	[ "$status" -eq 0 ]
+	jq -e '.ok == false and (.error | contains("not allowed for the sensor role"))' <<<"$output"
+	# Nor may an admin say hello as a sensor.
+	run /usr/bin/python3 "$BATS_TEST_DIRNAME/peer.py" 127.0.0.1 \
+	    "$RPC_PORT" "$RPC_DIR/certs/ca.crt" \
+	    "$RPC_DIR/certs/admins/alice.crt" \
+	    "$RPC_DIR/certs/admins/alice.key" "$RPC_DIR/pass" call heartbeat
+	jq -e '.ok == false and (.error | contains("not allowed for the admin role"))' <<<"$output"
+}
+
+# rpc_rejected_count: how many honeyspy.rpc.rejected the master logged.
+rpc_rejected_count() {
+	grep -c '"eventid":"honeyspy.rpc.rejected"' \
+	    "$RPC_DIR/master/events.json" || true
+}
+
+# rpc_expect_rejected BEFORE REASON: exactly one more, for that reason.
+rpc_expect_rejected() {
+	local i
+
+	for i in $(seq 1 200); do
+		[ "$(rpc_rejected_count)" -gt "$1" ] && break
+		sleep 0.05
+	done
+	[ "$(rpc_rejected_count)" -eq $(($1 + 1)) ]
+	jq -s -e --arg r "$2" 'map(select(.eventid ==
+	    "honeyspy.rpc.rejected")) | last | .reason | contains($r)' \
+	    "$RPC_DIR/master/events.json"
+}
+
+# rpc_sign_expired CSR CRT: our CA signs a certificate that ran out in 2020.
+rpc_sign_expired() {
+	local d=$RPC_DIR/oldca
+
+	install -d -m 0700 "$d"
+	: >"$d/index.txt"
+	echo 01 >"$d/serial"
+	cat >"$d/ca.cnf" <<EOC
+[ca]
+default_ca = old
+[old]
+database = $d/index.txt
+new_certs_dir = $d
+serial = $d/serial
+default_md = sha256
+policy = any
+[any]
+organizationName = optional
+organizationalUnitName = optional
+commonName = supplied
+EOC
+	openssl ca -batch -config "$d/ca.cnf" -cert "$RPC_DIR/certs/ca.crt" \
+	    -keyfile "$RPC_DIR/certs/ca.key" -in "$1" -out "$2" -notext \
+	    -preserveDN -startdate 20200101000000Z -enddate 20200102000000Z \
+	    2>/dev/null
+}
+
+@test "peers without a good certificate never get a session" {
+	local c=$RPC_DIR/certs n
+
+	n=$(rpc_rejected_count)
+	openssl s_client -connect "127.0.0.1:$RPC_PORT" -tls1_3 \
+	    -CAfile "$c/ca.crt" </dev/null >/dev/null 2>&1 || true
+	rpc_expect_rejected "$n" "no certificate"
+
+	n=$(rpc_rejected_count)
+	openssl s_client -connect "127.0.0.1:$RPC_PORT" -tls1_2 \
+	    -cert "$c/sensors/s2.crt" -key "$c/sensors/s2.key" \
+	    </dev/null >/dev/null 2>&1 || true
+	rpc_expect_rejected "$n" "unsupported protocol"
+
+	n=$(rpc_rejected_count)
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+	    -keyout "$RPC_DIR/self.key" -out "$RPC_DIR/self.crt" -days 2 \
+	    -subj "/O=HoneySpy/OU=sensor/CN=s9" 2>/dev/null
+	openssl s_client -connect "127.0.0.1:$RPC_PORT" -cert "$RPC_DIR/self.crt" \
+	    -key "$RPC_DIR/self.key" </dev/null >/dev/null 2>&1 || true
+	rpc_expect_rejected "$n" "self-signed certificate"
+
+	n=$(rpc_rejected_count)
+	openssl s_client -connect "127.0.0.1:$RPC_PORT" \
+	    -cert "$RPC_DIR/other/sensors/s1.crt" \
+	    -key "$RPC_DIR/other/sensors/s1.key" </dev/null >/dev/null 2>&1 ||
+	    true
+	rpc_expect_rejected "$n" "unable to get local issuer certificate"
+
+	# Signed by our CA, but its time is over.
+	n=$(rpc_rejected_count)
+	openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+	    -keyout "$RPC_DIR/old.key" -out "$RPC_DIR/old.csr" \
+	    -subj "/O=HoneySpy/OU=sensor/CN=old" 2>/dev/null
+	rpc_sign_expired "$RPC_DIR/old.csr" "$RPC_DIR/old.crt"
+	openssl s_client -connect "127.0.0.1:$RPC_PORT" -cert "$RPC_DIR/old.crt" \
+	    -key "$RPC_DIR/old.key" </dev/null >/dev/null 2>&1 || true
+	rpc_expect_rejected "$n" "certificate has expired"
+
+	# Ours, but a master's: only sensors and admins connect to a master.
+	n=$(rpc_rejected_count)
+	openssl s_client -connect "127.0.0.1:$RPC_PORT" -cert "$c/master.crt" \
+	    -key "$c/master.key" </dev/null >/dev/null 2>&1 || true
+	rpc_expect_rejected "$n" "wrong role"
+}
+
+@test "a sensor refuses a master that is not its own" {
+	# The master of another network, with its own CA.
+	local port
+
+	port=$(rpc_free_port)
+	sed -e "s#$RPC_DIR/certs#$RPC_DIR/other#" -e "s/port: $RPC_PORT/port: $port/" \
+	    -e "s#$RPC_DIR/master/#$RPC_DIR/othermaster/#g" \
+	    "$RPC_DIR/master/conf.yaml" >"$RPC_DIR/othermaster.yaml"
+	install -d -m 0755 "$RPC_DIR/othermaster" "$RPC_DIR/othermaster/jail"
+	cp "$RPC_DIR/othermaster.yaml" "$RPC_DIR/othermaster/conf.yaml"
+	rpc_start othermaster
+	rpc_write_sensor s2
+	sed -i "s/port: $RPC_PORT/port: $port/" "$RPC_DIR/s2/conf.yaml"
+	rpc_start s2
+	rpc_wait_grep "$RPC_DIR/s2/log" \
+	    'self-signed certificate in certificate chain|unable to get local issuer certificate' ||
+	    true
+	rpc_kill s2 TERM
+	rpc_kill othermaster TERM
+	# Its chain ends in a CA that is not ours.
+	grep -E 'master 127.0.0.1:'"$port"' .*(self-signed certificate in certificate chain|unable to get local issuer certificate)' \
+	    "$RPC_DIR/s2/log"
+	! grep -q 'linked to the master' "$RPC_DIR/s2/log"
+	# That master saw why: our sensor did not know its CA.
+	grep 'rejected 127.0.0.1 port [0-9]*: tlsv1 alert unknown ca' \
+	    "$RPC_DIR/othermaster/log"
+}
+
+@test "revoking a sensor ends its link and keeps it out" {
+	rpc_write_sensor s2
+	rm -rf "$RPC_DIR/s2/spool"
+	: >"$RPC_DIR/s2/log"
+	rpc_start s2
+	rpc_wait_online s2
+	"$BIN/honeyspy-cert" -d "$RPC_DIR/certs" revoke s2
+	# The master sees the new list within seconds and closes the link;
+	# each attempt to come back is refused.
+	rpc_wait_grep "$RPC_DIR/master/log" \
+	    'rejected s2 from 127.0.0.1 .*certificate revoked'
+	rpc_wait_grep "$RPC_DIR/master/log" \
+	    'rejected 127.0.0.1 port [0-9]*: certificate revoked'
+	run rpc_ctl -j getSensors
+	jq -e '.[] | select(.name == "s2") | .online == false' <<<"$output"
+	rpc_kill s2 TERM
+}
+
+@test "a malformed or oversized frame closes that link only" {
+	local c=$RPC_DIR/certs
+
+	run /usr/bin/python3 "$BATS_TEST_DIRNAME/peer.py" 127.0.0.1 \
+	    "$RPC_PORT" "$c/ca.crt" "$c/admins/alice.crt" \
+	    "$c/admins/alice.key" "$RPC_DIR/pass" badframes
+	echo "$output"
+	[ "$status" -eq 0 ]
+	grep 'bad frame: frame of 2097152 bytes is over the limit' \
+	    "$RPC_DIR/master/log"
+	grep 'bad frame: not JSON' "$RPC_DIR/master/log"
+	grep 'bad frame: frame is not a request, reply, event or ack' \
+	    "$RPC_DIR/master/log"
+	# Everyone else carries on: the sensor's link never dropped.
+	! grep -q 'sensor s1 .* left' "$RPC_DIR/master/log"
+	run rpc_ctl runOnNode s1 getName
+	[ "$output" = s1 ]
+}
+
+@test "the console says why it cannot connect" {
+	run "$BIN/honeyspyctl" -m "127.0.0.1:$RPC_PORT" \
+	    -C "$RPC_DIR/certs/ca.crt" -c "$RPC_DIR/certs/admins/alice.crt" \
+	    -k "$RPC_DIR/certs/admins/alice.key" -p "$RPC_DIR/badpass" getName
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"wrong passphrase"* ]]
+	ADMIN=bob rpc_ctl getName
+	"$BIN/honeyspy-cert" -d "$RPC_DIR/certs" revoke bob
+	# The master looks at the list every few seconds.
+	for i in $(seq 1 300); do
+		ADMIN=bob rpc_ctl getName >/dev/null 2>&1 || break
+		sleep 0.05
+	done
+	ADMIN=bob run rpc_ctl getName
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"refused our certificate"* ]]
+	[[ "$output" == *"revoked"* ]]
+	# The interactive console reads calls from a pipe too.
+	run rpc_ctl <<<"$(printf 'getName\nrunOnNode s1 getName\nfrobnicate\n')"
+	[ "$status" -eq 1 ]
+	[[ "${lines[0]}" == master ]]
+	[[ "${lines[1]}" == s1 ]]
+	[[ "$output" == *"unknown call frobnicate"* ]]
+}
+
+@test "sslscan finds nothing below TLS 1.3, no anonymous or NULL cipher" {
+	command -v sslscan >/dev/null || skip "needs sslscan"
+	run sslscan --no-colour --no-heartbleed "127.0.0.1:$RPC_PORT"
+	echo "$output"
+	grep -E '^TLSv1\.3 +enabled' <<<"$output"
+	for p in SSLv2 SSLv3 TLSv1.0 TLSv1.1 TLSv1.2; do
+		grep -E "^$p +disabled" <<<"$output"
+	done
+	! grep -E '^(Accepted|Preferred) .*(NULL|ADH|AECDH|anon)' <<<"$output"
+	grep -E '^(Accepted|Preferred) +TLSv1\.3' <<<"$output"
+	! grep -E '^(Accepted|Preferred) +(SSLv|TLSv1\.[012])' <<<"$output"
+}
+
+@test "100,000 events survive three master kills and a sensor kill" {
+	local marks i t total=100000 sessions=100
+
+	# Kill the master at three random points of the run.
+	marks=$(( 5000 + RANDOM % 20000 ))
+	marks="$marks $(( 35000 + RANDOM % 20000 )) $(( 65000 + RANDOM % 20000 ))"
+	ticks() {
+		grep -c '"eventid":"honeyspy.test.tick"' \
+		    "$RPC_DIR/s1/events.json" || true
+	}
+	(
+		for i in $(seq 1 $sessions); do
+			# -d: hold the connection until the program ends.
+			nc -d 127.0.0.1 "$RPC_TICK" >/dev/null
+		done
+	) 3>&- &
+	local gen=$!
+	for t in $marks; do
+		while [ "$(ticks)" -lt "$t" ]; do
+			hs_alive "$gen" || break
+			sleep 0.05
+		done
+		rpc_kill master KILL
+		rpc_start master
+	done
+	wait "$gen"
+	# The last sessions' events may still be on their way to the log.
+	for i in $(seq 1 600); do
+		[ "$(ticks)" -ge "$total" ] && break
+		sleep 0.05
+	done
+	[ "$(ticks)" -eq "$total" ] || {
+		echo "sensor logged $(ticks) ticks" >&2
+		grep -c session.closed "$RPC_DIR/s1/events.json" >&2
+		grep session.closed "$RPC_DIR/s1/events.json" | grep -v '"events_dropped"' | tail -2 >&2
+		grep events_dropped "$RPC_DIR/s1/events.json" | tail -2 >&2
+		false
+	}
+	# And the sensor itself, while the master may still be catching up.
+	rpc_kill s1 KILL
+	rpc_start s1
+	rpc_wait_sql "select count(*) from events where sensor = 's1' and eventid = 'honeyspy.test.tick'" "$total" 180
+	run rpc_sql "select count(distinct json_extract(event, '\$.session') || '/' || json_extract(event, '\$.n')), count(distinct seq) from events where sensor = 's1' and eventid = 'honeyspy.test.tick'"
+	[ "$output" = "$total|$total" ]
+	# Nothing the sensor logged is missing from the store.
+	run rpc_sql "select count(*) from events where sensor = 's1'"
+	[ "$output" -ge "$(wc -l <"$RPC_DIR/s1/events.json")" ]
+}
+
+@test "kill through runOnNode stops the sensor" {
+	local pid
+
+	pid=$(cat "$RPC_DIR/s1/pid")
+	run rpc_ctl runOnNode s1 kill
+	[ "$status" -eq 0 ]
+	hs_wait_exit "$pid" 10000
+	grep 'stop requested by the rpc child' "$RPC_DIR/s1/log"
+	rm -f "$RPC_DIR/s1/pid"
+	for i in $(seq 1 200); do
+		rpc_ctl -j getSensors | jq -e '.[] | select(.name == "s1") |
+		    .online == false' >/dev/null && break
+		sleep 0.05
+	done
+	rpc_ctl -j getSensors | jq -e '.[] | select(.name == "s1") |
+	    .online == false'
+}
