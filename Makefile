@@ -1,7 +1,7 @@
 # HoneySpy: build, test and run.  See README.md.
 #
 #   make            build bin/honeyspyd and bin/honeyspyctl
-#   make run        install dependencies, build, run on etc/demo.yaml
+#   make run        install dependencies, build, run the demo master and sensor
 #   make check      install dependencies, build, run every test (one prove run)
 #   make check-unit only the cmocka unit tests (SAN=1: ASan and UBSan)
 #   make fuzz       run each libFuzzer target for FUZZ_TIME seconds
@@ -243,12 +243,7 @@ check-integration: regress-bins
 # As root the control socket is the default one, so that a plain
 # "bin/honeyspyctl status" finds it; a user gets one under build/.
 run: deps all
-	@if [ "$$(id -u)" -eq 0 ]; then \
-		exec bin/honeyspyd -d -f etc/demo.yaml; \
-	else \
-		exec bin/honeyspyd -d -f etc/demo.yaml \
-		    -s $(CURDIR)/build/honeyspyd.sock; \
-	fi
+	@exec scripts/run-demo
 
 # libFuzzer needs clang whatever CC is.
 FUZZ_CC		?= clang
@@ -294,7 +289,7 @@ lint:
 	mandoc -Tlint -W warning man/*.[0-9]
 	shellcheck scripts/install-deps regress/run-test regress/lab/lab.sh \
 	    regress/config/update-golden.sh .ci/run bench/superserver \
-	    bench/fingerprint bench/capture
+	    bench/fingerprint bench/capture scripts/run-demo
 
 clean:
 	rm -rf build bin

@@ -1203,15 +1203,15 @@ parse_master(struct pstate *ps, int idx, struct ynode *v, const char *path,
 		break;
 	case M_CA:
 		(void)get_path(ps, v, path, c->c_master.m_ca,
-		    sizeof(c->c_master.m_ca), 1);
+		    sizeof(c->c_master.m_ca), 0);
 		break;
 	case M_CERT:
 		(void)get_path(ps, v, path, c->c_master.m_cert,
-		    sizeof(c->c_master.m_cert), 1);
+		    sizeof(c->c_master.m_cert), 0);
 		break;
 	case M_KEY:
 		(void)get_path(ps, v, path, c->c_master.m_key,
-		    sizeof(c->c_master.m_key), 1);
+		    sizeof(c->c_master.m_key), 0);
 		break;
 	case M_RECONNECT:
 		(void)get_int(ps, v, path, 1, 3600, &c->c_master.m_reconnect);
@@ -1235,19 +1235,19 @@ parse_listen(struct pstate *ps, int idx, struct ynode *v, const char *path,
 		break;
 	case L_CA:
 		(void)get_path(ps, v, path, c->c_listen.l_ca,
-		    sizeof(c->c_listen.l_ca), 1);
+		    sizeof(c->c_listen.l_ca), 0);
 		break;
 	case L_CERT:
 		(void)get_path(ps, v, path, c->c_listen.l_cert,
-		    sizeof(c->c_listen.l_cert), 1);
+		    sizeof(c->c_listen.l_cert), 0);
 		break;
 	case L_KEY:
 		(void)get_path(ps, v, path, c->c_listen.l_key,
-		    sizeof(c->c_listen.l_key), 1);
+		    sizeof(c->c_listen.l_key), 0);
 		break;
 	case L_CRL:
 		(void)get_path(ps, v, path, c->c_listen.l_crl,
-		    sizeof(c->c_listen.l_crl), 1);
+		    sizeof(c->c_listen.l_crl), 0);
 		break;
 	}
 }
