@@ -177,7 +177,7 @@ static void	link_request(struct link *, struct rpc_msg *);
 static void	link_events(struct link *, struct imsg *);
 static void	link_store(struct link *, struct rpc_msg *);
 static void	rejected(const char *, int, const char *, const char *);
-static const char *handshake_error(struct link *, char *, size_t);
+static const char *handshake_error(struct link *, int, char *, size_t);
 static void	emit(json_t *);
 static void	call_event(const char *, int, const char *, const char *,
 		    json_t *, int, const char *, const char *);
@@ -466,8 +466,10 @@ rejected(const char *addr, int port, const char *name, const char *why)
 {
 	json_t	*ev;
 
-	log_warnx("rejected %s%s%s port %d: %s", name != NULL ? name : "",
-	    name != NULL ? " from " : "", addr, port, why);
+	log_warnx("rejected %s%s%s%s port %d: %s",
+	    conf.rc_mode == NODEMODE_MASTER ? "" : "master ",
+	    name != NULL ? name : "", name != NULL ? " from " : "", addr, port,
+	    why);
 	if ((ev = hs_event_new("honeyspy.rpc.rejected", node)) == NULL)
 		return;
 	(void)hs_event_set_str(ev, "src_ip", addr);
@@ -701,7 +703,7 @@ link_handshake_timeout(int fd, short event, void *arg)
  * certificate check's verdict when there was one, else OpenSSL's.
  */
 static const char *
-handshake_error(struct link *l, char *buf, size_t len)
+handshake_error(struct link *l, int serr, char *buf, size_t len)
 {
 	unsigned long	 e;
 	long		 v;
@@ -726,8 +728,10 @@ handshake_error(struct link *l, char *buf, size_t len)
 		ERR_clear_error();
 		return (buf);
 	}
-	(void)snprintf(buf, len, "connection closed during the TLS "
-	    "handshake");
+	if (serr != 0)
+		(void)snprintf(buf, len, "%s", strerror(serr));
+	else
+		(void)snprintf(buf, len, "connection closed");
 	return (buf);
 }
 
@@ -736,6 +740,7 @@ link_event(struct bufferevent *bev, short what, void *arg)
 {
 	struct link	*l = arg;
 	char		 why[256];
+	int		 serr = EVUTIL_SOCKET_ERROR(), ours;
 
 	(void)bev;
 	if (what & BEV_EVENT_CONNECTED) {
@@ -743,8 +748,10 @@ link_event(struct bufferevent *bev, short what, void *arg)
 		return;
 	}
 	if (!l->l_ready) {
-		(void)handshake_error(l, why, sizeof(why));
-		if (conf.rc_mode == NODEMODE_MASTER)
+		ours = SSL_get_verify_result(l->l_ssl) != X509_V_OK;
+		(void)handshake_error(l, serr, why, sizeof(why));
+		/* A master we refused is an event; one that refused us not. */
+		if (conf.rc_mode == NODEMODE_MASTER || ours)
 			rejected(l->l_addr, l->l_port, NULL, why);
 		else
 			log_warnx("master %s (%s port %d): %s", conf.rc_peer,
@@ -755,10 +762,7 @@ link_event(struct bufferevent *bev, short what, void *arg)
 	if (what & BEV_EVENT_EOF)
 		link_free(l, "closed by the peer");
 	else if (what & BEV_EVENT_ERROR) {
-		(void)handshake_error(l, why, sizeof(why));
-		if (bufferevent_get_openssl_error(l->l_bev) == 0 &&
-		    errno != 0 && strstr(why, "closed during") != NULL)
-			(void)strlcpy(why, strerror(errno), sizeof(why));
+		(void)handshake_error(l, serr, why, sizeof(why));
 		link_free(l, why);
 	} else if (what & BEV_EVENT_TIMEOUT)
 		link_free(l, "timed out");
@@ -816,11 +820,8 @@ link_established(struct link *l)
 	link_read(l->l_bev, l);
 	return;
  reject:
-	if (conf.rc_mode == NODEMODE_MASTER)
-		rejected(l->l_addr, l->l_port, l->l_name[0] != '\0' ?
-		    l->l_name : NULL, why);
-	else
-		log_warnx("master %s: %s", conf.rc_peer, why);
+	rejected(l->l_addr, l->l_port, l->l_name[0] != '\0' ? l->l_name :
+	    NULL, why);
 	link_free(l, why);
 }
 

@@ -417,9 +417,13 @@ EOC
 	    true
 	rpc_kill s2 TERM
 	rpc_kill othermaster TERM
-	# Its chain ends in a CA that is not ours.
-	grep -E 'master 127.0.0.1:'"$port"' .*(self-signed certificate in certificate chain|unable to get local issuer certificate)' \
+	# Its chain ends in a CA that is not ours: the sensor says so, as an
+	# event too.
+	grep -E 'rejected master 127.0.0.1 port '"$port"': (self-signed certificate in certificate chain|unable to get local issuer certificate)' \
 	    "$RPC_DIR/s2/log"
+	jq -s -e --argjson p "$port" 'map(select(.eventid ==
+	    "honeyspy.rpc.rejected" and .src_port == $p)) | length >= 1' \
+	    "$RPC_DIR/s2/events.json"
 	! grep -q 'linked to the master' "$RPC_DIR/s2/log"
 	# That master saw why: our sensor did not know its CA.
 	grep 'rejected 127.0.0.1 port [0-9]*: tlsv1 alert unknown ca' \
