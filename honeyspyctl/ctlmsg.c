@@ -97,6 +97,13 @@ ctl_request(const struct parse_result *res, uint32_t *type, const void **data,
 		*data = &res->query;
 		*len = sizeof(res->query);
 		break;
+	case CTL_SETCONFIG:
+	case CTL_GETCONFIG:
+		*type = res->action == CTL_SETCONFIG ? IMSG_CTL_SETCONFIG :
+		    IMSG_CTL_GETCONFIG;
+		*data = res->config;
+		*len = res->configlen;
+		break;
 	case CTL_NONE:
 	default:
 		return (-1);
@@ -237,10 +244,9 @@ ctl_reply_add(struct status_reply *sr, struct imsg *imsg, char *why,
 	case IMSG_CTL_END:
 		return (CTL_REPLY_DONE);
 	case IMSG_CTL_FAIL:
-		if (imsg_get_strbuf(imsg, reason, sizeof(reason)) == -1)
-			(void)strlcpy(reason, "(unreadable reason)",
-			    sizeof(reason));
-		(void)str_escape(reason, strlen(reason), why, whylen);
+		/* Raw: whoever shows it to a person escapes it. */
+		if (imsg_get_strbuf(imsg, why, whylen) == -1)
+			(void)strlcpy(why, "(unreadable reason)", whylen);
 		return (CTL_REPLY_FAILED);
 	default:
 		(void)snprintf(why, whylen, "unexpected reply %u",
@@ -299,6 +305,16 @@ ctl_reply_json(const struct parse_result *res, const struct status_reply *sr)
 		return (json_pack("{s:O, s:o}", "events", sr->items != NULL ?
 		    sr->items : json_array(), "next", sr->cursor > 0 ?
 		    json_integer(sr->cursor) : json_null()));
+	case CTL_GETCONFIG:
+		/* The document itself, as it was written. */
+		if (sr->items != NULL && json_array_size(sr->items) > 0)
+			return (json_incref(json_object_get(json_array_get(
+			    sr->items, 0), "config")));
+		return (json_null());
+	case CTL_SETCONFIG:
+		if (sr->items != NULL && json_array_size(sr->items) > 0)
+			return (json_incref(json_array_get(sr->items, 0)));
+		return (json_integer(0));
 	default:
 		return (json_integer(0));
 	}
@@ -309,8 +325,9 @@ void
 ctl_reply_print(const struct parse_result *res, const struct status_reply *sr,
     int json)
 {
-	char	*line;
-	size_t	 i;
+	const char	*text;
+	char		*line;
+	size_t		 i;
 
 	switch (res->action) {
 	case CTL_STATUS:
@@ -339,6 +356,18 @@ ctl_reply_print(const struct parse_result *res, const struct status_reply *sr,
 		break;
 	case CTL_GETSENSORS:
 		output_sensors(sr, json);
+		break;
+	case CTL_GETCONFIG:
+	case CTL_SETCONFIG:
+		if (sr->items == NULL || json_array_size(sr->items) == 0)
+			break;
+		if (json)
+			output_json(json_incref(json_array_get(sr->items, 0)));
+		else if ((text = json_string_value(json_object_get(
+		    json_array_get(sr->items, 0), "config"))) != NULL)
+			output_text(text);
+		else
+			output_json(json_incref(json_array_get(sr->items, 0)));
 		break;
 	case CTL_GETEVENTS:
 		/* One event per line, as in the event log. */

@@ -202,7 +202,7 @@ ctl_reply(struct imsgbuf *ibuf, const struct parse_result *res, int json)
 {
 	struct status_reply	 sr;
 	struct imsg		 imsg;
-	char			 why[4 * 4096 + 1];
+	char			 why[8192], esc[4 * 8192 + 1];
 	int			 n, rv = CTL_REPLY_MORE;
 
 	memset(&sr, 0, sizeof(sr));
@@ -222,7 +222,8 @@ ctl_reply(struct imsgbuf *ibuf, const struct parse_result *res, int json)
 			errx(1, "%s", why);
 	}
 	if (rv == CTL_REPLY_FAILED) {
-		(void)fprintf(stderr, "honeyspyctl: %s\n", why);
+		(void)str_escape(why, strlen(why), esc, sizeof(esc));
+		(void)fprintf(stderr, "honeyspyctl: %s\n", esc);
 		ctl_reply_free(&sr);
 		return (1);
 	}

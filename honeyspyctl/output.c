@@ -445,3 +445,32 @@ output_sensors(const struct status_reply *sr, int json)
 		    "events")));
 	}
 }
+
+/*
+ * A document (a configuration) as it is, line by line, but with no other
+ * control byte than the line breaks reaching the terminal.
+ */
+void
+output_text(const char *text)
+{
+	char		 esc[4 * 1024 + 1];
+	const char	*nl;
+	size_t		 n;
+
+	while (*text != '\0') {
+		nl = strchr(text, '\n');
+		n = nl != NULL ? (size_t)(nl - text) : strlen(text);
+		while (n > 0) {
+			size_t	 take = n > 1024 ? 1024 : n;
+
+			(void)str_escape(text, take, esc, sizeof(esc));
+			(void)fputs(esc, stdout);
+			text += take;
+			n -= take;
+		}
+		(void)putchar('\n');
+		if (nl == NULL)
+			break;
+		text = nl + 1;
+	}
+}

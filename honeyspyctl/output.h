@@ -46,6 +46,7 @@ struct status_reply {
 
 void	output_status(const struct status_reply *, int);
 void	output_json(json_t *);
+void	output_text(const char *);
 json_t	*status_json(const struct status_reply *);
 json_t	*services_json(const struct status_reply *);
 json_t	*filters_json(const struct status_reply *, int);

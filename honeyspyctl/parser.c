@@ -48,7 +48,8 @@ enum token_type {
 	NUMBER,		/* a rule's number */
 	FILTER,		/* every word that is left: one pcap rule */
 	FILTERS,	/* every word that is left: a rule each */
-	QUERY		/* every word that is left: key=value each */
+	QUERY,		/* every word that is left: key=value each */
+	CONFIG		/* [node] and, for setConfig, the YAML */
 };
 
 struct token {
@@ -119,6 +120,11 @@ static const struct token t_query[] = {
 	{ ENDTOKEN, "", CTL_NONE, NULL }
 };
 
+static const struct token t_config[] = {
+	{ CONFIG, "", CTL_NONE, NULL },
+	{ ENDTOKEN, "", CTL_NONE, NULL }
+};
+
 static const struct token t_filters[] = {
 	{ FILTERS, "", CTL_NONE, NULL },
 	{ ENDTOKEN, "", CTL_NONE, NULL }
@@ -133,6 +139,7 @@ static const struct token t_main[] = {
 	{ KEYWORD, "disablePcap", CTL_DISABLEPCAP, t_end },
 	{ KEYWORD, "enablePcap", CTL_ENABLEPCAP, t_end },
 	{ KEYWORD, "getFilter", CTL_GETFILTER, t_number },
+	{ KEYWORD, "getConfig", CTL_GETCONFIG, t_config },
 	{ KEYWORD, "getEvents", CTL_GETEVENTS, t_query },
 	{ KEYWORD, "getFilters", CTL_GETFILTERS, t_end },
 	{ KEYWORD, "getHosts", CTL_GETHOSTS, t_end },
@@ -144,6 +151,7 @@ static const struct token t_main[] = {
 	{ KEYWORD, "kill", CTL_KILL, t_end },
 	{ KEYWORD, "reload", CTL_RELOAD, t_end },
 	{ KEYWORD, "replaceFilters", CTL_REPLACEFILTERS, t_filters },
+	{ KEYWORD, "setConfig", CTL_SETCONFIG, t_config },
 	{ KEYWORD, "status", CTL_STATUS, t_end },
 	{ ENDTOKEN, "", CTL_NONE, NULL }
 };
@@ -161,6 +169,7 @@ static int			 take_args(int, char *[]);
 static int			 take_filter(int, char *[]);
 static int			 take_filters(int, char *[]);
 static int			 take_query(int, char *[]);
+static int			 take_config(int, char *[]);
 static int			 take_time(const char *, const char *, int64_t *);
 
 /*
@@ -171,6 +180,14 @@ const char *
 parse_error(void)
 {
 	return (errbuf);
+}
+
+/* After a failed parse: what it allocated for the request. */
+void
+parse_free(void)
+{
+	free(res.config);
+	res.config = NULL;
 }
 
 static void
@@ -194,10 +211,12 @@ parse(int argc, char *argv[])
 	errbuf[0] = '\0';
 	for (; argc > 0; argc--, argv++) {
 		if (table[0].type == ARGS || table[0].type == FILTER ||
-		    table[0].type == FILTERS || table[0].type == QUERY) {
+		    table[0].type == FILTERS || table[0].type == QUERY ||
+		    table[0].type == CONFIG) {
 			if ((table[0].type == ARGS ? take_args(argc, argv) :
 			    table[0].type == FILTER ? take_filter(argc, argv) :
 			    table[0].type == QUERY ? take_query(argc, argv) :
+			    table[0].type == CONFIG ? take_config(argc, argv) :
 			    take_filters(argc, argv)) == -1)
 				return (NULL);
 			table = t_end;
@@ -211,7 +230,10 @@ parse(int argc, char *argv[])
 			return (NULL);
 		table = match->next;
 	}
-	if (table == t_args || table == t_filters || table == t_query)
+	if (table == t_config && take_config(0, NULL) == -1)
+		return (NULL);
+	if (table == t_args || table == t_filters || table == t_query ||
+	    table == t_config)
 		table = t_end;		/* no arguments is fine */
 	if (table != t_end || res.action == CTL_NONE) {
 		perr("missing argument:\n");
@@ -390,6 +412,49 @@ take_time(const char *key, const char *v, int64_t *us)
 	return (-1);
 }
 
+/*
+ * setConfig [NODE] YAML and getConfig [NODE]: the node is named on a
+ * master, the daemon says if it is missing.  The request is built here,
+ * in memory that outlives the words it came from.
+ */
+static int
+take_config(int argc, char *argv[])
+{
+	const char	*node = NULL, *text = NULL;
+	size_t		 len = 0;
+	int		 set = res.action == CTL_SETCONFIG;
+
+	if (set ? argc < 1 || argc > 2 : argc > 1) {
+		perr("usage: %s\n", set ? "setConfig [node] YAML" :
+		    "getConfig [node]");
+		return (-1);
+	}
+	if (set) {
+		node = argc == 2 ? argv[0] : NULL;
+		text = argv[argc - 1];
+		if ((len = strlen(text)) > HS_CONFIG_MAX) {
+			perr("configuration longer than %d bytes\n",
+			    HS_CONFIG_MAX);
+			return (-1);
+		}
+	} else if (argc == 1)
+		node = argv[0];
+	free(res.config);
+	res.configlen = sizeof(*res.config) + (set ? len + 1 : 0);
+	if ((res.config = calloc(1, res.configlen)) == NULL) {
+		perr("out of memory\n");
+		return (-1);
+	}
+	if (node != NULL && strlcpy(res.config->cc_node, node,
+	    sizeof(res.config->cc_node)) >= sizeof(res.config->cc_node)) {
+		perr("node name too long: %s\n", node);
+		return (-1);
+	}
+	if (set)
+		memcpy((char *)(res.config + 1), text, len + 1);
+	return (0);
+}
+
 /* getEvents' filters, key=value each. */
 static int
 take_query(int argc, char *argv[])
@@ -533,6 +598,9 @@ show_valid(const char *word, const struct token *table)
 			break;
 		case FILTERS:
 			perr("  [\"expression\" ...]\n");
+			break;
+		case CONFIG:
+			perr("  [node] [YAML]\n");
 			break;
 		case QUERY:
 			perr("  [since=TIME] [until=TIME] [sensor=NAME] "

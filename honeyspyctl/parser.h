@@ -40,7 +40,9 @@ enum ctl_action {
 	CTL_GETSENSORS,
 	CTL_GETEVENTS,
 	CTL_KILL,
-	CTL_INFO
+	CTL_INFO,
+	CTL_SETCONFIG,
+	CTL_GETCONFIG
 };
 
 /* replaceFilters: its rules, NUL-separated, in one request. */
@@ -53,9 +55,12 @@ struct parse_result {
 	char			 filters[CTL_FILTERSLEN];
 	size_t			 filterslen;	/* replaceFilters */
 	struct ctl_query	 query;		/* getEvents */
+	struct ctl_config	*config;	/* set and getConfig: the */
+	size_t			 configlen;	/*   request, its YAML after */
 };
 
 const struct parse_result	*parse(int, char *[]);
 const char			*parse_error(void);
+void				 parse_free(void);
 
 #endif /* HS_CTL_PARSER_H */

@@ -208,6 +208,8 @@ struct hs_config {
 
 struct hs_config	*config_parse_file(const char *);
 struct hs_config	*config_parse_buf(const char *, const char *, size_t);
+void			 config_set_errsink(void (*)(void *, const char *),
+			    void *);
 void			 config_free(struct hs_config *);
 void			 config_service_init(struct conf_service *);
 void			 config_service_default_name(struct conf_service *);

@@ -71,6 +71,7 @@ static void	control_status_finish(struct ctl_conn *);
 static int	control_capture(struct ctl_conn *, struct imsg *);
 static int	control_done(struct imsgev *, int, const char *);
 static const char *control_who(struct ctl_conn *, char *, size_t);
+static int	control_config(struct ctl_conn *, struct imsg *);
 
 /*
  * Create the socket while we are still root, so that it can belong to root
@@ -386,6 +387,9 @@ control_dispatch_client(struct imsgev *iev, struct imsg *imsg)
 			break;
 		return (control_done(iev, master_ctl_events(iev, &cq, why,
 		    sizeof(why)), why));
+	case IMSG_CTL_SETCONFIG:
+	case IMSG_CTL_GETCONFIG:
+		return (control_config(conn, imsg));
 	case IMSG_CTL_GETSERVICES:
 		if (imsg_get_len(imsg) != 0)
 			break;
@@ -412,6 +416,48 @@ control_dispatch_client(struct imsgev *iev, struct imsg *imsg)
 }
 
 /* END, or FAIL with why; -1 when even that cannot be sent. */
+/*
+ * setConfig and getConfig.  The answer to a pushed configuration lists
+ * every error the parser found, so it gets a buffer of its own.
+ */
+static int
+control_config(struct ctl_conn *conn, struct imsg *imsg)
+{
+	struct ctl_config	 cc;
+	struct ibuf		 ib;
+	const char		*text = NULL;
+	char			 why[8192], who[64];
+	size_t			 len = 0;
+	int			 rv;
+
+	if (imsg_get_ibuf(imsg, &ib) == -1 || ibuf_get(&ib, &cc,
+	    sizeof(cc)) == -1 ||
+	    memchr(cc.cc_node, '\0', sizeof(cc.cc_node)) == NULL)
+		goto bad;
+	if (imsg_get_type(imsg) == IMSG_CTL_SETCONFIG) {
+		if ((len = ibuf_size(&ib)) == 0 || len > HS_CONFIG_MAX + 1)
+			goto bad;
+		text = ibuf_data(&ib);
+		if (text[len - 1] != '\0' || strlen(text) != len - 1)
+			goto bad;
+		log_info("setConfig%s%s requested by %s",
+		    cc.cc_node[0] != '\0' ? " " : "", cc.cc_node,
+		    control_who(conn, who, sizeof(who)));
+		rv = link_ctl_setconfig(&conn->iev, cc.cc_node, text, len - 1,
+		    why, sizeof(why));
+	} else {
+		if (ibuf_size(&ib) != 0)
+			goto bad;
+		rv = link_ctl_getconfig(&conn->iev, cc.cc_node, why,
+		    sizeof(why));
+	}
+	return (control_done(&conn->iev, rv, why));
+ bad:
+	log_warnx("control: pid %d: malformed configuration request, closing",
+	    (int)conn->pid);
+	return (-1);
+}
+
 /* Who asked, for the log. */
 static const char *
 control_who(struct ctl_conn *conn, char *buf, size_t len)

@@ -172,6 +172,7 @@ static void		parent_child_closed(struct imsgev *);
 static void		parent_child_wait(int, short, void *);
 static void		parent_start_children(const char *);
 static void		parent_log_features(void);
+static void		parent_pushed_config(void);
 static int		child_wanted(const struct proc_def *);
 static const struct proc_def *proc_find(const char *);
 static void		describe_status(int, char *, size_t);
@@ -293,6 +294,8 @@ main(int argc, char *argv[])
 	log_setverbose(hs->p_verbose);
 	if ((hs->p_conf = config_parse_file(hs->p_conffile)) == NULL)
 		exit(1);
+	if (!noaction)
+		parent_pushed_config();
 	if (noaction) {
 		if (hs->p_verbose) {
 			config_print(stdout, hs->p_conf);
@@ -1720,6 +1723,38 @@ parent_shutdown(int code)
 	control_cleanup();
 	log_info("terminating");
 	exit(code);
+}
+
+/*
+ * A sensor whose master pushed it a configuration runs that one, kept in
+ * log.spool; the -f file only says where to look, and is used when the
+ * pushed one is missing or no longer valid.
+ */
+static void
+parent_pushed_config(void)
+{
+	static char		 path[PATH_MAX];
+	struct hs_config	*c;
+
+	if (hs->p_conf->c_node.n_mode != NODEMODE_SENSOR ||
+	    !hs->p_conf->c_master.m_configured ||
+	    link_pushed_config(hs->p_conf, path, sizeof(path)) == NULL ||
+	    access(path, F_OK) == -1)
+		return;
+	if ((c = config_parse_file(path)) == NULL ||
+	    c->c_node.n_mode != NODEMODE_SENSOR ||
+	    !c->c_master.m_configured ||
+	    strcmp(c->c_node.n_name, hs->p_conf->c_node.n_name) != 0) {
+		log_warnx("%s, pushed by the master, is not usable; running %s",
+		    path, hs->p_conffile);
+		if (c != NULL)
+			config_free(c);
+		return;
+	}
+	log_info("running the configuration the master pushed, %s", path);
+	config_free(hs->p_conf);
+	hs->p_conf = c;
+	hs->p_conffile = path;
 }
 
 static void

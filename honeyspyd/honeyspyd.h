@@ -116,6 +116,10 @@ void	link_shutdown(void);
 int	master_ctl_sensors(struct imsgev *, char *, size_t);
 int	master_ctl_events(struct imsgev *, const struct ctl_query *, char *,
 	    size_t);
+int	link_ctl_setconfig(struct imsgev *, const char *, const char *, size_t,
+	    char *, size_t);
+int	link_ctl_getconfig(struct imsgev *, const char *, char *, size_t);
+const char *link_pushed_config(const struct hs_config *, char *, size_t);
 
 /* honeyspyd.c */
 void	parent_stop_soon(void);

@@ -43,6 +43,7 @@
 #include <unistd.h>
 
 #include <jansson.h>
+#include <openssl/evp.h>
 
 #include "config.h"
 #include "honeyspyd.h"
@@ -95,6 +96,7 @@ static int			 in_batch;
 static struct online		 online[LINK_SENSORS_MAX];
 static size_t			 nonline;
 static char			 db_dir[PATH_MAX];
+static char			 hs_config_sha[65];	/* what we run */
 
 static struct imsgev	*rpc_iev(void);
 static void		 link_flush(int, short, void *);
@@ -108,6 +110,9 @@ static void		 master_sensor(struct imsg *);
 static void		 master_expire(int, short, void *);
 static int		 master_mode(void);
 static int		 uplink_mode(void);
+static void		 master_push(const struct rpc_sensor_msg *);
+static void		 link_config_digest(const char *, size_t, char [65]);
+static char		*link_read_config(const char *, size_t *);
 static void		 spool_lost_event(uint64_t);
 
 static int
@@ -169,6 +174,8 @@ link_start(void)
 	char			*ftext;
 	uint8_t			 any[16];
 	socklen_t		 slen;
+	char			*text;
+	size_t			 tlen;
 	size_t			 i;
 	int			 sv[2], e;
 
@@ -224,6 +231,12 @@ link_start(void)
 		freeaddrinfo(res0);
 		(void)strlcpy(rc.rc_epoch, spool_epoch(spool),
 		    sizeof(rc.rc_epoch));
+		if ((text = link_read_config(hs->p_conffile, &tlen)) != NULL) {
+			link_config_digest(text, tlen, hs_config_sha);
+			free(text);
+		}
+		(void)strlcpy(rc.rc_config, hs_config_sha,
+		    sizeof(rc.rc_config));
 	} else if (master_mode()) {
 		(void)strlcpy(rc.rc_ca, hs->p_conf->c_listen.l_ca,
 		    sizeof(rc.rc_ca));
@@ -626,6 +639,7 @@ master_sensor(struct imsg *imsg)
 
 	if (store == NULL || imsg_get_data(imsg, &sn, sizeof(sn)) == -1 ||
 	    memchr(sn.sn_name, '\0', sizeof(sn.sn_name)) == NULL ||
+	    memchr(sn.sn_config, '\0', sizeof(sn.sn_config)) == NULL ||
 	    memchr(sn.sn_address, '\0', sizeof(sn.sn_address)) == NULL ||
 	    memchr(sn.sn_mode, '\0', sizeof(sn.sn_mode)) == NULL ||
 	    memchr(sn.sn_features, '\0', sizeof(sn.sn_features)) == NULL)
@@ -647,6 +661,7 @@ master_sensor(struct imsg *imsg)
 		    sn.sn_features[0] != '\0' ? sn.sn_features : NULL,
 		    now) == -1)
 			fatalx("store: %s", store_error(store));
+		master_push(&sn);
 		break;
 	case RPC_SENSOR_SEEN:
 		if (store_sensor_seen(store, sn.sn_name, NULL, NULL, NULL,
@@ -664,6 +679,36 @@ master_sensor(struct imsg *imsg)
 	default:
 		fatalx("%s: IMSG_RPC_SENSOR: bad state", __func__);
 	}
+}
+
+/*
+ * A sensor that joins runs the configuration kept for it, or is sent it
+ * now: what an admin set while it was away reaches it when it comes.
+ */
+static void
+master_push(const struct rpc_sensor_msg *sn)
+{
+	struct imsgev	*iev = rpc_iev();
+	char		*text, sha[65];
+	size_t		 len;
+	int		 rv;
+
+	if (iev == NULL || (rv = store_config_get(store, sn->sn_name, &text,
+	    &len)) == 0)
+		return;
+	if (rv == -1) {
+		log_warnx("store: %s", store_error(store));
+		return;
+	}
+	link_config_digest(text, len, sha);
+	if (strcmp(sha, sn->sn_config) != 0) {
+		log_info("sensor %s runs another configuration than the one "
+		    "kept for it: sending it", sn->sn_name);
+		if (imsgev_compose(iev, IMSG_RPC_PUSH, sn->sn_link, 0, -1,
+		    text, len + 1) == -1)
+			fatal("%s: compose", __func__);
+	}
+	free(text);
 }
 
 static int
@@ -918,4 +963,259 @@ link_shutdown(void)
 		store_close(store);
 		store = NULL;
 	}
+}
+
+/*
+ * Configurations a master keeps for its sensors.  A sensor runs the one
+ * its master pushed, kept in log.spool, so that it restarts with it even
+ * while the master is away; the file given with -f only bootstraps it.
+ */
+#define LINK_PUSHED	"pushed.yaml"
+
+struct errlines {
+	char	*el_buf;
+	size_t	 el_size;
+	size_t	 el_off;
+	int	 el_n;
+};
+
+static void
+errlines_add(void *arg, const char *line)
+{
+	struct errlines	*el = arg;
+	int		 n;
+
+	el->el_n++;
+	if (el->el_off >= el->el_size)
+		return;
+	n = snprintf(el->el_buf + el->el_off, el->el_size - el->el_off,
+	    "\n%s", line);
+	if (n > 0)
+		el->el_off += (size_t)n;
+}
+
+/* <log.spool>/pushed.yaml, or NULL when the path would not fit. */
+const char *
+link_pushed_config(const struct hs_config *c, char *buf, size_t len)
+{
+	int	 n;
+
+	n = snprintf(buf, len, "%s/%s", c->c_log.lg_spool, LINK_PUSHED);
+	if (n < 0 || (size_t)n >= len)
+		return (NULL);
+	return (buf);
+}
+
+/*
+ * Whether text is a configuration this sensor may run: the parser's own
+ * errors, every one, then what a pushed file must keep so that the
+ * sensor still finds its master after it applied it.
+ */
+static struct hs_config *
+link_check_config(const char *node, const char *text, size_t len,
+    char *why, size_t whylen)
+{
+	struct hs_config	*c;
+	struct errlines		 el;
+	char			 name[HS_NAMELEN + 16];
+	int			 n;
+
+	(void)snprintf(name, sizeof(name), "setConfig(%s)", node);
+	memset(&el, 0, sizeof(el));
+	n = snprintf(why, whylen, "the configuration has errors:");
+	el.el_buf = why;
+	el.el_size = whylen;
+	el.el_off = n > 0 && (size_t)n < whylen ? (size_t)n : whylen;
+	config_set_errsink(errlines_add, &el);
+	c = config_parse_buf(name, text, len);
+	config_set_errsink(NULL, NULL);
+	if (c == NULL)
+		return (NULL);
+	if (c->c_node.n_mode != NODEMODE_SENSOR)
+		(void)snprintf(why, whylen, "node.mode must be sensor");
+	else if (!c->c_master.m_configured)
+		(void)snprintf(why, whylen, "a sensor's configuration must "
+		    "keep its master section");
+	else if (strcmp(c->c_node.n_name, node) != 0)
+		(void)snprintf(why, whylen, "node.name is %s, not %s",
+		    c->c_node.n_name, node);
+	else
+		return (c);
+	config_free(c);
+	return (NULL);
+}
+
+/* One JSON object as the reply's item; -1 if it cannot be one. */
+static int
+link_ctl_item(struct imsgev *iev, json_t *o, char *why, size_t len)
+{
+	char	*text;
+	int	 rv = -1;
+
+	if (o == NULL || (text = json_dumps(o, JSON_COMPACT |
+	    JSON_ENSURE_ASCII)) == NULL) {
+		(void)strlcpy(why, "out of memory", len);
+		json_decref(o);
+		return (-1);
+	}
+	json_decref(o);
+	if (strlen(text) + 1 > HS_CTL_MAXMSG - 64)
+		(void)strlcpy(why, "reply too large", len);
+	else if (imsgev_compose(iev, IMSG_CTL_JSON, 0, 0, -1, text,
+	    strlen(text) + 1) == -1)
+		(void)strlcpy(why, "cannot reply", len);
+	else
+		rv = 0;
+	free(text);
+	return (rv);
+}
+
+/* SHA-256 of a configuration's text, in hex: which one a sensor runs. */
+static void
+link_config_digest(const char *text, size_t len, char out[65])
+{
+	unsigned char	 md[32];
+	unsigned int	 mdlen = sizeof(md);
+	size_t		 i;
+
+	out[0] = '\0';
+	if (EVP_Digest(text, len, md, &mdlen, EVP_sha256(), NULL) != 1)
+		return;
+	for (i = 0; i < sizeof(md); i++)
+		(void)snprintf(out + 2 * i, 3, "%02x", md[i]);
+}
+
+/* The text of the file this node runs, or NULL. */
+static char *
+link_read_config(const char *path, size_t *len)
+{
+	struct stat	 st;
+	char		*buf;
+	ssize_t		 n;
+	int		 fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return (NULL);
+	if (fstat(fd, &st) == -1 || st.st_size < 0 ||
+	    st.st_size > HS_CONFIG_MAX ||
+	    (buf = malloc((size_t)st.st_size + 1)) == NULL) {
+		close(fd);
+		return (NULL);
+	}
+	if ((n = read(fd, buf, (size_t)st.st_size)) != st.st_size) {
+		free(buf);
+		close(fd);
+		return (NULL);
+	}
+	close(fd);
+	buf[n] = '\0';
+	*len = (size_t)n;
+	return (buf);
+}
+
+int
+link_ctl_setconfig(struct imsgev *iev, const char *node, const char *text,
+    size_t len, char *why, size_t whylen)
+{
+	static char		 pushed[PATH_MAX];
+	struct hs_config	*c;
+	struct timespec		 ts;
+	char			 tmp[PATH_MAX];
+	const char		*own = hs->p_conf->c_node.n_name;
+	int			 fd;
+
+	if (master_mode()) {
+		if (node[0] == '\0') {
+			(void)strlcpy(why, "setConfig: name the sensor",
+			    whylen);
+			return (-1);
+		}
+		if ((c = link_check_config(node, text, len, why,
+		    whylen)) == NULL)
+			return (-1);
+		config_free(c);
+		(void)clock_gettime(CLOCK_REALTIME, &ts);
+		if (store_config_set(store, node, text, len,
+		    (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000) == -1) {
+			(void)snprintf(why, whylen, "setConfig: %s",
+			    store_error(store));
+			return (-1);
+		}
+		return (link_ctl_item(iev, json_pack("{s:s, s:b}", "node",
+		    node, "stored", 1), why, whylen));
+	}
+
+	if (node[0] != '\0' && strcmp(node, own) != 0) {
+		(void)snprintf(why, whylen, "this is %s, not %s", own, node);
+		return (-1);
+	}
+	if (!hs->p_conf->c_master.m_configured) {
+		(void)strlcpy(why, "setConfig: only a sensor with a master "
+		    "runs pushed configurations", whylen);
+		return (-1);
+	}
+	if ((c = link_check_config(own, text, len, why, whylen)) == NULL)
+		return (-1);
+	config_free(c);
+	/* Whole or not at all: a crash leaves the old file or the new. */
+	if (link_pushed_config(hs->p_conf, pushed, sizeof(pushed)) == NULL ||
+	    snprintf(tmp, sizeof(tmp), "%s.tmp", pushed) >= (int)sizeof(tmp)) {
+		(void)strlcpy(why, "log.spool: path too long", whylen);
+		return (-1);
+	}
+	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+	    0640)) == -1 || write(fd, text, len) != (ssize_t)len ||
+	    fsync(fd) == -1 || close(fd) == -1 || rename(tmp, pushed) == -1) {
+		(void)snprintf(why, whylen, "%s: %s", pushed, strerror(errno));
+		if (fd != -1)
+			(void)close(fd);
+		(void)unlink(tmp);
+		return (-1);
+	}
+	hs->p_conffile = pushed;
+	link_config_digest(text, len, hs_config_sha);
+	log_info("configuration pushed by the master kept in %s", pushed);
+	if (parent_reload() == -1) {
+		(void)snprintf(why, whylen, "%s: kept, but the reload failed "
+		    "(see the log)", pushed);
+		return (-1);
+	}
+	return (link_ctl_item(iev, json_pack("{s:s, s:b, s:s}", "node", own,
+	    "applied", 1, "file", pushed), why, whylen));
+}
+
+int
+link_ctl_getconfig(struct imsgev *iev, const char *node, char *why,
+    size_t whylen)
+{
+	char	*text;
+	size_t	 len;
+	int	 rv;
+
+	if (master_mode()) {
+		if (node[0] == '\0') {
+			(void)strlcpy(why, "getConfig: name the sensor",
+			    whylen);
+			return (-1);
+		}
+		if ((rv = store_config_get(store, node, &text, &len)) == -1) {
+			(void)snprintf(why, whylen, "getConfig: %s",
+			    store_error(store));
+			return (-1);
+		}
+		if (rv == 0) {
+			(void)snprintf(why, whylen, "no configuration kept "
+			    "for %s", node);
+			return (-1);
+		}
+	} else if ((text = link_read_config(hs->p_conffile, &len)) == NULL) {
+		(void)snprintf(why, whylen, "%s: %s", hs->p_conffile,
+		    strerror(errno));
+		return (-1);
+	}
+	rv = link_ctl_item(iev, json_pack("{s:s, s:s%}", "node", node[0] !=
+	    '\0' ? node : hs->p_conf->c_node.n_name, "config", text, len),
+	    why, whylen);
+	free(text);
+	return (rv);
 }

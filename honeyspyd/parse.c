@@ -83,6 +83,9 @@ typedef void	(*key_cb)(struct pstate *, int, struct ynode *, const char *,
 typedef void	(*item_cb)(struct pstate *, size_t, struct ynode *,
 		    const char *, void *);
 
+static void	(*errsink)(void *, const char *);
+static void	*errsink_arg;
+
 static void	 perr(struct pstate *, size_t, const char *, const char *, ...)
 		    __attribute__((__format__(printf, 4, 5)));
 static const char *esc(const char *, size_t, char *, size_t);
@@ -286,17 +289,36 @@ config_proto_name(int proto)
 static void
 perr(struct pstate *ps, size_t line, const char *path, const char *fmt, ...)
 {
-	char	 msg[512];
+	char	 msg[512], full[1024];
 	va_list	 ap;
 
 	va_start(ap, fmt);
 	(void)vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	if (path != NULL && path[0] != '\0')
+	if (errsink != NULL) {
+		if (path != NULL && path[0] != '\0')
+			(void)snprintf(full, sizeof(full), "%s:%zu: %s: %s",
+			    ps->ps_file, line, path, msg);
+		else
+			(void)snprintf(full, sizeof(full), "%s:%zu: %s",
+			    ps->ps_file, line, msg);
+		errsink(errsink_arg, full);
+	} else if (path != NULL && path[0] != '\0')
 		log_warnx("%s:%zu: %s: %s", ps->ps_file, line, path, msg);
 	else
 		log_warnx("%s:%zu: %s", ps->ps_file, line, msg);
 	ps->ps_errors++;
+}
+
+/*
+ * Where errors go instead of the log while set: a configuration a master
+ * pushes is checked for the admin who sent it, who must see every error.
+ */
+void
+config_set_errsink(void (*sink)(void *, const char *), void *arg)
+{
+	errsink = sink;
+	errsink_arg = arg;
 }
 
 /*

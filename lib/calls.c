@@ -54,6 +54,10 @@ static const struct call_def calls[] = {
 	    "disablePcap" },
 	{ "enablePcap", ANY, OPS, EXEC_CONTROL, 0, 0, { 0 }, 0,
 	    "enablePcap" },
+	{ "getConfig", NODE_MASTER, ROLE_ADMIN, EXEC_CONTROL, 1, 1,
+	    { ARG_NAME }, 1, "getConfig SENSOR" },
+	{ "getConfig", NODE_SENSOR, ROLE_MASTER, EXEC_CONTROL, 0, 0,
+	    { 0 }, 0, "getConfig" },
 	{ "getEvents", NODE_MASTER, ROLE_ADMIN, EXEC_CONTROL, 0, 8,
 	    { ARG_QUERY }, 1,
 	    "getEvents [since=T] [until=T] [sensor=S] [eventid=E] "
@@ -81,6 +85,10 @@ static const struct call_def calls[] = {
 	{ "runOnNode", NODE_MASTER, ROLE_ADMIN, EXEC_LINK, 2, -1,
 	    { ARG_NAME, ARG_CALL, ARG_WORD }, 3,
 	    "runOnNode SENSOR CALL [ARGS...]" },
+	{ "setConfig", NODE_MASTER, ROLE_ADMIN, EXEC_CONTROL, 2, 2,
+	    { ARG_NAME, ARG_TEXT }, 2, "setConfig SENSOR YAML" },
+	{ "setConfig", NODE_SENSOR, ROLE_MASTER, EXEC_CONTROL, 1, 1,
+	    { ARG_TEXT }, 1, "setConfig YAML" },
 };
 
 static int	arg_check(enum call_arg, json_t *, char *, size_t);

@@ -168,6 +168,8 @@ enum imsg_type {
 	IMSG_CTL_GETEVENTS,	/* request: struct ctl_query; reply: */
 	IMSG_CTL_JSON,		/*   one JSON object each, NUL-terminated, */
 	IMSG_CTL_CURSOR,	/*   then int64_t: the next page's "after" */
+	IMSG_CTL_SETCONFIG,	/* request: struct ctl_config + YAML + NUL */
+	IMSG_CTL_GETCONFIG,	/* request: struct ctl_config; reply: JSON */
 
 	/*
 	 * parent <-> rpc.  Set-up is IMSG_CFG_NODE, IMSG_RPC_CONFIG and
@@ -182,6 +184,7 @@ enum imsg_type {
 	IMSG_RPC_ACK,		/* peerid = link; uint64_t: all up to it */
 	IMSG_RPC_STORE,		/* master: struct rpc_store_msg + JSON */
 	IMSG_RPC_SENSOR,	/* master: struct rpc_sensor_msg */
+	IMSG_RPC_PUSH,		/* master: peerid = link; YAML + NUL */
 };
 
 /* The spawner's service id for the analyser: never a configured one. */
@@ -439,6 +442,13 @@ struct packet_msg {
 	uint64_t	pm_length;	/* the payload's length on the wire */
 };
 
+/* setConfig and getConfig: which node (on a master), "" on a sensor. */
+struct ctl_config {
+	char		cc_node[HS_NAMELEN];
+};
+
+#define HS_CONFIG_MAX		(256 * 1024)	/* a pushed configuration */
+
 /* getEvents: what to look for; times in microseconds, 0 unbounded. */
 struct ctl_query {
 	int64_t		cq_since;
@@ -469,6 +479,8 @@ struct rpc_config_msg {
 	char		rc_epoch[40];	/* sensor: the spool's id */
 	char		rc_privmode[16];
 	char		rc_features[HS_RPC_FEATURESLEN];	/* JSON */
+	char		rc_config[65];	/* sensor: SHA-256 of its config */
+	char		rc_pad[7];
 };
 
 /* One spooled event for the link: seq, then rr_len bytes of JSON. */
@@ -502,6 +514,8 @@ struct rpc_sensor_msg {
 	char		sn_address[HS_ADDRSTRLEN + 8];
 	char		sn_mode[16];
 	char		sn_features[HS_RPC_FEATURESLEN];	/* JSON */
+	char		sn_config[65];	/* SHA-256 of the config it runs */
+	char		sn_pad[7];
 };
 
 #endif /* HS_PROTO_H */

@@ -52,6 +52,7 @@
 #include <event2/event.h>
 
 #include <openssl/err.h>
+#include <openssl/evp.h>
 #include <openssl/rand.h>
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
@@ -99,6 +100,7 @@ struct forward {
 	char			 fw_call[64];
 	json_t			*fw_args;
 	time_t			 fw_started;
+	int			 fw_role;	/* of who asked */
 };
 
 struct link {
@@ -190,6 +192,10 @@ static void	fwd_finish(struct forward *, int, json_t *, const char *);
 static void	crl_piece(struct imsg *);
 static void	crl_enforce(void);
 static void	hello_send(struct link *);
+static void	config_send(struct link *, int64_t, const char *,
+		    const char *);
+static void	config_push(struct imsg *);
+static void	config_ran(const char *);
 
 __attribute__((__noreturn__)) void
 rpc_main(const struct proc_def *pd)
@@ -264,6 +270,8 @@ rpc_setup(struct imsgev *iev)
 			    sizeof(conf.rc_privmode)) == NULL ||
 			    memchr(conf.rc_features, '\0',
 			    sizeof(conf.rc_features)) == NULL ||
+			    memchr(conf.rc_config, '\0',
+			    sizeof(conf.rc_config)) == NULL ||
 			    conf.rc_naddrs < 0 ||
 			    conf.rc_naddrs > HS_RPC_MAXADDRS ||
 			    conf.rc_frame_max < 1024 ||
@@ -413,6 +421,11 @@ rpc_dispatch_parent(struct imsgev *iev, struct imsg *imsg)
 		return (0);
 	case IMSG_RPC_CRL:
 		crl_piece(imsg);
+		return (0);
+	case IMSG_RPC_PUSH:
+		if (conf.rc_mode != NODEMODE_MASTER)
+			break;
+		config_push(imsg);
 		return (0);
 	case IMSG_RPC_EVENTS:
 		if (conf.rc_mode == NODEMODE_MASTER)
@@ -834,10 +847,11 @@ hello_send(struct link *l)
 
 	if ((feat = json_loads(conf.rc_features, 0, &jerr)) == NULL)
 		feat = json_object();
-	o = json_pack("{s:I, s:s, s:[{s:s, s:s, s:s, s:o, s:i}]}",
+	o = json_pack("{s:I, s:s, s:[{s:s, s:s, s:s, s:o, s:i, s:s}]}",
 	    "id", (json_int_t)next_id++, "call", "hello", "args",
 	    "name", node, "epoch", conf.rc_epoch, "mode", conf.rc_privmode,
-	    "features", feat, "version", HS_PROTO_VERSION);
+	    "features", feat, "version", HS_PROTO_VERSION, "config",
+	    conf.rc_config);
 	if (o == NULL || link_send(l, o) == -1)
 		link_free(l, "cannot send hello");
 	last_heartbeat = time(NULL);
@@ -1085,7 +1099,7 @@ link_request(struct link *l, struct rpc_msg *m)
 	struct ctl_job		*cj;
 	struct link		*s;
 	json_t			*hello, *args;
-	const char		*name, *epoch, *mode;
+	const char		*name, *epoch, *mode, *cfg;
 	char			 why[512], *feat;
 	int			 nodes = conf.rc_mode == NODEMODE_MASTER ?
 				    NODE_MASTER : NODE_SENSOR;
@@ -1136,6 +1150,10 @@ link_request(struct link *l, struct rpc_msg *m)
 		if (mode != NULL && strlen(mode) < sizeof(sn.sn_mode) &&
 		    call_name_valid(mode))
 			(void)strlcpy(sn.sn_mode, mode, sizeof(sn.sn_mode));
+		if ((cfg = json_string_value(json_object_get(hello,
+		    "config"))) != NULL && strlen(cfg) == 64 &&
+		    strspn(cfg, "0123456789abcdef") == 64)
+			(void)strlcpy(sn.sn_config, cfg, sizeof(sn.sn_config));
 		if (json_is_object(json_object_get(hello, "features")) &&
 		    (feat = json_dumps(json_object_get(hello, "features"),
 		    JSON_COMPACT | JSON_ENSURE_ASCII)) != NULL) {
@@ -1201,6 +1219,7 @@ link_request(struct link *l, struct rpc_msg *m)
 		fw->fw_id = next_id++;
 		fw->fw_admin = l->l_id;
 		fw->fw_admin_id = m->m_id;
+		fw->fw_role = ROLE_ADMIN;
 		fw->fw_sensor = s->l_id;
 		fw->fw_started = time(NULL);
 		fw->fw_args = args;
@@ -1245,6 +1264,7 @@ link_request(struct link *l, struct rpc_msg *m)
 		res = parse(argc, argv);
 		call_argv_free(argv, argc);
 		if (res == NULL) {
+			parse_free();
 			(void)strlcpy(why, parse_error(), sizeof(why));
 			why[strcspn(why, "\n")] = '\0';
 			call_event(l->l_name, l->l_role, node, cd->cd_name,
@@ -1269,6 +1289,8 @@ static void
 ctl_job_free(struct ctl_job *cj)
 {
 	json_decref(cj->cj_args);
+	if (cj->cj_res != NULL)
+		free(cj->cj_res->config);
 	free(cj->cj_res);
 	free(cj);
 }
@@ -1285,7 +1307,7 @@ fwd_finish(struct forward *fw, int ok, json_t *result, const char *error)
 		    error);
 		error = why;
 	}
-	call_event(fw->fw_admin_name, ROLE_ADMIN, fw->fw_sensor_name,
+	call_event(fw->fw_admin_name, fw->fw_role, fw->fw_sensor_name,
 	    fw->fw_call, fw->fw_args, ok, error, NULL);
 	if (fw->fw_admin != 0 && (admin = link_find(fw->fw_admin)) != NULL)
 		link_reply(admin, fw->fw_admin_id, ok ? json_incref(result) :
@@ -1361,7 +1383,19 @@ ctl_dispatch(struct imsgev *iev, struct imsg *imsg)
 		return (0);
 
 	l = cj->cj_link != 0 ? link_find(cj->cj_link) : NULL;
-	if (rv == CTL_REPLY_DONE) {
+	if (rv == CTL_REPLY_DONE && conf.rc_mode == NODEMODE_MASTER &&
+	    strcmp(cj->cj_call, "setConfig") == 0 && l != NULL) {
+		/* Kept; now the sensor, if it is here, applies it. */
+		call_event(l->l_name, l->l_role, node, cj->cj_call,
+		    cj->cj_args, 1, NULL, l->l_addr);
+		config_send(l, cj->cj_id, json_string_value(
+		    json_array_get(cj->cj_args, 0)), json_string_value(
+		    json_array_get(cj->cj_args, 1)));
+	} else if (rv == CTL_REPLY_DONE) {
+		if (conf.rc_mode != NODEMODE_MASTER &&
+		    strcmp(cj->cj_call, "setConfig") == 0)
+			config_ran(json_string_value(json_array_get(cj->cj_args,
+			    0)));
 		result = ctl_reply_json(cj->cj_res, &ctl_sr);
 		if (l != NULL) {
 			call_event(l->l_name, l->l_role, node, cj->cj_call,
@@ -1538,4 +1572,85 @@ rpc_connect(int fd, short event, void *arg)
 	}
 	log_debug("connecting to master %s (%s port %d)", conf.rc_peer,
 	    uplink->l_addr, uplink->l_port);
+}
+
+/*
+ * Send a sensor the configuration kept for it.  With an admin waiting
+ * (admin != NULL) the sensor's answer goes back to the admin; a sensor
+ * that is away gets it when it links again.  The event names the call,
+ * not the whole document.
+ */
+static void
+config_send(struct link *admin, int64_t admin_id, const char *name,
+    const char *yaml)
+{
+	struct forward	*fw;
+	struct link	*s;
+	char		 what[64];
+
+	if ((s = link_by_name(name, ROLE_SENSOR)) == NULL || !s->l_hello) {
+		if (admin != NULL)
+			link_reply(admin, admin_id, json_pack("{s:s, s:b, s:b, "
+			    "s:s}", "node", name, "stored", 1, "applied", 0,
+			    "reason", "not connected: it gets the "
+			    "configuration when it links"), NULL);
+		return;
+	}
+	if ((fw = calloc(1, sizeof(*fw))) == NULL) {
+		if (admin != NULL)
+			link_reply(admin, admin_id, NULL, "out of memory");
+		return;
+	}
+	(void)snprintf(what, sizeof(what), "(%zu bytes of YAML)",
+	    strlen(yaml));
+	fw->fw_id = next_id++;
+	fw->fw_admin = admin != NULL ? admin->l_id : 0;
+	fw->fw_admin_id = admin_id;
+	fw->fw_role = admin != NULL ? ROLE_ADMIN : ROLE_MASTER;
+	fw->fw_sensor = s->l_id;
+	fw->fw_started = time(NULL);
+	fw->fw_args = json_pack("[s]", what);
+	(void)strlcpy(fw->fw_admin_name, admin != NULL ? admin->l_name :
+	    node, sizeof(fw->fw_admin_name));
+	(void)strlcpy(fw->fw_sensor_name, s->l_name,
+	    sizeof(fw->fw_sensor_name));
+	(void)strlcpy(fw->fw_call, "setConfig", sizeof(fw->fw_call));
+	TAILQ_INSERT_TAIL(&forwards, fw, fw_entry);
+	if (link_send(s, json_pack("{s:I, s:s, s:[s]}", "id",
+	    (json_int_t)fw->fw_id, "call", "setConfig", "args", yaml)) == -1)
+		link_free(s, "sensor does not read its requests");
+}
+
+/* The parent found that a sensor that joined runs another configuration. */
+static void
+config_push(struct imsg *imsg)
+{
+	struct ibuf	 ib;
+	struct link	*l;
+	const char	*yaml;
+
+	if (imsg_get_ibuf(imsg, &ib) == -1 || ibuf_size(&ib) < 1 ||
+	    ibuf_size(&ib) > HS_CONFIG_MAX + 1)
+		fatalx("%s: bad message", __func__);
+	yaml = ibuf_data(&ib);
+	if (yaml[ibuf_size(&ib) - 1] != '\0')
+		fatalx("%s: bad message", __func__);
+	if ((l = link_find(imsg_get_id(imsg))) == NULL || !l->l_hello)
+		return;
+	config_send(NULL, 0, l->l_name, yaml);
+}
+
+/* A sensor now runs what its master sent: the next hello says so. */
+static void
+config_ran(const char *yaml)
+{
+	unsigned char	 md[32];
+	unsigned int	 mdlen = sizeof(md);
+	size_t		 i;
+
+	if (yaml == NULL || EVP_Digest(yaml, strlen(yaml), md, &mdlen,
+	    EVP_sha256(), NULL) != 1)
+		return;
+	for (i = 0; i < sizeof(md); i++)
+		(void)snprintf(conf.rc_config + 2 * i, 3, "%02x", md[i]);
 }

@@ -274,6 +274,52 @@ rpc_wait_log() {
 	    "$RPC_DIR/master/events.json"
 }
 
+@test "setConfig checks, keeps and pushes a sensor's configuration" {
+	local port port2 conf
+
+	port=$(rpc_free_port)
+	# s1's own, with one more service.
+	conf=$(sed '/^capture:/,$d' "$RPC_DIR/s1/conf.yaml"
+	    printf '%s\n' "  - address: 127.0.0.1" "    port: $port" \
+	    "    program: $BIN/services/finger"
+	    sed -n '/^capture:/,$p' "$RPC_DIR/s1/conf.yaml")
+	# The parser's own errors come back, every one.
+	run rpc_ctl setConfig s1 "$(printf '%s\nbogus: 1\nlog:\n  frobs: 2\n' "$conf")"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"setConfig(s1):"*": bogus: unknown key"* ]]
+	[[ "$output" == *": log: duplicate key"* ]]
+	run rpc_ctl setConfig s1 "$(printf '%s\n' "$conf" | sed 's/name: s1/name: s9/')"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"node.name is s9, not s1"* ]]
+	# A good one is kept on the master and applied on the sensor.
+	run rpc_ctl -j setConfig s1 "$conf"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	jq -e '.applied == true' <<<"$output"
+	run rpc_ctl -j runOnNode s1 getServices
+	jq -e --argjson p "$port" '.[] | select(.port == $p) | .state ==
+	    "listening"' <<<"$output"
+	[ -f "$RPC_DIR/s1/spool/pushed.yaml" ]
+	run rpc_ctl getConfig s1
+	[ "$output" = "$conf" ]
+	run rpc_ctl runOnNode s1 getConfig
+	[ "$output" = "$conf" ]
+	# The sensor starts again with what it was sent.
+	rpc_kill s1 TERM
+	rpc_start s1
+	grep 'running the configuration the master pushed' "$RPC_DIR/s1/log"
+	rpc_wait_online s1
+	printf 'root\r\n' | nc -q 5 127.0.0.1 "$port" | grep -q Login
+	# Set while it is away, it gets it when it links again.
+	rpc_kill s1 TERM
+	port2=$(rpc_free_port)
+	run rpc_ctl -j setConfig s1 "${conf//port: $port/port: $port2}"
+	jq -e '.stored == true and .applied == false' <<<"$output"
+	rpc_start s1
+	rpc_wait_grep "$RPC_DIR/s1/log" 'service finger listening on 127.0.0.1 tcp port '"$port2"
+	[ "$(rpc_ctl runOnNode s1 getConfig)" = "${conf//port: $port/port: $port2}" ]
+}
+
 @test "calls are checked against the table: name, role and arguments" {
 	run rpc_ctl frobnicate
 	[ "$status" -eq 1 ]
