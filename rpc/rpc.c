@@ -121,6 +121,8 @@ struct link {
 	int64_t			 l_events;	/* frames of events */
 	int64_t			 l_lastseq;
 	struct event		 l_timeout;	/* handshake */
+	const char		*l_raw;		/* the frame being handled */
+	size_t			 l_rawlen;
 };
 
 TAILQ_HEAD(linklist, link);
@@ -926,16 +928,21 @@ link_read(struct bufferevent *bev, void *arg)
 			(void)snprintf(why, sizeof(why), "out of memory");
 			goto bad;
 		}
-		o = frame_decode(p + FRAME_HEADER, len, &m, why, sizeof(why));
-		(void)evbuffer_drain(in, FRAME_HEADER + len);
-		if (o == NULL)
+		if ((o = frame_decode(p + FRAME_HEADER, len, &m, why,
+		    sizeof(why))) == NULL) {
+			(void)evbuffer_drain(in, FRAME_HEADER + len);
 			goto bad;
+		}
 		l->l_seen = time(NULL);
+		l->l_raw = (const char *)p + FRAME_HEADER;
+		l->l_rawlen = len;
 		link_frame(l, o, &m);
 		json_decref(o);
-		/* The frame may have cost the link its life. */
+		/* The frame may have cost the link its life, and its buffer. */
 		if (link_find(id) != l)
 			return;
+		l->l_raw = NULL;
+		(void)evbuffer_drain(in, FRAME_HEADER + len);
 	}
  bad:
 	log_warnx("%s %s (%s port %d): bad frame: %s; closing the link",
@@ -1043,6 +1050,44 @@ event_time(json_t *ev)
 }
 
 /*
+ * The event's JSON text.  Our sensors send {"seq":N,"event":{...}} as it
+ * stands, and the frame already parsed as exactly that: then the event is
+ * the text between, taken as it came.  Any other spelling is encoded
+ * again.  NUL-terminated copy; *len without the NUL.
+ */
+static char *
+event_text(struct link *l, struct rpc_msg *m, size_t *len)
+{
+	static const char	 head[] = "{\"seq\":", mid[] = ",\"event\":";
+	const char		*r = l->l_raw, *e;
+	char			*line;
+	size_t			 n = l->l_rawlen, i;
+
+	if (r != NULL && n > sizeof(head) + sizeof(mid) &&
+	    memcmp(r, head, sizeof(head) - 1) == 0 && r[n - 1] == '}') {
+		for (i = sizeof(head) - 1; i < n && r[i] >= '0' && r[i] <= '9';
+		    i++)
+			;
+		if (n - i > sizeof(mid) && memcmp(r + i, mid,
+		    sizeof(mid) - 1) == 0) {
+			e = r + i + sizeof(mid) - 1;
+			*len = (size_t)(r + n - 1 - e);
+			if (*len > 1 && e[0] == '{' && e[*len - 1] == '}' &&
+			    (line = malloc(*len + 1)) != NULL) {
+				memcpy(line, e, *len);
+				line[*len] = '\0';
+				return (line);
+			}
+		}
+	}
+	if ((line = hs_event_dump(m->m_event, (size_t)conf.rc_frame_max)) ==
+	    NULL)
+		return (NULL);
+	*len = strlen(line);
+	return (line);
+}
+
+/*
  * A sensor's event, for the store.  Nothing is dropped for its content:
  * the fields the store indexes are taken when they make sense and left
  * empty when they do not; the event itself is kept as it came.
@@ -1068,12 +1113,11 @@ link_store(struct link *l, struct rpc_msg *m)
 	if ((s = json_string_value(json_object_get(m->m_event, "src_ip"))) !=
 	    NULL && strlen(s) < sizeof(sm.sm_src_ip))
 		(void)strlcpy(sm.sm_src_ip, s, sizeof(sm.sm_src_ip));
-	if ((line = hs_event_dump(m->m_event, (size_t)conf.rc_frame_max)) ==
-	    NULL) {
+	if ((line = event_text(l, m, &len)) == NULL) {
 		link_free(l, "event cannot be encoded");
 		return;
 	}
-	len = strlen(line) + 1;
+	len++;
 	if ((buf = imsg_create(&iev_parent->ibuf, IMSG_RPC_STORE, 0, 0,
 	    sizeof(sm) + len)) == NULL ||
 	    imsg_add(buf, &sm, sizeof(sm)) == -1 ||
