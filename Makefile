@@ -289,7 +289,7 @@ lint:
 	mandoc -Tlint -W warning man/*.[0-9]
 	shellcheck scripts/install-deps regress/run-test regress/lab/lab.sh \
 	    regress/config/update-golden.sh .ci/run bench/superserver \
-	    bench/fingerprint bench/capture scripts/run-demo
+	    bench/fingerprint bench/capture bench/events scripts/run-demo
 
 clean:
 	rm -rf build bin
