@@ -152,6 +152,7 @@ struct hs_config {
 		char		 m_cert[PATH_MAX];
 		char		 m_key[PATH_MAX];
 		int		 m_reconnect;	/* max backoff, seconds */
+		char		 m_crl[PATH_MAX];	/* "" none */
 	}			 c_master;
 	struct {				/* master: sensors and admins */
 		struct hs_addr	 l_addr;

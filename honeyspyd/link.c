@@ -104,6 +104,7 @@ static void		 link_arm(void);
 static void		 uplink_feed(void);
 static void		 crl_check(int, short, void *);
 static void		 crl_send(int);
+static const char	*crl_path(void);
 static void		 master_store(struct imsg *);
 static void		 master_own(const char *, size_t);
 static void		 master_sensor(struct imsg *);
@@ -264,7 +265,7 @@ link_start(void)
 	if (imsgev_compose(iev, IMSG_CFG_NODE, 0, 0, -1, &nm,
 	    sizeof(nm)) == -1)
 		fatal("%s: compose", __func__);
-	if (master_mode() && hs->p_conf->c_listen.l_crl[0] != '\0')
+	if (crl_path() != NULL)
 		crl_send(1);
 	if (imsgev_compose(iev, IMSG_RPC_CONFIG, 0, 0, -1, &rc,
 	    sizeof(rc)) == -1 ||
@@ -281,15 +282,17 @@ link_start(void)
 		fatal("%s: compose", __func__);
 
 	evtimer_set(&flush_ev, link_flush, NULL);
-	if (master_mode()) {
+	evtimer_set(&crl_ev, crl_check, NULL);
+	if (crl_path() != NULL) {
 		struct timeval	 tv = { LINK_CRL_CHECK, 0 };
 
-		evtimer_set(&crl_ev, crl_check, NULL);
-		if (hs->p_conf->c_listen.l_crl[0] != '\0' &&
-		    evtimer_add(&crl_ev, &tv) == -1)
+		if (evtimer_add(&crl_ev, &tv) == -1)
 			fatal("%s: evtimer_add", __func__);
+	}
+	if (master_mode()) {
+		struct timeval	 tv = { 1, 0 };
+
 		evtimer_set(&expire_ev, master_expire, NULL);
-		tv.tv_sec = 1;
 		if (evtimer_add(&expire_ev, &tv) == -1)
 			fatal("%s: evtimer_add", __func__);
 	}
@@ -865,23 +868,39 @@ master_expire(int fd, short event, void *arg)
  * The CRL, read by us (the child cannot open files) and sent in pieces;
  * honeyspy-cert revoke replaces the file, and the next look sees it.
  */
+/*
+ * The revocation list this node checks its peers against: listen.crl on
+ * a master, master.crl on a sensor; NULL for none.
+ */
+static const char *
+crl_path(void)
+{
+	const char	*path = NULL;
+
+	if (master_mode())
+		path = hs->p_conf->c_listen.l_crl;
+	else if (uplink_mode())
+		path = hs->p_conf->c_master.m_crl;
+	return (path != NULL && path[0] != '\0' ? path : NULL);
+}
+
 static void
 crl_send(int first)
 {
 	struct imsgev	*iev = rpc_iev();
 	struct stat	 st;
-	const char	*path = hs->p_conf->c_listen.l_crl;
+	const char	*path = crl_path();
 	char		*buf = NULL;
 	size_t		 off;
 	ssize_t		 n;
 	int		 fd;
 
-	if (iev == NULL)
+	if (iev == NULL || path == NULL)
 		return;
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1 ||
 	    fstat(fd, &st) == -1) {
 		if (first || crl_known)
-			log_warn("listen.crl %s", path);
+			log_warn("CRL %s", path);
 		if (fd != -1)
 			close(fd);
 		crl_known = 0;
@@ -896,7 +915,7 @@ crl_send(int first)
 	}
 	if (st.st_size <= 0 || st.st_size > LINK_CRL_MAX ||
 	    (buf = malloc((size_t)st.st_size)) == NULL) {
-		log_warnx("listen.crl %s: empty or too large", path);
+		log_warnx("CRL %s: empty or too large", path);
 		close(fd);
 		return;
 	}
@@ -905,7 +924,7 @@ crl_send(int first)
 			break;
 	close(fd);
 	if (off != (size_t)st.st_size) {
-		log_warnx("listen.crl %s: short read", path);
+		log_warnx("CRL %s: short read", path);
 		free(buf);
 		return;
 	}
@@ -918,7 +937,7 @@ crl_send(int first)
 	}
 	free(buf);
 	if (crl_known)
-		log_info("listen.crl %s changed: sent to the rpc child", path);
+		log_info("CRL %s changed: sent to the rpc child", path);
 	crl_st = st;
 	crl_known = 1;
 }
@@ -940,8 +959,7 @@ crl_check(int fd, short event, void *arg)
 void
 link_reload(void)
 {
-	if (master_mode() && hs->p_conf->c_listen.l_crl[0] != '\0')
-		crl_send(0);
+	crl_send(0);
 }
 
 /* Shutting down: what is buffered goes to disk first. */

@@ -196,9 +196,9 @@ enum { N_NAME, N_MODE, N_USER, N_CHROOT };
 static const char *const node_keys[] = { "name", "mode", "user", "chroot",
     NULL };
 
-enum { M_ADDRESS, M_PORT, M_CA, M_CERT, M_KEY, M_RECONNECT };
+enum { M_ADDRESS, M_PORT, M_CA, M_CERT, M_KEY, M_RECONNECT, M_CRL };
 static const char *const master_keys[] = { "address", "port", "ca", "cert",
-    "key", "reconnect", NULL };
+    "key", "reconnect", "crl", NULL };
 
 enum { L_ADDRESS, L_PORT, L_CA, L_CERT, L_KEY, L_CRL };
 static const char *const listen_keys[] = { "address", "port", "ca", "cert",
@@ -1237,6 +1237,10 @@ parse_master(struct pstate *ps, int idx, struct ynode *v, const char *path,
 		break;
 	case M_RECONNECT:
 		(void)get_int(ps, v, path, 1, 3600, &c->c_master.m_reconnect);
+		break;
+	case M_CRL:
+		(void)get_path(ps, v, path, c->c_master.m_crl,
+		    sizeof(c->c_master.m_crl), 0);
 		break;
 	}
 }

@@ -189,6 +189,8 @@ config_print(FILE *fp, const struct hs_config *c)
 		print_kstr(fp, 2, "cert", c->c_master.m_cert);
 		print_kstr(fp, 2, "key", c->c_master.m_key);
 		fprintf(fp, "  reconnect: %d\n", c->c_master.m_reconnect);
+		if (c->c_master.m_crl[0] != '\0')
+			print_kstr(fp, 2, "crl", c->c_master.m_crl);
 	}
 
 	if (master) {

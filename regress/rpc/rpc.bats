@@ -476,6 +476,18 @@ EOC
 	# That master saw why: our sensor did not know its CA.
 	grep 'rejected 127.0.0.1 port [0-9]*: tlsv1 alert unknown ca' \
 	    "$RPC_DIR/othermaster/log"
+	# Our own master, once its certificate is on the sensor's list.
+	cp -a "$RPC_DIR/certs" "$RPC_DIR/revoked"
+	"$BIN/honeyspy-cert" -d "$RPC_DIR/revoked" revoke master
+	rpc_write_sensor s2
+	sed -i "s#^  reconnect: 2#  reconnect: 2\n  crl: $RPC_DIR/revoked/crl.pem#" \
+	    "$RPC_DIR/s2/conf.yaml"
+	: >"$RPC_DIR/s2/log"
+	rpc_start s2
+	rpc_wait_grep "$RPC_DIR/s2/log" \
+	    "rejected master 127.0.0.1 port $RPC_PORT: certificate revoked"
+	rpc_kill s2 TERM
+	! grep -q 'linked to the master' "$RPC_DIR/s2/log"
 }
 
 @test "revoking a sensor ends its link and keeps it out" {
