@@ -907,7 +907,7 @@ link_read(struct bufferevent *bev, void *arg)
 	json_t		*o;
 	size_t		 len;
 	uint32_t	 id = l->l_id;
-	char		 why[256];
+	char		 why[256], esc[4 * 256 + 1];
 	int		 r;
 
 	if (!l->l_ready)
@@ -945,9 +945,11 @@ link_read(struct bufferevent *bev, void *arg)
 		(void)evbuffer_drain(in, FRAME_HEADER + len);
 	}
  bad:
+	/* The parser quotes the peer's bytes: never raw into the log. */
+	(void)str_escape(why, strlen(why), esc, sizeof(esc));
 	log_warnx("%s %s (%s port %d): bad frame: %s; closing the link",
-	    call_role_name(l->l_role), l->l_name, l->l_addr, l->l_port, why);
-	link_free(l, why);
+	    call_role_name(l->l_role), l->l_name, l->l_addr, l->l_port, esc);
+	link_free(l, esc);
 }
 
 static void
@@ -979,9 +981,13 @@ link_frame(struct link *l, json_t *o, struct rpc_msg *m)
 	case RPC_REPLY:
 		if (conf.rc_mode != NODEMODE_MASTER) {
 			/* hello and heartbeat: only a refusal matters. */
-			if (!m->m_ok)
-				log_warnx("master %s: %s", l->l_name,
-				    m->m_error);
+			if (!m->m_ok) {
+				char	 esc[4 * 256 + 1];
+
+				(void)str_escape(m->m_error, strlen(m->m_error),
+				    esc, sizeof(esc));
+				log_warnx("master %s: %s", l->l_name, esc);
+			}
 			return;
 		}
 		if (l->l_role != ROLE_SENSOR)
