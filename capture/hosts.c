@@ -144,6 +144,7 @@ RB_GENERATE_INTERNAL(host_tree, host, h_entry, host_cmp, HOST_RB_ATTR)
 
 static struct p0f_db	*db;
 static struct p0f_uptime *uptime;
+static struct p0f_nat	*nat;
 static int		 kinds;		/* HS_FP_* */
 static int		 fuzzy;
 static uint64_t		 nfingerprints;
@@ -189,6 +190,8 @@ hosts_init(const char *buf, size_t len, const char *name, int want,
 	}
 	if ((uptime = p0f_uptime_new(HOSTS_MAX)) == NULL)
 		fatal("%s: p0f_uptime_new", __func__);
+	if ((nat = p0f_nat_new(HOSTS_MAX)) == NULL)
+		fatal("%s: p0f_nat_new", __func__);
 	p0f_db_stats(db, &ps);
 	log_debug("fingerprint: %zu SYN, %zu SYN+ACK, %zu HTTP request and "
 	    "%zu HTTP response signatures from %s", ps.ps_tcp[P0F_REQUEST],
@@ -256,6 +259,7 @@ hosts_packet(const struct pkt *p, const struct timeval *ts)
 		return;
 	ms = (uint64_t)ts->tv_sec * 1000 + (uint64_t)ts->tv_usec / 1000;
 	(void)p0f_uptime_check(uptime, p, ms, &res);
+	p0f_nat_check(nat, p, ms, &res);
 	nfingerprints++;
 	host_seen(p, &res, ts);
 }
@@ -512,7 +516,7 @@ host_seen(const struct pkt *p, const struct p0f_result *res,
 	struct timespec	 now;
 	const char	*label;
 	char		 oldos[HS_NAMELEN];
-	int		 side;
+	int		 side, verdict;
 
 	if (clock_gettime(CLOCK_MONOTONIC, &now) == -1)
 		fatal("%s: clock_gettime", __func__);
@@ -527,6 +531,8 @@ host_seen(const struct pkt *p, const struct p0f_result *res,
 	ho->ho_distance = res->pr_dist;
 	ho->ho_fuzzy = (res->pr_flags & P0F_R_FUZZY) != 0;
 	ho->ho_generic = (res->pr_flags & P0F_R_GENERIC) != 0;
+	if (res->pr_flags & P0F_R_SHARING)
+		ho->ho_sharing = 1;
 	/* What a host is stays known when a later packet says nothing. */
 	(void)strlcpy(oldos, ho->ho_os, sizeof(oldos));
 	if (res->pr_flags & P0F_R_MATCH) {
@@ -555,11 +561,17 @@ host_seen(const struct pkt *p, const struct p0f_result *res,
 		h->h_isdirty = 1;
 	}
 
-	/* Logged when new or changed; a host that flaps, not every time. */
-	if (h->h_logged[side] && strcmp(h->h_label[side], label) == 0)
+	/*
+	 * Logged when new or changed, or when it looks like another host
+	 * or a shared address; a host that flaps, not every time.
+	 */
+	verdict = (res->pr_flags & (P0F_R_HOSTCHANGE | P0F_R_SHARING)) != 0;
+	if (h->h_logged[side] && strcmp(h->h_label[side], label) == 0 &&
+	    !verdict)
 		return;
+	/* A verdict on the address is news even right after the last. */
 	if ((h->h_evented != -1 && now.tv_sec - h->h_evented <
-	    HOSTS_EVENT_GAP) || evbudget == 0)
+	    HOSTS_EVENT_GAP && !verdict) || evbudget == 0)
 		return;
 	evbudget--;
 	host_event(p, res, ts);
@@ -636,6 +648,16 @@ host_event(const struct pkt *p, const struct p0f_result *res,
 	}
 	if (res->pr_flags & P0F_R_UPTIME)
 		rv |= hs_event_set_int(ev, "uptime_min", res->pr_uptime_min);
+	/* p0f's "host change" and "ip sharing", with its reasons. */
+	if (res->pr_flags & (P0F_R_HOSTCHANGE | P0F_R_SHARING)) {
+		p0f_nat_reasons(res->pr_nat_reasons, buf, sizeof(buf));
+		rv |= hs_event_set_str(ev, "sharing",
+		    (res->pr_flags & P0F_R_HOSTCHANGE) ? "host change" :
+		    (p->p_tcpflags & PKT_TH_ACK) ? "load balancer" : "nat");
+		rv |= hs_event_set_str(ev, "sharing_reasons", buf);
+		rv |= hs_event_set_int(ev, "sharing_score",
+		    res->pr_nat_score);
+	}
 	if (rv != 0) {
 		log_warnx("%s: cannot build event", __func__);
 		json_decref(ev);

@@ -2494,3 +2494,251 @@ p0f_uptime_check(struct p0f_uptime *ut, const struct pkt *p, uint64_t now_ms,
 	}
 	return (found);
 }
+
+/* p0f's constants for comparing signatures from one address. */
+#define NAT_SCORES	16	/* scores kept per address and kind */
+#define NAT_NEAR_TTL	9	/* hops within which any TTL change counts */
+#define NAT_LOCAL_TTL	5	/* beyond it, a small change counts less */
+#define NAT_SMALL_TTL	2
+#define NAT_PORT_DROP	64	/* a source port that falls this far back */
+#define NAT_TS_WINDOW	(24 * 60 * 60 * 1000ULL)	/* ms */
+#define NAT_TS_GRACE	100	/* ms */
+#define NAT_TS_MAXHZ	1500
+
+struct nathost {
+	int		 nh_af;
+	uint8_t		 nh_addr[PKT_ADDRLEN];
+	int		 nh_dir;
+	int		 nh_valid;
+	int		 nh_matched;
+	int		 nh_fuzzy;
+	int		 nh_badttl;
+	uint32_t	 nh_genre;	/* hashes of what is compared */
+	uint32_t	 nh_label;
+	uint32_t	 nh_line;
+	uint32_t	 nh_quirks;
+	uint32_t	 nh_olayout;
+	uint8_t		 nh_ttl;
+	uint16_t	 nh_mss;
+	uint16_t	 nh_port;
+	uint32_t	 nh_ts1;
+	uint64_t	 nh_ms;
+	uint8_t		 nh_scores[NAT_SCORES];
+	uint32_t	 nh_reasons;
+};
+
+struct p0f_nat {
+	struct nathost	*nt_v;
+	size_t		 nt_mask;
+};
+
+static uint32_t
+nat_hash(const char *s, size_t n)
+{
+	uint32_t	 h = 2166136261u;
+	size_t		 i;
+
+	for (i = 0; i < n && s[i] != '\0'; i++)
+		h = (h ^ (uint8_t)s[i]) * 16777619u;
+	return (h);
+}
+
+/* Field n (0-based) of a raw_sig "ver:ittl:olen:mss:wsize,scale:..." */
+static uint32_t
+nat_sigfield(const char *sig, int n)
+{
+	const char	*p = sig, *e;
+
+	for (; n > 0 && p != NULL; n--)
+		if ((p = strchr(p, ':')) != NULL)
+			p++;
+	if (p == NULL)
+		return (0);
+	e = strchr(p, ':');
+	return (nat_hash(p, e != NULL ? (size_t)(e - p) : strlen(p)));
+}
+
+struct p0f_nat *
+p0f_nat_new(size_t max)
+{
+	struct p0f_nat	*nt;
+	size_t		 n = 1;
+
+	if (max == 0 || max > (1u << 24))
+		max = 1u << 24;
+	while (n < max)
+		n <<= 1;
+	if ((nt = calloc(1, sizeof(*nt))) == NULL)
+		return (NULL);
+	if ((nt->nt_v = calloc(n, sizeof(*nt->nt_v))) == NULL) {
+		free(nt);
+		return (NULL);
+	}
+	nt->nt_mask = n - 1;
+	return (nt);
+}
+
+void
+p0f_nat_free(struct p0f_nat *nt)
+{
+	if (nt == NULL)
+		return;
+	free(nt->nt_v);
+	free(nt);
+}
+
+void
+p0f_nat_reasons(uint32_t r, char *buf, size_t len)
+{
+	static const char *const names[] = { "os_diff", "sig_diff",
+	    "x_known", "tstamp", "ttl", "port", "mtu", "fuzzy" };
+	size_t	 i;
+
+	buf[0] = '\0';
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (r & (1u << i)) {
+			if (buf[0] != '\0')
+				(void)strlcat(buf, ",", len);
+			(void)strlcat(buf, names[i], len);
+		}
+}
+
+/*
+ * Score how unlike its predecessor this SYN (or SYN+ACK) is, the way p0f
+ * weighs it: another OS counts most, then clocks, TTLs, MSS, option
+ * layouts and source ports.  One big difference is a host change; many
+ * over the last signatures mean the address is shared (NAT for clients,
+ * a load balancer for servers).  Tools' signatures are no reference.
+ */
+void
+p0f_nat_check(struct p0f_nat *nt, const struct pkt *p, uint64_t now_ms,
+    struct p0f_result *res)
+{
+	struct nathost	 cur, *nh;
+	uint32_t	 h = 2166136261u, reason = 0, tsd, maxts;
+	uint64_t	 ms, use;
+	size_t		 i, alen, over0 = 0, over1 = 0, over2 = 0, over5 = 0;
+	int		 score = 0, diff = 0, ttld, req;
+
+	if (res->pr_flags & (P0F_R_USERLAND | P0F_R_SENDSYN))
+		return;
+	req = res->pr_dir == P0F_REQUEST;
+	alen = p->p_af == AF_INET ? 4 : PKT_ADDRLEN;
+	for (i = 0; i < alen; i++)
+		h = (h ^ p->p_src[i]) * 16777619u;
+	h = (h ^ (uint32_t)req) * 16777619u;
+	nh = &nt->nt_v[h & nt->nt_mask];
+
+	memset(&cur, 0, sizeof(cur));
+	cur.nh_af = p->p_af;
+	memcpy(cur.nh_addr, p->p_src, PKT_ADDRLEN);
+	cur.nh_dir = req;
+	cur.nh_valid = 1;
+	cur.nh_matched = (res->pr_flags & P0F_R_MATCH) != 0;
+	cur.nh_fuzzy = (res->pr_flags & P0F_R_FUZZY) != 0;
+	cur.nh_badttl = (res->pr_flags & P0F_R_BADTTL) != 0;
+	cur.nh_genre = nat_hash(res->pr_genre, sizeof(res->pr_genre));
+	cur.nh_label = nat_hash(res->pr_label, sizeof(res->pr_label));
+	cur.nh_line = res->pr_line;
+	cur.nh_olayout = nat_sigfield(res->pr_rawsig, 5);
+	cur.nh_quirks = nat_sigfield(res->pr_rawsig, 6);
+	cur.nh_ttl = res->pr_ttl;
+	cur.nh_mss = (p->p_tcpoptflags & PKT_TO_MSS) ? p->p_mss : 0;
+	cur.nh_port = p->p_sport;
+	cur.nh_ts1 = (p->p_tcpoptflags & PKT_TO_TS) ? p->p_ts1 : 0;
+	cur.nh_ms = now_ms;
+
+	if (!nh->nh_valid || nh->nh_af != p->p_af || nh->nh_dir != req ||
+	    memcmp(nh->nh_addr, p->p_src, alen) != 0) {
+		/* First of its kind here (or the slot was taken over). */
+		*nh = cur;
+		return;
+	}
+	memcpy(cur.nh_scores, nh->nh_scores, sizeof(cur.nh_scores));
+	cur.nh_reasons = nh->nh_reasons;
+
+	if (!cur.nh_matched || !nh->nh_matched) {
+		/* Unknown signatures may be tools: weigh their changes less. */
+		if (cur.nh_quirks != nh->nh_quirks) {
+			score += 2;
+			reason |= P0F_NAT_UNK;
+		} else if (req && cur.nh_olayout != nh->nh_olayout) {
+			score += 1;
+			reason |= P0F_NAT_UNK;
+		}
+		if (req && cur.nh_matched != nh->nh_matched) {
+			score += 1;
+			reason |= P0F_NAT_TOUNK;
+		}
+	} else if (cur.nh_genre != nh->nh_genre) {
+		score += 8;
+		reason |= P0F_NAT_OS;
+		diff = 1;
+	} else if (req) {
+		if (cur.nh_label != nh->nh_label) {
+			score += 2;
+			reason |= P0F_NAT_OS;
+		} else if (cur.nh_line != nh->nh_line) {
+			score += 1;
+			reason |= P0F_NAT_OS;
+		} else if (cur.nh_fuzzy != nh->nh_fuzzy) {
+			score += 1;
+			reason |= P0F_NAT_FUZZY;
+		}
+	}
+	ttld = (int)cur.nh_ttl - (int)nh->nh_ttl;
+	if (!diff && ttld != 0 && !cur.nh_badttl && !nh->nh_badttl &&
+	    (res->pr_dist <= NAT_NEAR_TTL || ttld > 1)) {
+		score += res->pr_dist > NAT_LOCAL_TTL &&
+		    abs(ttld) <= NAT_SMALL_TTL ? 1 : 4;
+		reason |= P0F_NAT_TTL;
+	}
+	if (req && nh->nh_port != 0 && cur.nh_port < nh->nh_port &&
+	    nh->nh_port - cur.nh_port >= NAT_PORT_DROP) {
+		score += 1;
+		reason |= P0F_NAT_PORT;
+	}
+	if (cur.nh_mss != nh->nh_mss) {
+		score += 1;
+		reason |= P0F_NAT_MSS;
+	}
+	/* One clock that kept ticking argues for one host, another against. */
+	if (score > 0 && cur.nh_ts1 != 0 && nh->nh_ts1 != 0 &&
+	    now_ms >= nh->nh_ms && (ms = now_ms - nh->nh_ms) < NAT_TS_WINDOW) {
+		use = ms < NAT_TS_GRACE ? NAT_TS_GRACE : ms;
+		maxts = (uint32_t)(use * NAT_TS_MAXHZ / 1000);
+		tsd = cur.nh_ts1 - nh->nh_ts1;
+		if (tsd > maxts && (ms >= NAT_TS_GRACE || ~tsd > maxts)) {
+			score += 4;
+			reason |= P0F_NAT_TS;
+		} else
+			score /= 2;
+	}
+
+	memmove(cur.nh_scores, cur.nh_scores + 1, NAT_SCORES - 1);
+	cur.nh_scores[NAT_SCORES - 1] = (uint8_t)(score > 255 ? 255 : score);
+	cur.nh_reasons |= reason;
+	res->pr_nat_score = (uint32_t)score;
+	if (score > 0) {
+		for (i = 0; i < NAT_SCORES; i++) {
+			if (cur.nh_scores[i] > 5)
+				over5++;
+			if (cur.nh_scores[i] > 2)
+				over2++;
+			if (cur.nh_scores[i] > 1)
+				over1++;
+			if (cur.nh_scores[i] > 0)
+				over0++;
+		}
+		if (over5 > 2 || over2 > 4 || over1 > 6 || over0 > 8) {
+			res->pr_flags |= P0F_R_SHARING;
+			res->pr_nat_reasons = cur.nh_reasons;
+			memset(cur.nh_scores, 0, sizeof(cur.nh_scores));
+			cur.nh_reasons = 0;
+		} else if (score > 1) {
+			res->pr_flags |= P0F_R_HOSTCHANGE;
+			res->pr_nat_reasons = reason;
+		}
+	}
+	*nh = cur;
+}

@@ -235,14 +235,15 @@ hosts_json(const struct status_reply *sr)
 		(void)str_escape(ho->ho_link, strlen(ho->ho_link), link,
 		    sizeof(link));
 		o = json_pack("{s:s, s:o, s:s, s:o, s:s, s:i, s:b, s:b, s:s, "
-		    "s:s, s:I}", "address", ho->ho_addrtext,
+		    "s:s, s:I, s:b}", "address", ho->ho_addrtext,
 		    "os", os[0] != '\0' ? json_string(os) : json_null(),
 		    "class", ho->ho_class,
 		    "link", link[0] != '\0' ? json_string(link) : json_null(),
 		    "seen", ho->ho_kind == HS_FP_SYNACK ? "synack" : "syn",
 		    "distance", ho->ho_distance, "fuzzy", ho->ho_fuzzy,
 		    "generic", ho->ho_generic, "first", first, "last", last,
-		    "packets", (json_int_t)ho->ho_count);
+		    "packets", (json_int_t)ho->ho_count,
+		    "ip_sharing", ho->ho_sharing != 0);
 		(void)json_array_append_new(root, o);
 	}
 	return (root);

@@ -424,6 +424,8 @@ struct host_msg {
 	int64_t		ho_first;	/* time(3) */
 	int64_t		ho_last;
 	uint64_t	ho_count;
+	int32_t		ho_sharing;	/* p0f saw ip sharing: NAT, LB */
+	int32_t		ho_pad;
 };
 
 /*

@@ -316,6 +316,41 @@ cap_count() {
 	echo "$output" | grep -E "^$ATTACKER +Linux"
 }
 
+# winsyn PORT: a SYN as Windows 7 or 8 sends it (p0f.fp), from the
+# attacker's own address, sent with scapy.
+winsyn() {
+	attacker /usr/bin/python3 -c '
+import sys
+from scapy.all import IP, TCP, send
+send(IP(dst=sys.argv[1], ttl=128, flags="DF") / TCP(sport=int(sys.argv[3]),
+    dport=int(sys.argv[2]), flags="S", seq=int(sys.argv[3]) * 7919,
+    window=8192, options=[("MSS", 1460),
+    ("NOP", None), ("WScale", 8), ("NOP", None), ("NOP", None),
+    ("SAckOK", b"")]), verbose=0)' "$SENSOR" "$1" "$((40000 + RANDOM % 20000))"
+}
+
+@test "another OS behind the same address is a host change, then ip sharing" {
+	cap_config "fp=[syn]"
+	hs_start
+	syn 7010
+	cap_wait '.eventid == "honeyspy.host.fingerprint"'
+	# Windows now, from the attacker's address: p0f's "host change".
+	winsyn 7011
+	cap_wait '.eventid == "honeyspy.host.fingerprint" and
+	    .sharing == "host change"'
+	jq -s -e 'map(select(.eventid == "honeyspy.host.fingerprint" and
+	    .sharing == "host change")) | .[0] | (.os | startswith("Windows"))
+	    and (.sharing_reasons | split(",") | index("os_diff") != null) and
+	    .sharing_score >= 8' "$HS_EVENTS"
+	# Back and forth: the address is shared, as NAT would share it.
+	syn 7012
+	winsyn 7013
+	syn 7014
+	cap_wait '.eventid == "honeyspy.host.fingerprint" and .sharing == "nat"'
+	ctl -j getHosts | jq -e --arg a "$ATTACKER" '.[] | select(.address ==
+	    $a) | .ip_sharing == true'
+}
+
 @test "p0f fingerprints HTTP: the client's request and the server's response" {
 	cap_config "fp=[http]"
 	hs_start
