@@ -468,9 +468,9 @@ uplink_feed(void)
 	f.f_buf = NULL;
 	f.f_len = 0;
 	for (;;) {
-		inflight = up_sent - spool_acked(spool);
 		if (up_sent < spool_acked(spool))
 			up_sent = spool_acked(spool);
+		inflight = up_sent - spool_acked(spool);
 		if (inflight >= LINK_WINDOW)
 			break;
 		if ((n = spool_read(spool, up_sent + 1, feed_record, &f,
