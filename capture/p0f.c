@@ -2390,23 +2390,38 @@ p0f_http_lang(const struct p0f_http *res)
 	return (res->ph_lang[0] != '\0' ? res->ph_lang : "???");
 }
 
-struct p0f_uptime *
-p0f_uptime_new(size_t max)
+/*
+ * A per-address table of at least max slots (a power of two, at most
+ * 2^24), zeroed; *mask picks a slot from a hash.
+ */
+static void *
+slots_new(size_t max, size_t size, size_t *mask)
 {
-	struct p0f_uptime	*ut;
-	size_t			 n = 1;
+	void	*v;
+	size_t	 n = 1;
 
 	if (max == 0 || max > (1u << 24))
 		max = 1u << 24;
 	while (n < max)
 		n <<= 1;
+	if ((v = calloc(n, size)) == NULL)
+		return (NULL);
+	*mask = n - 1;
+	return (v);
+}
+
+struct p0f_uptime *
+p0f_uptime_new(size_t max)
+{
+	struct p0f_uptime	*ut;
+
 	if ((ut = calloc(1, sizeof(*ut))) == NULL)
 		return (NULL);
-	if ((ut->ut_v = calloc(n, sizeof(*ut->ut_v))) == NULL) {
+	if ((ut->ut_v = slots_new(max, sizeof(*ut->ut_v),
+	    &ut->ut_mask)) == NULL) {
 		free(ut);
 		return (NULL);
 	}
-	ut->ut_mask = n - 1;
 	return (ut);
 }
 
@@ -2562,19 +2577,14 @@ struct p0f_nat *
 p0f_nat_new(size_t max)
 {
 	struct p0f_nat	*nt;
-	size_t		 n = 1;
 
-	if (max == 0 || max > (1u << 24))
-		max = 1u << 24;
-	while (n < max)
-		n <<= 1;
 	if ((nt = calloc(1, sizeof(*nt))) == NULL)
 		return (NULL);
-	if ((nt->nt_v = calloc(n, sizeof(*nt->nt_v))) == NULL) {
+	if ((nt->nt_v = slots_new(max, sizeof(*nt->nt_v),
+	    &nt->nt_mask)) == NULL) {
 		free(nt);
 		return (NULL);
 	}
-	nt->nt_mask = n - 1;
 	return (nt);
 }
 
