@@ -259,7 +259,7 @@ hosts_packet(const struct pkt *p, const struct timeval *ts)
 		return;
 	ms = (uint64_t)ts->tv_sec * 1000 + (uint64_t)ts->tv_usec / 1000;
 	(void)p0f_uptime_check(uptime, p, ms, &res);
-	p0f_nat_check(nat, p, ms, &res);
+	p0f_nat_check(nat, p, &res);
 	nfingerprints++;
 	host_seen(p, &res, ts);
 }

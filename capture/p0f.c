@@ -2516,9 +2516,6 @@ p0f_uptime_check(struct p0f_uptime *ut, const struct pkt *p, uint64_t now_ms,
 #define NAT_LOCAL_TTL	5	/* beyond it, a small change counts less */
 #define NAT_SMALL_TTL	2
 #define NAT_PORT_DROP	64	/* a source port that falls this far back */
-#define NAT_TS_WINDOW	(24 * 60 * 60 * 1000ULL)	/* ms */
-#define NAT_TS_GRACE	100	/* ms */
-#define NAT_TS_MAXHZ	1500
 
 struct nathost {
 	int		 nh_af;
@@ -2536,8 +2533,6 @@ struct nathost {
 	uint8_t		 nh_ttl;
 	uint16_t	 nh_mss;
 	uint16_t	 nh_port;
-	uint32_t	 nh_ts1;
-	uint64_t	 nh_ms;
 	uint8_t		 nh_scores[NAT_SCORES];
 	uint32_t	 nh_reasons;
 };
@@ -2601,7 +2596,7 @@ void
 p0f_nat_reasons(uint32_t r, char *buf, size_t len)
 {
 	static const char *const names[] = { "os_diff", "sig_diff",
-	    "x_known", "tstamp", "ttl", "port", "mtu", "fuzzy" };
+	    "x_known", "ttl", "port", "mtu", "fuzzy" };
 	size_t	 i;
 
 	buf[0] = '\0';
@@ -2615,18 +2610,16 @@ p0f_nat_reasons(uint32_t r, char *buf, size_t len)
 
 /*
  * Score how unlike its predecessor this SYN (or SYN+ACK) is, the way p0f
- * weighs it: another OS counts most, then clocks, TTLs, MSS, option
- * layouts and source ports.  One big difference is a host change; many
+ * weighs it: another OS counts most, then TTLs, MSS, option layouts
+ * and source ports.  One big difference is a host change; many
  * over the last signatures mean the address is shared (NAT for clients,
  * a load balancer for servers).  Tools' signatures are no reference.
  */
 void
-p0f_nat_check(struct p0f_nat *nt, const struct pkt *p, uint64_t now_ms,
-    struct p0f_result *res)
+p0f_nat_check(struct p0f_nat *nt, const struct pkt *p, struct p0f_result *res)
 {
 	struct nathost	 cur, *nh;
-	uint32_t	 h = 2166136261u, reason = 0, tsd, maxts;
-	uint64_t	 ms, use;
+	uint32_t	 h = 2166136261u, reason = 0;
 	size_t		 i, alen, over0 = 0, over1 = 0, over2 = 0, over5 = 0;
 	int		 score = 0, diff = 0, ttld, req;
 
@@ -2655,8 +2648,6 @@ p0f_nat_check(struct p0f_nat *nt, const struct pkt *p, uint64_t now_ms,
 	cur.nh_ttl = res->pr_ttl;
 	cur.nh_mss = (p->p_tcpoptflags & PKT_TO_MSS) ? p->p_mss : 0;
 	cur.nh_port = p->p_sport;
-	cur.nh_ts1 = (p->p_tcpoptflags & PKT_TO_TS) ? p->p_ts1 : 0;
-	cur.nh_ms = now_ms;
 
 	if (!nh->nh_valid || nh->nh_af != p->p_af || nh->nh_dir != req ||
 	    memcmp(nh->nh_addr, p->p_src, alen) != 0) {
@@ -2712,18 +2703,11 @@ p0f_nat_check(struct p0f_nat *nt, const struct pkt *p, uint64_t now_ms,
 		score += 1;
 		reason |= P0F_NAT_MSS;
 	}
-	/* One clock that kept ticking argues for one host, another against. */
-	if (score > 0 && cur.nh_ts1 != 0 && nh->nh_ts1 != 0 &&
-	    now_ms >= nh->nh_ms && (ms = now_ms - nh->nh_ms) < NAT_TS_WINDOW) {
-		use = ms < NAT_TS_GRACE ? NAT_TS_GRACE : ms;
-		maxts = (uint32_t)(use * NAT_TS_MAXHZ / 1000);
-		tsd = cur.nh_ts1 - nh->nh_ts1;
-		if (tsd > maxts && (ms >= NAT_TS_GRACE || ~tsd > maxts)) {
-			score += 4;
-			reason |= P0F_NAT_TS;
-		} else
-			score /= 2;
-	}
+	/*
+	 * Unlike p0f, no clock comparison: Linux has drawn a random TCP
+	 * timestamp offset for every connection since 4.10, so two SYNs of
+	 * one host disagree as much as those of two hosts.
+	 */
 
 	memmove(cur.nh_scores, cur.nh_scores + 1, NAT_SCORES - 1);
 	cur.nh_scores[NAT_SCORES - 1] = (uint8_t)(score > 255 ? 255 : score);

@@ -54,11 +54,10 @@ struct p0f_uptime;
 #define P0F_NAT_OS		0x0001	/* os_diff: another OS */
 #define P0F_NAT_UNK		0x0002	/* sig_diff: unknown sigs differ */
 #define P0F_NAT_TOUNK		0x0004	/* x_known: known <-> unknown */
-#define P0F_NAT_TS		0x0008	/* tstamp: clocks do not agree */
-#define P0F_NAT_TTL		0x0010	/* ttl */
-#define P0F_NAT_PORT		0x0020	/* port: source port went back */
-#define P0F_NAT_MSS		0x0040	/* mtu */
-#define P0F_NAT_FUZZY		0x0080	/* fuzzy: matched less exactly */
+#define P0F_NAT_TTL		0x0008	/* ttl */
+#define P0F_NAT_PORT		0x0010	/* port: source port went back */
+#define P0F_NAT_MSS		0x0020	/* mtu */
+#define P0F_NAT_FUZZY		0x0040	/* fuzzy: matched less exactly */
 
 #define P0F_MAX_DIST		35	/* hops; p0f's limit for a TTL match */
 #define P0F_CLASSLEN		16
@@ -199,14 +198,14 @@ int		 p0f_uptime_check(struct p0f_uptime *, const struct pkt *,
 
 /*
  * NAT and load-balancer hints: each OS signature is compared with the
- * last one of the same kind from the same address, as p0f does; a big
+ * last one of the same kind from the same address, much as p0f does; a big
  * difference is a host change, repeated ones mean several hosts share
  * the address.  A bounded table, like the uptime one.
  */
 struct p0f_nat;
 struct p0f_nat	*p0f_nat_new(size_t);
 void		 p0f_nat_free(struct p0f_nat *);
-void		 p0f_nat_check(struct p0f_nat *, const struct pkt *, uint64_t,
+void		 p0f_nat_check(struct p0f_nat *, const struct pkt *,
 		    struct p0f_result *);
 /* "os_diff,ttl": the reasons' names, or "" for none. */
 void		 p0f_nat_reasons(uint32_t, char *, size_t);
