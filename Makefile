@@ -90,7 +90,7 @@ HONEYSPY_DETECT_SRCS = detect/honeyspy-detect.c detect/worker.c \
 # shared event and input helpers; www and proxy share the HTTP parser.
 SERVICES	 = $(filter-out http,$(patsubst services/%/,%,$(sort \
 		   $(wildcard services/*/))))
-SVC_SRCS	 = services/svc.c lib/hs_event.c
+SVC_SRCS	 = services/svc.c lib/hs_event.c lib/util.c
 HTTP_SRCS	 = $(wildcard services/http/*.c)
 www_SVC_EXTRA	 = $(HTTP_SRCS)
 proxy_SVC_EXTRA	 = $(HTTP_SRCS)

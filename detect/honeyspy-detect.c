@@ -51,7 +51,6 @@ struct report {
 __dead static void	usage(void);
 static int		read_file(const char *, uint8_t **, size_t *);
 static void		report(const struct detect_finding *, void *);
-static void		sha256_hex(const uint8_t *, size_t, char *);
 static void		send_finding(const struct detect_finding *, void *);
 static void		printable(char *, size_t);
 static int		analyse(const uint8_t *, size_t,
@@ -110,20 +109,6 @@ read_file(const char *path, uint8_t **bufp, size_t *lenp)
 	free(buf);
 	errno = saved;
 	return (-1);
-}
-
-static void
-sha256_hex(const uint8_t *buf, size_t len, char *hex)
-{
-	unsigned char	 md[32];
-	unsigned int	 mdlen;
-	size_t		 i;
-
-	if (EVP_Digest(buf, len, md, &mdlen, EVP_sha256(), NULL) != 1 ||
-	    mdlen != sizeof(md))
-		errx(2, "EVP_Digest failed");
-	for (i = 0; i < sizeof(md); i++)
-		(void)snprintf(hex + 2 * i, 3, "%02x", md[i]);
 }
 
 static void
@@ -292,6 +277,8 @@ main(int argc, char *argv[])
 		r.r_file = esc;
 		r.r_json = json;
 		sha256_hex(buf, len, r.r_sha256);
+		if (r.r_sha256[0] == '\0')
+			errx(2, "EVP_Digest failed");
 		if (analyse(buf, len, &lim, &r) == -1)
 			failed = 1;
 		if (r.r_found > 0)

@@ -36,6 +36,7 @@
 #include <unistd.h>
 
 #include "parser.h"
+#include "util.h"
 
 enum token_type {
 	ENDTOKEN,
@@ -374,11 +375,9 @@ take_filters(int argc, char *argv[])
 static int
 take_time(const char *key, const char *v, int64_t *us)
 {
-	struct tm	 tm;
-	const char	*errstr, *p;
+	const char	*errstr;
 	char		*end;
-	long long	 n, mult = 0, frac = 0, scale = 100000;
-	time_t		 t;
+	long long	 n, mult = 0;
 	size_t		 len = strlen(v);
 
 	if (len > 1 && strchr("smhd", v[len - 1]) != NULL) {
@@ -395,18 +394,8 @@ take_time(const char *key, const char *v, int64_t *us)
 		*us = n * 1000000;
 		return (0);
 	}
-	memset(&tm, 0, sizeof(tm));
-	if ((p = strptime(v, "%Y-%m-%dT%H:%M:%S", &tm)) != NULL) {
-		if (*p == '.')
-			for (p++; *p >= '0' && *p <= '9'; p++) {
-				frac += (*p - '0') * scale;
-				scale /= 10;
-			}
-		if (strcmp(p, "Z") == 0 && (t = timegm(&tm)) != (time_t)-1) {
-			*us = (int64_t)t * 1000000 + frac;
-			return (0);
-		}
-	}
+	if (rfc3339_us(v, us) == 0)
+		return (0);
 	perr("%s=%s: not a time (seconds, RFC 3339 UTC, or an age such as "
 	    "2h)\n", key, v);
 	return (-1);

@@ -21,8 +21,11 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include <linux/capability.h>
+
+#include <openssl/evp.h>
 
 #include "util.h"
 
@@ -182,4 +185,49 @@ fd_nonblock(int fd)
 	if (fcntl(fd, F_SETFL, flags | O_NONBLOCK) == -1)
 		return (-1);
 	return (0);
+}
+
+/*
+ * An RFC 3339 UTC time as events carry it, "2026-11-26T17:00:00.123456Z"
+ * (any fraction, or none), in microseconds since the epoch.  0 or -1.
+ */
+int
+rfc3339_us(const char *s, int64_t *us)
+{
+	struct tm	 tm;
+	const char	*p;
+	int64_t		 frac = 0, scale = 100000;
+	time_t		 t;
+
+	memset(&tm, 0, sizeof(tm));
+	if ((p = strptime(s, "%Y-%m-%dT%H:%M:%S", &tm)) == NULL)
+		return (-1);
+	if (*p == '.')
+		for (p++; *p >= '0' && *p <= '9'; p++) {
+			frac += (*p - '0') * scale;
+			scale /= 10;
+		}
+	if (strcmp(p, "Z") != 0 || (t = timegm(&tm)) == (time_t)-1)
+		return (-1);
+	*us = (int64_t)t * 1000000 + frac;
+	return (0);
+}
+
+/* The SHA-256 of buf in lower-case hex; "" if it cannot be had. */
+void
+sha256_hex(const void *buf, size_t len, char out[65])
+{
+	static const char	 hex[] = "0123456789abcdef";
+	unsigned char		 md[32];
+	unsigned int		 mdlen = sizeof(md);
+	size_t			 i;
+
+	out[0] = '\0';
+	if (EVP_Digest(buf, len, md, &mdlen, EVP_sha256(), NULL) != 1)
+		return;
+	for (i = 0; i < sizeof(md); i++) {
+		out[2 * i] = hex[md[i] >> 4];
+		out[2 * i + 1] = hex[md[i] & 0x0f];
+	}
+	out[64] = '\0';
 }

@@ -52,7 +52,6 @@
 #include <event2/event.h>
 
 #include <openssl/err.h>
-#include <openssl/evp.h>
 #include <openssl/rand.h>
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
@@ -1031,26 +1030,13 @@ link_frame(struct link *l, json_t *o, struct rpc_msg *m)
 static int64_t
 event_time(json_t *ev)
 {
-	struct tm	 tm;
 	struct timespec	 ts;
-	const char	*s, *p;
-	int64_t		 frac = 0, scale = 100000;
-	time_t		 t;
+	const char	*s;
+	int64_t		 us;
 
 	if ((s = json_string_value(json_object_get(ev, "timestamp"))) !=
-	    NULL) {
-		memset(&tm, 0, sizeof(tm));
-		if ((p = strptime(s, "%Y-%m-%dT%H:%M:%S", &tm)) != NULL) {
-			if (*p == '.')
-				for (p++; *p >= '0' && *p <= '9'; p++) {
-					frac += (*p - '0') * scale;
-					scale /= 10;
-				}
-			if (strcmp(p, "Z") == 0 &&
-			    (t = timegm(&tm)) != (time_t)-1)
-				return ((int64_t)t * 1000000 + frac);
-		}
-	}
+	    NULL && rfc3339_us(s, &us) == 0)
+		return (us);
 	(void)clock_gettime(CLOCK_REALTIME, &ts);
 	return ((int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000);
 }
@@ -1694,13 +1680,6 @@ config_push(struct imsg *imsg)
 static void
 config_ran(const char *yaml)
 {
-	unsigned char	 md[32];
-	unsigned int	 mdlen = sizeof(md);
-	size_t		 i;
-
-	if (yaml == NULL || EVP_Digest(yaml, strlen(yaml), md, &mdlen,
-	    EVP_sha256(), NULL) != 1)
-		return;
-	for (i = 0; i < sizeof(md); i++)
-		(void)snprintf(conf.rc_config + 2 * i, 3, "%02x", md[i]);
+	if (yaml != NULL)
+		sha256_hex(yaml, strlen(yaml), conf.rc_config);
 }

@@ -40,6 +40,7 @@
 
 #include "proto.h"
 #include "svc.h"
+#include "util.h"
 
 _Static_assert(SVC_EVENT_MAX == HS_PROG_EVENT_MAX,
     "svc.h and proto.h disagree on an event's size");
@@ -319,21 +320,6 @@ svc_printf(int fd, const char *fmt, ...)
 	return (r);
 }
 
-void
-svc_sha256_hex(const void *data, size_t len, char hex[65])
-{
-	unsigned char	 md[32];
-	unsigned int	 mdlen = sizeof(md);
-	size_t		 i;
-
-	if (EVP_Digest(data, len, md, &mdlen, EVP_sha256(), NULL) != 1) {
-		hex[0] = '\0';
-		return;
-	}
-	for (i = 0; i < sizeof(md); i++)
-		(void)snprintf(hex + i * 2, 3, "%02x", md[i]);
-}
-
 /*
  * Keep data as dir/<sha256>: written to a temporary name and linked into
  * place, so a reader never sees half a file and the same bytes twice are
@@ -345,7 +331,7 @@ svc_artifact(const char *dir, const void *data, size_t len, char hex[65])
 	char	 tmp[PATH_MAX], path[PATH_MAX];
 	int	 fd, saved;
 
-	svc_sha256_hex(data, len, hex);
+	sha256_hex(data, len, hex);
 	if (hex[0] == '\0')
 		return (-1);
 	if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, hex) >=

@@ -63,7 +63,6 @@ int	 svc_write(int, const void *, size_t);
 int	 svc_printf(int, const char *, ...)
 	    __attribute__((__format__(printf, 2, 3)));
 int	 svc_artifact(const char *, const void *, size_t, char [65]);
-void	 svc_sha256_hex(const void *, size_t, char [65]);
 const char *svc_getenv(const char *, const char *);
 void	 svc_set_usage(const char *, const char *);
 __attribute__((__noreturn__)) void svc_usage(const char *);

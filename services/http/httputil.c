@@ -30,6 +30,7 @@
 #include <unistd.h>
 
 #include "http.h"
+#include "util.h"
 
 /* The first cap tried for attacker strings in an event, then quartered. */
 #define HTTP_EVCAP_FIRST	4096
@@ -584,5 +585,5 @@ http_body_keep(const struct http_request *r, const char *dir, char sha[65])
 	if (dir != NULL)
 		(void)svc_artifact(dir, r->r_body, r->r_bodylen, sha);
 	else
-		svc_sha256_hex(r->r_body, r->r_bodylen, sha);
+		sha256_hex(r->r_body, r->r_bodylen, sha);
 }

@@ -39,6 +39,7 @@
 #include <unistd.h>
 
 #include "proxy.h"
+#include "util.h"
 
 /* The largest page -f may name. */
 #define PROXY_PAGE_MAX		(1024 * 1024)
@@ -568,7 +569,7 @@ proxy_tunnel(struct proxy *px, struct preq *q, struct http_conn *c)
 			(void)svc_artifact(px->px_artifacts, t.t_data.b_data,
 			    t.t_data.b_len, t.t_sha);
 		else
-			svc_sha256_hex(t.t_data.b_data, t.t_data.b_len,
+			sha256_hex(t.t_data.b_data, t.t_data.b_len,
 			    t.t_sha);
 	}
 	http_emit(proxy_tunnel_event, &t);
