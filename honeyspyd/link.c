@@ -43,7 +43,6 @@
 #include <unistd.h>
 
 #include <jansson.h>
-#include <openssl/evp.h>
 
 #include "config.h"
 #include "honeyspyd.h"
@@ -112,8 +111,8 @@ static void		 master_expire(int, short, void *);
 static int		 master_mode(void);
 static int		 uplink_mode(void);
 static void		 master_push(const struct rpc_sensor_msg *);
-static void		 link_config_digest(const char *, size_t, char [65]);
-static char		*link_read_config(const char *, size_t *);
+static char		*link_read_file(const char *, size_t, size_t *,
+			    struct stat *);
 static void		 spool_lost_event(uint64_t);
 
 static int
@@ -232,8 +231,8 @@ link_start(void)
 		freeaddrinfo(res0);
 		(void)strlcpy(rc.rc_epoch, spool_epoch(spool),
 		    sizeof(rc.rc_epoch));
-		if ((text = link_read_config(hs->p_conffile, &tlen)) != NULL) {
-			link_config_digest(text, tlen, hs_config_sha);
+		if ((text = link_read_file(hs->p_conffile, HS_CONFIG_MAX, &tlen, NULL)) != NULL) {
+			sha256_hex(text, tlen, hs_config_sha);
 			free(text);
 		}
 		(void)strlcpy(rc.rc_config, hs_config_sha,
@@ -703,7 +702,7 @@ master_push(const struct rpc_sensor_msg *sn)
 		log_warnx("store: %s", store_error(store));
 		return;
 	}
-	link_config_digest(text, len, sha);
+	sha256_hex(text, len, sha);
 	if (strcmp(sha, sn->sn_config) != 0) {
 		log_info("sensor %s runs another configuration than the one "
 		    "kept for it: sending it", sn->sn_name);
@@ -890,49 +889,36 @@ crl_send(int first)
 	struct imsgev	*iev = rpc_iev();
 	struct stat	 st;
 	const char	*path = crl_path();
-	char		*buf = NULL;
-	size_t		 off;
-	ssize_t		 n;
-	int		 fd;
+	char		*buf;
+	size_t		 len, off, n;
 
 	if (iev == NULL || path == NULL)
 		return;
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1 ||
-	    fstat(fd, &st) == -1) {
+	if (stat(path, &st) == -1) {
 		if (first || crl_known)
 			log_warn("CRL %s", path);
-		if (fd != -1)
-			close(fd);
 		crl_known = 0;
 		return;
 	}
 	if (crl_known && st.st_ino == crl_st.st_ino &&
 	    st.st_size == crl_st.st_size &&
 	    st.st_mtim.tv_sec == crl_st.st_mtim.tv_sec &&
-	    st.st_mtim.tv_nsec == crl_st.st_mtim.tv_nsec) {
-		close(fd);
+	    st.st_mtim.tv_nsec == crl_st.st_mtim.tv_nsec)
+		return;
+	/* What was read is what is remembered: a later change is seen. */
+	if ((buf = link_read_file(path, LINK_CRL_MAX, &len, &st)) == NULL) {
+		log_warn("CRL %s", path);
 		return;
 	}
-	if (st.st_size <= 0 || st.st_size > LINK_CRL_MAX ||
-	    (buf = malloc((size_t)st.st_size)) == NULL) {
-		log_warnx("CRL %s: empty or too large", path);
-		close(fd);
-		return;
-	}
-	for (off = 0; off < (size_t)st.st_size; off += (size_t)n)
-		if ((n = read(fd, buf + off, (size_t)st.st_size - off)) <= 0)
-			break;
-	close(fd);
-	if (off != (size_t)st.st_size) {
-		log_warnx("CRL %s: short read", path);
+	if (len == 0) {
+		log_warnx("CRL %s: empty", path);
 		free(buf);
 		return;
 	}
-	for (off = 0; off < (size_t)st.st_size; off += n) {
-		n = (ssize_t)((size_t)st.st_size - off > LINK_CRL_PIECE ?
-		    LINK_CRL_PIECE : (size_t)st.st_size - off);
-		if (imsgev_compose(iev, IMSG_RPC_CRL, off + (size_t)n ==
-		    (size_t)st.st_size, 0, -1, buf + off, (size_t)n) == -1)
+	for (off = 0; off < len; off += n) {
+		n = len - off > LINK_CRL_PIECE ? LINK_CRL_PIECE : len - off;
+		if (imsgev_compose(iev, IMSG_RPC_CRL, off + n == len, 0, -1,
+		    buf + off, n) == -1)
 			fatal("%s: compose", __func__);
 	}
 	free(buf);
@@ -1088,46 +1074,50 @@ link_ctl_item(struct imsgev *iev, json_t *o, char *why, size_t len)
 	return (rv);
 }
 
-/* SHA-256 of a configuration's text, in hex: which one a sensor runs. */
-static void
-link_config_digest(const char *text, size_t len, char out[65])
-{
-	unsigned char	 md[32];
-	unsigned int	 mdlen = sizeof(md);
-	size_t		 i;
-
-	out[0] = '\0';
-	if (EVP_Digest(text, len, md, &mdlen, EVP_sha256(), NULL) != 1)
-		return;
-	for (i = 0; i < sizeof(md); i++)
-		(void)snprintf(out + 2 * i, 3, "%02x", md[i]);
-}
-
-/* The text of the file this node runs, or NULL. */
+/*
+ * A whole small file, NUL-terminated, or NULL with errno (EFBIG beyond
+ * max).  *st, when given, is what it was when it was read.
+ */
 static char *
-link_read_config(const char *path, size_t *len)
+link_read_file(const char *path, size_t max, size_t *len, struct stat *st)
 {
-	struct stat	 st;
+	struct stat	 sb;
 	char		*buf;
+	size_t		 off;
 	ssize_t		 n;
-	int		 fd;
+	int		 fd, saved;
 
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
 		return (NULL);
-	if (fstat(fd, &st) == -1 || st.st_size < 0 ||
-	    st.st_size > HS_CONFIG_MAX ||
-	    (buf = malloc((size_t)st.st_size + 1)) == NULL) {
+	if (fstat(fd, &sb) == -1) {
+		saved = errno;
 		close(fd);
+		errno = saved;
 		return (NULL);
 	}
-	if ((n = read(fd, buf, (size_t)st.st_size)) != st.st_size) {
-		free(buf);
+	if (sb.st_size < 0 || (size_t)sb.st_size > max) {
 		close(fd);
+		errno = EFBIG;
 		return (NULL);
 	}
+	if ((buf = malloc((size_t)sb.st_size + 1)) == NULL) {
+		close(fd);
+		errno = ENOMEM;
+		return (NULL);
+	}
+	for (off = 0; off < (size_t)sb.st_size; off += (size_t)n)
+		if ((n = read(fd, buf + off, (size_t)sb.st_size - off)) <= 0)
+			break;
 	close(fd);
-	buf[n] = '\0';
-	*len = (size_t)n;
+	if (off != (size_t)sb.st_size) {
+		free(buf);
+		errno = EIO;
+		return (NULL);
+	}
+	buf[off] = '\0';
+	*len = off;
+	if (st != NULL)
+		*st = sb;
 	return (buf);
 }
 
@@ -1191,7 +1181,7 @@ link_ctl_setconfig(struct imsgev *iev, const char *node, const char *text,
 		return (-1);
 	}
 	hs->p_conffile = pushed;
-	link_config_digest(text, len, hs_config_sha);
+	sha256_hex(text, len, hs_config_sha);
 	log_info("configuration pushed by the master kept in %s", pushed);
 	if (parent_reload() == -1) {
 		(void)snprintf(why, whylen, "%s: kept, but the reload failed "
@@ -1226,7 +1216,7 @@ link_ctl_getconfig(struct imsgev *iev, const char *node, char *why,
 			    "for %s", node);
 			return (-1);
 		}
-	} else if ((text = link_read_config(hs->p_conffile, &len)) == NULL) {
+	} else if ((text = link_read_file(hs->p_conffile, HS_CONFIG_MAX, &len, NULL)) == NULL) {
 		(void)snprintf(why, whylen, "%s: %s", hs->p_conffile,
 		    strerror(errno));
 		return (-1);
