@@ -30,6 +30,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "calls.h"
 #include "config.h"
 #include "honeyspyd.h"
 #include "log.h"
@@ -430,9 +431,11 @@ control_config(struct ctl_conn *conn, struct imsg *imsg)
 	size_t			 len = 0;
 	int			 rv;
 
+	/* The node's name goes to the log and the store: a name or none. */
 	if (imsg_get_ibuf(imsg, &ib) == -1 || ibuf_get(&ib, &cc,
 	    sizeof(cc)) == -1 ||
-	    memchr(cc.cc_node, '\0', sizeof(cc.cc_node)) == NULL)
+	    memchr(cc.cc_node, '\0', sizeof(cc.cc_node)) == NULL ||
+	    (cc.cc_node[0] != '\0' && !call_name_valid(cc.cc_node)))
 		goto bad;
 	if (imsg_get_type(imsg) == IMSG_CTL_SETCONFIG) {
 		if ((len = ibuf_size(&ib)) == 0 || len > HS_CONFIG_MAX + 1)
