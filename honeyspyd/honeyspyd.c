@@ -199,7 +199,6 @@ static void		capop_done(struct capop *, const char *);
 static int		capop_build(struct capop *, char *, size_t);
 static void		capop_next(void);
 static int		caphost_cmp(struct caphost *, struct caphost *);
-static int		printable(const char *, size_t);
 static int		capctl_running(char *, size_t);
 
 /* libbsd leaves __unused undefined (it clashes with Linux headers). */
@@ -1384,17 +1383,6 @@ caphost_cmp(struct caphost *a, struct caphost *b)
 	    sizeof(a->ch_msg.ho_addr)));
 }
 
-static int
-printable(const char *s, size_t size)
-{
-	size_t	 i;
-
-	for (i = 0; i < size && s[i] != '\0'; i++)
-		if ((unsigned char)s[i] < 0x20 || (unsigned char)s[i] > 0x7e)
-			return (0);
-	return (i < size);
-}
-
 /*
  * A host the capture child fingerprinted.  The table is bounded like the
  * child's: the host seen least recently makes room.
@@ -1413,11 +1401,11 @@ parent_cap_host(struct imsg *imsg)
 	    (ho.ho_af == AF_INET && memcmp(ho.ho_addr + 4, zero,
 	    sizeof(zero)) != 0) ||
 	    inet_ntop(ho.ho_af, ho.ho_addr, text, sizeof(text)) == NULL ||
-	    !printable(ho.ho_addrtext, sizeof(ho.ho_addrtext)) ||
+	    !str_printable(ho.ho_addrtext, sizeof(ho.ho_addrtext)) ||
 	    strcmp(text, ho.ho_addrtext) != 0 ||
-	    !printable(ho.ho_os, sizeof(ho.ho_os)) ||
-	    !printable(ho.ho_class, sizeof(ho.ho_class)) ||
-	    !printable(ho.ho_link, sizeof(ho.ho_link)) ||
+	    !str_printable(ho.ho_os, sizeof(ho.ho_os)) ||
+	    !str_printable(ho.ho_class, sizeof(ho.ho_class)) ||
+	    !str_printable(ho.ho_link, sizeof(ho.ho_link)) ||
 	    (ho.ho_kind != HS_FP_SYN && ho.ho_kind != HS_FP_SYNACK) ||
 	    ho.ho_distance < 0 || ho.ho_distance > 255 || ho.ho_count == 0)
 		fatalx("%s: IMSG_CAP_HOST: bad message", __func__);

@@ -231,3 +231,18 @@ sha256_hex(const void *buf, size_t len, char out[65])
 	}
 	out[64] = '\0';
 }
+
+/*
+ * A string a less trusted process filled in: NUL-terminated within size,
+ * and printable ASCII up to the NUL.
+ */
+int
+str_printable(const char *s, size_t size)
+{
+	size_t	 i;
+
+	for (i = 0; i < size && s[i] != '\0'; i++)
+		if ((unsigned char)s[i] < 0x20 || (unsigned char)s[i] > 0x7e)
+			return (0);
+	return (i < size);
+}

@@ -33,6 +33,7 @@ int		 caps_format(uint64_t, char *, size_t);
 uint64_t	 caps_bit(int);
 int		 str_escape(const char *, size_t, char *, size_t);
 int		 fd_nonblock(int);
+int		 str_printable(const char *, size_t);
 int		 rfc3339_us(const char *, int64_t *);
 void		 sha256_hex(const void *, size_t, char [65]);
 

@@ -2001,18 +2001,6 @@ detect_owner(uint64_t id, int *dir)
 	return (RB_FIND(ss_sessions, &sessions, &key));
 }
 
-/* Held to what the analysers promise: terminated, printable ASCII. */
-static int
-detect_text_ok(const char *s, size_t size)
-{
-	size_t	 i;
-
-	for (i = 0; i < size && s[i] != '\0'; i++)
-		if ((unsigned char)s[i] < 0x20 || (unsigned char)s[i] > 0x7e)
-			return (0);
-	return (i < size);
-}
-
 static int
 detect_finding(struct imsg *imsg)
 {
@@ -2031,9 +2019,9 @@ detect_finding(struct imsg *imsg)
 	    sizeof(kinds[0])) || m.df_confidence < 0 ||
 	    m.df_confidence > 100 || m.df_offset > HS_ARTIFACT_MAX ||
 	    m.df_length > HS_ARTIFACT_MAX ||
-	    !detect_text_ok(m.df_desc, sizeof(m.df_desc)) ||
-	    !detect_text_ok(m.df_arch, sizeof(m.df_arch)) ||
-	    !detect_text_ok(m.df_disasm, sizeof(m.df_disasm)))
+	    !str_printable(m.df_desc, sizeof(m.df_desc)) ||
+	    !str_printable(m.df_arch, sizeof(m.df_arch)) ||
+	    !str_printable(m.df_disasm, sizeof(m.df_disasm)))
 		return (-1);
 	(void)snprintf(eventid, sizeof(eventid), "honeyspy.detect.%s",
 	    kinds[m.df_kind]);
