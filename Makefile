@@ -6,7 +6,9 @@
 #   make check-unit only the cmocka unit tests (SAN=1: ASan and UBSan)
 #   make fuzz       run each libFuzzer target for FUZZ_TIME seconds
 #   make bench      every bench/ script, each against its peer in one run
-#   make lint       mandoc -Tlint, shellcheck
+#   make lint       mandoc -Tlint, shellcheck, the policies' own checks
+#   make install    programs, services, configs, man pages, policies
+#                   (PREFIX=/usr, DESTDIR); make install-caps, uninstall
 #   make clean
 
 CC		?= cc
@@ -18,7 +20,7 @@ BINDIR		?= bin
 
 PKGS		 = libevent libevent_openssl yaml-0.1 libcap-ng libseccomp \
 		   libbsd-overlay jansson libssl libcrypto unicorn capstone libssh \
-		   libpcap sqlite3 libedit
+		   libpcap sqlite3 libedit libsystemd
 
 WARNINGS	 = -Wall -Wextra -Wstrict-prototypes -Wmissing-prototypes \
 		   -Wmissing-declarations -Wshadow -Wpointer-arith -Wcast-qual \
@@ -157,7 +159,7 @@ FLOOD_BIN	 = $(BUILD)/regress/flood
 P0FCHECK_BIN	 = $(BUILD)/regress/p0fcheck
 
 .PHONY: all run check check-unit check-integration fuzz lint clean deps bench \
-	regress-bins
+	regress-bins install install-caps uninstall
 
 all: $(BINDIR)/honeyspyd $(BINDIR)/honeyspyctl $(BINDIR)/honeyspy-detect \
 	$(BINDIR)/honeyspy-cert $(SERVICE_BINS)
@@ -287,9 +289,132 @@ bench: deps all
 
 lint:
 	mandoc -Tlint -W warning man/*.[0-9]
+	scripts/check-man-keys
 	shellcheck scripts/install-deps regress/run-test regress/lab/lab.sh \
 	    regress/config/update-golden.sh .ci/run bench/superserver \
-	    bench/fingerprint bench/capture bench/events scripts/run-demo
+	    bench/fingerprint bench/capture bench/events scripts/run-demo \
+	    scripts/mkusers scripts/check-man-keys policy/rc/honeyspyd
+
+
+# Installation (FHS).  The daemon's own paths (/etc/honeyspy, /var/...,
+# /run/honeyspy) are fixed in the code, so only the program directories
+# follow PREFIX.  Installing for real as root also creates the users and
+# gives the state directories to them; a DESTDIR install (packaging) only
+# sets modes unless OWNERS=yes.
+PREFIX		?= /usr
+DESTDIR		?=
+sbindir		?= $(PREFIX)/sbin
+bindir		?= $(PREFIX)/bin
+libexecdir	?= $(PREFIX)/libexec
+datadir		?= $(PREFIX)/share
+mandir		?= $(datadir)/man
+docdir		?= $(datadir)/doc/honeyspy
+sysconfdir	?= /etc
+localstatedir	?= /var
+runstatedir	?= /run
+unitdir		?= /lib/systemd/system
+INSTALL		?= install
+SETCAP		?= setcap
+IS_ROOT		:= $(shell [ "$$(id -u)" -eq 0 ] && echo yes)
+OWNERS		?= $(if $(DESTDIR),no,$(IS_ROOT))
+own		 = $(if $(filter yes,$(OWNERS)),-o $(1) -g $(2))
+HS_CAPS		 = cap_net_bind_service,cap_net_raw,cap_net_admin+ep
+MAN1		 = $(wildcard man/*.1)
+MAN5		 = $(wildcard man/*.5)
+MAN8		 = $(wildcard man/*.8)
+POLICY_DIRS	 = selinux apparmor grsecurity
+
+# Where honeyspyd looks for the live-session analyser when it is not beside
+# it, as after make install.
+HS_DETECT_DEF	 = -DHS_DETECT_PATH='"$(bindir)/honeyspy-detect"'
+$(BUILD)/obj/honeyspyd/services.o: ALL_CFLAGS += $(HS_DETECT_DEF)
+$(BUILD)/regress-obj/honeyspyd/services.o: ALL_CFLAGS += $(HS_DETECT_DEF)
+
+install: all
+	@[ "$(OWNERS)" != yes ] || scripts/mkusers
+	$(INSTALL) -d -m 0755 $(DESTDIR)$(sbindir) $(DESTDIR)$(bindir) \
+	    $(DESTDIR)$(libexecdir)/honeyspy/services \
+	    $(DESTDIR)$(mandir)/man1 $(DESTDIR)$(mandir)/man5 \
+	    $(DESTDIR)$(mandir)/man8 $(DESTDIR)$(docdir)/examples \
+	    $(DESTDIR)$(datadir)/honeyspy/policy $(DESTDIR)$(unitdir) \
+	    $(DESTDIR)$(sysconfdir)/init.d
+	$(INSTALL) -m 0755 $(BINDIR)/honeyspyd $(BINDIR)/honeyspyctl \
+	    $(DESTDIR)$(sbindir)
+	$(INSTALL) -m 0755 $(BINDIR)/honeyspy-cert $(BINDIR)/honeyspy-detect \
+	    $(DESTDIR)$(bindir)
+	$(INSTALL) -m 0755 $(SERVICE_BINS) \
+	    $(DESTDIR)$(libexecdir)/honeyspy/services
+	$(INSTALL) -m 0644 $(MAN1) $(DESTDIR)$(mandir)/man1
+	$(INSTALL) -m 0644 $(MAN5) $(DESTDIR)$(mandir)/man5
+	$(INSTALL) -m 0644 $(MAN8) $(DESTDIR)$(mandir)/man8
+	@# Configuration: the keys stay readable by the daemon's group only,
+	@# and an operator's honeyspyd.yaml is never overwritten.
+	$(INSTALL) -d -m 0750 $(call own,root,_honeyspy) \
+	    $(DESTDIR)$(sysconfdir)/honeyspy $(DESTDIR)$(sysconfdir)/honeyspy/certs
+	for f in etc/sensor.yaml etc/master.yaml; do \
+		sed 's|/usr/libexec/honeyspy|$(libexecdir)/honeyspy|g' $$f \
+		    >$(DESTDIR)$(docdir)/examples/$${f#etc/} || exit 1; \
+		chmod 0644 $(DESTDIR)$(docdir)/examples/$${f#etc/}; \
+	done
+	[ -e $(DESTDIR)$(sysconfdir)/honeyspy/honeyspyd.yaml ] || \
+	    $(INSTALL) -m 0640 $(call own,root,_honeyspy) \
+	    $(DESTDIR)$(docdir)/examples/sensor.yaml \
+	    $(DESTDIR)$(sysconfdir)/honeyspy/honeyspyd.yaml
+	@# State: the jail is empty and root's; the rest is the daemon's.
+	$(INSTALL) -d -m 0755 $(call own,root,root) \
+	    $(DESTDIR)$(localstatedir)/lib/honeyspy \
+	    $(DESTDIR)$(localstatedir)/lib/honeyspy/empty
+	$(INSTALL) -d -m 0750 $(call own,_honeyspy,_honeyspy) \
+	    $(DESTDIR)$(localstatedir)/lib/honeyspy/artifacts \
+	    $(DESTDIR)$(localstatedir)/log/honeyspy \
+	    $(DESTDIR)$(localstatedir)/spool/honeyspy \
+	    $(DESTDIR)$(runstatedir)/honeyspy
+	@# Service manager files, with the paths of this installation.
+	sed 's|/usr/sbin/|$(sbindir)/|g' policy/systemd/honeyspyd.service \
+	    >$(DESTDIR)$(unitdir)/honeyspyd.service
+	chmod 0644 $(DESTDIR)$(unitdir)/honeyspyd.service
+	sed 's|/usr/sbin/|$(sbindir)/|g' policy/rc/honeyspyd \
+	    >$(DESTDIR)$(sysconfdir)/init.d/honeyspyd
+	chmod 0755 $(DESTDIR)$(sysconfdir)/init.d/honeyspyd
+	@# Mandatory access control policies, to be loaded by the operator
+	@# (see each directory's README).
+	for d in $(POLICY_DIRS); do \
+		[ -d policy/$$d ] || continue; \
+		$(INSTALL) -d -m 0755 $(DESTDIR)$(datadir)/honeyspy/policy/$$d; \
+		$(INSTALL) -m 0644 policy/$$d/* \
+		    $(DESTDIR)$(datadir)/honeyspy/policy/$$d || exit 1; \
+	done
+
+# File capabilities instead of root: only the daemon's group may run it.
+install-caps: install
+	chgrp _honeyspy $(DESTDIR)$(sbindir)/honeyspyd
+	chmod 0750 $(DESTDIR)$(sbindir)/honeyspyd
+	$(SETCAP) $(HS_CAPS) $(DESTDIR)$(sbindir)/honeyspyd
+
+# Everything install put in place, except what holds the operator's data:
+# a changed honeyspyd.yaml, certificates, events, logs and the spool.
+uninstall:
+	rm -f $(DESTDIR)$(sbindir)/honeyspyd $(DESTDIR)$(sbindir)/honeyspyctl \
+	    $(DESTDIR)$(bindir)/honeyspy-cert $(DESTDIR)$(bindir)/honeyspy-detect \
+	    $(addprefix $(DESTDIR)$(libexecdir)/honeyspy/services/,$(SERVICES)) \
+	    $(addprefix $(DESTDIR)$(mandir)/man1/,$(notdir $(MAN1))) \
+	    $(addprefix $(DESTDIR)$(mandir)/man5/,$(notdir $(MAN5))) \
+	    $(addprefix $(DESTDIR)$(mandir)/man8/,$(notdir $(MAN8))) \
+	    $(DESTDIR)$(unitdir)/honeyspyd.service \
+	    $(DESTDIR)$(sysconfdir)/init.d/honeyspyd
+	if cmp -s $(DESTDIR)$(sysconfdir)/honeyspy/honeyspyd.yaml \
+	    $(DESTDIR)$(docdir)/examples/sensor.yaml; then \
+		rm -f $(DESTDIR)$(sysconfdir)/honeyspy/honeyspyd.yaml; fi
+	rm -rf $(DESTDIR)$(docdir) $(DESTDIR)$(datadir)/honeyspy
+	rmdir $(DESTDIR)$(libexecdir)/honeyspy/services \
+	    $(DESTDIR)$(libexecdir)/honeyspy \
+	    $(DESTDIR)$(sysconfdir)/honeyspy/certs $(DESTDIR)$(sysconfdir)/honeyspy \
+	    $(DESTDIR)$(localstatedir)/lib/honeyspy/artifacts \
+	    $(DESTDIR)$(localstatedir)/lib/honeyspy/empty \
+	    $(DESTDIR)$(localstatedir)/lib/honeyspy \
+	    $(DESTDIR)$(localstatedir)/log/honeyspy \
+	    $(DESTDIR)$(localstatedir)/spool/honeyspy \
+	    $(DESTDIR)$(runstatedir)/honeyspy 2>/dev/null || true
 
 clean:
 	rm -rf build bin

@@ -43,6 +43,7 @@
 #include <unistd.h>
 
 #include <linux/capability.h>
+#include <systemd/sd-daemon.h>
 
 #include "config.h"
 #include "honeyspyd.h"
@@ -390,6 +391,13 @@ main(int argc, char *argv[])
 	parent_cap_start();
 	link_open();
 	link_start();
+	/*
+	 * Under systemd (Type=notify) say that the children are up and the
+	 * control socket listens; the variable is dropped so that nothing
+	 * started later can speak for us.  Elsewhere this does nothing.
+	 */
+	if (sd_notify(1, "READY=1") < 0)
+		log_warnx("cannot tell the service manager we are ready");
 	sandbox_install(PROC_PARENT);
 	/* A child may have died before SIGCHLD was watched. */
 	parent_reap(-1, 0, NULL);

@@ -271,11 +271,14 @@ detect_configure(void)
 	s.s_proto = IPPROTO_TCP;
 	s.s_port = 1;
 	(void)strlcpy(s.s_name, "detect", sizeof(s.s_name));
+	/* Beside us in a build tree, where make install put it otherwise. */
 	(void)strlcpy(dir, hs->p_self, sizeof(dir));
 	if ((slash = strrchr(dir, '/')) != NULL)
 		*slash = '\0';
 	if (strlcat(dir, "/honeyspy-detect", sizeof(dir)) >= sizeof(dir) ||
-	    strlcpy(s.s_program, dir, sizeof(s.s_program)) >=
+	    access(dir, X_OK) == -1)
+		(void)strlcpy(dir, HS_DETECT_PATH, sizeof(dir));
+	if (strlcpy(s.s_program, dir, sizeof(s.s_program)) >=
 	    sizeof(s.s_program)) {
 		log_warnx("exploit detection on live sessions disabled: "
 		    "path too long");

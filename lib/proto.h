@@ -33,6 +33,10 @@
 #define HS_CHROOT		"/var/lib/honeyspy/empty"
 #define HS_CONFIG		"/etc/honeyspy/honeyspyd.yaml"
 #define HS_SOCKET		"/run/honeyspy/honeyspyd.sock"
+/* The live-session analyser when it is not beside honeyspyd (make install). */
+#ifndef HS_DETECT_PATH
+#define HS_DETECT_PATH		"/usr/bin/honeyspy-detect"
+#endif
 #define HS_NAMELEN		64
 #define HS_SVC_USER		"_honeyspy-svc"
 #define HS_ADDRSTRLEN		48	/* INET6_ADDRSTRLEN and a NUL, rounded */
