@@ -293,7 +293,9 @@ lint:
 	shellcheck scripts/install-deps regress/run-test regress/lab/lab.sh \
 	    regress/config/update-golden.sh .ci/run bench/superserver \
 	    bench/fingerprint bench/capture bench/events scripts/run-demo \
-	    scripts/mkusers scripts/check-man-keys policy/rc/honeyspyd
+	    scripts/mkusers scripts/check-man-keys policy/rc/honeyspyd \
+	    policy/check
+	policy/check
 
 
 # Installation (FHS).  The daemon's own paths (/etc/honeyspy, /var/...,

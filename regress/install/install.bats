@@ -112,6 +112,14 @@ finger_answers() {
 	tail -n 1 "$STAGE/etc/honeyspy/honeyspyd.yaml" | grep -qx '# changed'
 }
 
+@test "the MAC policies compile, link and name paths make install made" {
+	stage_install OWNERS=yes
+	run "$HS_TOP/policy/check" -d "$STAGE"
+	echo "$output" | grep -v '^ok ' || true
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"all checks passed"* ]]
+}
+
 @test "systemd unit: systemd-analyze verify is silent, exposure at most 2.0" {
 	command -v systemd-analyze >/dev/null || skip "no systemd-analyze"
 	# Installed at a prefix inside the test, so the unit's paths are real.
