@@ -20,7 +20,8 @@ BINDIR		?= bin
 
 PKGS		 = libevent libevent_openssl yaml-0.1 libcap-ng libseccomp \
 		   libbsd-overlay jansson libssl libcrypto unicorn capstone libssh \
-		   libpcap sqlite3 libedit libsystemd
+		   libpcap sqlite3 libedit libsystemd \
+		   libnl-3.0 libnl-route-3.0 libnftables
 
 WARNINGS	 = -Wall -Wextra -Wstrict-prototypes -Wmissing-prototypes \
 		   -Wmissing-declarations -Wshadow -Wpointer-arith -Wcast-qual \
@@ -56,7 +57,8 @@ LIB_SRCS	 = lib/log.c lib/imsg.c lib/buf.c lib/util.c lib/net.c \
 		   lib/tls.c
 
 # Children: one directory per process.
-CHILD_SRCS	 = netctl/netctl.c $(sort $(wildcard capture/*.c)) \
+CHILD_SRCS	 = netctl/netctl.c netctl/kernel.c \
+		   $(sort $(wildcard capture/*.c)) \
 		   persona/persona.c \
 		   superserver/binder.c superserver/superserver.c \
 		   superserver/spawner.c superserver/spawn_env.c \

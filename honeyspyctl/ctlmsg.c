@@ -89,6 +89,16 @@ ctl_request(const struct parse_result *res, uint32_t *type, const void **data,
 	case CTL_GETHOSTS:
 		*type = IMSG_CTL_GETHOSTS;
 		break;
+	case CTL_ADDALIAS:
+	case CTL_DELALIAS:
+		*type = res->action == CTL_ADDALIAS ? IMSG_CTL_ADDALIAS :
+		    IMSG_CTL_DELALIAS;
+		*data = &res->alias;
+		*len = sizeof(res->alias);
+		break;
+	case CTL_GETALIASES:
+		*type = IMSG_CTL_GETALIASES;
+		break;
 	case CTL_GETSENSORS:
 		*type = IMSG_CTL_GETSENSORS;
 		break;
@@ -145,6 +155,7 @@ ctl_reply_add(struct status_reply *sr, struct imsg *imsg, char *why,
 	struct ibuf		 ib;
 	struct host_msg		*ho;
 	struct ctl_filter	*cf;
+	struct alias_msg	*am;
 	json_t			*o;
 	json_error_t		 jerr;
 	char			 reason[4096];
@@ -222,6 +233,15 @@ ctl_reply_add(struct status_reply *sr, struct imsg *imsg, char *why,
 		    memchr(ho->ho_link, '\0', sizeof(ho->ho_link)) == NULL)
 			break;
 		return (CTL_REPLY_MORE);
+	case IMSG_CTL_ALIAS:
+		GROW(sr->aliases, sr->naliases);
+		am = &sr->aliases[sr->naliases - 1];
+		if (imsg_get_data(imsg, am, sizeof(*am)) == -1 ||
+		    !str_printable(am->al_addrtext, sizeof(am->al_addrtext)) ||
+		    !str_printable(am->al_vendor, sizeof(am->al_vendor)) ||
+		    !str_printable(am->al_ifname, sizeof(am->al_ifname)))
+			break;
+		return (CTL_REPLY_MORE);
 	case IMSG_CTL_JSON:
 		if (sr->items == NULL && (sr->items = json_array()) == NULL) {
 			(void)snprintf(why, whylen, "out of memory");
@@ -263,6 +283,7 @@ ctl_reply_free(struct status_reply *sr)
 {
 	free(sr->filters);
 	free(sr->hosts);
+	free(sr->aliases);
 	free(sr->services);
 	free(sr->procs);
 	free(sr->features);
@@ -298,6 +319,8 @@ ctl_reply_json(const struct parse_result *res, const struct status_reply *sr)
 		return (filters_json(sr, res->action == CTL_GETFILTER));
 	case CTL_GETHOSTS:
 		return (hosts_json(sr));
+	case CTL_GETALIASES:
+		return (aliases_json(sr));
 	case CTL_GETSENSORS:
 		return (sr->items != NULL ? json_incref(sr->items) :
 		    json_array());
@@ -353,6 +376,9 @@ ctl_reply_print(const struct parse_result *res, const struct status_reply *sr,
 		break;
 	case CTL_GETHOSTS:
 		output_hosts(sr, json);
+		break;
+	case CTL_GETALIASES:
+		output_aliases(sr, json);
 		break;
 	case CTL_GETSENSORS:
 		output_sensors(sr, json);

@@ -273,6 +273,63 @@ output_hosts(const struct status_reply *sr, int json)
 	}
 }
 
+static void
+mac_text(const uint8_t *mac, char *buf, size_t len)
+{
+	(void)snprintf(buf, len, "%02x:%02x:%02x:%02x:%02x:%02x", mac[0],
+	    mac[1], mac[2], mac[3], mac[4], mac[5]);
+}
+
+/* getAliases: the virtual hosts, as netctl has them. */
+json_t *
+aliases_json(const struct status_reply *sr)
+{
+	const struct alias_msg	*am;
+	json_t			*root, *o;
+	char			 mac[18], vendor[4 * HS_VENDORLEN + 1];
+	size_t			 i;
+
+	if ((root = json_array()) == NULL)
+		return (NULL);
+	for (i = 0; i < sr->naliases; i++) {
+		am = &sr->aliases[i];
+		mac_text(am->al_mac, mac, sizeof(mac));
+		(void)str_escape(am->al_vendor, strlen(am->al_vendor), vendor,
+		    sizeof(vendor));
+		o = json_pack("{s:s, s:s, s:o, s:s, s:s}", "address",
+		    am->al_addrtext, "mac", mac, "vendor", vendor[0] != '\0' ?
+		    json_string(vendor) : json_null(), "interface",
+		    am->al_ifname, "source", am->al_fromconf ? "config" :
+		    "call");
+		(void)json_array_append_new(root, o);
+	}
+	return (root);
+}
+
+void
+output_aliases(const struct status_reply *sr, int json)
+{
+	const struct alias_msg	*am;
+	char			 mac[18], vendor[4 * HS_VENDORLEN + 1];
+	size_t			 i;
+
+	if (json) {
+		output_json(aliases_json(sr));
+		return;
+	}
+	(void)printf("%-39s %-17s %-10s %-6s %s\n", "ADDRESS", "MAC",
+	    "INTERFACE", "SOURCE", "VENDOR");
+	for (i = 0; i < sr->naliases; i++) {
+		am = &sr->aliases[i];
+		mac_text(am->al_mac, mac, sizeof(mac));
+		(void)str_escape(am->al_vendor, strlen(am->al_vendor), vendor,
+		    sizeof(vendor));
+		(void)printf("%-39s %-17s %-10s %-6s %s\n", am->al_addrtext,
+		    mac, am->al_ifname, am->al_fromconf ? "config" : "call",
+		    vendor[0] != '\0' ? vendor : "-");
+	}
+}
+
 static const char *
 service_state(int state)
 {

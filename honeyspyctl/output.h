@@ -40,6 +40,8 @@ struct status_reply {
 	size_t			 nfilters;
 	struct host_msg		*hosts;
 	size_t			 nhosts;
+	struct alias_msg	*aliases;
+	size_t			 naliases;
 	json_t			*items;		/* IMSG_CTL_JSON, in order */
 	int64_t			 cursor;	/* getEvents: next "after" */
 };
@@ -54,6 +56,8 @@ json_t	*hosts_json(const struct status_reply *);
 void	output_services(const struct status_reply *, int);
 void	output_filters(const struct status_reply *, int, int);
 void	output_hosts(const struct status_reply *, int);
+json_t	*aliases_json(const struct status_reply *);
+void	output_aliases(const struct status_reply *, int);
 void	output_sensors(const struct status_reply *, int);
 
 #endif /* HS_CTL_OUTPUT_H */

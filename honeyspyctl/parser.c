@@ -47,6 +47,8 @@ enum token_type {
 	PROGRAM,	/* a path, made absolute */
 	ARGS,		/* every word that is left */
 	NUMBER,		/* a rule's number */
+	ALIASADDR,	/* a virtual host's IPv4 or IPv6 address */
+	MACVENDOR,	/* a MAC address or a vendor's name */
 	FILTER,		/* every word that is left: one pcap rule */
 	FILTERS,	/* every word that is left: a rule each */
 	QUERY,		/* every word that is left: key=value each */
@@ -111,6 +113,21 @@ static const struct token t_number[] = {
 	{ ENDTOKEN, "", CTL_NONE, NULL }
 };
 
+static const struct token t_macvendor[] = {
+	{ MACVENDOR, "", CTL_NONE, t_end },
+	{ ENDTOKEN, "", CTL_NONE, NULL }
+};
+
+static const struct token t_addalias[] = {
+	{ ALIASADDR, "", CTL_NONE, t_macvendor },
+	{ ENDTOKEN, "", CTL_NONE, NULL }
+};
+
+static const struct token t_delalias[] = {
+	{ ALIASADDR, "", CTL_NONE, t_end },
+	{ ENDTOKEN, "", CTL_NONE, NULL }
+};
+
 static const struct token t_filter[] = {
 	{ FILTER, "", CTL_NONE, NULL },
 	{ ENDTOKEN, "", CTL_NONE, NULL }
@@ -133,12 +150,15 @@ static const struct token t_filters[] = {
 
 /* The get* names are the original design's calls, kept for its operators. */
 static const struct token t_main[] = {
+	{ KEYWORD, "addAlias", CTL_ADDALIAS, t_addalias },
 	{ KEYWORD, "addFilter", CTL_ADDFILTER, t_filter },
 	{ KEYWORD, "addService", CTL_ADDSERVICE, t_addaddr },
+	{ KEYWORD, "delAlias", CTL_DELALIAS, t_delalias },
 	{ KEYWORD, "delFilter", CTL_DELFILTER, t_number },
 	{ KEYWORD, "delService", CTL_DELSERVICE, t_deladdr },
 	{ KEYWORD, "disablePcap", CTL_DISABLEPCAP, t_end },
 	{ KEYWORD, "enablePcap", CTL_ENABLEPCAP, t_end },
+	{ KEYWORD, "getAliases", CTL_GETALIASES, t_end },
 	{ KEYWORD, "getFilter", CTL_GETFILTER, t_number },
 	{ KEYWORD, "getConfig", CTL_GETCONFIG, t_config },
 	{ KEYWORD, "getEvents", CTL_GETEVENTS, t_query },
@@ -234,7 +254,7 @@ parse(int argc, char *argv[])
 	if (table == t_config && take_config(0, NULL) == -1)
 		return (NULL);
 	if (table == t_args || table == t_filters || table == t_query ||
-	    table == t_config)
+	    table == t_config || table == t_macvendor)
 		table = t_end;		/* no arguments is fine */
 	if (table != t_end || res.action == CTL_NONE) {
 		perr("missing argument:\n");
@@ -249,6 +269,7 @@ static int
 take_value(const struct token *t, const char *word)
 {
 	struct ctl_service	*cv = &res.service;
+	struct in6_addr		 in6;
 	char			 cwd[PATH_MAX];
 	const char		*errstr;
 	size_t			 n;
@@ -267,6 +288,22 @@ take_value(const struct token *t, const char *word)
 		cv->cv_port = (int32_t)strtonum(word, 1, 65535, &errstr);
 		if (errstr != NULL) {
 			perr("port %s is %s\n", word, errstr);
+			return (-1);
+		}
+		return (0);
+	case ALIASADDR:
+		if (inet_pton(AF_INET, word, &in6) != 1 &&
+		    inet_pton(AF_INET6, word, &in6) != 1) {
+			perr("%s is not an IPv4 or IPv6 address\n", word);
+			return (-1);
+		}
+		(void)strlcpy(res.alias.ca_addr, word,
+		    sizeof(res.alias.ca_addr));
+		return (0);
+	case MACVENDOR:
+		if (strlcpy(res.alias.ca_how, word, sizeof(res.alias.ca_how)) >=
+		    sizeof(res.alias.ca_how)) {
+			perr("vendor name too long\n");
 			return (-1);
 		}
 		return (0);
@@ -527,6 +564,8 @@ match_token(const char *word, const struct token *table)
 		case PORT:
 		case PROGRAM:
 		case NUMBER:
+		case ALIASADDR:
+		case MACVENDOR:
 			return (&table[i]);
 		default:
 			break;
@@ -581,6 +620,12 @@ show_valid(const char *word, const struct token *table)
 			break;
 		case NUMBER:
 			perr("  <rule number>\n");
+			break;
+		case ALIASADDR:
+			perr("  <IPv4 or IPv6 address>\n");
+			break;
+		case MACVENDOR:
+			perr("  [MAC address or vendor]\n");
 			break;
 		case FILTER:
 			perr("  <pcap-filter expression>\n");

@@ -42,7 +42,10 @@ enum ctl_action {
 	CTL_KILL,
 	CTL_INFO,
 	CTL_SETCONFIG,
-	CTL_GETCONFIG
+	CTL_GETCONFIG,
+	CTL_ADDALIAS,
+	CTL_DELALIAS,
+	CTL_GETALIASES
 };
 
 /* replaceFilters: its rules, NUL-separated, in one request. */
@@ -52,6 +55,7 @@ struct parse_result {
 	enum ctl_action		 action;
 	struct ctl_service	 service;	/* add and delService */
 	struct ctl_filter	 filter;	/* add, del and getFilter */
+	struct ctl_alias	 alias;		/* add and delAlias */
 	char			 filters[CTL_FILTERSLEN];
 	size_t			 filterslen;	/* replaceFilters */
 	struct ctl_query	 query;		/* getEvents */

@@ -35,6 +35,7 @@
 #include "honeyspyd.h"
 #include "log.h"
 #include "proc.h"
+#include "util.h"
 
 #define CONTROL_BACKLOG		16
 #define CONTROL_MAX_CLIENTS	32
@@ -70,6 +71,7 @@ static int	control_dispatch_client(struct imsgev *, struct imsg *);
 static void	control_closed(struct imsgev *);
 static void	control_status_finish(struct ctl_conn *);
 static int	control_capture(struct ctl_conn *, struct imsg *);
+static int	control_alias(struct ctl_conn *, struct imsg *);
 static int	control_done(struct imsgev *, int, const char *);
 static const char *control_who(struct ctl_conn *, char *, size_t);
 static int	control_config(struct ctl_conn *, struct imsg *);
@@ -408,6 +410,12 @@ control_dispatch_client(struct imsgev *iev, struct imsg *imsg)
 		if (control_capture(conn, imsg) == 0)
 			return (0);
 		break;
+	case IMSG_CTL_ADDALIAS:
+	case IMSG_CTL_DELALIAS:
+	case IMSG_CTL_GETALIASES:
+		if (control_alias(conn, imsg) == 0)
+			return (0);
+		break;
 	default:
 		break;
 	}
@@ -577,6 +585,54 @@ control_capture(struct ctl_conn *conn, struct imsg *imsg)
 	if (rv == 0)
 		return (0);	/* the answer comes when the child's does */
 	return (control_done(iev, rv, why));
+}
+
+/* Part of the answer to a request that had to wait. */
+void
+control_data(uint32_t id, uint32_t type, const void *data, size_t len)
+{
+	struct ctl_conn	*conn;
+
+	TAILQ_FOREACH(conn, &ctl_conns, entry)
+		if (conn->id == id)
+			break;
+	if (conn == NULL)
+		return;		/* the client left meanwhile */
+	if (imsgev_compose(&conn->iev, type, 0, 0, -1, data, len) == -1)
+		log_warn("%s: compose", __func__);
+}
+
+/*
+ * addAlias, delAlias, getAliases: netctl answers, through control_data()
+ * and control_reply().  Returns -1 for a malformed request.
+ */
+static int
+control_alias(struct ctl_conn *conn, struct imsg *imsg)
+{
+	struct ctl_alias	 ca;
+	char			 why[HS_REASONLEN], who[64];
+	uint32_t		 type = imsg_get_type(imsg);
+	int			 rv;
+
+	if (type == IMSG_CTL_GETALIASES) {
+		if (imsg_get_len(imsg) != 0)
+			return (-1);
+		rv = aliasctl_get(conn->id, why, sizeof(why));
+	} else {
+		if (imsg_get_data(imsg, &ca, sizeof(ca)) == -1 ||
+		    !str_printable(ca.ca_addr, sizeof(ca.ca_addr)) ||
+		    !str_printable(ca.ca_how, sizeof(ca.ca_how)))
+			return (-1);
+		log_info("%s %s requested by %s", type == IMSG_CTL_ADDALIAS ?
+		    "addAlias" : "delAlias", ca.ca_addr, control_who(conn,
+		    who, sizeof(who)));
+		rv = type == IMSG_CTL_ADDALIAS ? aliasctl_add(conn->id, &ca,
+		    why, sizeof(why)) : aliasctl_del(conn->id, &ca, why,
+		    sizeof(why));
+	}
+	if (rv == 0)
+		return (0);	/* the answer comes when netctl's does */
+	return (control_done(&conn->iev, rv, why));
 }
 
 /* The outcome of a request that had to wait: END, or FAIL with why. */

@@ -26,6 +26,7 @@
 #include <netinet/in.h>
 #include <arpa/inet.h>
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -70,8 +71,10 @@
  * This table is the only way in to a child's main.
  */
 static const struct proc_def proc_table[] = {
+	/* CAP_NET_RAW only to open the sockets that announce new hosts */
 	{ PROC_NETCTL, "netctl", netctl_main,
-	    CAP(CAP_NET_ADMIN), 0, 1, 0, 0, "virtual hosts and MAC addresses" },
+	    CAP(CAP_NET_ADMIN), CAP(CAP_NET_RAW), 1, 0, 0,
+	    "virtual hosts and MAC addresses" },
 	{ PROC_CAPTURE, "capture", capture_main,
 	    0, CAP(CAP_NET_RAW), 1, 0, 0, "packet capture and fingerprints" },
 	{ PROC_PERSONA, "persona", persona_main,
@@ -201,6 +204,18 @@ static int		capop_build(struct capop *, char *, size_t);
 static void		capop_next(void);
 static int		caphost_cmp(struct caphost *, struct caphost *);
 static int		capctl_running(char *, size_t);
+static struct imsgev	*net_iev(void);
+static void		parent_net_open(void);
+static void		parent_net_start(void);
+static void		parent_net_reply(struct imsg *);
+static int		net_request(uint32_t, uint32_t, const void *, size_t,
+			    char *, size_t);
+static int		net_running(char *, size_t);
+static int		net_defers_capture(void);
+static void		net_host_msg(const struct conf_host *,
+			    struct alias_msg *);
+static int		net_alias_msg(const struct ctl_alias *,
+			    struct alias_msg *, char *, size_t);
 
 /* libbsd leaves __unused undefined (it clashes with Linux headers). */
 #define CAP_RB_ATTR	__attribute__((__unused__)) static
@@ -346,6 +361,7 @@ main(int argc, char *argv[])
 	parent_log_features();
 	parent_start_children(self);
 	parent_cap_open();
+	parent_net_open();
 	link_init();
 
 	/* Everything privileged is done: the children hold what is needed. */
@@ -388,7 +404,10 @@ main(int argc, char *argv[])
 	control_listen();
 	/* Before the sandbox: it resolves users, which may load nss. */
 	services_init();
-	parent_cap_start();
+	parent_net_start();
+	/* capture may open the bridge: only once netctl has built it */
+	if (!net_defers_capture())
+		parent_cap_start();
 	link_open();
 	link_start();
 	/*
@@ -647,6 +666,9 @@ parent_dispatch_child(struct imsgev *iev, struct imsg *imsg)
 				fatalx("%s: second hello from %s", __func__,
 				    c->c_def->pd_name);
 			c->c_ready = 1;
+			if (c->c_def->pd_id == PROC_NETCTL &&
+			    net_defers_capture())
+				parent_cap_start();
 		} else
 			control_status_reply(imsg_get_id(imsg),
 			    c->c_def->pd_id, &ps);
@@ -670,6 +692,7 @@ parent_dispatch_child(struct imsgev *iev, struct imsg *imsg)
 	case IMSG_EVENT:
 		if (c->c_def->pd_id != PROC_SUPERSERVER &&
 		    c->c_def->pd_id != PROC_CAPTURE &&
+		    c->c_def->pd_id != PROC_NETCTL &&
 		    c->c_def->pd_id != PROC_RPC)
 			goto unexpected;
 		if (imsg_get_ibuf(imsg, &ib) == -1)
@@ -723,6 +746,12 @@ parent_dispatch_child(struct imsgev *iev, struct imsg *imsg)
 			goto unexpected;
 		parent_cap_payload(imsg);
 		break;
+	case IMSG_NET_ALIAS:
+	case IMSG_NET_RESULT:
+		if (c->c_def->pd_id != PROC_NETCTL)
+			goto unexpected;
+		parent_net_reply(imsg);
+		break;
 	case IMSG_LOG:
 		/* A jailed child's log line: bounded, terminated, escaped. */
 		if (imsg_get_ibuf(imsg, &ib) == -1 ||
@@ -755,7 +784,8 @@ parent_status_request(uint32_t id)
 
 	for (i = 0; i < PROC_MAX; i++) {
 		c = &hs->p_child[i];
-		if (c->c_def == NULL || !c->c_running)
+		/* one still setting up (capture waits for netctl) cannot say */
+		if (c->c_def == NULL || !c->c_running || !c->c_ready)
 			continue;
 		if (imsgev_compose(&c->c_iev, IMSG_STATUS_REQ, id, 0, -1,
 		    NULL, 0) == -1)
@@ -1775,4 +1805,281 @@ parent_stop_soon(void)
 	evtimer_set(&ev, parent_stop_now, NULL);
 	if (evtimer_add(&ev, &tv) == -1)
 		fatal("%s: evtimer_add", __func__);
+}
+
+/*
+ * Virtual hosts, the parent's side.  netctl owns them: it gets the file's
+ * hosts at start and each call as it comes, and answers every call with
+ * IMSG_NET_RESULT.  The request id is the control client's, so that the
+ * answer finds its way back; a client that left gets none.
+ */
+#define NET_PENDING_MAX	64
+#define NET_OUIFILES	{ "/usr/share/nmap/nmap-mac-prefixes", \
+			    "/usr/share/ieee-data/oui.txt" }
+
+static int		 net_ouifd = -1;
+static char		 net_ouifile[PATH_MAX];
+static uint32_t		 net_pending[NET_PENDING_MAX];	/* 0: free */
+
+static struct imsgev *
+net_iev(void)
+{
+	struct child	*c = &hs->p_child[PROC_NETCTL];
+
+	if (c->c_def == NULL || !c->c_running || c->c_fd == -1)
+		return (NULL);
+	return (&c->c_iev);
+}
+
+/* The vendor list, which the jailed child reads through our fd. */
+static void
+parent_net_open(void)
+{
+	static const char *const files[] = NET_OUIFILES;
+	size_t		 i;
+
+	if (hs->p_child[PROC_NETCTL].c_def == NULL)
+		return;
+	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++)
+		if ((net_ouifd = open(files[i], O_RDONLY | O_CLOEXEC)) != -1) {
+			(void)strlcpy(net_ouifile, files[i],
+			    sizeof(net_ouifile));
+			return;
+		}
+	(void)strlcpy(net_ouifile, files[0], sizeof(net_ouifile));
+}
+
+static void
+net_host_msg(const struct conf_host *h, struct alias_msg *am)
+{
+	memset(am, 0, sizeof(*am));
+	am->al_af = h->h_address.a_af;
+	memcpy(am->al_addr, &h->h_address.a_u, am->al_af == AF_INET ? 4 : 16);
+	(void)strlcpy(am->al_addrtext, h->h_address.a_text,
+	    sizeof(am->al_addrtext));
+	am->al_hasmac = h->h_hasmac;
+	memcpy(am->al_mac, h->h_mac, HS_MACLEN);
+	(void)strlcpy(am->al_vendor, h->h_vendor, sizeof(am->al_vendor));
+	(void)strlcpy(am->al_personality, h->h_personality,
+	    sizeof(am->al_personality));
+}
+
+/* The node, the network, the vendor list and the file's hosts. */
+static void
+parent_net_start(void)
+{
+	struct imsgev		*iev;
+	struct node_msg		 nm;
+	struct net_config_msg	 nc;
+	struct alias_msg	 am;
+	struct conf_host	*h;
+
+	if ((iev = net_iev()) == NULL) {
+		if (net_ouifd != -1)
+			close(net_ouifd);
+		net_ouifd = -1;
+		return;
+	}
+	memset(&nm, 0, sizeof(nm));
+	(void)strlcpy(nm.nm_name, hs->p_conf->c_node.n_name,
+	    sizeof(nm.nm_name));
+	memset(&nc, 0, sizeof(nc));
+	(void)strlcpy(nc.nc_bridge, hs->p_conf->c_network.nw_bridge,
+	    sizeof(nc.nc_bridge));
+	(void)strlcpy(nc.nc_uplink, hs->p_conf->c_network.nw_uplink,
+	    sizeof(nc.nc_uplink));
+	(void)strlcpy(nc.nc_ouifile, net_ouifile, sizeof(nc.nc_ouifile));
+	if (imsgev_compose(iev, IMSG_CFG_NODE, 0, 0, -1, &nm,
+	    sizeof(nm)) == -1 ||
+	    imsgev_compose(iev, IMSG_NET_CONFIG, 0, 0, net_ouifd, &nc,
+	    sizeof(nc)) == -1)
+		fatal("%s: compose", __func__);
+	net_ouifd = -1;
+	TAILQ_FOREACH(h, &hs->p_conf->c_hosts, h_entry) {
+		net_host_msg(h, &am);
+		if (imsgev_compose(iev, IMSG_NET_HOST, 0, 0, -1, &am,
+		    sizeof(am)) == -1)
+			fatal("%s: compose", __func__);
+	}
+	if (imsgev_compose(iev, IMSG_CFG_DONE, 0, 0, -1, NULL, 0) == -1)
+		fatal("%s: compose", __func__);
+}
+
+/* Whether netctl builds a topology, which capture must wait for. */
+static int
+net_defers_capture(void)
+{
+	return (net_iev() != NULL &&
+	    (hs->p_conf->c_network.nw_uplink[0] != '\0' ||
+	    !TAILQ_EMPTY(&hs->p_conf->c_hosts)));
+}
+
+/* Whether netctl runs, or why not, in why. */
+static int
+net_running(char *why, size_t len)
+{
+	const struct proc_def	*pd;
+	size_t			 i;
+	char			 off[128];
+
+	if (net_iev() != NULL)
+		return (1);
+	for (i = 0; i < PROC_TABLE_SIZE; i++) {
+		pd = &proc_table[i];
+		if (pd->pd_id == PROC_NETCTL &&
+		    !parent_feature(pd, off, sizeof(off))) {
+			(void)snprintf(why, len, "virtual hosts are off: %s",
+			    off);
+			return (0);
+		}
+	}
+	(void)strlcpy(why, "virtual hosts are not running", len);
+	return (0);
+}
+
+static int
+net_request(uint32_t type, uint32_t ctl, const void *data, size_t dlen,
+    char *why, size_t len)
+{
+	struct imsgev	*iev;
+	size_t		 i;
+
+	if (!net_running(why, len))
+		return (-1);
+	iev = net_iev();
+	for (i = 0; i < NET_PENDING_MAX; i++)
+		if (net_pending[i] == 0)
+			break;
+	if (i == NET_PENDING_MAX) {
+		(void)strlcpy(why, "too many alias calls waiting", len);
+		return (-1);
+	}
+	net_pending[i] = ctl;
+	if (imsgev_compose(iev, type, ctl, 0, -1, data, dlen) == -1)
+		fatal("%s: compose", __func__);
+	return (0);
+}
+
+/*
+ * An address as typed, and what goes with it: a MAC, a vendor, or what
+ * the file says about that host.  A vendor name is letters, digits and
+ * a little punctuation, as in the vendor lists.
+ */
+static int
+net_alias_msg(const struct ctl_alias *ca, struct alias_msg *am, char *why,
+    size_t len)
+{
+	struct conf_host	*h;
+	unsigned int		 b[HS_MACLEN];
+	size_t			 i;
+	char			 c;
+
+	memset(am, 0, sizeof(*am));
+	if (inet_pton(AF_INET, ca->ca_addr, am->al_addr) == 1)
+		am->al_af = AF_INET;
+	else if (inet_pton(AF_INET6, ca->ca_addr, am->al_addr) == 1)
+		am->al_af = AF_INET6;
+	else {
+		(void)strlcpy(why, "not an IPv4 or IPv6 address", len);
+		return (-1);
+	}
+	if (inet_ntop(am->al_af, am->al_addr, am->al_addrtext,
+	    sizeof(am->al_addrtext)) == NULL)
+		fatal("%s: inet_ntop", __func__);
+	if (ca->ca_how[0] == '\0') {
+		TAILQ_FOREACH(h, &hs->p_conf->c_hosts, h_entry)
+			if (h->h_address.a_af == am->al_af &&
+			    memcmp(&h->h_address.a_u, am->al_addr,
+			    am->al_af == AF_INET ? 4 : 16) == 0) {
+				net_host_msg(h, am);
+				break;
+			}
+		return (0);
+	}
+	if (strlen(ca->ca_how) == 17 && sscanf(ca->ca_how,
+	    "%2x:%2x:%2x:%2x:%2x:%2x%c", &b[0], &b[1], &b[2], &b[3], &b[4],
+	    &b[5], &c) == 6) {
+		for (i = 0; i < HS_MACLEN; i++)
+			am->al_mac[i] = (uint8_t)b[i];
+		if (am->al_mac[0] & 0x01) {
+			(void)snprintf(why, len, "%s is a multicast MAC "
+			    "address", ca->ca_addr[0] != '\0' ? ca->ca_how :
+			    "");
+			return (-1);
+		}
+		am->al_hasmac = 1;
+		return (0);
+	}
+	for (i = 0; ca->ca_how[i] != '\0'; i++)
+		if (!isalnum((unsigned char)ca->ca_how[i]) &&
+		    strchr(" .,-&_()", ca->ca_how[i]) == NULL) {
+			(void)strlcpy(why, "neither a MAC address "
+			    "(xx:xx:xx:xx:xx:xx) nor a vendor name", len);
+			return (-1);
+		}
+	(void)strlcpy(am->al_vendor, ca->ca_how, sizeof(am->al_vendor));
+	return (0);
+}
+
+int
+aliasctl_add(uint32_t ctl, const struct ctl_alias *ca, char *why, size_t len)
+{
+	struct alias_msg	 am;
+
+	if (net_alias_msg(ca, &am, why, len) == -1)
+		return (-1);
+	return (net_request(IMSG_NET_ADD, ctl, &am, sizeof(am), why, len));
+}
+
+int
+aliasctl_del(uint32_t ctl, const struct ctl_alias *ca, char *why, size_t len)
+{
+	struct alias_msg	 am;
+	struct ctl_alias	 only = *ca;
+
+	only.ca_how[0] = '\0';
+	if (net_alias_msg(&only, &am, why, len) == -1)
+		return (-1);
+	return (net_request(IMSG_NET_DEL, ctl, &am, sizeof(am), why, len));
+}
+
+int
+aliasctl_get(uint32_t ctl, char *why, size_t len)
+{
+	return (net_request(IMSG_NET_GET, ctl, NULL, 0, why, len));
+}
+
+/* An alias for getAliases, or a call's outcome, from netctl: checked. */
+static void
+parent_net_reply(struct imsg *imsg)
+{
+	struct net_result	 nr;
+	struct alias_msg	*am;
+	uint32_t		 id = imsg_get_id(imsg);
+	size_t			 i;
+
+	for (i = 0; i < NET_PENDING_MAX; i++)
+		if (id != 0 && net_pending[i] == id)
+			break;
+	if (i == NET_PENDING_MAX)
+		fatalx("%s: netctl answers a call nobody made", __func__);
+	if (imsg_get_type(imsg) == IMSG_NET_ALIAS) {
+		if ((am = calloc(1, sizeof(*am))) == NULL)
+			fatal("%s", __func__);
+		if (imsg_get_data(imsg, am, sizeof(*am)) == -1 ||
+		    !str_printable(am->al_addrtext, sizeof(am->al_addrtext)) ||
+		    !str_printable(am->al_vendor, sizeof(am->al_vendor)) ||
+		    memchr(am->al_personality, '\0',
+		    sizeof(am->al_personality)) == NULL ||
+		    !str_printable(am->al_ifname, sizeof(am->al_ifname)))
+			fatalx("%s: IMSG_NET_ALIAS: bad message", __func__);
+		control_data(id, IMSG_CTL_ALIAS, am, sizeof(*am));
+		free(am);
+		return;
+	}
+	if (imsg_get_data(imsg, &nr, sizeof(nr)) == -1 ||
+	    !str_printable(nr.nr_reason, sizeof(nr.nr_reason)))
+		fatalx("%s: IMSG_NET_RESULT: bad message", __func__);
+	net_pending[i] = 0;
+	control_reply(id, nr.nr_ok ? NULL : nr.nr_reason);
 }

@@ -80,6 +80,12 @@ int	capctl_enable(uint32_t, int, char *, size_t);
 int	capctl_get(struct imsgev *, uint32_t, char *, size_t);
 int	capctl_hosts(struct imsgev *, char *, size_t);
 
+/* honeyspyd.c: virtual hosts */
+struct ctl_alias;
+int	aliasctl_add(uint32_t, const struct ctl_alias *, char *, size_t);
+int	aliasctl_del(uint32_t, const struct ctl_alias *, char *, size_t);
+int	aliasctl_get(uint32_t, char *, size_t);
+
 /* services.c */
 struct ctl_service;
 struct imsg;
@@ -127,6 +133,7 @@ void	parent_stop_soon(void);
 /* control.c */
 void	control_adopt(int, const char *);
 void	control_reply(uint32_t, const char *);
+void	control_data(uint32_t, uint32_t, const void *, size_t);
 void	control_init(const char *, uid_t, gid_t, enum hs_privmode);
 void	control_listen(void);
 void	control_cleanup(void);

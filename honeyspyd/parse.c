@@ -1444,8 +1444,11 @@ parse_host_key(struct pstate *ps, int idx, struct ynode *v, const char *path,
 		    sizeof(h->h_personality), 0);
 		break;
 	case H_VENDOR:
-		(void)get_string(ps, v, path, h->h_vendor,
-		    sizeof(h->h_vendor), 0);
+		/* netctl matches it against the OUI list's names */
+		if (get_string(ps, v, path, h->h_vendor, sizeof(h->h_vendor),
+		    0) == 0 && strlen(h->h_vendor) >= HS_VENDORLEN)
+			perr(ps, v->yn_line, path, "too long (at most %d "
+			    "bytes)", HS_VENDORLEN - 1);
 		break;
 	}
 }

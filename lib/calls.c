@@ -40,11 +40,15 @@
  * The original design's names are kept for its operators.
  */
 static const struct call_def calls[] = {
+	{ "addAlias", NODE_SENSOR, OPS, EXEC_CONTROL, 1, 2,
+	    { ARG_ADDR, ARG_WORD }, 2, "addAlias IP [MAC|VENDOR]" },
 	{ "addFilter", ANY, OPS, EXEC_CONTROL, 1, -1,
 	    { ARG_WORD }, 1, "addFilter EXPRESSION" },
 	{ "addService", ANY, OPS, EXEC_CONTROL, 4, 4 + 32,
 	    { ARG_ADDR, ARG_PROTO, ARG_PORT, ARG_PATH, ARG_WORD }, 5,
 	    "addService ADDR tcp|udp PORT PROGRAM [ARGS...]" },
+	{ "delAlias", NODE_SENSOR, OPS, EXEC_CONTROL, 1, 1,
+	    { ARG_ADDR }, 1, "delAlias IP" },
 	{ "delFilter", ANY, OPS, EXEC_CONTROL, 1, 1,
 	    { ARG_NUMBER }, 1, "delFilter N" },
 	{ "delService", ANY, OPS, EXEC_CONTROL, 3, 3,
@@ -54,6 +58,8 @@ static const struct call_def calls[] = {
 	    "disablePcap" },
 	{ "enablePcap", ANY, OPS, EXEC_CONTROL, 0, 0, { 0 }, 0,
 	    "enablePcap" },
+	{ "getAliases", NODE_SENSOR, OPS, EXEC_CONTROL, 0, 0, { 0 }, 0,
+	    "getAliases" },
 	{ "getConfig", NODE_MASTER, ROLE_ADMIN, EXEC_CONTROL, 1, 1,
 	    { ARG_NAME }, 1, "getConfig SENSOR" },
 	{ "getConfig", NODE_SENSOR, ROLE_MASTER, EXEC_CONTROL, 0, 0,

@@ -189,6 +189,27 @@ enum imsg_type {
 	IMSG_RPC_STORE,		/* master: struct rpc_store_msg + JSON */
 	IMSG_RPC_SENSOR,	/* master: struct rpc_sensor_msg */
 	IMSG_RPC_PUSH,		/* master: peerid = link; YAML + NUL */
+
+	/* honeyspyctl and the rpc child <-> parent: virtual hosts */
+	IMSG_CTL_ADDALIAS,	/* request: struct ctl_alias */
+	IMSG_CTL_DELALIAS,	/* request: struct ctl_alias (address) */
+	IMSG_CTL_GETALIASES,	/* request: none */
+	IMSG_CTL_ALIAS,		/* reply: one struct alias_msg each */
+
+	/*
+	 * parent <-> netctl.  Set-up is IMSG_CFG_NODE, IMSG_NET_CONFIG (fd:
+	 * the OUI list), IMSG_NET_HOST for every configured host, then
+	 * IMSG_CFG_DONE; the child builds the topology before it seals
+	 * itself.  Each call carries a request id in peerid and is answered
+	 * by IMSG_NET_RESULT, getAliases first by IMSG_NET_ALIAS each.
+	 */
+	IMSG_NET_CONFIG,	/* struct net_config_msg; fd: vendor OUIs */
+	IMSG_NET_HOST,		/* struct alias_msg: a host of the file */
+	IMSG_NET_ADD,		/* peerid = request; struct alias_msg */
+	IMSG_NET_DEL,		/* peerid = request; struct alias_msg */
+	IMSG_NET_GET,		/* peerid = request; none */
+	IMSG_NET_ALIAS,		/* peerid = request; struct alias_msg */
+	IMSG_NET_RESULT,	/* peerid = request; struct net_result */
 };
 
 /* The spawner's service id for the analyser: never a configured one. */
@@ -522,6 +543,49 @@ struct rpc_sensor_msg {
 	char		sn_features[HS_RPC_FEATURESLEN];	/* JSON */
 	char		sn_config[65];	/* SHA-256 of the config it runs */
 	char		sn_pad[7];
+};
+
+#define HS_MACLEN		6
+#define HS_VENDORLEN		64
+
+/* The netctl child's settings, from network. */
+struct net_config_msg {
+	char		nc_bridge[HS_IFNAMELEN];
+	char		nc_uplink[HS_IFNAMELEN];	/* "" none */
+	char		nc_ouifile[PATH_MAX];	/* for messages */
+};
+
+/*
+ * One virtual host.  To netctl: the address and what the operator asked
+ * for (a MAC, a vendor, a personality); from netctl: the MAC it has, the
+ * vendor whose OUI it carries, and the link it lives on.
+ */
+struct alias_msg {
+	int32_t		al_af;		/* AF_INET, AF_INET6 */
+	uint8_t		al_addr[16];
+	char		al_addrtext[HS_ADDRSTRLEN];
+	int32_t		al_hasmac;
+	uint8_t		al_mac[HS_MACLEN];
+	uint8_t		al_pad[2];
+	char		al_vendor[HS_VENDORLEN];	/* "" none */
+	char		al_personality[HS_NAMELEN];	/* "" none */
+	char		al_ifname[HS_IFNAMELEN];	/* reply only */
+	int32_t		al_fromconf;	/* from hosts, not added */
+	int32_t		al_pad2;
+};
+
+/* The outcome of a netctl call; the alias it concerned when it took. */
+struct net_result {
+	int32_t		nr_ok;
+	int32_t		nr_pad;
+	struct alias_msg nr_alias;
+	char		nr_reason[HS_REASONLEN];
+};
+
+/* addAlias IP [MAC|vendor], delAlias IP, as typed. */
+struct ctl_alias {
+	char		ca_addr[HS_ADDRSTRLEN];
+	char		ca_how[HS_VENDORLEN];	/* a MAC or a vendor; "" */
 };
 
 #endif /* HS_PROTO_H */

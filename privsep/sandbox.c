@@ -128,6 +128,19 @@ static const int superserver_syscalls[] = {
  */
 static const int capture_syscalls[] = {
 	SCMP_SYS(recvfrom), SCMP_SYS(uname),
+	/* libpcap asks which interface when its handle's went away */
+	SCMP_SYS(getsockname),
+};
+
+/*
+ * netctl: rtnetlink through libnl and nfnetlink through libnftables on
+ * sockets opened before the jail (libnftables sizes its socket's buffers
+ * and waits for replies with pselect6), and the frames that announce a
+ * new host on the packet and ICMPv6 sockets.
+ */
+static const int netctl_syscalls[] = {
+	SCMP_SYS(sendto), SCMP_SYS(recvfrom), SCMP_SYS(select),
+	SCMP_SYS(pselect6), SCMP_SYS(getsockname),
 };
 
 static int	sandbox_installed;
@@ -135,6 +148,7 @@ static int	sandbox_installed;
 static void	sandbox_allow(scmp_filter_ctx, const int *, size_t);
 static void	sandbox_inet_sockets(scmp_filter_ctx);
 static void	sandbox_capture(scmp_filter_ctx);
+static void	sandbox_netctl(scmp_filter_ctx);
 static void	sandbox_rule(scmp_filter_ctx, uint32_t, int, unsigned int,
 		    const struct scmp_arg_cmp *);
 
@@ -233,6 +247,25 @@ sandbox_capture(scmp_filter_ctx ctx)
 	sandbox_rule(ctx, SCMP_ACT_ERRNO(EACCES), SCMP_SYS(socket), 0, NULL);
 }
 
+/* libnftables reads and grows its netlink socket's buffers; no more. */
+static void
+sandbox_netctl(scmp_filter_ctx ctx)
+{
+	static const int	 opts[] = { SO_SNDBUF, SO_RCVBUF,
+				    SO_SNDBUFFORCE, SO_RCVBUFFORCE };
+	struct scmp_arg_cmp	 cmp[2];
+	size_t			 i;
+
+	for (i = 0; i < NITEMS(opts); i++) {
+		cmp[0] = sandbox_arg(1, SCMP_CMP_EQ, SOL_SOCKET, 0);
+		cmp[1] = sandbox_arg(2, SCMP_CMP_EQ, (uint64_t)opts[i], 0);
+		sandbox_rule(ctx, SCMP_ACT_ALLOW, SCMP_SYS(setsockopt), 2,
+		    cmp);
+		sandbox_rule(ctx, SCMP_ACT_ALLOW, SCMP_SYS(getsockopt), 2,
+		    cmp);
+	}
+}
+
 /*
  * Install the table for this process.  Called last in set-up; failing to
  * install is fatal, because running unconfined is worse than not running.
@@ -302,6 +335,10 @@ sandbox_install(enum proc_id id)
 		fionread = sandbox_arg(1, SCMP_CMP_EQ, FIONREAD, 0);
 		sandbox_rule(ctx, SCMP_ACT_ALLOW, SCMP_SYS(ioctl), 1,
 		    &fionread);
+		break;
+	case PROC_NETCTL:
+		sandbox_allow(ctx, netctl_syscalls, NITEMS(netctl_syscalls));
+		sandbox_netctl(ctx);
 		break;
 	case PROC_PARENT:
 		sandbox_allow(ctx, parent_syscalls, NITEMS(parent_syscalls));
