@@ -11,7 +11,8 @@ setup() {
 	hs_setup_nobody
 	cat >"$HS_DIR/bin/who" <<'EOF'
 #!/bin/sh
-echo "uid=$(id -u) nnp=$(awk '$1 == "NoNewPrivs:" { print $2 }' /proc/self/status) files=$(ulimit -n) sigign=$(awk '$1 == "SigIgn:" { print $2 }' /proc/self/status)"
+# The shell's own status, not awk's: gawk ignores SIGPIPE for itself.
+echo "uid=$(id -u) nnp=$(awk '$1 == "NoNewPrivs:" { print $2 }' /proc/$$/status) files=$(ulimit -n) sigign=$(awk '$1 == "SigIgn:" { print $2 }' /proc/$$/status)"
 exec cat
 EOF
 	chmod 0755 "$HS_DIR/bin/who"
