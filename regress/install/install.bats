@@ -63,8 +63,16 @@ rc() {
 	    "$STAGE/etc/init.d/honeyspyd" "$@"
 }
 
+# The service binds after the control socket answers: poll (10 s).
 finger_answers() {
-	printf 'root\r\n' | nc -w 5 127.0.0.1 79 | grep -q 'Login'
+	local i
+
+	for i in $(seq 1 200); do
+		printf 'root\r\n' | nc -w 5 127.0.0.1 79 2>/dev/null |
+		    grep -q 'Login' && return 0
+		sleep 0.05
+	done
+	return 1
 }
 
 @test "make install: every file in its FHS place, owner and mode" {
