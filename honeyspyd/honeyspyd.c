@@ -189,6 +189,7 @@ static size_t		parent_cap_confrules(const struct hs_config *,
 static size_t		parent_cap_load(struct caprule *, size_t);
 static void		parent_cap_save(void);
 static void		parent_cap_start(void);
+static void		parent_ready(void);
 static void		parent_cap_reload(void);
 static void		parent_cap_result(struct imsg *);
 static void		parent_cap_stats(struct imsg *);
@@ -410,20 +411,39 @@ main(int argc, char *argv[])
 		parent_cap_start();
 	link_open();
 	link_start();
-	/*
-	 * Under systemd (Type=notify) say that the children are up and the
-	 * control socket listens; the variable is dropped so that nothing
-	 * started later can speak for us.  Elsewhere this does nothing.
-	 */
-	if (sd_notify(1, "READY=1") < 0)
-		log_warnx("cannot tell the service manager we are ready");
 	sandbox_install(PROC_PARENT);
+	parent_ready();
 	/* A child may have died before SIGCHLD was watched. */
 	parent_reap(-1, 0, NULL);
 
 	if (event_dispatch() == -1)
 		fatal("event_dispatch");
 	parent_shutdown(1);
+}
+
+/*
+ * Ready when every child has finished its set-up: said once in the log,
+ * and to systemd (Type=notify) when it started us.  NOTIFY_SOCKET is
+ * dropped then, so that nothing started later can speak for us.
+ */
+static void
+parent_ready(void)
+{
+	static int	 done;
+	struct child	*c;
+	size_t		 i;
+
+	if (done)
+		return;
+	for (i = 0; i < PROC_MAX; i++) {
+		c = &hs->p_child[i];
+		if (c->c_def != NULL && c->c_running && !c->c_ready)
+			return;
+	}
+	done = 1;
+	log_info("ready: every process finished its set-up");
+	if (sd_notify(1, "READY=1") < 0)
+		log_warnx("cannot tell the service manager we are ready");
 }
 
 /*
@@ -669,6 +689,7 @@ parent_dispatch_child(struct imsgev *iev, struct imsg *imsg)
 			if (c->c_def->pd_id == PROC_NETCTL &&
 			    net_defers_capture())
 				parent_cap_start();
+			parent_ready();
 		} else
 			control_status_reply(imsg_get_id(imsg),
 			    c->c_def->pd_id, &ps);

@@ -148,6 +148,7 @@ static int	sandbox_installed;
 static void	sandbox_allow(scmp_filter_ctx, const int *, size_t);
 static void	sandbox_inet_sockets(scmp_filter_ctx);
 static void	sandbox_capture(scmp_filter_ctx);
+static void	sandbox_sndbuf(scmp_filter_ctx);
 static void	sandbox_netctl(scmp_filter_ctx);
 static void	sandbox_rule(scmp_filter_ctx, uint32_t, int, unsigned int,
 		    const struct scmp_arg_cmp *);
@@ -266,6 +267,22 @@ sandbox_netctl(scmp_filter_ctx ctx)
 	}
 }
 
+/* setsockopt(2) for SO_SNDBUF and SO_SNDBUFFORCE only. */
+static void
+sandbox_sndbuf(scmp_filter_ctx ctx)
+{
+	static const int	 opts[] = { SO_SNDBUF, SO_SNDBUFFORCE };
+	struct scmp_arg_cmp	 cmp[2];
+	size_t			 i;
+
+	for (i = 0; i < NITEMS(opts); i++) {
+		cmp[0] = sandbox_arg(1, SCMP_CMP_EQ, SOL_SOCKET, 0);
+		cmp[1] = sandbox_arg(2, SCMP_CMP_EQ, (uint64_t)opts[i], 0);
+		sandbox_rule(ctx, SCMP_ACT_ALLOW, SCMP_SYS(setsockopt), 2,
+		    cmp);
+	}
+}
+
 /*
  * Install the table for this process.  Called last in set-up; failing to
  * install is fatal, because running unconfined is worse than not running.
@@ -342,10 +359,15 @@ sandbox_install(enum proc_id id)
 		break;
 	case PROC_PARENT:
 		sandbox_allow(ctx, parent_syscalls, NITEMS(parent_syscalls));
-		/* syslog(3) reconnects to /dev/log; nothing else. */
+		/*
+		 * syslog(3) reconnects to /dev/log and sd_notify(3) tells
+		 * systemd we are ready, enlarging its socket's send buffer;
+		 * nothing else.
+		 */
 		unixonly = sandbox_arg(0, SCMP_CMP_EQ, AF_UNIX, 0);
 		sandbox_rule(ctx, SCMP_ACT_ALLOW, SCMP_SYS(socket), 1,
 		    &unixonly);
+		sandbox_sndbuf(ctx);
 		break;
 	default:
 		break;

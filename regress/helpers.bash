@@ -121,13 +121,15 @@ hs_start_as_nobody() {
 	hs_wait_ready
 }
 
-# Poll until the daemon answers and no service is still binding (10 s at
-# most).
+# Poll until every process finished its set-up, the daemon answers and no
+# service is still binding (10 s at most).
 hs_wait_ready() {
 	local i out
 
 	for i in $(seq 1 200); do
-		if "$BIN/honeyspyctl" -s "$HS_SOCK" status >/dev/null 2>&1 &&
+		if grep -q 'ready: every process finished its set-up' \
+		    "$HS_LOG" 2>/dev/null &&
+		    "$BIN/honeyspyctl" -s "$HS_SOCK" status >/dev/null 2>&1 &&
 		    out=$("$BIN/honeyspyctl" -s "$HS_SOCK" getServices \
 		    2>/dev/null) && ! grep -q ' binding ' <<<"$out"; then
 			return 0

@@ -169,6 +169,40 @@ finger_answers() {
 	[ "$(hs_capeff "$(hs_child_pid binder)")" -eq "$CAP_NET_BIND_SERVICE" ]
 }
 
+@test "Type=notify: READY=1 reaches the service manager once every process is up" {
+	stage_install OWNERS=yes
+	write_rc_config
+	sock=$HS_DIR/run/notify.sock
+	# The service manager's end: one datagram, printed.  The daemon
+	# says it after dropping root, as it does under systemd.
+	/usr/bin/python3 -c '
+import os, socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1])
+os.chmod(sys.argv[1], 0o777)
+s.settimeout(20)
+print(s.recv(4096).decode())
+' "$sock" >"$HS_DIR/notified" 2>&1 &
+	listener=$!
+	for i in $(seq 1 100); do
+		[ -S "$sock" ] && break
+		sleep 0.05
+	done
+	NOTIFY_SOCKET=$sock "$STAGE/usr/sbin/honeyspyd" -d -f "$HS_CONF" \
+	    -s "$HS_SOCK" >"$HS_LOG" 2>&1 &
+	HS_PID=$!
+	wait "$listener"
+	cat "$HS_DIR/notified"
+	[ "$(cat "$HS_DIR/notified")" = "READY=1" ]
+	# By then every process had finished its set-up, and said so first.
+	grep -q 'ready: every process finished its set-up' "$HS_LOG"
+	run "$BIN/honeyspyctl" -s "$HS_SOCK" status
+	for name in parent netctl capture persona binder superserver spawner; do
+		echo "$output" | grep -qE "^$name +[0-9]+ "
+	done
+	finger_answers
+}
+
 @test "make install-caps: file capabilities, only the daemon's group may run it" {
 	command -v getcap >/dev/null || skip "no getcap"
 	stage_install OWNERS=yes
