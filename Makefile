@@ -21,7 +21,7 @@ BINDIR		?= bin
 PKGS		 = libevent libevent_openssl yaml-0.1 libcap-ng libseccomp \
 		   libbsd-overlay jansson libssl libcrypto unicorn capstone libssh \
 		   libpcap sqlite3 libedit libsystemd \
-		   libnl-3.0 libnl-route-3.0 libnftables
+		   libnl-3.0 libnl-route-3.0 libnftables libloc
 
 WARNINGS	 = -Wall -Wextra -Wstrict-prototypes -Wmissing-prototypes \
 		   -Wmissing-declarations -Wshadow -Wpointer-arith -Wcast-qual \
@@ -62,7 +62,11 @@ CHILD_SRCS	 = netctl/netctl.c netctl/kernel.c \
 		   persona/persona.c \
 		   superserver/binder.c superserver/superserver.c \
 		   superserver/spawner.c superserver/spawn_env.c \
-		   $(RPC_SRCS) web/web.c
+		   $(RPC_SRCS) web/web.c $(OUTPUT_SRCS)
+
+# A master's outputs, one child per kind.
+OUTPUT_SRCS	 = outputs/output.c outputs/ecs.c outputs/file.c \
+		   outputs/syslog.c lib/enrich.c
 
 # The rpc child runs calls the way honeyspyctl asks them.
 RPC_SRCS	 = rpc/rpc.c honeyspyctl/parser.c honeyspyctl/ctlmsg.c \
@@ -75,7 +79,7 @@ HONEYSPYD_SRCS	 = honeyspyd/honeyspyd.c honeyspyd/parse.c \
 		   honeyspyd/printconf.c honeyspyd/control.c \
 		   honeyspyd/services.c honeyspyd/eventlog.c \
 		   honeyspyd/artifacts.c honeyspyd/link.c honeyspyd/spool.c \
-		   honeyspyd/store.c \
+		   honeyspyd/store.c honeyspyd/outputs.c \
 		   $(CHILD_SRCS) $(PRIVSEP_SRCS) $(LIB_SRCS)
 
 HONEYSPYCTL_SRCS = honeyspyctl/honeyspyctl.c honeyspyctl/parser.c lib/service.c \
@@ -109,7 +113,7 @@ REGRESS_SRCS	 = $(HONEYSPYD_SRCS) regress/sandbox/violator.c
 
 UNIT_TESTS	 = test_buf test_imsg test_config test_util test_event \
 		   test_spawn_env test_shellcode test_fmtstr test_overflow \
-		   test_decode test_p0f test_spool test_store
+		   test_decode test_p0f test_spool test_store test_enrich
 test_buf_SRCS	 = regress/unit/test_buf.c lib/buf.c
 test_imsg_SRCS	 = regress/unit/test_imsg.c lib/imsg.c lib/buf.c
 test_config_SRCS = regress/unit/test_config.c honeyspyd/parse.c \
@@ -124,6 +128,7 @@ test_decode_SRCS = regress/unit/test_decode.c capture/decode.c
 test_p0f_SRCS	 = regress/unit/test_p0f.c capture/decode.c capture/p0f.c
 test_spool_SRCS	 = regress/unit/test_spool.c honeyspyd/spool.c
 test_store_SRCS	 = regress/unit/test_store.c honeyspyd/store.c
+test_enrich_SRCS = regress/unit/test_enrich.c lib/enrich.c
 
 FUZZ_TARGETS	 = fuzz_imsg fuzz_config fuzz_event fuzz_shellcode \
 		   fuzz_fmtstr fuzz_overflow fuzz_smtp fuzz_http fuzz_ssh \

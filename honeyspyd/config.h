@@ -125,6 +125,41 @@ struct conf_service {
 };
 TAILQ_HEAD(conf_servicelist, conf_service);
 
+/* Where a master forwards its events, each kind in its own process. */
+enum conf_output_type {
+	OUTPUT_FILE,		/* JSON lines, ECS field names */
+	OUTPUT_SYSLOG,		/* RFC 5424 over TLS (RFC 5425) or UDP */
+	OUTPUT_NTYPES
+};
+
+enum conf_transport {
+	TRANSPORT_TLS,
+	TRANSPORT_UDP
+};
+
+#define CONF_MAX_OUTPUTS	16
+
+struct conf_output {
+	TAILQ_ENTRY(conf_output) o_entry;
+	int			 o_type;	/* OUTPUT_* */
+	char			 o_name[HS_NAMELEN];	/* unique; cursor */
+	int			 o_queue;	/* events in flight */
+	int			 o_retry;	/* longest backoff, seconds */
+	/* file */
+	char			 o_path[PATH_MAX];
+	long long		 o_rotate_size;	/* bytes; 0 never */
+	int			 o_rotate_keep;	/* old files kept */
+	/* syslog */
+	char			 o_address[CONF_HOSTNAMELEN];
+	int			 o_port;	/* 0: the transport's */
+	int			 o_transport;	/* TRANSPORT_* */
+	char			 o_ca[PATH_MAX];
+	char			 o_cert[PATH_MAX];	/* "" no client cert */
+	char			 o_key[PATH_MAX];
+	int			 o_facility;	/* 0..23 */
+};
+TAILQ_HEAD(conf_outputlist, conf_output);
+
 /* Packet kinds the capture child fingerprints (p0f.fp sections). */
 #define FP_SYN			0x01	/* tcp:request */
 #define FP_SYNACK		0x02	/* tcp:response */
@@ -195,6 +230,12 @@ struct hs_config {
 		long long	 d_memory;		/* bytes */
 		long long	 d_scan;		/* bytes per session */
 	}			 c_detect;
+	struct conf_outputlist	 c_outputs;		/* master */
+	size_t			 c_noutputs;
+	struct {				/* master: for outputs */
+		char		 en_location[PATH_MAX];	/* "" none */
+		char		 en_oui[PATH_MAX];	/* "" none */
+	}			 c_enrich;
 	struct {
 		char		 lg_file[PATH_MAX];
 		int		 lg_syslog;
@@ -218,6 +259,9 @@ void			 config_service_free(struct conf_service *);
 void			 config_print(FILE *, const struct hs_config *);
 const char		*config_nodemode_name(enum hs_nodemode);
 const char		*config_proto_name(int);
+const char		*config_output_type_name(int);
+const char		*config_transport_name(int);
+const char		*config_facility_name(int);
 
 /* Names for the FP_* and DETECT_* bits, in bit order; NULL-terminated. */
 extern const char *const config_fp_names[];

@@ -60,6 +60,7 @@
 #include "superserver/spawner.h"
 #include "superserver/superserver.h"
 #include "web/web.h"
+#include "outputs/output.h"
 #ifdef HS_REGRESS
 #include "regress/sandbox/violator.h"
 #endif
@@ -95,6 +96,10 @@ static const struct proc_def proc_table[] = {
 	    0, 0, 1, 0, 0, "link to the master" },
 	{ PROC_WEB, "web", web_main,
 	    0, 0, 1, 1, 0, "web console" },
+	{ PROC_OUTFILE, "out-file", output_main,
+	    0, 0, 1, 1, 0, "file outputs" },
+	{ PROC_OUTSYSLOG, "out-syslog", output_main,
+	    0, 0, 1, 1, 0, "syslog outputs" },
 #ifdef HS_REGRESS
 	{ PROC_REGRESS, "violator", violator_main,
 	    0, 0, 1, 0, 0, "sandbox regression test" },
@@ -364,6 +369,7 @@ main(int argc, char *argv[])
 	parent_cap_open();
 	parent_net_open();
 	link_init();
+	outputs_init();
 
 	/* Everything privileged is done: the children hold what is needed. */
 	proc_drop(hs->p_uid, hs->p_gid, 0, hs->p_privmode);
@@ -463,6 +469,9 @@ parent_feature(const struct proc_def *pd, char *why, size_t len)
 		(void)strlcpy(why, "master mode only", len);
 		return (0);
 	}
+	if ((pd->pd_id == PROC_OUTFILE || pd->pd_id == PROC_OUTSYSLOG) &&
+	    !outputs_wanted(pd->pd_id, why, len))
+		return (0);
 	if (pd->pd_caps_optional) {
 		if ((need & ~hs->p_permitted) != 0)
 			(void)snprintf(why, len, "programs run as uid %d: "
@@ -721,6 +730,11 @@ parent_dispatch_child(struct imsgev *iev, struct imsg *imsg)
 			    c->c_def->pd_name);
 		eventlog_write(ibuf_data(&ib), ibuf_size(&ib));
 		link_event(ibuf_data(&ib), ibuf_size(&ib));
+		break;
+	case IMSG_OUT_ACK:
+	case IMSG_OUT_STATE:
+		if (outputs_dispatch(imsg, c->c_def->pd_id) == -1)
+			goto unexpected;
 		break;
 	case IMSG_RPC_LINK:
 	case IMSG_RPC_ACK:

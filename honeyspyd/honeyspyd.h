@@ -89,6 +89,7 @@ int	aliasctl_get(uint32_t, char *, size_t);
 /* services.c */
 struct ctl_service;
 struct imsg;
+struct imsgev *child_iev(enum proc_id);
 void	services_init(void);
 void	services_reload(void);
 void	services_bind_reply(struct imsg *);
@@ -110,6 +111,14 @@ void	eventlog_open(const char *, uid_t, gid_t, int);
 void	eventlog_reopen(void);
 void	eventlog_write(const char *, size_t);
 
+/* outputs.c: a master's outputs, the parent's side */
+struct store;
+int	outputs_wanted(enum proc_id, char *, size_t);
+void	outputs_init(void);
+void	outputs_start(struct store *);
+void	outputs_feed(void);
+int	outputs_dispatch(struct imsg *, enum proc_id);
+
 /* link.c: the rpc child, the spool (sensor) and the store (master) */
 struct ctl_query;
 void	link_init(void);
@@ -119,6 +128,7 @@ void	link_reload(void);
 void	link_event(const char *, size_t);
 int	link_dispatch(struct imsg *);
 void	link_shutdown(void);
+int	link_in_batch(void);
 int	master_ctl_sensors(struct imsgev *, char *, size_t);
 int	master_ctl_events(struct imsgev *, const struct ctl_query *, char *,
 	    size_t);

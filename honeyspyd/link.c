@@ -324,6 +324,7 @@ link_open(void)
 		    sizeof(err)) == -1)
 			fatalx("log.database %s: %s",
 			    hs->p_conf->c_log.lg_database, err);
+		outputs_start(store);
 	}
 }
 
@@ -385,6 +386,14 @@ link_flush(int fd, short event, void *arg)
 		    &acks[i].pa_seq, sizeof(acks[i].pa_seq)) == -1)
 			fatal("%s: compose", __func__);
 	nacks = 0;
+	outputs_feed();
+}
+
+/* Whether stored events wait for their commit. */
+int
+link_in_batch(void)
+{
+	return (in_batch);
 }
 
 /*

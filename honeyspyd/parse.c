@@ -175,6 +175,12 @@ static void	 parse_detect_limits(struct pstate *, int, struct ynode *,
 		    const char *, void *);
 static void	 parse_log(struct pstate *, int, struct ynode *, const char *,
 		    void *);
+static void	 parse_output(struct pstate *, size_t, struct ynode *,
+		    const char *, void *);
+static void	 parse_output_key(struct pstate *, int, struct ynode *,
+		    const char *, void *);
+static void	 parse_enrich(struct pstate *, int, struct ynode *,
+		    const char *, void *);
 static void	 check_modes(struct pstate *);
 
 const char *const config_fp_names[] = {
@@ -187,10 +193,10 @@ static const char *const mode_names[] = { "sensor", "master", NULL };
 static const char *const proto_names[] = { "tcp", "udp", NULL };
 
 enum { T_NODE, T_MASTER, T_LISTEN, T_WEB, T_NETWORK, T_HOSTS, T_SERVICES,
-    T_CAPTURE, T_FINGERPRINT, T_DETECT, T_LOG };
+    T_CAPTURE, T_FINGERPRINT, T_DETECT, T_LOG, T_OUTPUTS, T_ENRICH };
 static const char *const top_keys[] = { "node", "master", "listen", "web",
     "network", "hosts", "services", "capture", "fingerprint", "detect",
-    "log", NULL };
+    "log", "outputs", "enrich", NULL };
 
 enum { N_NAME, N_MODE, N_USER, N_CHROOT };
 static const char *const node_keys[] = { "name", "mode", "user", "chroot",
@@ -246,6 +252,38 @@ static const char *const detect_keys[] = { "enabled", "limits", NULL };
 enum { DL_STEPS, DL_MEMORY, DL_SCAN };
 static const char *const detect_limit_keys[] = { "steps", "memory", "scan",
     NULL };
+
+enum { OT_TYPE, OT_NAME, OT_QUEUE, OT_RETRY, OT_PATH, OT_ROTATE_SIZE,
+    OT_ROTATE_KEEP, OT_ADDRESS, OT_PORT, OT_TRANSPORT, OT_CA, OT_CERT, OT_KEY,
+    OT_FACILITY };
+static const char *const output_keys[] = { "type", "name", "queue", "retry",
+    "path", "rotate_size", "rotate_keep", "address", "port", "transport",
+    "ca", "cert", "key", "facility", NULL };
+
+/* Which keys each output type takes besides the common ones. */
+#define OT_COMMON	(1U << OT_TYPE | 1U << OT_NAME | 1U << OT_QUEUE | \
+			    1U << OT_RETRY)
+static const unsigned int output_type_keys[OUTPUT_NTYPES] = {
+	[OUTPUT_FILE] = OT_COMMON | 1U << OT_PATH | 1U << OT_ROTATE_SIZE |
+	    1U << OT_ROTATE_KEEP,
+	[OUTPUT_SYSLOG] = OT_COMMON | 1U << OT_ADDRESS | 1U << OT_PORT |
+	    1U << OT_TRANSPORT | 1U << OT_CA | 1U << OT_CERT | 1U << OT_KEY |
+	    1U << OT_FACILITY,
+};
+static const unsigned int output_type_need[OUTPUT_NTYPES] = {
+	[OUTPUT_FILE] = 1U << OT_PATH,
+	[OUTPUT_SYSLOG] = 1U << OT_ADDRESS,
+};
+static const char *const output_type_names[] = { "file", "syslog", NULL };
+static const char *const transport_names[] = { "tls", "udp", NULL };
+/* RFC 5424 section 6.2.1, by number. */
+static const char *const facility_names[] = { "kern", "user", "mail",
+    "daemon", "auth", "syslog", "lpr", "news", "uucp", "cron", "authpriv",
+    "ftp", "ntp", "security", "console", "clock", "local0", "local1",
+    "local2", "local3", "local4", "local5", "local6", "local7", NULL };
+
+enum { EN_LOCATION, EN_OUI };
+static const char *const enrich_keys[] = { "location", "oui", NULL };
 
 enum { LG_FILE, LG_SYSLOG, LG_SPOOL, LG_ARTIFACTS, LG_SPOOL_MAX,
     LG_DATABASE, LG_RETENTION, LG_DATABASE_MAX };
@@ -823,7 +861,7 @@ static int
 get_word(struct pstate *ps, struct ynode *n, const char *path,
     const char *const words[], int *out)
 {
-	char	 ebuf[80], list[128];
+	char	 ebuf[80], list[512];
 	int	 i;
 
 	if (get_scalar(ps, n, path, "a word") == -1)
@@ -1117,6 +1155,11 @@ config_defaults(struct hs_config *c)
 	    sizeof(c->c_log.lg_database));
 	c->c_log.lg_retention = 90;
 	c->c_log.lg_database_max = 0;
+	TAILQ_INIT(&c->c_outputs);
+	(void)strlcpy(c->c_enrich.en_location, "/var/lib/location/database.db",
+	    sizeof(c->c_enrich.en_location));
+	(void)strlcpy(c->c_enrich.en_oui, "/usr/share/ieee-data/oui.txt",
+	    sizeof(c->c_enrich.en_oui));
 }
 
 static void
@@ -1174,6 +1217,13 @@ parse_top(struct pstate *ps, int idx, struct ynode *v, const char *path,
 		break;
 	case T_LOG:
 		(void)map_walk(ps, v, path, log_keys, parse_log, NULL, &seen);
+		break;
+	case T_OUTPUTS:
+		seq_walk(ps, v, path, CONF_MAX_OUTPUTS, parse_output, NULL);
+		break;
+	case T_ENRICH:
+		(void)map_walk(ps, v, path, enrich_keys, parse_enrich, NULL,
+		    &seen);
 		break;
 	}
 }
@@ -1852,6 +1902,185 @@ parse_log(struct pstate *ps, int idx, struct ynode *v, const char *path,
 	}
 }
 
+const char *
+config_output_type_name(int type)
+{
+	if (type < 0 || type >= OUTPUT_NTYPES)
+		return ("?");
+	return (output_type_names[type]);
+}
+
+const char *
+config_transport_name(int t)
+{
+	return (t == TRANSPORT_UDP ? "udp" : "tls");
+}
+
+const char *
+config_facility_name(int f)
+{
+	if (f < 0 || f >= (int)(sizeof(facility_names) /
+	    sizeof(facility_names[0])) - 1)
+		return ("?");
+	return (facility_names[f]);
+}
+
+static void
+parse_output(struct pstate *ps, size_t i, struct ynode *n, const char *path,
+    void *arg)
+{
+	struct hs_config	*c = ps->ps_conf;
+	struct conf_output	*o, *p;
+	unsigned int		 seen, extra;
+	char			 sub[CONF_PATHLEN];
+	int			 k;
+
+	(void)i;
+	(void)arg;
+	if ((o = calloc(1, sizeof(*o))) == NULL)
+		fatal("%s", __func__);
+	o->o_type = -1;
+	o->o_queue = 1000;
+	o->o_retry = 60;
+	o->o_rotate_size = 100LL * 1048576;
+	o->o_rotate_keep = 10;
+	o->o_facility = 16;	/* local0 */
+	TAILQ_INSERT_TAIL(&c->c_outputs, o, o_entry);
+	c->c_noutputs++;
+	if (map_walk(ps, n, path, output_keys, parse_output_key, o,
+	    &seen) == -1)
+		return;
+	need(ps, n, path, output_keys, 1U << OT_TYPE, seen);
+	if (o->o_type < 0)
+		return;
+	need(ps, n, path, output_keys, output_type_need[o->o_type], seen);
+	if ((extra = seen & ~output_type_keys[o->o_type]) != 0)
+		for (k = 0; output_keys[k] != NULL; k++)
+			if (extra & (1U << k)) {
+				subpath(sub, path, output_keys[k]);
+				perr(ps, n->yn_line, sub, "not used by a "
+				    "%s output", output_type_names[o->o_type]);
+			}
+	if (o->o_name[0] == '\0')
+		(void)strlcpy(o->o_name, output_type_names[o->o_type],
+		    sizeof(o->o_name));
+	if (o->o_type == OUTPUT_SYSLOG) {
+		if (o->o_port == 0)
+			o->o_port = o->o_transport == TRANSPORT_TLS ? 6514 :
+			    514;
+		if (o->o_transport == TRANSPORT_TLS && o->o_ca[0] == '\0') {
+			subpath(sub, path, "ca");
+			perr(ps, n->yn_line, sub, "required for transport "
+			    "tls");
+		}
+		if ((o->o_cert[0] == '\0') != (o->o_key[0] == '\0')) {
+			subpath(sub, path, o->o_cert[0] ? "key" : "cert");
+			perr(ps, n->yn_line, sub, "cert and key go together");
+		}
+		if (o->o_transport == TRANSPORT_UDP &&
+		    (seen & (1U << OT_CA | 1U << OT_CERT | 1U << OT_KEY))) {
+			subpath(sub, path, "transport");
+			perr(ps, n->yn_line, sub, "udp takes no ca, cert or "
+			    "key");
+		}
+	}
+	TAILQ_FOREACH(p, &c->c_outputs, o_entry) {
+		if (p == o)
+			break;
+		if (strcmp(p->o_name, o->o_name) == 0) {
+			subpath(sub, path, "name");
+			perr(ps, n->yn_line, sub, "%s is already the name of "
+			    "another output", o->o_name);
+			break;
+		}
+	}
+}
+
+static void
+parse_output_key(struct pstate *ps, int idx, struct ynode *v,
+    const char *path, void *arg)
+{
+	struct conf_output	*o = arg;
+	int			 w;
+
+	switch (idx) {
+	case OT_TYPE:
+		if (get_word(ps, v, path, output_type_names, &w) == 0)
+			o->o_type = w;
+		break;
+	case OT_NAME:
+		(void)get_name(ps, v, path, o->o_name, sizeof(o->o_name),
+		    "output name");
+		break;
+	case OT_QUEUE:
+		(void)get_int(ps, v, path, 1, 100000, &o->o_queue);
+		break;
+	case OT_RETRY:
+		(void)get_int(ps, v, path, 1, 86400, &o->o_retry);
+		break;
+	case OT_PATH:
+		(void)get_path(ps, v, path, o->o_path, sizeof(o->o_path), 0);
+		break;
+	case OT_ROTATE_SIZE:
+		(void)get_number(ps, v, path, 0, 1LL << 40,
+		    &o->o_rotate_size);
+		break;
+	case OT_ROTATE_KEEP:
+		(void)get_int(ps, v, path, 0, 1000, &o->o_rotate_keep);
+		break;
+	case OT_ADDRESS:
+		(void)get_hostname(ps, v, path, o->o_address,
+		    sizeof(o->o_address));
+		break;
+	case OT_PORT:
+		(void)get_int(ps, v, path, 1, 65535, &o->o_port);
+		break;
+	case OT_TRANSPORT:
+		if (get_word(ps, v, path, transport_names, &w) == 0)
+			o->o_transport = w;
+		break;
+	case OT_CA:
+		(void)get_path(ps, v, path, o->o_ca, sizeof(o->o_ca), 0);
+		break;
+	case OT_CERT:
+		(void)get_path(ps, v, path, o->o_cert, sizeof(o->o_cert), 0);
+		break;
+	case OT_KEY:
+		(void)get_path(ps, v, path, o->o_key, sizeof(o->o_key), 0);
+		break;
+	case OT_FACILITY:
+		if (get_word(ps, v, path, facility_names, &w) == 0)
+			o->o_facility = w;
+		break;
+	}
+}
+
+static void
+parse_enrich(struct pstate *ps, int idx, struct ynode *v, const char *path,
+    void *arg)
+{
+	struct hs_config	*c = ps->ps_conf;
+
+	(void)arg;
+	/* An empty string turns that lookup off. */
+	switch (idx) {
+	case EN_LOCATION:
+		if (is_null(v) || (v->yn_type == YN_SCALAR && v->yn_len == 0))
+			c->c_enrich.en_location[0] = '\0';
+		else
+			(void)get_path(ps, v, path, c->c_enrich.en_location,
+			    sizeof(c->c_enrich.en_location), 0);
+		break;
+	case EN_OUI:
+		if (is_null(v) || (v->yn_type == YN_SCALAR && v->yn_len == 0))
+			c->c_enrich.en_oui[0] = '\0';
+		else
+			(void)get_path(ps, v, path, c->c_enrich.en_oui,
+			    sizeof(c->c_enrich.en_oui), 0);
+		break;
+	}
+}
+
 /*
  * Sections that the other mode would ignore are errors: an operator who
  * wrote them expects them to take effect.
@@ -1861,7 +2090,8 @@ check_modes(struct pstate *ps)
 {
 	static const int sensor_only[] = { T_MASTER, T_NETWORK, T_HOSTS,
 	    T_SERVICES, T_CAPTURE, T_FINGERPRINT, T_DETECT, -1 };
-	static const int master_only[] = { T_LISTEN, T_WEB, -1 };
+	static const int master_only[] = { T_LISTEN, T_WEB, T_OUTPUTS,
+	    T_ENRICH, -1 };
 	struct hs_config	*c = ps->ps_conf;
 	const int		*t;
 	int			 master = c->c_node.n_mode == NODEMODE_MASTER;
@@ -1984,9 +2214,14 @@ config_free(struct hs_config *c)
 	struct conf_user	*u;
 	struct conf_host	*h;
 	struct conf_service	*s;
+	struct conf_output	*o;
 
 	if (c == NULL)
 		return;
+	while ((o = TAILQ_FIRST(&c->c_outputs)) != NULL) {
+		TAILQ_REMOVE(&c->c_outputs, o, o_entry);
+		free(o);
+	}
 	while ((u = TAILQ_FIRST(&c->c_web.w_users)) != NULL) {
 		TAILQ_REMOVE(&c->c_web.w_users, u, u_entry);
 		freezero(u, sizeof(*u));

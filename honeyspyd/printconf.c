@@ -29,6 +29,7 @@ static void	 print_str(FILE *, const char *);
 static void	 print_kstr(FILE *, int, const char *, const char *);
 static void	 print_flags(FILE *, int, const char *, const char *const [],
 		    int);
+static void	 print_outputs(FILE *, const struct hs_config *);
 static void	 print_strlist(FILE *, int, const char *,
 		    const struct conf_strlist *);
 static size_t	 utf8_decode(const unsigned char *, uint32_t *);
@@ -316,5 +317,48 @@ config_print(FILE *fp, const struct hs_config *c)
 		fprintf(fp, "  retention: %d\n", c->c_log.lg_retention);
 		fprintf(fp, "  database_max: %lld\n",
 		    c->c_log.lg_database_max);
+		print_outputs(fp, c);
 	}
+}
+
+static void
+print_outputs(FILE *fp, const struct hs_config *c)
+{
+	const struct conf_output	*o;
+
+	if (TAILQ_EMPTY(&c->c_outputs))
+		fputs("outputs: []\n", fp);
+	else
+		fputs("outputs:\n", fp);
+	TAILQ_FOREACH(o, &c->c_outputs, o_entry) {
+		fprintf(fp, "  - type: %s\n", config_output_type_name(o->o_type));
+		print_kstr(fp, 4, "name", o->o_name);
+		fprintf(fp, "    queue: %d\n", o->o_queue);
+		fprintf(fp, "    retry: %d\n", o->o_retry);
+		switch (o->o_type) {
+		case OUTPUT_FILE:
+			print_kstr(fp, 4, "path", o->o_path);
+			fprintf(fp, "    rotate_size: %lld\n",
+			    o->o_rotate_size);
+			fprintf(fp, "    rotate_keep: %d\n", o->o_rotate_keep);
+			break;
+		case OUTPUT_SYSLOG:
+			print_kstr(fp, 4, "address", o->o_address);
+			fprintf(fp, "    port: %d\n", o->o_port);
+			fprintf(fp, "    transport: %s\n",
+			    config_transport_name(o->o_transport));
+			if (o->o_ca[0] != '\0')
+				print_kstr(fp, 4, "ca", o->o_ca);
+			if (o->o_cert[0] != '\0') {
+				print_kstr(fp, 4, "cert", o->o_cert);
+				print_kstr(fp, 4, "key", o->o_key);
+			}
+			fprintf(fp, "    facility: %s\n",
+			    config_facility_name(o->o_facility));
+			break;
+		}
+	}
+	fputs("enrich:\n", fp);
+	print_kstr(fp, 2, "location", c->c_enrich.en_location);
+	print_kstr(fp, 2, "oui", c->c_enrich.en_oui);
 }

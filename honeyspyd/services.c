@@ -56,7 +56,6 @@ struct psvc {
 static TAILQ_HEAD(, psvc)	 psvcs = TAILQ_HEAD_INITIALIZER(psvcs);
 static uint32_t			 psvc_nextid = 1;
 
-static struct imsgev	*child_iev(enum proc_id);
 static int	 svc_build(const struct conf_service *, struct service_msg *,
 		    char *, size_t);
 static int	 svc_program_ok(const char *, char *, size_t);
@@ -68,7 +67,8 @@ static void	 psvc_failed(struct psvc *, const char *);
 static void	 psvc_remove(struct psvc *);
 static void	 detect_configure(void);
 
-static struct imsgev *
+/* A running child's channel, or NULL. */
+struct imsgev *
 child_iev(enum proc_id id)
 {
 	struct child	*c = &hs->p_child[id];

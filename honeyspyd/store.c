@@ -70,6 +70,8 @@ struct store {
 	sqlite3_stmt		*st_cfgget;
 	sqlite3_stmt		*st_expire;
 	sqlite3_stmt		*st_size;
+	sqlite3_stmt		*st_outget;
+	sqlite3_stmt		*st_outset;
 	sqlite3_stmt		*st_query[QF_MAX];
 	struct store_count	*st_counts;
 	size_t			 st_ncounts;
@@ -299,7 +301,14 @@ store_open(struct store **stp, const char *path, char *err, size_t errlen)
 			store_dberr(st, "%s", path);
 		goto fail;
 	}
-	if (store_setup(st, path) == -1 || store_prepare_all(st) == -1)
+	/*
+	 * Where each output got to; added after schema 1 shipped, so made
+	 * when missing rather than by a schema change.
+	 */
+	if (store_setup(st, path) == -1 ||
+	    store_exec(st, "CREATE TABLE IF NOT EXISTS outputs ("
+	    " name TEXT PRIMARY KEY, cursor INTEGER NOT NULL)") == -1 ||
+	    store_prepare_all(st) == -1)
 		goto fail;
 	*stp = st;
 	return (0);
@@ -450,7 +459,13 @@ store_prepare_all(struct store *st)
 	    &st->st_expire) == -1 ||
 	    store_prepare(st, "SELECT (page_count - freelist_count) * page_size"
 	    " FROM pragma_page_count(), pragma_freelist_count(),"
-	    " pragma_page_size()", &st->st_size) == -1)
+	    " pragma_page_size()", &st->st_size) == -1 ||
+	    store_prepare(st, "SELECT cursor FROM outputs WHERE name = ?1",
+	    &st->st_outget) == -1 ||
+	    store_prepare(st, "INSERT INTO outputs (name, cursor)"
+	    " VALUES (?1, ?2)"
+	    " ON CONFLICT (name) DO UPDATE SET cursor = excluded.cursor",
+	    &st->st_outset) == -1)
 		return (-1);
 	return (0);
 }
@@ -474,6 +489,8 @@ store_close(struct store *st)
 	sqlite3_finalize(st->st_sensors);
 	sqlite3_finalize(st->st_cfgset);
 	sqlite3_finalize(st->st_cfgget);
+	sqlite3_finalize(st->st_outget);
+	sqlite3_finalize(st->st_outset);
 	sqlite3_finalize(st->st_expire);
 	sqlite3_finalize(st->st_size);
 	for (i = 0; i < QF_MAX; i++)
@@ -1113,4 +1130,40 @@ store_expire(struct store *st, int64_t older_than, int64_t max_bytes,
 	if (deleted != NULL)
 		*deleted = total;
 	return (ret);
+}
+
+/* The id of the last event an output delivered; 0 if it never did. */
+int
+store_output_get(struct store *st, const char *name, int64_t *cursor)
+{
+	sqlite3_stmt	*stmt = st->st_outget;
+	int		 rc;
+
+	*cursor = 0;
+	if (store_bind_text(st, stmt, 1, name) == -1)
+		return (-1);
+	if ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
+		*cursor = sqlite3_column_int64(stmt, 0);
+	else if (rc != SQLITE_DONE) {
+		store_dberr(st, "output %s", name);
+		sqlite3_reset(stmt);
+		return (-1);
+	}
+	sqlite3_reset(stmt);
+	return (0);
+}
+
+/* Inside the open batch, or on its own when none is open. */
+int
+store_output_set(struct store *st, const char *name, int64_t cursor)
+{
+	sqlite3_stmt	*stmt = st->st_outset;
+
+	if (store_bind_text(st, stmt, 1, name) == -1 ||
+	    sqlite3_bind_int64(stmt, 2, cursor) != SQLITE_OK) {
+		store_dberr(st, "output %s: bind", name);
+		sqlite3_reset(stmt);
+		return (-1);
+	}
+	return (store_step_done(st, stmt, "output cursor"));
 }

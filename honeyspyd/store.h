@@ -111,4 +111,7 @@ int	 store_query(struct store *, const struct store_query *,
 int	 store_expire(struct store *, int64_t, int64_t, int64_t *);
 int	 store_size(struct store *, int64_t *);
 
+int	 store_output_get(struct store *, const char *, int64_t *);
+int	 store_output_set(struct store *, const char *, int64_t);
+
 #endif /* HS_STORE_H */

@@ -56,6 +56,8 @@ enum proc_id {
 	PROC_SPAWNER,
 	PROC_RPC,
 	PROC_WEB,
+	PROC_OUTFILE,		/* master: outputs of type file */
+	PROC_OUTSYSLOG,		/* master: outputs of type syslog */
 #ifdef HS_REGRESS
 	PROC_REGRESS,		/* test-only child that breaks its sandbox */
 #endif
@@ -210,6 +212,16 @@ enum imsg_type {
 	IMSG_NET_GET,		/* peerid = request; none */
 	IMSG_NET_ALIAS,		/* peerid = request; struct alias_msg */
 	IMSG_NET_RESULT,	/* peerid = request; struct net_result */
+
+	/*
+	 * parent <-> output children.  Set-up: IMSG_CFG_NODE, then
+	 * IMSG_OUT_CONFIG for each output the child runs, IMSG_CFG_DONE.
+	 * peerid is the output's index in the configuration afterwards.
+	 */
+	IMSG_OUT_CONFIG,	/* struct output_msg */
+	IMSG_OUT_EVENT,		/* int64_t store id, then JSON + NUL */
+	IMSG_OUT_ACK,		/* struct output_ack: delivered in order */
+	IMSG_OUT_STATE,		/* struct output_state: up, or down and why */
 };
 
 /* The spawner's service id for the analyser: never a configured one. */
@@ -586,6 +598,40 @@ struct net_result {
 struct ctl_alias {
 	char		ca_addr[HS_ADDRSTRLEN];
 	char		ca_how[HS_VENDORLEN];	/* a MAC or a vendor; "" */
+};
+
+/* One output, as the parent hands it to the child that runs it. */
+struct output_msg {
+	int32_t		om_index;
+	int32_t		om_type;		/* OUTPUT_* */
+	char		om_name[HS_NAMELEN];
+	char		om_node[HS_NAMELEN];	/* the master's own name */
+	int32_t		om_queue;
+	int32_t		om_retry;
+	int64_t		om_rotate_size;
+	int32_t		om_rotate_keep;
+	int32_t		om_port;
+	int32_t		om_transport;
+	int32_t		om_facility;
+	char		om_path[PATH_MAX];
+	char		om_address[256];
+	char		om_ca[PATH_MAX];
+	char		om_cert[PATH_MAX];
+	char		om_key[PATH_MAX];
+	char		om_location[PATH_MAX];	/* enrichment; "" none */
+	char		om_oui[PATH_MAX];
+};
+
+/* Everything up to and including oa_id is delivered: oa_count events. */
+struct output_ack {
+	int64_t		oa_id;
+	uint32_t	oa_count;
+	uint32_t	oa_pad;
+};
+
+struct output_state {
+	int32_t		os_up;
+	char		os_why[256];
 };
 
 #endif /* HS_PROTO_H */

@@ -277,6 +277,14 @@ proc_child_init(const struct proc_def *pd, struct hello_msg *hm)
 	 * message they come with.
 	 */
 	imsgbuf_allow_fdpass(&child_iev.ibuf);
+	/*
+	 * Set-up messages may follow the hello in the same read, and some
+	 * (paths, an output's settings) pass the default bound; the parent
+	 * is the one process every child trusts, so its bound is the
+	 * largest message anyone sends.
+	 */
+	if (imsgbuf_set_maxsize(&child_iev.ibuf, HS_CTL_MAXMSG) == -1)
+		fatal("%s: imsgbuf_set_maxsize", __func__);
 	log_setsink(child_log_sink);
 
 	/*

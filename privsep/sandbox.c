@@ -143,6 +143,23 @@ static const int netctl_syscalls[] = {
 	SCMP_SYS(pselect6), SCMP_SYS(getsockname),
 };
 
+/*
+ * A file output: new files, rotation and syncs in the directory it opened
+ * before the jail.
+ */
+static const int outfile_syscalls[] = {
+	SCMP_SYS(openat), SCMP_SYS(renameat), SCMP_SYS(renameat2),
+	SCMP_SYS(unlinkat), SCMP_SYS(fdatasync), SCMP_SYS(fstat),
+	SCMP_SYS(newfstatat), SCMP_SYS(lseek),
+};
+
+/* A syslog output: a TLS or UDP client to the address it resolved. */
+static const int outsyslog_syscalls[] = {
+	SCMP_SYS(connect), SCMP_SYS(setsockopt), SCMP_SYS(getsockopt),
+	SCMP_SYS(getpeername), SCMP_SYS(getsockname), SCMP_SYS(shutdown),
+	SCMP_SYS(recvfrom), SCMP_SYS(sendto),
+};
+
 static int	sandbox_installed;
 
 static void	sandbox_allow(scmp_filter_ctx, const int *, size_t);
@@ -357,6 +374,17 @@ sandbox_install(enum proc_id id)
 		sandbox_allow(ctx, netctl_syscalls, NITEMS(netctl_syscalls));
 		sandbox_netctl(ctx);
 		break;
+	case PROC_OUTFILE:
+		sandbox_allow(ctx, outfile_syscalls, NITEMS(outfile_syscalls));
+		break;
+	case PROC_OUTSYSLOG:
+		sandbox_allow(ctx, outsyslog_syscalls,
+		    NITEMS(outsyslog_syscalls));
+		sandbox_inet_sockets(ctx);
+		fionread = sandbox_arg(1, SCMP_CMP_EQ, FIONREAD, 0);
+		sandbox_rule(ctx, SCMP_ACT_ALLOW, SCMP_SYS(ioctl), 1,
+		    &fionread);
+		break;
 	case PROC_PARENT:
 		sandbox_allow(ctx, parent_syscalls, NITEMS(parent_syscalls));
 		/*
@@ -373,9 +401,15 @@ sandbox_install(enum proc_id id)
 		break;
 	}
 	if (id != PROC_PARENT)
-		for (i = 0; i < NITEMS(soft_syscalls); i++)
+		for (i = 0; i < NITEMS(soft_syscalls); i++) {
+			/* the file output may open, in its directory */
+			if (id == PROC_OUTFILE &&
+			    (soft_syscalls[i] == SCMP_SYS(openat) ||
+			    soft_syscalls[i] == SCMP_SYS(newfstatat)))
+				continue;
 			sandbox_rule(ctx, SCMP_ACT_ERRNO(EACCES),
 			    soft_syscalls[i], 0, NULL);
+		}
 
 	if ((r = seccomp_load(ctx)) < 0)
 		fatalx("%s: seccomp_load: %s", __func__, strerror(-r));

@@ -5,6 +5,9 @@
 # badframes sends frames the master must refuse, each on its own link,
 # checks that it closes each link and still answers a good one; call
 # makes one call with any certificate and prints the reply.
+#        peer.py HOST PORT CA CERT KEY PASSFILE|- event JSON
+# event says hello as the sensor the certificate names, with an epoch of
+# its own, sends one event and waits for the master's acknowledgement.
 
 import json
 import socket
@@ -66,6 +69,21 @@ if mode == "call":
                                 "args": sys.argv[9:]}).encode()))
     print(reply(t).decode())
     sys.exit(0)
+
+if mode == "event":
+    t = link()
+    hello = {"name": "peer", "epoch": "0ddba11", "mode": "user",
+             "features": {}, "version": 1, "config": "0" * 64}
+    t.sendall(frame(json.dumps({"id": 1, "call": "hello",
+                                "args": [hello]}).encode()))
+    print(reply(t).decode())
+    t.sendall(frame(json.dumps({"seq": 1,
+                                "event": json.loads(sys.argv[8])}).encode()))
+    while True:
+        m = json.loads(reply(t))
+        if m.get("ack") == 1:
+            print("acknowledged")
+            sys.exit(0)
 
 bad = [
     ("oversized", struct.pack(">I", 2 * 1024 * 1024) + b"{" * 1024),
