@@ -21,7 +21,7 @@ BINDIR		?= bin
 PKGS		 = libevent libevent_openssl yaml-0.1 libcap-ng libseccomp \
 		   libbsd-overlay jansson libssl libcrypto unicorn capstone libssh \
 		   libpcap sqlite3 libedit libsystemd \
-		   libnl-3.0 libnl-route-3.0 libnftables libloc
+		   libnl-3.0 libnl-route-3.0 libnftables libloc libnats
 
 WARNINGS	 = -Wall -Wextra -Wstrict-prototypes -Wmissing-prototypes \
 		   -Wmissing-declarations -Wshadow -Wpointer-arith -Wcast-qual \
@@ -66,7 +66,7 @@ CHILD_SRCS	 = netctl/netctl.c netctl/kernel.c \
 
 # A master's outputs, one child per kind.
 OUTPUT_SRCS	 = outputs/output.c outputs/ecs.c outputs/file.c \
-		   outputs/syslog.c lib/enrich.c
+		   outputs/syslog.c outputs/nats.c lib/enrich.c
 
 # The rpc child runs calls the way honeyspyctl asks them.
 RPC_SRCS	 = rpc/rpc.c honeyspyctl/parser.c honeyspyctl/ctlmsg.c \
@@ -164,6 +164,7 @@ UNIT_BINS	 = $(addprefix $(BUILD)/unit/,$(UNIT_TESTS))
 REGRESS_BIN	 = $(BUILD)/regress/honeyspyd-regress
 FLOOD_BIN	 = $(BUILD)/regress/flood
 P0FCHECK_BIN	 = $(BUILD)/regress/p0fcheck
+NATSCHECK_BIN	 = $(BUILD)/regress/natscheck
 
 .PHONY: all run check check-unit check-integration fuzz lint clean deps bench \
 	regress-bins install install-caps uninstall
@@ -217,7 +218,12 @@ $(BUILD)/unit/$(1): $(call objs,$($(1)_SRCS))
 endef
 $(foreach t,$(UNIT_TESTS),$(eval $(call unit_rule,$(t))))
 
-regress-bins: all $(UNIT_BINS) $(REGRESS_BIN) $(FLOOD_BIN) $(P0FCHECK_BIN)
+regress-bins: all $(UNIT_BINS) $(REGRESS_BIN) $(FLOOD_BIN) $(P0FCHECK_BIN) \
+	$(NATSCHECK_BIN)
+
+$(NATSCHECK_BIN): $(call objs,regress/outputs/natscheck.c)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
 $(FLOOD_BIN): $(call objs,regress/superserver/flood.c)
 	@mkdir -p $(@D)
@@ -237,6 +243,7 @@ check: deps
 	BIN=$(abspath $(BINDIR)) HS_REGRESS_BIN=$(abspath $(REGRESS_BIN)) \
 	HS_FLOOD_BIN=$(abspath $(FLOOD_BIN)) CMOCKA_MESSAGE_OUTPUT=TAP \
 	HS_P0FCHECK_BIN=$(abspath $(P0FCHECK_BIN)) \
+	HS_NATSCHECK_BIN=$(abspath $(NATSCHECK_BIN)) \
 	    $(PROVE) -f -e regress/run-test $$tests
 
 check-unit: $(UNIT_BINS)
@@ -247,6 +254,7 @@ check-integration: regress-bins
 	@BIN=$(abspath $(BINDIR)) HS_REGRESS_BIN=$(abspath $(REGRESS_BIN)) \
 	    HS_FLOOD_BIN=$(abspath $(FLOOD_BIN)) \
 	    HS_P0FCHECK_BIN=$(abspath $(P0FCHECK_BIN)) \
+	    HS_NATSCHECK_BIN=$(abspath $(NATSCHECK_BIN)) \
 	    $(PROVE) -f -e regress/run-test $(BATS_TESTS)
 
 # As root the control socket is the default one, so that a plain

@@ -129,6 +129,7 @@ TAILQ_HEAD(conf_servicelist, conf_service);
 enum conf_output_type {
 	OUTPUT_FILE,		/* JSON lines, ECS field names */
 	OUTPUT_SYSLOG,		/* RFC 5424 over TLS (RFC 5425) or UDP */
+	OUTPUT_NATS,		/* NATS JetStream */
 	OUTPUT_NTYPES
 };
 
@@ -138,6 +139,8 @@ enum conf_transport {
 };
 
 #define CONF_MAX_OUTPUTS	16
+#define CONF_MAX_SERVERS	8	/* NATS servers of one output */
+#define CONF_STREAMLEN		64	/* a JetStream stream name */
 
 struct conf_output {
 	TAILQ_ENTRY(conf_output) o_entry;
@@ -157,6 +160,13 @@ struct conf_output {
 	char			 o_cert[PATH_MAX];	/* "" no client cert */
 	char			 o_key[PATH_MAX];
 	int			 o_facility;	/* 0..23 */
+	/* nats; ca, cert and key as for syslog */
+	struct conf_strlist	 o_servers;	/* nats://host:port */
+	size_t			 o_nservers;
+	char			 o_stream[CONF_STREAMLEN];
+	char			 o_subject[CONF_STREAMLEN];	/* prefix */
+	int			 o_create;	/* make the stream */
+	int			 o_replicas;
 };
 TAILQ_HEAD(conf_outputlist, conf_output);
 

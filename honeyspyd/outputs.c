@@ -66,7 +66,14 @@ static void		 outputs_event(const struct out_state *, int,
 static enum proc_id
 output_proc(int type)
 {
-	return (type == OUTPUT_SYSLOG ? PROC_OUTSYSLOG : PROC_OUTFILE);
+	switch (type) {
+	case OUTPUT_SYSLOG:
+		return (PROC_OUTSYSLOG);
+	case OUTPUT_NATS:
+		return (PROC_OUTNATS);
+	default:
+		return (PROC_OUTFILE);
+	}
 }
 
 /* Whether a child for outputs of this kind has work. */
@@ -87,6 +94,7 @@ void
 outputs_init(void)
 {
 	const struct conf_output	*o;
+	const struct conf_str		*s;
 	struct output_msg		 om;
 	struct node_msg			 nm;
 	struct imsgev			*iev;
@@ -97,7 +105,7 @@ outputs_init(void)
 	memset(&nm, 0, sizeof(nm));
 	(void)strlcpy(nm.nm_name, hs->p_conf->c_node.n_name,
 	    sizeof(nm.nm_name));
-	for (p = PROC_OUTFILE; p <= PROC_OUTSYSLOG; p++)
+	for (p = PROC_OUTFILE; p <= PROC_OUTNATS; p++)
 		if ((iev = child_iev(p)) != NULL &&
 		    (imsgbuf_set_maxsize(&iev->ibuf, HS_CTL_MAXMSG) == -1 ||
 		    imsgev_compose(iev, IMSG_CFG_NODE, 0, 0, -1, &nm,
@@ -132,6 +140,15 @@ outputs_init(void)
 		    sizeof(om.om_location));
 		(void)strlcpy(om.om_oui, hs->p_conf->c_enrich.en_oui,
 		    sizeof(om.om_oui));
+		TAILQ_FOREACH(s, &o->o_servers, cs_entry)
+			if (om.om_nservers < HS_MAXSERVERS)
+				(void)strlcpy(om.om_servers[om.om_nservers++],
+				    s->cs_str, sizeof(om.om_servers[0]));
+		om.om_create = o->o_create;
+		om.om_replicas = o->o_replicas;
+		(void)strlcpy(om.om_stream, o->o_stream, sizeof(om.om_stream));
+		(void)strlcpy(om.om_subject, o->o_subject,
+		    sizeof(om.om_subject));
 		if (imsgev_compose(iev, IMSG_OUT_CONFIG, 0, 0, -1, &om,
 		    sizeof(om)) == -1)
 			fatal("%s: compose", __func__);
@@ -142,7 +159,7 @@ outputs_init(void)
 		nouts++;
 		i++;
 	}
-	for (p = PROC_OUTFILE; p <= PROC_OUTSYSLOG; p++)
+	for (p = PROC_OUTFILE; p <= PROC_OUTNATS; p++)
 		if ((iev = child_iev(p)) != NULL &&
 		    imsgev_compose(iev, IMSG_CFG_DONE, 0, 0, -1, NULL, 0) ==
 		    -1)

@@ -255,10 +255,11 @@ static const char *const detect_limit_keys[] = { "steps", "memory", "scan",
 
 enum { OT_TYPE, OT_NAME, OT_QUEUE, OT_RETRY, OT_PATH, OT_ROTATE_SIZE,
     OT_ROTATE_KEEP, OT_ADDRESS, OT_PORT, OT_TRANSPORT, OT_CA, OT_CERT, OT_KEY,
-    OT_FACILITY };
+    OT_FACILITY, OT_SERVERS, OT_STREAM, OT_SUBJECT, OT_CREATE, OT_REPLICAS };
 static const char *const output_keys[] = { "type", "name", "queue", "retry",
     "path", "rotate_size", "rotate_keep", "address", "port", "transport",
-    "ca", "cert", "key", "facility", NULL };
+    "ca", "cert", "key", "facility", "servers", "stream", "subject",
+    "create", "replicas", NULL };
 
 /* Which keys each output type takes besides the common ones. */
 #define OT_COMMON	(1U << OT_TYPE | 1U << OT_NAME | 1U << OT_QUEUE | \
@@ -269,12 +270,17 @@ static const unsigned int output_type_keys[OUTPUT_NTYPES] = {
 	[OUTPUT_SYSLOG] = OT_COMMON | 1U << OT_ADDRESS | 1U << OT_PORT |
 	    1U << OT_TRANSPORT | 1U << OT_CA | 1U << OT_CERT | 1U << OT_KEY |
 	    1U << OT_FACILITY,
+	[OUTPUT_NATS] = OT_COMMON | 1U << OT_SERVERS | 1U << OT_STREAM |
+	    1U << OT_SUBJECT | 1U << OT_CREATE | 1U << OT_REPLICAS |
+	    1U << OT_CA | 1U << OT_CERT | 1U << OT_KEY,
 };
 static const unsigned int output_type_need[OUTPUT_NTYPES] = {
 	[OUTPUT_FILE] = 1U << OT_PATH,
 	[OUTPUT_SYSLOG] = 1U << OT_ADDRESS,
+	[OUTPUT_NATS] = 1U << OT_SERVERS,
 };
-static const char *const output_type_names[] = { "file", "syslog", NULL };
+static const char *const output_type_names[] = { "file", "syslog", "nats",
+    NULL };
 static const char *const transport_names[] = { "tls", "udp", NULL };
 /* RFC 5424 section 6.2.1, by number. */
 static const char *const facility_names[] = { "kern", "user", "mail",
@@ -1945,6 +1951,11 @@ parse_output(struct pstate *ps, size_t i, struct ynode *n, const char *path,
 	o->o_rotate_size = 100LL * 1048576;
 	o->o_rotate_keep = 10;
 	o->o_facility = 16;	/* local0 */
+	TAILQ_INIT(&o->o_servers);
+	(void)strlcpy(o->o_stream, "HONEYSPY", sizeof(o->o_stream));
+	(void)strlcpy(o->o_subject, "honeyspy", sizeof(o->o_subject));
+	o->o_create = 1;
+	o->o_replicas = 1;
 	TAILQ_INSERT_TAIL(&c->c_outputs, o, o_entry);
 	c->c_noutputs++;
 	if (map_walk(ps, n, path, output_keys, parse_output_key, o,
@@ -1973,16 +1984,16 @@ parse_output(struct pstate *ps, size_t i, struct ynode *n, const char *path,
 			perr(ps, n->yn_line, sub, "required for transport "
 			    "tls");
 		}
-		if ((o->o_cert[0] == '\0') != (o->o_key[0] == '\0')) {
-			subpath(sub, path, o->o_cert[0] ? "key" : "cert");
-			perr(ps, n->yn_line, sub, "cert and key go together");
-		}
 		if (o->o_transport == TRANSPORT_UDP &&
 		    (seen & (1U << OT_CA | 1U << OT_CERT | 1U << OT_KEY))) {
 			subpath(sub, path, "transport");
 			perr(ps, n->yn_line, sub, "udp takes no ca, cert or "
 			    "key");
 		}
+	}
+	if ((o->o_cert[0] == '\0') != (o->o_key[0] == '\0')) {
+		subpath(sub, path, o->o_cert[0] ? "key" : "cert");
+		perr(ps, n->yn_line, sub, "cert and key go together");
 	}
 	TAILQ_FOREACH(p, &c->c_outputs, o_entry) {
 		if (p == o)
@@ -2001,6 +2012,8 @@ parse_output_key(struct pstate *ps, int idx, struct ynode *v,
     const char *path, void *arg)
 {
 	struct conf_output	*o = arg;
+	struct strlist_ctx	 sl;
+	struct conf_str		*s;
 	int			 w;
 
 	switch (idx) {
@@ -2051,6 +2064,51 @@ parse_output_key(struct pstate *ps, int idx, struct ynode *v,
 	case OT_FACILITY:
 		if (get_word(ps, v, path, facility_names, &w) == 0)
 			o->o_facility = w;
+		break;
+	case OT_SERVERS:
+		sl.sl_list = &o->o_servers;
+		sl.sl_count = &o->o_nservers;
+		seq_walk(ps, v, path, CONF_MAX_SERVERS, parse_strlist_item,
+		    &sl);
+		TAILQ_FOREACH(s, &o->o_servers, cs_entry)
+			if (strncmp(s->cs_str, "nats://", 7) != 0 &&
+			    strncmp(s->cs_str, "tls://", 6) != 0) {
+				perr(ps, v->yn_line, path, "%s: not a nats:// "
+				    "or tls:// URL", s->cs_str);
+				break;
+			} else if (strlen(s->cs_str) >= HS_URLLEN) {
+				perr(ps, v->yn_line, path, "URL too long");
+				break;
+			}
+		if (o->o_nservers == 0)
+			perr(ps, v->yn_line, path, "at least one server");
+		break;
+	case OT_STREAM:
+		if (get_string(ps, v, path, o->o_stream, sizeof(o->o_stream),
+		    0) == 0 && (o->o_stream[0] == '\0' ||
+		    strspn(o->o_stream, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+		    "abcdefghijklmnopqrstuvwxyz0123456789_-") !=
+		    strlen(o->o_stream)))
+			perr(ps, v->yn_line, path, "letters, digits, '_' and "
+			    "'-' only");
+		break;
+	case OT_SUBJECT:
+		if (get_string(ps, v, path, o->o_subject,
+		    sizeof(o->o_subject), 0) == 0 && (o->o_subject[0] == '\0' ||
+		    strspn(o->o_subject, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+		    "abcdefghijklmnopqrstuvwxyz0123456789_-.") !=
+		    strlen(o->o_subject) || o->o_subject[0] == '.' ||
+		    o->o_subject[strlen(o->o_subject) - 1] == '.' ||
+		    strstr(o->o_subject, "..") != NULL))
+			perr(ps, v->yn_line, path, "not a subject prefix: "
+			    "tokens of letters, digits, '_' and '-' joined "
+			    "by '.'");
+		break;
+	case OT_CREATE:
+		(void)get_bool(ps, v, path, &o->o_create);
+		break;
+	case OT_REPLICAS:
+		(void)get_int(ps, v, path, 1, 5, &o->o_replicas);
 		break;
 	}
 }
@@ -2220,6 +2278,7 @@ config_free(struct hs_config *c)
 		return;
 	while ((o = TAILQ_FIRST(&c->c_outputs)) != NULL) {
 		TAILQ_REMOVE(&c->c_outputs, o, o_entry);
+		strlist_free(&o->o_servers);
 		free(o);
 	}
 	while ((u = TAILQ_FIRST(&c->c_web.w_users)) != NULL) {

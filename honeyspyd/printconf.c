@@ -356,6 +356,20 @@ print_outputs(FILE *fp, const struct hs_config *c)
 			fprintf(fp, "    facility: %s\n",
 			    config_facility_name(o->o_facility));
 			break;
+		case OUTPUT_NATS:
+			print_strlist(fp, 4, "servers", &o->o_servers);
+			print_kstr(fp, 4, "stream", o->o_stream);
+			print_kstr(fp, 4, "subject", o->o_subject);
+			fprintf(fp, "    create: %s\n",
+			    o->o_create ? "true" : "false");
+			fprintf(fp, "    replicas: %d\n", o->o_replicas);
+			if (o->o_ca[0] != '\0')
+				print_kstr(fp, 4, "ca", o->o_ca);
+			if (o->o_cert[0] != '\0') {
+				print_kstr(fp, 4, "cert", o->o_cert);
+				print_kstr(fp, 4, "key", o->o_key);
+			}
+			break;
 		}
 	}
 	fputs("enrich:\n", fp);

@@ -58,6 +58,7 @@ enum proc_id {
 	PROC_WEB,
 	PROC_OUTFILE,		/* master: outputs of type file */
 	PROC_OUTSYSLOG,		/* master: outputs of type syslog */
+	PROC_OUTNATS,		/* master: outputs of type nats */
 #ifdef HS_REGRESS
 	PROC_REGRESS,		/* test-only child that breaks its sandbox */
 #endif
@@ -600,6 +601,9 @@ struct ctl_alias {
 	char		ca_how[HS_VENDORLEN];	/* a MAC or a vendor; "" */
 };
 
+#define HS_URLLEN		256
+#define HS_MAXSERVERS		8
+
 /* One output, as the parent hands it to the child that runs it. */
 struct output_msg {
 	int32_t		om_index;
@@ -620,6 +624,12 @@ struct output_msg {
 	char		om_key[PATH_MAX];
 	char		om_location[PATH_MAX];	/* enrichment; "" none */
 	char		om_oui[PATH_MAX];
+	char		om_servers[HS_MAXSERVERS][HS_URLLEN];	/* nats */
+	int32_t		om_nservers;
+	int32_t		om_create;
+	int32_t		om_replicas;
+	char		om_stream[64];
+	char		om_subject[64];
 };
 
 /* Everything up to and including oa_id is delivered: oa_count events. */

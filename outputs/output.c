@@ -98,7 +98,13 @@ output_setup(void)
 			    memchr(om.om_oui, '\0', sizeof(om.om_oui)) ==
 			    NULL ||
 			    memchr(om.om_node, '\0', sizeof(om.om_node)) ==
-			    NULL || om.om_queue < 1)
+			    NULL || om.om_queue < 1 ||
+			    om.om_nservers < 0 ||
+			    om.om_nservers > HS_MAXSERVERS ||
+			    memchr(om.om_stream, '\0', sizeof(om.om_stream)) ==
+			    NULL ||
+			    memchr(om.om_subject, '\0',
+			    sizeof(om.om_subject)) == NULL)
 				fatalx("%s: IMSG_OUT_CONFIG: bad message",
 				    __func__);
 			if ((o = calloc(1, sizeof(*o))) == NULL)
@@ -112,6 +118,9 @@ output_setup(void)
 				break;
 			case OUTPUT_SYSLOG:
 				o->o_ops = &output_syslog_ops;
+				break;
+			case OUTPUT_NATS:
+				o->o_ops = &output_nats_ops;
 				break;
 			default:
 				fatalx("%s: output %s: unknown type %d",

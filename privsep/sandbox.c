@@ -25,6 +25,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <seccomp.h>
 #include <signal.h>
 #include <stdio.h>
@@ -158,6 +159,18 @@ static const int outsyslog_syscalls[] = {
 	SCMP_SYS(connect), SCMP_SYS(setsockopt), SCMP_SYS(getsockopt),
 	SCMP_SYS(getpeername), SCMP_SYS(getsockname), SCMP_SYS(shutdown),
 	SCMP_SYS(recvfrom), SCMP_SYS(sendto),
+};
+
+/*
+ * A NATS output: libnats's client threads, its TCP connections and the
+ * pipe it wakes them with.  clone(2) only for threads: see below.
+ */
+static const int outnats_syscalls[] = {
+	SCMP_SYS(connect), SCMP_SYS(setsockopt), SCMP_SYS(getsockopt),
+	SCMP_SYS(getpeername), SCMP_SYS(getsockname), SCMP_SYS(shutdown),
+	SCMP_SYS(recvfrom), SCMP_SYS(sendto), SCMP_SYS(set_robust_list),
+	SCMP_SYS(rseq), SCMP_SYS(pipe2), SCMP_SYS(sched_getaffinity),
+	SCMP_SYS(select), SCMP_SYS(pselect6),
 };
 
 static int	sandbox_installed;
@@ -311,6 +324,7 @@ sandbox_install(enum proc_id id)
 	struct scmp_arg_cmp	 noexec;
 	struct scmp_arg_cmp	 unixonly;
 	struct scmp_arg_cmp	 fionread;
+	struct scmp_arg_cmp	 thread;
 	uint32_t		 deflt = SCMP_ACT_KILL_PROCESS;
 	size_t			 i;
 	int			 r;
@@ -338,6 +352,9 @@ sandbox_install(enum proc_id id)
 #endif
 	if ((ctx = seccomp_init(deflt)) == NULL)
 		fatalx("%s: seccomp_init failed", __func__);
+	/* Threads a library started already get the table too. */
+	if (seccomp_attr_set(ctx, SCMP_FLTATR_CTL_TSYNC, 1) != 0)
+		fatalx("%s: seccomp_attr_set TSYNC failed", __func__);
 
 	sandbox_allow(ctx, base_syscalls, NITEMS(base_syscalls));
 	/* Memory may be mapped or changed, never made executable. */
@@ -381,6 +398,19 @@ sandbox_install(enum proc_id id)
 		sandbox_allow(ctx, outsyslog_syscalls,
 		    NITEMS(outsyslog_syscalls));
 		sandbox_inet_sockets(ctx);
+		fionread = sandbox_arg(1, SCMP_CMP_EQ, FIONREAD, 0);
+		sandbox_rule(ctx, SCMP_ACT_ALLOW, SCMP_SYS(ioctl), 1,
+		    &fionread);
+		break;
+	case PROC_OUTNATS:
+		sandbox_allow(ctx, outnats_syscalls, NITEMS(outnats_syscalls));
+		sandbox_inet_sockets(ctx);
+		/* Threads, never a new process; clone3 hides its flags. */
+		thread = sandbox_arg(0, SCMP_CMP_MASKED_EQ, CLONE_THREAD,
+		    CLONE_THREAD);
+		sandbox_rule(ctx, SCMP_ACT_ALLOW, SCMP_SYS(clone), 1, &thread);
+		sandbox_rule(ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(clone3), 0,
+		    NULL);
 		fionread = sandbox_arg(1, SCMP_CMP_EQ, FIONREAD, 0);
 		sandbox_rule(ctx, SCMP_ACT_ALLOW, SCMP_SYS(ioctl), 1,
 		    &fionread);
