@@ -212,7 +212,6 @@ static int		capop_build(struct capop *, char *, size_t);
 static void		capop_next(void);
 static int		caphost_cmp(struct caphost *, struct caphost *);
 static int		capctl_running(char *, size_t);
-static struct imsgev	*net_iev(void);
 static void		parent_net_open(void);
 static void		parent_net_start(void);
 static void		parent_net_reply(struct imsg *);
@@ -1859,16 +1858,6 @@ static int		 net_ouifd = -1;
 static char		 net_ouifile[PATH_MAX];
 static uint32_t		 net_pending[NET_PENDING_MAX];	/* 0: free */
 
-static struct imsgev *
-net_iev(void)
-{
-	struct child	*c = &hs->p_child[PROC_NETCTL];
-
-	if (c->c_def == NULL || !c->c_running || c->c_fd == -1)
-		return (NULL);
-	return (&c->c_iev);
-}
-
 /* The vendor list, which the jailed child reads through our fd. */
 static void
 parent_net_open(void)
@@ -1912,7 +1901,7 @@ parent_net_start(void)
 	struct alias_msg	 am;
 	struct conf_host	*h;
 
-	if ((iev = net_iev()) == NULL) {
+	if ((iev = child_iev(PROC_NETCTL)) == NULL) {
 		if (net_ouifd != -1)
 			close(net_ouifd);
 		net_ouifd = -1;
@@ -1947,7 +1936,7 @@ parent_net_start(void)
 static int
 net_defers_capture(void)
 {
-	return (net_iev() != NULL &&
+	return (child_iev(PROC_NETCTL) != NULL &&
 	    (hs->p_conf->c_network.nw_uplink[0] != '\0' ||
 	    !TAILQ_EMPTY(&hs->p_conf->c_hosts)));
 }
@@ -1960,7 +1949,7 @@ net_running(char *why, size_t len)
 	size_t			 i;
 	char			 off[128];
 
-	if (net_iev() != NULL)
+	if (child_iev(PROC_NETCTL) != NULL)
 		return (1);
 	for (i = 0; i < PROC_TABLE_SIZE; i++) {
 		pd = &proc_table[i];
@@ -1984,7 +1973,7 @@ net_request(uint32_t type, uint32_t ctl, const void *data, size_t dlen,
 
 	if (!net_running(why, len))
 		return (-1);
-	iev = net_iev();
+	iev = child_iev(PROC_NETCTL);
 	for (i = 0; i < NET_PENDING_MAX; i++)
 		if (net_pending[i] == 0)
 			break;
