@@ -66,7 +66,7 @@ CHILD_SRCS	 = netctl/netctl.c netctl/kernel.c \
 
 # A master's outputs, one child per kind.
 OUTPUT_SRCS	 = outputs/output.c outputs/ecs.c outputs/file.c \
-		   outputs/syslog.c outputs/nats.c lib/enrich.c
+		   outputs/syslog.c outputs/nats.c outputs/webhook.c lib/enrich.c
 
 # The rpc child runs calls the way honeyspyctl asks them.
 RPC_SRCS	 = rpc/rpc.c honeyspyctl/parser.c honeyspyctl/ctlmsg.c \

@@ -44,6 +44,7 @@
 #define CONF_STRLEN		256	/* personality, vendor, password hash */
 #define CONF_ARGLEN		1024	/* a service argument, a pcap filter */
 #define CONF_ADDRSTRLEN		46	/* INET6_ADDRSTRLEN */
+#define CONF_URLLEN		1024	/* a webhook's URL */
 #define CONF_MACLEN		6
 
 #define CONF_DEFAULT_PORT	7433
@@ -130,7 +131,13 @@ enum conf_output_type {
 	OUTPUT_FILE,		/* JSON lines, ECS field names */
 	OUTPUT_SYSLOG,		/* RFC 5424 over TLS (RFC 5425) or UDP */
 	OUTPUT_NATS,		/* NATS JetStream */
+	OUTPUT_WEBHOOK,		/* alerts: JSON POST over HTTPS */
 	OUTPUT_NTYPES
+};
+
+enum conf_hook_format {
+	HOOK_JSON,		/* the event in a small envelope */
+	HOOK_SLACK		/* a Slack incoming webhook's {"text"} */
 };
 
 enum conf_transport {
@@ -141,6 +148,7 @@ enum conf_transport {
 #define CONF_MAX_OUTPUTS	16
 #define CONF_MAX_SERVERS	8	/* NATS servers of one output */
 #define CONF_STREAMLEN		64	/* a JetStream stream name */
+#define HOOK_CA_DEFAULT		"/etc/ssl/certs/ca-certificates.crt"
 
 struct conf_output {
 	TAILQ_ENTRY(conf_output) o_entry;
@@ -167,6 +175,19 @@ struct conf_output {
 	char			 o_subject[CONF_STREAMLEN];	/* prefix */
 	int			 o_create;	/* make the stream */
 	int			 o_replicas;
+
+	/* webhook: also o_address, o_port, o_path, o_ca */
+	char			 o_url[CONF_URLLEN];
+	int			 o_tls;		/* https */
+	int			 o_format;	/* HOOK_* */
+	char			 o_events[HS_HOOK_EVENTS][HS_NAMELEN];
+	int			 o_nevents;
+	int			 o_detections;
+	struct output_prefix	 o_ignore[HS_HOOK_IGNORE];
+	int			 o_nignore;
+	int			 o_dedup;	/* seconds; 0 none */
+	int			 o_rate;	/* alerts a window */
+	int			 o_window;	/* seconds */
 };
 TAILQ_HEAD(conf_outputlist, conf_output);
 
@@ -271,6 +292,7 @@ const char		*config_nodemode_name(enum hs_nodemode);
 const char		*config_proto_name(int);
 const char		*config_output_type_name(int);
 const char		*config_transport_name(int);
+const char		*config_hook_format_name(int);
 const char		*config_facility_name(int);
 
 /* Names for the FP_* and DETECT_* bits, in bit order; NULL-terminated. */

@@ -102,6 +102,8 @@ static const struct proc_def proc_table[] = {
 	    0, 0, 1, 1, 0, "syslog outputs" },
 	{ PROC_OUTNATS, "out-nats", output_main,
 	    0, 0, 1, 1, 0, "NATS JetStream outputs" },
+	{ PROC_OUTWEBHOOK, "out-webhook", output_main,
+	    0, 0, 1, 1, 0, "webhook alerts" },
 #ifdef HS_REGRESS
 	{ PROC_REGRESS, "violator", violator_main,
 	    0, 0, 1, 0, 0, "sandbox regression test" },
@@ -471,7 +473,8 @@ parent_feature(const struct proc_def *pd, char *why, size_t len)
 		return (0);
 	}
 	if ((pd->pd_id == PROC_OUTFILE || pd->pd_id == PROC_OUTSYSLOG ||
-	    pd->pd_id == PROC_OUTNATS) &&
+	    pd->pd_id == PROC_OUTNATS ||
+	    pd->pd_id == PROC_OUTWEBHOOK) &&
 	    !outputs_wanted(pd->pd_id, why, len))
 		return (0);
 	if (pd->pd_caps_optional) {

@@ -71,6 +71,8 @@ output_proc(int type)
 		return (PROC_OUTSYSLOG);
 	case OUTPUT_NATS:
 		return (PROC_OUTNATS);
+	case OUTPUT_WEBHOOK:
+		return (PROC_OUTWEBHOOK);
 	default:
 		return (PROC_OUTFILE);
 	}
@@ -105,7 +107,7 @@ outputs_init(void)
 	memset(&nm, 0, sizeof(nm));
 	(void)strlcpy(nm.nm_name, hs->p_conf->c_node.n_name,
 	    sizeof(nm.nm_name));
-	for (p = PROC_OUTFILE; p <= PROC_OUTNATS; p++)
+	for (p = PROC_OUTFILE; p <= PROC_OUTWEBHOOK; p++)
 		if ((iev = child_iev(p)) != NULL &&
 		    (imsgbuf_set_maxsize(&iev->ibuf, HS_CTL_MAXMSG) == -1 ||
 		    imsgev_compose(iev, IMSG_CFG_NODE, 0, 0, -1, &nm,
@@ -149,6 +151,16 @@ outputs_init(void)
 		(void)strlcpy(om.om_stream, o->o_stream, sizeof(om.om_stream));
 		(void)strlcpy(om.om_subject, o->o_subject,
 		    sizeof(om.om_subject));
+		om.om_tls = o->o_tls;
+		om.om_format = o->o_format;
+		om.om_detections = o->o_detections;
+		om.om_dedup = o->o_dedup;
+		om.om_rate = o->o_rate;
+		om.om_window = o->o_window;
+		om.om_nevents = o->o_nevents;
+		memcpy(om.om_events, o->o_events, sizeof(om.om_events));
+		om.om_nignore = o->o_nignore;
+		memcpy(om.om_ignore, o->o_ignore, sizeof(om.om_ignore));
 		if (imsgev_compose(iev, IMSG_OUT_CONFIG, 0, 0, -1, &om,
 		    sizeof(om)) == -1)
 			fatal("%s: compose", __func__);
@@ -159,7 +171,7 @@ outputs_init(void)
 		nouts++;
 		i++;
 	}
-	for (p = PROC_OUTFILE; p <= PROC_OUTNATS; p++)
+	for (p = PROC_OUTFILE; p <= PROC_OUTWEBHOOK; p++)
 		if ((iev = child_iev(p)) != NULL &&
 		    imsgev_compose(iev, IMSG_CFG_DONE, 0, 0, -1, NULL, 0) ==
 		    -1)

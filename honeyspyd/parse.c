@@ -132,6 +132,7 @@ static int	 get_hostname(struct pstate *, struct ynode *, const char *,
 static int	 get_mac(struct pstate *, struct ynode *, const char *,
 		    uint8_t *);
 static int	 valid_name(const char *, int);
+static int	 valid_hostname(const char *);
 static int	 addr_eq(const struct hs_addr *, const struct hs_addr *);
 static void	 strlist_free(struct conf_strlist *);
 static void	 config_defaults(struct hs_config *);
@@ -178,6 +179,12 @@ static void	 parse_log(struct pstate *, int, struct ynode *, const char *,
 static void	 parse_output(struct pstate *, size_t, struct ynode *,
 		    const char *, void *);
 static void	 parse_output_key(struct pstate *, int, struct ynode *,
+		    const char *, void *);
+static void	 parse_hook_url(struct pstate *, struct ynode *,
+		    const char *, struct conf_output *);
+static void	 parse_hook_event(struct pstate *, size_t, struct ynode *,
+		    const char *, void *);
+static void	 parse_hook_ignore(struct pstate *, size_t, struct ynode *,
 		    const char *, void *);
 static void	 parse_enrich(struct pstate *, int, struct ynode *,
 		    const char *, void *);
@@ -255,11 +262,14 @@ static const char *const detect_limit_keys[] = { "steps", "memory", "scan",
 
 enum { OT_TYPE, OT_NAME, OT_QUEUE, OT_RETRY, OT_PATH, OT_ROTATE_SIZE,
     OT_ROTATE_KEEP, OT_ADDRESS, OT_PORT, OT_TRANSPORT, OT_CA, OT_CERT, OT_KEY,
-    OT_FACILITY, OT_SERVERS, OT_STREAM, OT_SUBJECT, OT_CREATE, OT_REPLICAS };
+    OT_FACILITY, OT_SERVERS, OT_STREAM, OT_SUBJECT, OT_CREATE, OT_REPLICAS,
+    OT_URL, OT_FORMAT, OT_EVENTS, OT_DETECTIONS, OT_IGNORE, OT_DEDUP, OT_RATE,
+    OT_WINDOW };
 static const char *const output_keys[] = { "type", "name", "queue", "retry",
     "path", "rotate_size", "rotate_keep", "address", "port", "transport",
     "ca", "cert", "key", "facility", "servers", "stream", "subject",
-    "create", "replicas", NULL };
+    "create", "replicas", "url", "format", "events", "detections",
+    "ignore", "dedup", "rate", "window", NULL };
 
 /* Which keys each output type takes besides the common ones. */
 #define OT_COMMON	(1U << OT_TYPE | 1U << OT_NAME | 1U << OT_QUEUE | \
@@ -273,14 +283,22 @@ static const unsigned int output_type_keys[OUTPUT_NTYPES] = {
 	[OUTPUT_NATS] = OT_COMMON | 1U << OT_SERVERS | 1U << OT_STREAM |
 	    1U << OT_SUBJECT | 1U << OT_CREATE | 1U << OT_REPLICAS |
 	    1U << OT_CA | 1U << OT_CERT | 1U << OT_KEY,
+	[OUTPUT_WEBHOOK] = OT_COMMON | 1U << OT_URL | 1U << OT_CA |
+	    1U << OT_FORMAT | 1U << OT_EVENTS | 1U << OT_DETECTIONS |
+	    1U << OT_IGNORE | 1U << OT_DEDUP | 1U << OT_RATE | 1U << OT_WINDOW,
 };
 static const unsigned int output_type_need[OUTPUT_NTYPES] = {
 	[OUTPUT_FILE] = 1U << OT_PATH,
 	[OUTPUT_SYSLOG] = 1U << OT_ADDRESS,
 	[OUTPUT_NATS] = 1U << OT_SERVERS,
+	[OUTPUT_WEBHOOK] = 1U << OT_URL,
 };
 static const char *const output_type_names[] = { "file", "syslog", "nats",
-    NULL };
+    "webhook", NULL };
+static const char *const hook_format_names[] = { "json", "slack", NULL };
+/* What a webhook alerts on unless told otherwise. */
+static const char *const hook_default_events[] = { "honeyspy.detect.*",
+    "honeyspy.login.success", NULL };
 static const char *const transport_names[] = { "tls", "udp", NULL };
 /* RFC 5424 section 6.2.1, by number. */
 static const char *const facility_names[] = { "kern", "user", "mail",
@@ -1028,32 +1046,39 @@ get_name(struct pstate *ps, struct ynode *n, const char *path, char *dst,
 	return (0);
 }
 
+/* A DNS name, or an IPv4 or IPv6 address. */
+static int
+valid_hostname(const char *s)
+{
+	struct in6_addr	 in6;
+	size_t		 i, label = 0;
+	int		 ok = 1;
+
+	if (inet_pton(AF_INET6, s, &in6) == 1)
+		return (1);
+	for (i = 0; s[i] != '\0' && ok; i++) {
+		if (s[i] == '.') {
+			ok = label > 0;
+			label = 0;
+		} else if (isalnum((unsigned char)s[i]) || s[i] == '-')
+			ok = ++label <= 63;
+		else
+			ok = 0;
+	}
+	if (i > 253 || s[0] == '-')
+		ok = 0;
+	return (ok);
+}
+
 static int
 get_hostname(struct pstate *ps, struct ynode *n, const char *path,
     char *dst, size_t dstsz)
 {
 	char		 tmp[CONF_HOSTNAMELEN], ebuf[80];
-	struct in6_addr	 in6;
-	size_t		 i, label = 0;
-	int		 ok = 1;
 
 	if (get_string(ps, n, path, tmp, sizeof(tmp), 0) == -1)
 		return (-1);
-	if (inet_pton(AF_INET6, tmp, &in6) != 1) {
-		for (i = 0; tmp[i] != '\0' && ok; i++) {
-			if (tmp[i] == '.') {
-				ok = label > 0;
-				label = 0;
-			} else if (isalnum((unsigned char)tmp[i]) ||
-			    tmp[i] == '-') {
-				ok = ++label <= 63;
-			} else
-				ok = 0;
-		}
-		if (i > 253 || tmp[0] == '-')
-			ok = 0;
-	}
-	if (!ok) {
+	if (!valid_hostname(tmp)) {
 		perr(ps, n->yn_line, path, "\"%s\" is not a host name or IP "
 		    "address", esc(tmp, strlen(tmp), ebuf, sizeof(ebuf)));
 		return (-1);
@@ -1917,6 +1942,12 @@ config_output_type_name(int type)
 }
 
 const char *
+config_hook_format_name(int f)
+{
+	return (f == HOOK_SLACK ? "slack" : "json");
+}
+
+const char *
 config_transport_name(int t)
 {
 	return (t == TRANSPORT_UDP ? "udp" : "tls");
@@ -1956,6 +1987,10 @@ parse_output(struct pstate *ps, size_t i, struct ynode *n, const char *path,
 	(void)strlcpy(o->o_subject, "honeyspy", sizeof(o->o_subject));
 	o->o_create = 1;
 	o->o_replicas = 1;
+	o->o_detections = 1;
+	o->o_dedup = 300;
+	o->o_rate = 30;
+	o->o_window = 60;
 	TAILQ_INSERT_TAIL(&c->c_outputs, o, o_entry);
 	c->c_noutputs++;
 	if (map_walk(ps, n, path, output_keys, parse_output_key, o,
@@ -1994,6 +2029,21 @@ parse_output(struct pstate *ps, size_t i, struct ynode *n, const char *path,
 	if ((o->o_cert[0] == '\0') != (o->o_key[0] == '\0')) {
 		subpath(sub, path, o->o_cert[0] ? "key" : "cert");
 		perr(ps, n->yn_line, sub, "cert and key go together");
+	}
+	if (o->o_type == OUTPUT_WEBHOOK) {
+		if (!(seen & (1U << OT_EVENTS)))
+			for (k = 0; hook_default_events[k] != NULL; k++)
+				(void)strlcpy(o->o_events[o->o_nevents++],
+				    hook_default_events[k],
+				    sizeof(o->o_events[0]));
+		if (o->o_url[0] == '\0')
+			;	/* said already */
+		else if (!o->o_tls && (seen & (1U << OT_CA))) {
+			subpath(sub, path, "ca");
+			perr(ps, n->yn_line, sub, "not used with http");
+		} else if (o->o_tls && o->o_ca[0] == '\0')
+			(void)strlcpy(o->o_ca, HOOK_CA_DEFAULT,
+			    sizeof(o->o_ca));
 	}
 	TAILQ_FOREACH(p, &c->c_outputs, o_entry) {
 		if (p == o)
@@ -2110,7 +2160,184 @@ parse_output_key(struct pstate *ps, int idx, struct ynode *v,
 	case OT_REPLICAS:
 		(void)get_int(ps, v, path, 1, 5, &o->o_replicas);
 		break;
+	case OT_URL:
+		parse_hook_url(ps, v, path, o);
+		break;
+	case OT_FORMAT:
+		if (get_word(ps, v, path, hook_format_names, &w) == 0)
+			o->o_format = w;
+		break;
+	case OT_EVENTS:
+		seq_walk(ps, v, path, HS_HOOK_EVENTS, parse_hook_event, o);
+		break;
+	case OT_DETECTIONS:
+		(void)get_bool(ps, v, path, &o->o_detections);
+		break;
+	case OT_IGNORE:
+		seq_walk(ps, v, path, HS_HOOK_IGNORE, parse_hook_ignore, o);
+		break;
+	case OT_DEDUP:
+		(void)get_int(ps, v, path, 0, 86400, &o->o_dedup);
+		break;
+	case OT_RATE:
+		(void)get_int(ps, v, path, 1, 10000, &o->o_rate);
+		break;
+	case OT_WINDOW:
+		(void)get_int(ps, v, path, 1, 86400, &o->o_window);
+		break;
 	}
+}
+
+/*
+ * https://host[:port][/path]: the host by name or address (IPv6 in
+ * brackets), the path sent as it is.  Plain http goes to the loopback
+ * address only, where nobody else can read the alerts on their way.
+ */
+static void
+parse_hook_url(struct pstate *ps, struct ynode *v, const char *path,
+    struct conf_output *o)
+{
+	char		 url[CONF_URLLEN], host[CONF_HOSTNAMELEN], ebuf[80];
+	const char	*p, *end, *errstr;
+	struct in6_addr	 in6;
+	size_t		 len;
+	long long	 port = 0;
+	int		 bracket;
+
+	if (get_string(ps, v, path, url, sizeof(url), 0) == -1)
+		return;
+	esc(url, strlen(url), ebuf, sizeof(ebuf));
+	if (strncmp(url, "https://", 8) == 0) {
+		o->o_tls = 1;
+		p = url + 8;
+	} else if (strncmp(url, "http://", 7) == 0) {
+		o->o_tls = 0;
+		p = url + 7;
+	} else {
+		perr(ps, v->yn_line, path, "\"%s\" is not an https:// URL",
+		    ebuf);
+		return;
+	}
+	if ((bracket = *p == '[')) {
+		if ((end = strchr(p, ']')) == NULL)
+			goto bad;
+		len = (size_t)(end - p - 1);
+		p++;
+		end++;
+	} else {
+		end = p + strcspn(p, ":/?#");
+		len = (size_t)(end - p);
+	}
+	if (len == 0 || len >= sizeof(host))
+		goto bad;
+	memcpy(host, p, len);
+	host[len] = '\0';
+	if (bracket ? inet_pton(AF_INET6, host, &in6) != 1 :
+	    !valid_hostname(host))
+		goto bad;
+	p = end;
+	if (*p == ':') {
+		char	 num[8];
+
+		len = strcspn(p + 1, "/?#");
+		if (len == 0 || len >= sizeof(num))
+			goto bad;
+		memcpy(num, p + 1, len);
+		num[len] = '\0';
+		port = strtonum(num, 1, 65535, &errstr);
+		if (errstr != NULL)
+			goto bad;
+		p += 1 + len;
+	}
+	if (*p != '\0' && *p != '/' && *p != '?')
+		goto bad;
+	for (end = p; *end != '\0'; end++)
+		if (*end <= ' ' || *end >= 127 || *end == '#')
+			goto bad;
+	if (!o->o_tls && strcmp(host, "127.0.0.1") != 0 &&
+	    strcmp(host, "::1") != 0) {
+		perr(ps, v->yn_line, path, "\"%s\": http only to 127.0.0.1 "
+		    "or [::1]; use https", ebuf);
+		return;
+	}
+	(void)strlcpy(o->o_url, url, sizeof(o->o_url));
+	(void)strlcpy(o->o_address, host, sizeof(o->o_address));
+	o->o_port = port != 0 ? (int)port : o->o_tls ? 443 : 80;
+	(void)snprintf(o->o_path, sizeof(o->o_path), "%s%s",
+	    *p == '/' ? "" : "/", p);
+	return;
+ bad:
+	perr(ps, v->yn_line, path, "\"%s\" is not a URL "
+	    "(https://host[:port][/path])", ebuf);
+}
+
+/* An eventid, or a prefix of some ending in '*'. */
+static void
+parse_hook_event(struct pstate *ps, size_t i, struct ynode *n,
+    const char *path, void *arg)
+{
+	struct conf_output	*o = arg;
+	char			 tmp[HS_NAMELEN], ebuf[80];
+	size_t			 k, len;
+
+	(void)i;
+	if (get_string(ps, n, path, tmp, sizeof(tmp), 0) == -1)
+		return;
+	len = strlen(tmp);
+	for (k = 0; k < len; k++)
+		if (!islower((unsigned char)tmp[k]) &&
+		    !isdigit((unsigned char)tmp[k]) && tmp[k] != '.' &&
+		    tmp[k] != '_' && tmp[k] != '-' &&
+		    (tmp[k] != '*' || k != len - 1))
+			break;
+	if (k < len) {
+		perr(ps, n->yn_line, path, "\"%s\" is not an eventid or a "
+		    "prefix ending in '*'", esc(tmp, len, ebuf, sizeof(ebuf)));
+		return;
+	}
+	(void)strlcpy(o->o_events[o->o_nevents++], tmp,
+	    sizeof(o->o_events[0]));
+}
+
+/* An address or a prefix, v4 or v6; host bits are cleared. */
+static void
+parse_hook_ignore(struct pstate *ps, size_t i, struct ynode *n,
+    const char *path, void *arg)
+{
+	struct conf_output	*o = arg;
+	struct output_prefix	*op = &o->o_ignore[o->o_nignore];
+	char			 tmp[64], ebuf[80], *slash;
+	const char		*errstr = NULL;
+	int			 max, k;
+
+	(void)i;
+	if (get_string(ps, n, path, tmp, sizeof(tmp), 0) == -1)
+		return;
+	memset(op, 0, sizeof(*op));
+	if ((slash = strchr(tmp, '/')) != NULL)
+		*slash++ = '\0';
+	if (inet_pton(AF_INET, tmp, op->op_addr) == 1) {
+		op->op_af = AF_INET;
+		max = 32;
+	} else if (inet_pton(AF_INET6, tmp, op->op_addr) == 1) {
+		op->op_af = AF_INET6;
+		max = 128;
+	} else
+		max = -1;
+	if (max > 0)
+		op->op_bits = slash == NULL ? (uint8_t)max :
+		    (uint8_t)strtonum(slash, 0, max, &errstr);
+	if (max < 0 || errstr != NULL) {
+		if (slash != NULL)
+			slash[-1] = '/';
+		perr(ps, n->yn_line, path, "\"%s\" is not an address or a "
+		    "prefix (address/length)", esc(tmp, strlen(tmp), ebuf,
+		    sizeof(ebuf)));
+		return;
+	}
+	for (k = op->op_bits; k < max; k++)
+		op->op_addr[k / 8] &= (uint8_t)~(0x80 >> (k % 8));
+	o->o_nignore++;
 }
 
 static void

@@ -18,6 +18,9 @@
 
 #include <sys/types.h>
 #include <sys/queue.h>
+#include <sys/socket.h>
+
+#include <arpa/inet.h>
 
 #include <stdint.h>
 #include <stdio.h>
@@ -30,6 +33,7 @@ static void	 print_kstr(FILE *, int, const char *, const char *);
 static void	 print_flags(FILE *, int, const char *, const char *const [],
 		    int);
 static void	 print_outputs(FILE *, const struct hs_config *);
+static void	 print_hook(FILE *, const struct conf_output *);
 static void	 print_strlist(FILE *, int, const char *,
 		    const struct conf_strlist *);
 static size_t	 utf8_decode(const unsigned char *, uint32_t *);
@@ -370,9 +374,49 @@ print_outputs(FILE *fp, const struct hs_config *c)
 				print_kstr(fp, 4, "key", o->o_key);
 			}
 			break;
+		case OUTPUT_WEBHOOK:
+			print_hook(fp, o);
+			break;
 		}
 	}
 	fputs("enrich:\n", fp);
 	print_kstr(fp, 2, "location", c->c_enrich.en_location);
 	print_kstr(fp, 2, "oui", c->c_enrich.en_oui);
+}
+
+static void
+print_hook(FILE *fp, const struct conf_output *o)
+{
+	char	 addr[INET6_ADDRSTRLEN];
+	int	 i;
+
+	print_kstr(fp, 4, "url", o->o_url);
+	if (o->o_tls)
+		print_kstr(fp, 4, "ca", o->o_ca);
+	fprintf(fp, "    format: %s\n", config_hook_format_name(o->o_format));
+	if (o->o_nevents == 0)
+		fputs("    events: []\n", fp);
+	else
+		fputs("    events:\n", fp);
+	for (i = 0; i < o->o_nevents; i++) {
+		fputs("      - ", fp);
+		print_str(fp, o->o_events[i]);
+		fputc('\n', fp);
+	}
+	fprintf(fp, "    detections: %s\n", o->o_detections ? "true" :
+	    "false");
+	if (o->o_nignore == 0)
+		fputs("    ignore: []\n", fp);
+	else
+		fputs("    ignore:\n", fp);
+	for (i = 0; i < o->o_nignore; i++) {
+		if (inet_ntop(o->o_ignore[i].op_af, o->o_ignore[i].op_addr,
+		    addr, sizeof(addr)) == NULL)
+			(void)strlcpy(addr, "?", sizeof(addr));
+		fprintf(fp, "      - \"%s/%u\"\n", addr,
+		    o->o_ignore[i].op_bits);
+	}
+	fprintf(fp, "    dedup: %d\n", o->o_dedup);
+	fprintf(fp, "    rate: %d\n", o->o_rate);
+	fprintf(fp, "    window: %d\n", o->o_window);
 }

@@ -59,6 +59,7 @@ enum proc_id {
 	PROC_OUTFILE,		/* master: outputs of type file */
 	PROC_OUTSYSLOG,		/* master: outputs of type syslog */
 	PROC_OUTNATS,		/* master: outputs of type nats */
+	PROC_OUTWEBHOOK,	/* master: outputs of type webhook */
 #ifdef HS_REGRESS
 	PROC_REGRESS,		/* test-only child that breaks its sandbox */
 #endif
@@ -604,6 +605,17 @@ struct ctl_alias {
 #define HS_URLLEN		256
 #define HS_MAXSERVERS		8
 
+/* A webhook's rules: eventid patterns and source prefixes to ignore. */
+#define HS_HOOK_EVENTS		32
+#define HS_HOOK_IGNORE		256
+
+struct output_prefix {
+	uint8_t		op_af;			/* AF_INET, AF_INET6 */
+	uint8_t		op_bits;
+	uint8_t		op_pad[2];
+	uint8_t		op_addr[16];		/* host bits zero */
+};
+
 /* One output, as the parent hands it to the child that runs it. */
 struct output_msg {
 	int32_t		om_index;
@@ -630,6 +642,17 @@ struct output_msg {
 	int32_t		om_replicas;
 	char		om_stream[64];
 	char		om_subject[64];
+	/* webhook: om_address, om_port, om_path (the request's target) */
+	int32_t		om_tls;			/* https, not http */
+	int32_t		om_format;		/* HOOK_* */
+	int32_t		om_detections;		/* alert on any detections */
+	int32_t		om_dedup;		/* seconds; 0 none */
+	int32_t		om_rate;		/* alerts a window, at most */
+	int32_t		om_window;		/* seconds */
+	int32_t		om_nevents;
+	int32_t		om_nignore;
+	char		om_events[HS_HOOK_EVENTS][HS_NAMELEN];
+	struct output_prefix om_ignore[HS_HOOK_IGNORE];
 };
 
 /* Everything up to and including oa_id is delivered: oa_count events. */

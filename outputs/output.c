@@ -104,7 +104,10 @@ output_setup(void)
 			    memchr(om.om_stream, '\0', sizeof(om.om_stream)) ==
 			    NULL ||
 			    memchr(om.om_subject, '\0',
-			    sizeof(om.om_subject)) == NULL)
+			    sizeof(om.om_subject)) == NULL ||
+			    om.om_nevents < 0 ||
+			    om.om_nevents > HS_HOOK_EVENTS ||
+			    om.om_nignore < 0 || om.om_nignore > HS_HOOK_IGNORE)
 				fatalx("%s: IMSG_OUT_CONFIG: bad message",
 				    __func__);
 			if ((o = calloc(1, sizeof(*o))) == NULL)
@@ -121,6 +124,9 @@ output_setup(void)
 				break;
 			case OUTPUT_NATS:
 				o->o_ops = &output_nats_ops;
+				break;
+			case OUTPUT_WEBHOOK:
+				o->o_ops = &output_webhook_ops;
 				break;
 			default:
 				fatalx("%s: output %s: unknown type %d",

@@ -72,6 +72,7 @@ struct output {
 extern const struct output_ops	output_file_ops;
 extern const struct output_ops	output_syslog_ops;
 extern const struct output_ops	output_nats_ops;
+extern const struct output_ops	output_webhook_ops;
 
 __attribute__((__noreturn__)) void	output_main(const struct proc_def *);
 

@@ -154,11 +154,15 @@ static const int outfile_syscalls[] = {
 	SCMP_SYS(newfstatat), SCMP_SYS(lseek),
 };
 
-/* A syslog output: a TLS or UDP client to the address it resolved. */
+/*
+ * A syslog output: a TLS or UDP client to the address it resolved.  At
+ * exit, stdio gives back what it read ahead of the location database's
+ * stream, here and in every output: lseek(2).
+ */
 static const int outsyslog_syscalls[] = {
 	SCMP_SYS(connect), SCMP_SYS(setsockopt), SCMP_SYS(getsockopt),
 	SCMP_SYS(getpeername), SCMP_SYS(getsockname), SCMP_SYS(shutdown),
-	SCMP_SYS(recvfrom), SCMP_SYS(sendto),
+	SCMP_SYS(recvfrom), SCMP_SYS(sendto), SCMP_SYS(lseek),
 };
 
 /*
@@ -170,7 +174,19 @@ static const int outnats_syscalls[] = {
 	SCMP_SYS(getpeername), SCMP_SYS(getsockname), SCMP_SYS(shutdown),
 	SCMP_SYS(recvfrom), SCMP_SYS(sendto), SCMP_SYS(set_robust_list),
 	SCMP_SYS(rseq), SCMP_SYS(pipe2), SCMP_SYS(sched_getaffinity),
-	SCMP_SYS(select), SCMP_SYS(pselect6),
+	SCMP_SYS(select), SCMP_SYS(pselect6), SCMP_SYS(lseek),
+};
+
+/*
+ * A webhook output: an HTTPS client to the address it resolved, one
+ * connection an alert.  libevent hands the address to getaddrinfo(3),
+ * which takes a numeric one without a look-up.  At exit, stdio gives
+ * back what it read ahead of the location database's stream: lseek(2).
+ */
+static const int outwebhook_syscalls[] = {
+	SCMP_SYS(connect), SCMP_SYS(setsockopt), SCMP_SYS(getsockopt),
+	SCMP_SYS(getpeername), SCMP_SYS(getsockname), SCMP_SYS(shutdown),
+	SCMP_SYS(recvfrom), SCMP_SYS(sendto), SCMP_SYS(lseek),
 };
 
 static int	sandbox_installed;
@@ -411,6 +427,14 @@ sandbox_install(enum proc_id id)
 		sandbox_rule(ctx, SCMP_ACT_ALLOW, SCMP_SYS(clone), 1, &thread);
 		sandbox_rule(ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(clone3), 0,
 		    NULL);
+		fionread = sandbox_arg(1, SCMP_CMP_EQ, FIONREAD, 0);
+		sandbox_rule(ctx, SCMP_ACT_ALLOW, SCMP_SYS(ioctl), 1,
+		    &fionread);
+		break;
+	case PROC_OUTWEBHOOK:
+		sandbox_allow(ctx, outwebhook_syscalls,
+		    NITEMS(outwebhook_syscalls));
+		sandbox_inet_sockets(ctx);
 		fionread = sandbox_arg(1, SCMP_CMP_EQ, FIONREAD, 0);
 		sandbox_rule(ctx, SCMP_ACT_ALLOW, SCMP_SYS(ioctl), 1,
 		    &fionread);
