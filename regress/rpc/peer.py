@@ -5,11 +5,14 @@
 # badframes sends frames the master must refuse, each on its own link,
 # checks that it closes each link and still answers a good one; call
 # makes one call with any certificate and prints the reply.
-#        peer.py HOST PORT CA CERT KEY PASSFILE|- event JSON
+#        peer.py HOST PORT CA CERT KEY PASSFILE|- event JSON [JSON...]
 # event says hello as the sensor the certificate names, with an epoch of
-# its own, sends one event and waits for the master's acknowledgement.
+# its own (PEER_EPOCH, or 0ddba11: the master stores a sequence number of
+# one epoch once), sends the events and waits for the master's
+# acknowledgement of the last.
 
 import json
+import os
 import socket
 import ssl
 import struct
@@ -72,16 +75,19 @@ if mode == "call":
 
 if mode == "event":
     t = link()
-    hello = {"name": "peer", "epoch": "0ddba11", "mode": "user",
-             "features": {}, "version": 1, "config": "0" * 64}
+    hello = {"name": "peer", "epoch": os.environ.get("PEER_EPOCH", "0ddba11"),
+             "mode": "user", "features": {}, "version": 1,
+             "config": "0" * 64}
     t.sendall(frame(json.dumps({"id": 1, "call": "hello",
                                 "args": [hello]}).encode()))
     print(reply(t).decode())
-    t.sendall(frame(json.dumps({"seq": 1,
-                                "event": json.loads(sys.argv[8])}).encode()))
+    events = sys.argv[8:]
+    for seq, ev in enumerate(events, 1):
+        t.sendall(frame(json.dumps({"seq": seq,
+                                    "event": json.loads(ev)}).encode()))
     while True:
         m = json.loads(reply(t))
-        if m.get("ack") == 1:
+        if m.get("ack", 0) >= len(events):
             print("acknowledged")
             sys.exit(0)
 
