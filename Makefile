@@ -307,7 +307,8 @@ lint:
 	scripts/check-man-keys
 	shellcheck scripts/install-deps regress/run-test regress/lab/lab.sh \
 	    regress/config/update-golden.sh .ci/run bench/superserver \
-	    bench/fingerprint bench/capture bench/events scripts/run-demo \
+	    bench/fingerprint bench/capture bench/events bench/outputs \
+	    scripts/run-demo \
 	    scripts/mkusers scripts/check-man-keys policy/rc/honeyspyd \
 	    policy/check
 	policy/check

@@ -150,7 +150,8 @@ nats_connect(struct output *o)
 	}
 	jsOptions_Init(&jo);
 	jo.Wait = NATS_WAIT_MS;
-	jo.PublishAsync.MaxPending = NATS_BATCH;
+	/* Room for a batch and what a failed one left: never a stall. */
+	jo.PublishAsync.MaxPending = 4 * NATS_BATCH;
 	jo.PublishAsync.ErrHandler = nats_puberr;
 	jo.PublishAsync.ErrHandlerClosure = no;
 	if ((s = natsConnection_JetStream(&no->no_js, no->no_conn, &jo)) !=

@@ -18,6 +18,7 @@
 
 #include <sys/types.h>
 
+#include <sched.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,6 +42,7 @@ static void	output_queue(struct imsg *);
 static void	output_retry(int, short, void *);
 static void	output_state(struct output *, int, const char *);
 static void	output_wake(struct output *);
+static void	output_kick(int, short, void *);
 
 __attribute__((__noreturn__)) void
 output_main(const struct proc_def *pd)
@@ -56,11 +58,26 @@ output_main(const struct proc_def *pd)
 	/* Files, keys and peers are looked up here, before the jail. */
 	output_setup();
 	proc_child_jail(pd, &hm);
+	/*
+	 * Storing comes first: outputs run when the cores are otherwise
+	 * idle, and catch up from their cursors.  Threads made from now on
+	 * (libnats's) inherit it.
+	 */
+	{
+		struct sched_param	 sp;
+
+		memset(&sp, 0, sizeof(sp));
+		if (sched_setscheduler(0, SCHED_IDLE, &sp) == -1)
+			log_warn("%s: SCHED_IDLE", __func__);
+	}
 	proc_child_setup_done(pd, &hm);
 	for (i = 0; i < OUTPUT_MAX; i++)
-		if (outputs[i] != NULL)
+		if (outputs[i] != NULL) {
 			evtimer_set(&outputs[i]->o_retry_ev, output_retry,
 			    outputs[i]);
+			evtimer_set(&outputs[i]->o_kick_ev, output_kick,
+			    outputs[i]);
+		}
 	proc_child_run(pd, output_dispatch_parent);
 }
 
@@ -198,10 +215,30 @@ output_queue(struct imsg *imsg)
 	output_wake(o);
 }
 
-/* Deliver now unless a failure made us wait. */
+/*
+ * Deliver once this turn's events are all queued, so that they go out
+ * as one batch; not while a failure makes us wait.
+ */
 static void
 output_wake(struct output *o)
 {
+	struct timeval	 tv = { 0, 0 };
+
+	if (o->o_waiting || o->o_kick_armed)
+		return;
+	o->o_kick_armed = 1;
+	if (evtimer_add(&o->o_kick_ev, &tv) == -1)
+		fatal("%s: evtimer_add", __func__);
+}
+
+static void
+output_kick(int fd, short event, void *arg)
+{
+	struct output	*o = arg;
+
+	(void)fd;
+	(void)event;
+	o->o_kick_armed = 0;
 	if (!o->o_waiting)
 		o->o_ops->oo_kick(o);
 }

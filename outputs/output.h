@@ -66,6 +66,8 @@ struct output {
 	int			 o_backoff;	/* seconds; 0 when up */
 	int			 o_waiting;	/* a retry is armed */
 	struct event		 o_retry_ev;
+	struct event		 o_kick_ev;	/* after this turn's events */
+	int			 o_kick_armed;
 	void			*o_priv;
 };
 

@@ -118,9 +118,22 @@ nats_wait_leader() {
 	return 1
 }
 
-# What the stream holds, one "subject msgid json" line a message.
+# What the stream holds, one "subject msgid json" line a message.  Right
+# after a node died the cluster may still be electing leaders: a read
+# that fails is tried again, ten times at most.
 nats_read() {
-	"$NATSCHECK" "$NATS_URLS" HONEYSPY 'honeyspy.>' 2>"$RPC_DIR/natscheck.err"
+	local i
+
+	for i in $(seq 1 10); do
+		if "$NATSCHECK" "$NATS_URLS" HONEYSPY 'honeyspy.>' \
+		    >"$RPC_DIR/natscheck.out" 2>"$RPC_DIR/natscheck.err"; then
+			cat "$RPC_DIR/natscheck.out"
+			return 0
+		fi
+		sleep 0.2
+	done
+	cat "$RPC_DIR/natscheck.err" >&2
+	return 1
 }
 
 # Poll until the stream holds as many messages as the store has events
