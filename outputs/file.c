@@ -159,7 +159,7 @@ file_kick(struct output *o)
 	struct file_out		*fo = o->o_priv;
 	struct out_event	*oe;
 	json_t			*ev, *ecs;
-	char			*line, *buf = NULL, why[256];
+	char			*line, *buf = NULL;
 	size_t			 n, len = 0, cap = 0, l;
 
 	while (!TAILQ_EMPTY(&o->o_queue)) {
@@ -174,12 +174,8 @@ file_kick(struct output *o)
 			if (n == FILE_BATCH)
 				break;
 			n++;
-			if ((ev = output_event(o, oe, why, sizeof(why))) ==
-			    NULL) {
-				log_warnx("output %s: %s; skipped",
-				    o->o_conf.om_name, why);
-				continue;
-			}
+			if ((ev = output_event(o, oe)) == NULL)
+				continue;	/* skipped */
 			ecs = ecs_map(ev, oe->oe_id, o->o_conf.om_node);
 			json_decref(ev);
 			if (ecs == NULL || (line = json_dumps(ecs,

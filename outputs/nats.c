@@ -251,7 +251,6 @@ nats_kick(struct output *o)
 	json_t			*ev;
 	natsStatus		 s;
 	char			*text, subject[256], id[HS_NAMELEN + 24];
-	char			 why[256];
 	size_t			 n;
 
 	if (no->no_conn == NULL && nats_connect(o) == -1)
@@ -272,12 +271,8 @@ nats_kick(struct output *o)
 			if (n == NATS_BATCH)
 				break;
 			n++;
-			if ((ev = output_event(o, oe, why, sizeof(why))) ==
-			    NULL) {
-				log_warnx("output %s: %s; skipped",
-				    o->o_conf.om_name, why);
-				continue;
-			}
+			if ((ev = output_event(o, oe)) == NULL)
+				continue;	/* skipped */
 			nats_subject(o, ev, subject, sizeof(subject));
 			if ((text = json_dumps(ev, JSON_COMPACT)) == NULL)
 				fatalx("%s: out of memory", __func__);

@@ -24,6 +24,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+
 #include "config.h"
 #include "enrich.h"
 #include "log.h"
@@ -331,29 +334,58 @@ output_state(struct output *o, int up, const char *why)
 }
 
 /*
- * The event as an object with what the databases add; NULL with why
- * when the stored text is not a JSON object (the parent checked it when
- * it was stored, so this is a bug, and the event is skipped).
+ * The stored event as an object; NULL, said in the log, when its text is
+ * not a JSON object (the parent checked it when it was stored, so this
+ * is a bug, and the caller goes on without it).
  */
 json_t *
-output_event(struct output *o, const struct out_event *oe, char *why,
-    size_t len)
+output_parse(struct output *o, const struct out_event *oe)
 {
 	json_error_t	 jerr;
 	json_t		*ev;
 
-	(void)o;
 	if ((ev = json_loadb(oe->oe_json, oe->oe_len, 0, &jerr)) == NULL ||
 	    !json_is_object(ev)) {
-		(void)snprintf(why, len, "event %lld: %s",
+		log_warnx("output %s: event %lld: %s", o->o_conf.om_name,
 		    (long long)oe->oe_id, ev == NULL ? jerr.text :
 		    "not an object");
 		json_decref(ev);
 		return (NULL);
 	}
-	if (enrich != NULL)
+	return (ev);
+}
+
+/* The same, with what the databases add. */
+json_t *
+output_event(struct output *o, const struct out_event *oe)
+{
+	json_t	*ev;
+
+	if ((ev = output_parse(o, oe)) != NULL && enrich != NULL)
 		(void)enrich_event(enrich, ev);
 	return (ev);
+}
+
+/*
+ * A TLS client context that checks the peer's certificate against the
+ * output's ca, TLS 1.2 at least; read before the jail.  The caller
+ * names the peer on each connection.
+ */
+SSL_CTX *
+output_tls_client(struct output *o, char *why, size_t len)
+{
+	SSL_CTX	*ctx;
+
+	if ((ctx = SSL_CTX_new(TLS_client_method())) == NULL ||
+	    SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION) != 1 ||
+	    SSL_CTX_load_verify_locations(ctx, o->o_conf.om_ca, NULL) != 1) {
+		(void)snprintf(why, len, "%s: %s", o->o_conf.om_ca,
+		    ERR_reason_error_string(ERR_get_error()));
+		SSL_CTX_free(ctx);
+		return (NULL);
+	}
+	SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, NULL);
+	return (ctx);
 }
 
 struct enrich *

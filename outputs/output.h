@@ -32,6 +32,7 @@
 #include <event2/event_compat.h>
 #include <event2/event_struct.h>
 #include <jansson.h>
+#include <openssl/ssl.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -82,8 +83,9 @@ void		 output_delivered(struct output *, size_t);
 void		 output_failed(struct output *, const char *, ...)
 		    __attribute__((__format__(printf, 2, 3)));
 void		 output_up(struct output *);
-json_t		*output_event(struct output *, const struct out_event *,
-		    char *, size_t);
+json_t		*output_parse(struct output *, const struct out_event *);
+json_t		*output_event(struct output *, const struct out_event *);
+SSL_CTX		*output_tls_client(struct output *, char *, size_t);
 struct enrich	*output_enrich(void);
 
 json_t		*ecs_map(json_t *, int64_t, const char *);

@@ -124,15 +124,8 @@ syslog_setup(struct output *o, char *why, size_t len)
 
 	if (o->o_conf.om_transport == TRANSPORT_UDP)
 		return (0);
-	if ((so->so_ctx = SSL_CTX_new(TLS_client_method())) == NULL ||
-	    SSL_CTX_set_min_proto_version(so->so_ctx, TLS1_2_VERSION) != 1 ||
-	    SSL_CTX_load_verify_locations(so->so_ctx, o->o_conf.om_ca,
-	    NULL) != 1) {
-		(void)snprintf(why, len, "%s: %s", o->o_conf.om_ca,
-		    ERR_reason_error_string(ERR_get_error()));
+	if ((so->so_ctx = output_tls_client(o, why, len)) == NULL)
 		return (-1);
-	}
-	SSL_CTX_set_verify(so->so_ctx, SSL_VERIFY_PEER, NULL);
 	if (o->o_conf.om_cert[0] != '\0' &&
 	    (SSL_CTX_use_certificate_chain_file(so->so_ctx,
 	    o->o_conf.om_cert) != 1 ||
@@ -382,13 +375,12 @@ syslog_format(struct output *o, const struct out_event *oe, char *buf,
 	    "mac_vendor", NULL };
 	json_t		*ev;
 	const char	*eid, *ts, *host;
-	char		*text, why[256], msgid[33], hostname[256];
+	char		*text, msgid[33], hostname[256];
 	size_t		 off, i;
 	int		 sev = 5, r;
 
-	if ((ev = output_event(o, oe, why, sizeof(why))) == NULL) {
-		log_warnx("output %s: %s; sent as it was stored",
-		    o->o_conf.om_name, why);
+	if ((ev = output_event(o, oe)) == NULL) {
+		/* Sent as it was stored. */
 		r = snprintf(buf, len, "<%d>1 - - honeyspy - - - %s",
 		    o->o_conf.om_facility * 8 + 4, oe->oe_json);
 		return (r < 0 ? 0 : (size_t)r >= len ? (int)len - 1 : r);

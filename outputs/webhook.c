@@ -201,15 +201,8 @@ hook_setup(struct output *o, char *why, size_t len)
 	if (!o->o_conf.om_tls)
 		return (0);
 	/* The CA file is read now, before the jail. */
-	if ((ho->ho_ctx = SSL_CTX_new(TLS_client_method())) == NULL ||
-	    SSL_CTX_set_min_proto_version(ho->ho_ctx, TLS1_2_VERSION) != 1 ||
-	    SSL_CTX_load_verify_locations(ho->ho_ctx, o->o_conf.om_ca,
-	    NULL) != 1) {
-		(void)snprintf(why, len, "%s: %s", o->o_conf.om_ca,
-		    ERR_reason_error_string(ERR_get_error()));
+	if ((ho->ho_ctx = output_tls_client(o, why, len)) == NULL)
 		return (-1);
-	}
-	SSL_CTX_set_verify(ho->ho_ctx, SSL_VERIFY_PEER, NULL);
 	return (0);
 }
 
@@ -275,20 +268,13 @@ static char *
 hook_judge(struct output *o, const struct out_event *oe, time_t now)
 {
 	struct hook_out	*ho = o->o_priv;
-	json_error_t	 jerr;
 	json_t		*ev, *det;
 	const char	*eid, *src;
 	char		 kinds[256], key[1024];
 	char		*body;
 
-	if ((ev = json_loadb(oe->oe_json, oe->oe_len, 0, &jerr)) == NULL ||
-	    !json_is_object(ev)) {
-		log_warnx("output %s: event %lld: %s; skipped",
-		    o->o_conf.om_name, (long long)oe->oe_id,
-		    ev == NULL ? jerr.text : "not an object");
-		json_decref(ev);
-		return (NULL);
-	}
+	if ((ev = output_parse(o, oe)) == NULL)
+		return (NULL);	/* skipped */
 	if ((eid = json_string_value(json_object_get(ev, "eventid"))) ==
 	    NULL)
 		eid = "";

@@ -155,38 +155,25 @@ static const int outfile_syscalls[] = {
 };
 
 /*
- * A syslog output: a TLS or UDP client to the address it resolved.  At
- * exit, stdio gives back what it read ahead of the location database's
- * stream, here and in every output: lseek(2).
+ * The syslog, NATS and webhook outputs: TCP (TLS) or UDP clients to the
+ * addresses they resolved before the jail; libevent hands an address to
+ * getaddrinfo(3), which takes a numeric one without a look-up.  At exit,
+ * stdio gives back what it read ahead of the location database's stream:
+ * lseek(2).
  */
-static const int outsyslog_syscalls[] = {
+static const int outnet_syscalls[] = {
 	SCMP_SYS(connect), SCMP_SYS(setsockopt), SCMP_SYS(getsockopt),
 	SCMP_SYS(getpeername), SCMP_SYS(getsockname), SCMP_SYS(shutdown),
 	SCMP_SYS(recvfrom), SCMP_SYS(sendto), SCMP_SYS(lseek),
 };
 
 /*
- * A NATS output: libnats's client threads, its TCP connections and the
- * pipe it wakes them with.  clone(2) only for threads: see below.
+ * And the NATS output's: libnats's client threads and the pipe it wakes
+ * them with.  clone(2) only for threads: see below.
  */
 static const int outnats_syscalls[] = {
-	SCMP_SYS(connect), SCMP_SYS(setsockopt), SCMP_SYS(getsockopt),
-	SCMP_SYS(getpeername), SCMP_SYS(getsockname), SCMP_SYS(shutdown),
-	SCMP_SYS(recvfrom), SCMP_SYS(sendto), SCMP_SYS(set_robust_list),
-	SCMP_SYS(rseq), SCMP_SYS(pipe2), SCMP_SYS(sched_getaffinity),
-	SCMP_SYS(select), SCMP_SYS(pselect6), SCMP_SYS(lseek),
-};
-
-/*
- * A webhook output: an HTTPS client to the address it resolved, one
- * connection an alert.  libevent hands the address to getaddrinfo(3),
- * which takes a numeric one without a look-up.  At exit, stdio gives
- * back what it read ahead of the location database's stream: lseek(2).
- */
-static const int outwebhook_syscalls[] = {
-	SCMP_SYS(connect), SCMP_SYS(setsockopt), SCMP_SYS(getsockopt),
-	SCMP_SYS(getpeername), SCMP_SYS(getsockname), SCMP_SYS(shutdown),
-	SCMP_SYS(recvfrom), SCMP_SYS(sendto), SCMP_SYS(lseek),
+	SCMP_SYS(set_robust_list), SCMP_SYS(rseq), SCMP_SYS(pipe2),
+	SCMP_SYS(sched_getaffinity), SCMP_SYS(select), SCMP_SYS(pselect6),
 };
 
 static int	sandbox_installed;
@@ -410,30 +397,18 @@ sandbox_install(enum proc_id id)
 	case PROC_OUTFILE:
 		sandbox_allow(ctx, outfile_syscalls, NITEMS(outfile_syscalls));
 		break;
-	case PROC_OUTSYSLOG:
-		sandbox_allow(ctx, outsyslog_syscalls,
-		    NITEMS(outsyslog_syscalls));
-		sandbox_inet_sockets(ctx);
-		fionread = sandbox_arg(1, SCMP_CMP_EQ, FIONREAD, 0);
-		sandbox_rule(ctx, SCMP_ACT_ALLOW, SCMP_SYS(ioctl), 1,
-		    &fionread);
-		break;
 	case PROC_OUTNATS:
 		sandbox_allow(ctx, outnats_syscalls, NITEMS(outnats_syscalls));
-		sandbox_inet_sockets(ctx);
 		/* Threads, never a new process; clone3 hides its flags. */
 		thread = sandbox_arg(0, SCMP_CMP_MASKED_EQ, CLONE_THREAD,
 		    CLONE_THREAD);
 		sandbox_rule(ctx, SCMP_ACT_ALLOW, SCMP_SYS(clone), 1, &thread);
 		sandbox_rule(ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(clone3), 0,
 		    NULL);
-		fionread = sandbox_arg(1, SCMP_CMP_EQ, FIONREAD, 0);
-		sandbox_rule(ctx, SCMP_ACT_ALLOW, SCMP_SYS(ioctl), 1,
-		    &fionread);
-		break;
+		/* FALLTHROUGH */
+	case PROC_OUTSYSLOG:
 	case PROC_OUTWEBHOOK:
-		sandbox_allow(ctx, outwebhook_syscalls,
-		    NITEMS(outwebhook_syscalls));
+		sandbox_allow(ctx, outnet_syscalls, NITEMS(outnet_syscalls));
 		sandbox_inet_sockets(ctx);
 		fionread = sandbox_arg(1, SCMP_CMP_EQ, FIONREAD, 0);
 		sandbox_rule(ctx, SCMP_ACT_ALLOW, SCMP_SYS(ioctl), 1,

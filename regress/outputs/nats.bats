@@ -15,13 +15,8 @@ setup_file() {
 	[ "$(id -u)" -eq 0 ] || return 0
 	getent passwd _honeyspy >/dev/null || return 0
 	command -v nats-server >/dev/null || return 0
-	RPC_DIR=$(mktemp -d /tmp/hs-nats.XXXXXX)
-	chmod 0755 "$RPC_DIR"
-	RPC_PORT=$(rpc_free_port)
-	RPC_FINGER=$(rpc_free_port)
-	RPC_TICK=$(rpc_free_port)
-	export RPC_DIR RPC_PORT RPC_FINGER RPC_TICK
-	local i c=$RPC_DIR/certs routes=
+	rpc_setup_net hs-nats
+	local i routes=
 
 	for i in 1 2 3; do
 		eval "NATS_PORT$i=$(rpc_free_port) NATS_ROUTE$i=$(rpc_free_port)"
@@ -36,16 +31,6 @@ setup_file() {
 		nats_start "$i"
 	done
 	nats_wait_leader
-
-	"$BIN/honeyspy-cert" -d "$c" -s 127.0.0.1 init >/dev/null
-	"$BIN/honeyspy-cert" -d "$c" sensor s1 >/dev/null
-	printf 'correct horse\n' >"$RPC_DIR/pass"
-	"$BIN/honeyspy-cert" -d "$c" -p "$RPC_DIR/pass" admin alice >/dev/null
-	cat >"$RPC_DIR/ticker" <<'EOS'
-#!/bin/sh
-exec awk -v n="$1" 'BEGIN { for (i = 0; i < n; i++) printf "{\"eventid\":\"honeyspy.test.tick\",\"n\":%d}\n", i > "/dev/stderr" }'
-EOS
-	chmod 0755 "$RPC_DIR/ticker"
 	rpc_write_master
 	cat >>"$RPC_DIR/master/conf.yaml" <<EOC
 outputs:
@@ -59,10 +44,7 @@ outputs:
     replicas: 3
     retry: 2
 EOC
-	rpc_write_sensor s1
-	rpc_start master
-	rpc_start s1
-	rpc_wait_online s1
+	rpc_start_net
 }
 
 teardown_file() {

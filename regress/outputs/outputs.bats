@@ -12,25 +12,11 @@ load ../rpc/common
 setup_file() {
 	[ "$(id -u)" -eq 0 ] || return 0
 	getent passwd _honeyspy >/dev/null || return 0
-	RPC_DIR=$(mktemp -d /tmp/hs-out.XXXXXX)
-	chmod 0755 "$RPC_DIR"
-	RPC_PORT=$(rpc_free_port)
-	RPC_FINGER=$(rpc_free_port)
-	RPC_TICK=$(rpc_free_port)
+	rpc_setup_net hs-out
 	OUT_TLS=$(rpc_free_port)
 	OUT_UDP=$(rpc_free_port)
-	export RPC_DIR RPC_PORT RPC_FINGER RPC_TICK OUT_TLS OUT_UDP
+	export OUT_TLS OUT_UDP
 	local c=$RPC_DIR/certs
-
-	"$BIN/honeyspy-cert" -d "$c" -s 127.0.0.1 init >/dev/null
-	"$BIN/honeyspy-cert" -d "$c" sensor s1 >/dev/null
-	printf 'correct horse\n' >"$RPC_DIR/pass"
-	"$BIN/honeyspy-cert" -d "$c" -p "$RPC_DIR/pass" admin alice >/dev/null
-	cat >"$RPC_DIR/ticker" <<'EOS'
-#!/bin/sh
-exec awk -v n="$1" 'BEGIN { for (i = 0; i < n; i++) printf "{\"eventid\":\"honeyspy.test.tick\",\"n\":%d}\n", i > "/dev/stderr" }'
-EOS
-	chmod 0755 "$RPC_DIR/ticker"
 
 	# The receiving end: rsyslog with TLS only, and UDP, each into a
 	# file of its own, one message (structured data and text) a line.
@@ -83,10 +69,7 @@ outputs:
     facility: local3
 EOC
 	install -d -m 0750 -o _honeyspy -g _honeyspy "$RPC_DIR/master/out"
-	rpc_write_sensor s1
-	rpc_start master
-	rpc_start s1
-	rpc_wait_online s1
+	rpc_start_net
 }
 
 teardown_file() {

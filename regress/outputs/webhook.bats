@@ -13,27 +13,14 @@ load ../rpc/common
 setup_file() {
 	[ "$(id -u)" -eq 0 ] || return 0
 	getent passwd _honeyspy >/dev/null || return 0
-	RPC_DIR=$(mktemp -d /tmp/hs-hook.XXXXXX)
-	chmod 0755 "$RPC_DIR"
-	RPC_PORT=$(rpc_free_port)
-	RPC_FINGER=$(rpc_free_port)
-	RPC_TICK=$(rpc_free_port)
+	rpc_setup_net hs-hook
 	HOOK_PORT=$(rpc_free_port)
 	HOOK_BAD=$(rpc_free_port)
-	export RPC_DIR RPC_PORT RPC_FINGER RPC_TICK HOOK_PORT HOOK_BAD
+	export HOOK_PORT HOOK_BAD
 	local c=$RPC_DIR/certs
 
-	"$BIN/honeyspy-cert" -d "$c" -s 127.0.0.1 init >/dev/null
-	"$BIN/honeyspy-cert" -d "$c" sensor s1 >/dev/null
-	printf 'correct horse\n' >"$RPC_DIR/pass"
-	"$BIN/honeyspy-cert" -d "$c" -p "$RPC_DIR/pass" admin alice >/dev/null
 	# Another network's CA: its certificate for 127.0.0.1 is no good.
 	"$BIN/honeyspy-cert" -d "$RPC_DIR/other" -s 127.0.0.1 init >/dev/null
-	cat >"$RPC_DIR/ticker" <<'EOS'
-#!/bin/sh
-exec awk -v n="$1" 'BEGIN { for (i = 0; i < n; i++) printf "{\"eventid\":\"honeyspy.test.tick\",\"n\":%d}\n", i > "/dev/stderr" }'
-EOS
-	chmod 0755 "$RPC_DIR/ticker"
 
 	install -d -m 0700 "$RPC_DIR/hook" "$RPC_DIR/bad"
 	hook_start hook "$HOOK_PORT" "$c"
@@ -70,10 +57,7 @@ outputs:
     ca: $c/ca.crt
     retry: 1
 EOC
-	rpc_write_sensor s1
-	rpc_start master
-	rpc_start s1
-	rpc_wait_online s1
+	rpc_start_net
 }
 
 teardown_file() {

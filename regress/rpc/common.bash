@@ -1,7 +1,41 @@
 # Shared by the tests that run a master and sensors on loopback
-# (regress/rpc, regress/outputs): configurations, start and kill, the
-# admin console, the store, and polling.  The caller sets RPC_DIR,
-# RPC_PORT, RPC_FINGER and RPC_TICK and loads ../helpers first.
+# (regress/rpc, regress/outputs): the network's files, configurations,
+# start and kill, the admin console, the store, and polling.  The caller
+# loads ../helpers first, then calls rpc_setup_net (or sets RPC_DIR,
+# RPC_PORT, RPC_FINGER and RPC_TICK itself).
+
+# rpc_setup_net NAME: a directory /tmp/NAME.XXXXXX for the whole file,
+# free ports, the network's CA with the master's certificate (for
+# 127.0.0.1), sensor s1's, admin alice's (passphrase in $RPC_DIR/pass),
+# and the ticker: a service that reports N events of its own and ends.
+rpc_setup_net() {
+	local c
+
+	RPC_DIR=$(mktemp -d "/tmp/$1.XXXXXX")
+	chmod 0755 "$RPC_DIR"
+	RPC_PORT=$(rpc_free_port)
+	RPC_FINGER=$(rpc_free_port)
+	RPC_TICK=$(rpc_free_port)
+	export RPC_DIR RPC_PORT RPC_FINGER RPC_TICK
+	c=$RPC_DIR/certs
+	"$BIN/honeyspy-cert" -d "$c" -s 127.0.0.1 init >/dev/null
+	"$BIN/honeyspy-cert" -d "$c" sensor s1 >/dev/null
+	printf 'correct horse\n' >"$RPC_DIR/pass"
+	"$BIN/honeyspy-cert" -d "$c" -p "$RPC_DIR/pass" admin alice >/dev/null
+	cat >"$RPC_DIR/ticker" <<'EOS'
+#!/bin/sh
+exec awk -v n="$1" 'BEGIN { for (i = 0; i < n; i++) printf "{\"eventid\":\"honeyspy.test.tick\",\"n\":%d}\n", i > "/dev/stderr" }'
+EOS
+	chmod 0755 "$RPC_DIR/ticker"
+}
+
+# Start the master and sensor s1 as configured, and wait for the link.
+rpc_start_net() {
+	rpc_write_sensor s1
+	rpc_start master
+	rpc_start s1
+	rpc_wait_online s1
+}
 
 rpc_free_port() {
 	/usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'

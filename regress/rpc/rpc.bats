@@ -11,37 +11,18 @@ load common
 setup_file() {
 	[ "$(id -u)" -eq 0 ] || return 0
 	getent passwd _honeyspy >/dev/null || return 0
-	RPC_DIR=$(mktemp -d /tmp/hs-rpc.XXXXXX)
-	chmod 0755 "$RPC_DIR"
-	RPC_PORT=$(rpc_free_port)
-	RPC_FINGER=$(rpc_free_port)
-	RPC_TICK=$(rpc_free_port)
-	export RPC_DIR RPC_PORT RPC_FINGER RPC_TICK
+	rpc_setup_net hs-rpc
 	local c=$RPC_DIR/certs
 
-	"$BIN/honeyspy-cert" -d "$c" -s 127.0.0.1 init >/dev/null
-	"$BIN/honeyspy-cert" -d "$c" sensor s1 >/dev/null
 	"$BIN/honeyspy-cert" -d "$c" sensor s2 >/dev/null
-	printf 'correct horse\n' >"$RPC_DIR/pass"
 	printf 'wrong horse\n' >"$RPC_DIR/badpass"
-	"$BIN/honeyspy-cert" -d "$c" -p "$RPC_DIR/pass" admin alice >/dev/null
 	"$BIN/honeyspy-cert" -d "$c" -p "$RPC_DIR/pass" admin bob >/dev/null
 	# A second network's CA, and its sensor: never ours.
 	"$BIN/honeyspy-cert" -d "$RPC_DIR/other" -s 127.0.0.1 init >/dev/null
 	"$BIN/honeyspy-cert" -d "$RPC_DIR/other" sensor s1 >/dev/null
 
-	# The ticker: a service that reports N events of its own and ends.
-	cat >"$RPC_DIR/ticker" <<'EOS'
-#!/bin/sh
-exec awk -v n="$1" 'BEGIN { for (i = 0; i < n; i++) printf "{\"eventid\":\"honeyspy.test.tick\",\"n\":%d}\n", i > "/dev/stderr" }'
-EOS
-	chmod 0755 "$RPC_DIR/ticker"
-
 	rpc_write_master
-	rpc_write_sensor s1
-	rpc_start master
-	rpc_start s1
-	rpc_wait_online s1
+	rpc_start_net
 }
 
 teardown_file() {
