@@ -182,6 +182,7 @@ static void	sandbox_allow(scmp_filter_ctx, const int *, size_t);
 static void	sandbox_inet_sockets(scmp_filter_ctx);
 static void	sandbox_capture(scmp_filter_ctx);
 static void	sandbox_sndbuf(scmp_filter_ctx);
+static void	sandbox_fionread(scmp_filter_ctx);
 static void	sandbox_netctl(scmp_filter_ctx);
 static void	sandbox_rule(scmp_filter_ctx, uint32_t, int, unsigned int,
 		    const struct scmp_arg_cmp *);
@@ -300,6 +301,16 @@ sandbox_netctl(scmp_filter_ctx ctx)
 	}
 }
 
+/* libevent sizes its reads with ioctl(2) FIONREAD; no other ioctl. */
+static void
+sandbox_fionread(scmp_filter_ctx ctx)
+{
+	struct scmp_arg_cmp	 cmp;
+
+	cmp = sandbox_arg(1, SCMP_CMP_EQ, FIONREAD, 0);
+	sandbox_rule(ctx, SCMP_ACT_ALLOW, SCMP_SYS(ioctl), 1, &cmp);
+}
+
 /* setsockopt(2) for SO_SNDBUF and SO_SNDBUFFORCE only. */
 static void
 sandbox_sndbuf(scmp_filter_ctx ctx)
@@ -326,7 +337,6 @@ sandbox_install(enum proc_id id)
 	scmp_filter_ctx		 ctx;
 	struct scmp_arg_cmp	 noexec;
 	struct scmp_arg_cmp	 unixonly;
-	struct scmp_arg_cmp	 fionread;
 	struct scmp_arg_cmp	 thread;
 	uint32_t		 deflt = SCMP_ACT_KILL_PROCESS;
 	size_t			 i;
@@ -374,10 +384,7 @@ sandbox_install(enum proc_id id)
 		sandbox_allow(ctx, superserver_syscalls,
 		    NITEMS(superserver_syscalls));
 		sandbox_inet_sockets(ctx);
-		/* libevent sizes its reads with FIONREAD. */
-		fionread = sandbox_arg(1, SCMP_CMP_EQ, FIONREAD, 0);
-		sandbox_rule(ctx, SCMP_ACT_ALLOW, SCMP_SYS(ioctl), 1,
-		    &fionread);
+		sandbox_fionread(ctx);
 		break;
 	case PROC_CAPTURE:
 		sandbox_allow(ctx, capture_syscalls, NITEMS(capture_syscalls));
@@ -386,9 +393,7 @@ sandbox_install(enum proc_id id)
 	case PROC_RPC:
 		sandbox_allow(ctx, rpc_syscalls, NITEMS(rpc_syscalls));
 		sandbox_inet_sockets(ctx);
-		fionread = sandbox_arg(1, SCMP_CMP_EQ, FIONREAD, 0);
-		sandbox_rule(ctx, SCMP_ACT_ALLOW, SCMP_SYS(ioctl), 1,
-		    &fionread);
+		sandbox_fionread(ctx);
 		break;
 	case PROC_NETCTL:
 		sandbox_allow(ctx, netctl_syscalls, NITEMS(netctl_syscalls));
@@ -410,9 +415,7 @@ sandbox_install(enum proc_id id)
 	case PROC_OUTWEBHOOK:
 		sandbox_allow(ctx, outnet_syscalls, NITEMS(outnet_syscalls));
 		sandbox_inet_sockets(ctx);
-		fionread = sandbox_arg(1, SCMP_CMP_EQ, FIONREAD, 0);
-		sandbox_rule(ctx, SCMP_ACT_ALLOW, SCMP_SYS(ioctl), 1,
-		    &fionread);
+		sandbox_fionread(ctx);
 		break;
 	case PROC_PARENT:
 		sandbox_allow(ctx, parent_syscalls, NITEMS(parent_syscalls));
