@@ -35,6 +35,7 @@
 
 #include "capture/decode.h"
 #include "capture/flows.h"
+#include "util.h"
 
 struct flow_key {
 	uint8_t		 fk_af;
@@ -56,9 +57,7 @@ static void	flow_key(const struct pkt *, struct flow_key *);
 static void	flow_count(struct flow_sum *, const struct pkt *,
 		    const struct timeval *);
 
-/* libbsd leaves __unused undefined (it clashes with Linux headers). */
-#define FLOW_RB_ATTR	__attribute__((__unused__)) static
-RB_GENERATE_INTERNAL(flow_tree, flow, fw_entry, flow_cmp, FLOW_RB_ATTR)
+RB_GENERATE_INTERNAL(flow_tree, flow, fw_entry, flow_cmp, HS_RB_STATIC)
 
 static struct flow_tree	 flows = RB_INITIALIZER(&flows);
 static struct flow	 pool[FLOW_MAX];

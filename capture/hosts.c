@@ -48,6 +48,7 @@
 
 #include "hs_event.h"
 #include "log.h"
+#include "util.h"
 #include "proto.h"
 #include "capture/capture.h"
 #include "capture/decode.h"
@@ -138,9 +139,7 @@ static void	http_seen(const struct pkt *, const struct p0f_http *,
 static void	http_event(const struct pkt *, const struct p0f_http *,
 		    const struct timeval *);
 
-/* libbsd leaves __unused undefined (it clashes with Linux headers). */
-#define HOST_RB_ATTR	__attribute__((__unused__)) static
-RB_GENERATE_INTERNAL(host_tree, host, h_entry, host_cmp, HOST_RB_ATTR)
+RB_GENERATE_INTERNAL(host_tree, host, h_entry, host_cmp, HS_RB_STATIC)
 
 static struct p0f_db	*db;
 static struct p0f_uptime *uptime;

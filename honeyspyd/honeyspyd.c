@@ -226,10 +226,8 @@ static void		net_host_msg(const struct conf_host *,
 static int		net_alias_msg(const struct ctl_alias *,
 			    struct alias_msg *, char *, size_t);
 
-/* libbsd leaves __unused undefined (it clashes with Linux headers). */
-#define CAP_RB_ATTR	__attribute__((__unused__)) static
 RB_GENERATE_INTERNAL(caphost_tree, caphost, ch_entry, caphost_cmp,
-    CAP_RB_ATTR)
+    HS_RB_STATIC)
 
 __dead static void
 usage(void)

@@ -28,6 +28,12 @@
 #define __dead		__attribute__((__noreturn__))
 #endif
 
+/*
+ * For RB_GENERATE_INTERNAL: static, and unused functions are fine.
+ * libbsd leaves __unused undefined (it clashes with Linux headers).
+ */
+#define HS_RB_STATIC	__attribute__((__unused__)) static
+
 const char	*privmode_name(enum hs_privmode);
 int		 caps_format(uint64_t, char *, size_t);
 uint64_t	 caps_bit(int);
