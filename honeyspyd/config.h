@@ -266,6 +266,8 @@ struct hs_config {
 	struct {				/* master: for outputs */
 		char		 en_location[PATH_MAX];	/* "" none */
 		char		 en_oui[PATH_MAX];	/* "" none */
+		int		 en_rdns;		/* reverse DNS */
+		char		 en_resolver[CONF_ADDRSTRLEN + 8];
 	}			 c_enrich;
 	struct {
 		char		 lg_file[PATH_MAX];

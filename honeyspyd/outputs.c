@@ -142,6 +142,9 @@ outputs_init(void)
 		    sizeof(om.om_location));
 		(void)strlcpy(om.om_oui, hs->p_conf->c_enrich.en_oui,
 		    sizeof(om.om_oui));
+		om.om_rdns = hs->p_conf->c_enrich.en_rdns;
+		(void)strlcpy(om.om_resolver, hs->p_conf->c_enrich.en_resolver,
+		    sizeof(om.om_resolver));
 		TAILQ_FOREACH(s, &o->o_servers, cs_entry)
 			if (om.om_nservers < HS_MAXSERVERS)
 				(void)strlcpy(om.om_servers[om.om_nservers++],

@@ -188,6 +188,8 @@ static void	 parse_hook_ignore(struct pstate *, size_t, struct ynode *,
 		    const char *, void *);
 static void	 parse_enrich(struct pstate *, int, struct ynode *,
 		    const char *, void *);
+static void	 parse_resolver(struct pstate *, struct ynode *, const char *,
+		    char *, size_t);
 static void	 check_modes(struct pstate *);
 
 const char *const config_fp_names[] = {
@@ -306,8 +308,9 @@ static const char *const facility_names[] = { "kern", "user", "mail",
     "ftp", "ntp", "security", "console", "clock", "local0", "local1",
     "local2", "local3", "local4", "local5", "local6", "local7", NULL };
 
-enum { EN_LOCATION, EN_OUI };
-static const char *const enrich_keys[] = { "location", "oui", NULL };
+enum { EN_LOCATION, EN_OUI, EN_RDNS, EN_RESOLVER };
+static const char *const enrich_keys[] = { "location", "oui", "rdns",
+    "resolver", NULL };
 
 enum { LG_FILE, LG_SYSLOG, LG_SPOOL, LG_ARTIFACTS, LG_SPOOL_MAX,
     LG_DATABASE, LG_RETENTION, LG_DATABASE_MAX };
@@ -2363,7 +2366,59 @@ parse_enrich(struct pstate *ps, int idx, struct ynode *v, const char *path,
 			(void)get_path(ps, v, path, c->c_enrich.en_oui,
 			    sizeof(c->c_enrich.en_oui), 0);
 		break;
+	case EN_RDNS:
+		(void)get_bool(ps, v, path, &c->c_enrich.en_rdns);
+		break;
+	case EN_RESOLVER:
+		parse_resolver(ps, v, path, c->c_enrich.en_resolver,
+		    sizeof(c->c_enrich.en_resolver));
+		break;
 	}
+}
+
+/*
+ * A nameserver: an IPv4 address with an optional ":port", or an IPv6
+ * one, in brackets when it has a port: what libevent's evdns takes.
+ */
+static void
+parse_resolver(struct pstate *ps, struct ynode *v, const char *path,
+    char *dst, size_t len)
+{
+	char		 tmp[CONF_ADDRSTRLEN + 8], host[CONF_ADDRSTRLEN + 8];
+	char		*p, *end;
+	uint8_t		 a[16];
+	long		 port;
+
+	if (get_string(ps, v, path, tmp, sizeof(tmp), 0) == -1)
+		return;
+	(void)strlcpy(host, tmp, sizeof(host));
+	port = 53;
+	if (host[0] == '[' && (p = strchr(host, ']')) != NULL) {
+		*p++ = '\0';
+		memmove(host, host + 1, strlen(host + 1) + 1);
+		if (*p == ':')
+			port = strtol(p + 1, &end, 10);
+		else if (*p != '\0')
+			port = -1;
+		if (inet_pton(AF_INET6, host, a) != 1)
+			port = -1;
+	} else if ((p = strchr(host, ':')) != NULL &&
+	    strchr(p + 1, ':') == NULL) {
+		*p++ = '\0';
+		port = strtol(p, &end, 10);
+		if (*p == '\0' || *end != '\0' ||
+		    inet_pton(AF_INET, host, a) != 1)
+			port = -1;
+	} else if (inet_pton(AF_INET, host, a) != 1 &&
+	    inet_pton(AF_INET6, host, a) != 1)
+		port = -1;
+	if (port < 1 || port > 65535) {
+		perr(ps, v->yn_line, path, "\"%s\" is not an address with "
+		    "an optional port (192.0.2.53:5353, [2001:db8::53]:53)",
+		    tmp);
+		return;
+	}
+	(void)strlcpy(dst, tmp, len);
 }
 
 /*

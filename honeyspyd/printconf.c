@@ -382,6 +382,9 @@ print_outputs(FILE *fp, const struct hs_config *c)
 	fputs("enrich:\n", fp);
 	print_kstr(fp, 2, "location", c->c_enrich.en_location);
 	print_kstr(fp, 2, "oui", c->c_enrich.en_oui);
+	fprintf(fp, "  rdns: %s\n", c->c_enrich.en_rdns ? "true" : "false");
+	if (c->c_enrich.en_resolver[0] != '\0')
+		print_kstr(fp, 2, "resolver", c->c_enrich.en_resolver);
 }
 
 static void

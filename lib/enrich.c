@@ -24,15 +24,41 @@
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
+#include <time.h>
 
+#include <sys/socket.h>
+#include <sys/tree.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include <event2/dns.h>
+#include <event2/event.h>
 #include <libloc/libloc.h>
 #include <libloc/as.h>
 #include <libloc/database.h>
 #include <libloc/network.h>
 
 #include "enrich.h"
+#include "util.h"
 
 #define OUI_MAX		100000	/* entries; the IEEE list has ~35,000 */
+#define RDNS_MAX	4096	/* names cached; then the cache starts over */
+#define RDNS_TTL	3600	/* seconds a name, or its absence, is kept */
+
+/* A reverse lookup's answer; an empty name when there was none. */
+struct rdns {
+	RB_ENTRY(rdns)	 r_entry;
+	char		 r_addr[INET6_ADDRSTRLEN];
+	char		 r_name[ENRICH_NAME_LEN];
+	time_t		 r_expires;
+};
+RB_HEAD(rdns_tree, rdns);
+
+struct rdns_query {
+	int		 q_done;
+	char		 q_name[ENRICH_NAME_LEN];
+};
 
 struct oui {
 	uint32_t	 o_prefix;	/* the first three octets */
@@ -44,11 +70,21 @@ struct enrich {
 	struct loc_database	*e_db;
 	struct oui		*e_ouis;
 	size_t			 e_nouis;
+	struct event_base	*e_dnsbase;	/* reverse DNS: NULL off */
+	struct evdns_base	*e_dns;
+	struct rdns_tree	 e_rdns;
+	size_t			 e_nrdns;
 };
 
 static int	oui_load(struct enrich *, const char *, char *, size_t);
 static int	oui_line(const char *, uint32_t *, const char **);
 static int	oui_cmp(const void *, const void *);
+static int	rdns_cmp(struct rdns *, struct rdns *);
+static void	rdns_clear(struct enrich *);
+static void	rdns_answer(int, char, int, int, void *, void *);
+static int	rdns_name_ok(const char *);
+
+RB_GENERATE_INTERNAL(rdns_tree, rdns, r_entry, rdns_cmp, HS_RB_STATIC)
 
 /*
  * Either file may be "" to go without.  On error, err says which file
@@ -65,6 +101,7 @@ enrich_open(const char *location, const char *oui, char *err, size_t errlen)
 		(void)snprintf(err, errlen, "%s", strerror(errno));
 		return (NULL);
 	}
+	RB_INIT(&e->e_rdns);
 	if (location[0] != '\0') {
 		if ((f = fopen(location, "re")) == NULL) {
 			(void)snprintf(err, errlen, "%s: %s", location,
@@ -101,6 +138,11 @@ enrich_close(struct enrich *e)
 {
 	if (e == NULL)
 		return;
+	rdns_clear(e);
+	if (e->e_dns != NULL)
+		evdns_base_free(e->e_dns, 0);
+	if (e->e_dnsbase != NULL)
+		event_base_free(e->e_dnsbase);
 	if (e->e_db != NULL)
 		(void)loc_database_unref(e->e_db);
 	if (e->e_ctx != NULL)
@@ -165,17 +207,173 @@ enrich_mac(struct enrich *e, const char *mac)
 }
 
 /*
+ * Turn reverse DNS on, before the caller's jail: with the nameservers of
+ * /etc/resolv.conf, or with resolver ("address" or "address:port").
+ * Lookups run on an event base of their own, so that they may block the
+ * caller (an output, at idle priority) but never its other events.
+ */
+int
+enrich_rdns(struct enrich *e, const char *resolver, char *err, size_t errlen)
+{
+	if ((e->e_dnsbase = event_base_new()) == NULL ||
+	    (e->e_dns = evdns_base_new(e->e_dnsbase, resolver[0] == '\0' ?
+	    EVDNS_BASE_INITIALIZE_NAMESERVERS : 0)) == NULL) {
+		(void)snprintf(err, errlen, "reverse DNS: cannot set up the "
+		    "resolver%s", resolver[0] == '\0' ? " from "
+		    "/etc/resolv.conf" : "");
+		return (-1);
+	}
+	if (resolver[0] != '\0' &&
+	    evdns_base_nameserver_ip_add(e->e_dns, resolver) != 0) {
+		(void)snprintf(err, errlen, "reverse DNS: %s: not an address "
+		    "with an optional port", resolver);
+		return (-1);
+	}
+	if (evdns_base_count_nameservers(e->e_dns) == 0) {
+		(void)snprintf(err, errlen, "reverse DNS: no nameserver");
+		return (-1);
+	}
+	/* A slow or silent server costs an event two seconds at most. */
+	if (evdns_base_set_option(e->e_dns, "timeout:", "1") != 0 ||
+	    evdns_base_set_option(e->e_dns, "attempts:", "2") != 0) {
+		(void)snprintf(err, errlen, "reverse DNS: options");
+		return (-1);
+	}
+	return (0);
+}
+
+static void
+rdns_answer(int result, char type, int count, int ttl, void *addrs,
+    void *arg)
+{
+	struct rdns_query	*q = arg;
+
+	(void)ttl;
+	q->q_done = 1;
+	/* For PTR, libevent hands over a pointer to the name. */
+	if (result == DNS_ERR_NONE && type == DNS_PTR && count > 0 &&
+	    addrs != NULL && *(char **)addrs != NULL)
+		(void)strlcpy(q->q_name, *(char **)addrs, sizeof(q->q_name));
+}
+
+/*
+ * A name from somebody's reverse zone, which an attacker may run: only
+ * the letters, digits, '-', '_' and '.' of host names, and no empty or
+ * overlong label.
+ */
+static int
+rdns_name_ok(const char *s)
+{
+	size_t	 label = 0;
+
+	if (*s == '\0' || strlen(s) >= ENRICH_NAME_LEN)
+		return (0);
+	for (; *s != '\0'; s++) {
+		if (*s == '.') {
+			if (label == 0)
+				return (0);
+			label = 0;
+		} else if (isalnum((unsigned char)*s) || *s == '-' ||
+		    *s == '_') {
+			if (++label > 63)
+				return (0);
+		} else
+			return (0);
+	}
+	return (1);
+}
+
+/*
+ * The name of addr by reverse DNS, cached, in name: 0; -1 when reverse
+ * DNS is off or there is no acceptable name.
+ */
+int
+enrich_hostname(struct enrich *e, const char *addr, char *name, size_t len)
+{
+	struct rdns		 key, *r;
+	struct rdns_query	 q;
+	struct in_addr		 in4;
+	struct in6_addr		 in6;
+	time_t			 now = time(NULL);
+
+	if (e->e_dns == NULL ||
+	    strlcpy(key.r_addr, addr, sizeof(key.r_addr)) >=
+	    sizeof(key.r_addr))
+		return (-1);
+	if ((r = RB_FIND(rdns_tree, &e->e_rdns, &key)) == NULL ||
+	    r->r_expires < now) {
+		memset(&q, 0, sizeof(q));
+		if (inet_pton(AF_INET, addr, &in4) == 1) {
+			if (evdns_base_resolve_reverse(e->e_dns, &in4,
+			    DNS_QUERY_NO_SEARCH, rdns_answer, &q) == NULL)
+				return (-1);
+		} else if (inet_pton(AF_INET6, addr, &in6) == 1) {
+			if (evdns_base_resolve_reverse_ipv6(e->e_dns, &in6,
+			    DNS_QUERY_NO_SEARCH, rdns_answer, &q) == NULL)
+				return (-1);
+		} else
+			return (-1);
+		while (!q.q_done)
+			if (event_base_loop(e->e_dnsbase, EVLOOP_ONCE) == -1)
+				return (-1);
+		if (r == NULL) {
+			if (e->e_nrdns >= RDNS_MAX)
+				rdns_clear(e);
+			if ((r = calloc(1, sizeof(*r))) == NULL)
+				return (-1);
+			(void)strlcpy(r->r_addr, addr, sizeof(r->r_addr));
+			RB_INSERT(rdns_tree, &e->e_rdns, r);
+			e->e_nrdns++;
+		}
+		/* A trailing dot says nothing: drop it. */
+		if (q.q_name[0] != '\0' &&
+		    q.q_name[strlen(q.q_name) - 1] == '.')
+			q.q_name[strlen(q.q_name) - 1] = '\0';
+		(void)strlcpy(r->r_name, rdns_name_ok(q.q_name) ? q.q_name :
+		    "", sizeof(r->r_name));
+		r->r_expires = now + RDNS_TTL;
+	}
+	if (r->r_name[0] == '\0')
+		return (-1);
+	(void)strlcpy(name, r->r_name, len);
+	return (0);
+}
+
+static void
+rdns_clear(struct enrich *e)
+{
+	struct rdns	*r;
+
+	while ((r = RB_ROOT(&e->e_rdns)) != NULL) {
+		RB_REMOVE(rdns_tree, &e->e_rdns, r);
+		free(r);
+	}
+	e->e_nrdns = 0;
+}
+
+static int
+rdns_cmp(struct rdns *a, struct rdns *b)
+{
+	return (strcmp(a->r_addr, b->r_addr));
+}
+
+/*
  * Add what the databases know about the event's src_ip and mac as
- * src_country, src_asn, src_as_org and mac_vendor.  Returns how many
- * fields were added.
+ * src_country, src_asn, src_as_org and mac_vendor, and with reverse DNS
+ * on, src_hostname.  Returns how many fields were added.
  */
 int
 enrich_event(struct enrich *e, json_t *ev)
 {
 	struct enrich_ip	 ei;
 	const char		*s, *vendor;
+	char			 host[ENRICH_NAME_LEN];
 	int			 n = 0;
 
+	if ((s = json_string_value(json_object_get(ev, "src_ip"))) != NULL &&
+	    enrich_hostname(e, s, host, sizeof(host)) == 0 &&
+	    json_object_set_new(ev, "src_hostname", json_string(host)) == 0)
+		n++;
 	if ((s = json_string_value(json_object_get(ev, "src_ip"))) != NULL &&
 	    enrich_ip(e, s, &ei) == 0) {
 		if (ei.ei_country[0] != '\0' &&

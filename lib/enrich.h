@@ -18,6 +18,7 @@
  * Enrichment of events at the master, offline: country and autonomous
  * system of an address from libloc's database, vendor of a MAC address
  * from an OUI list.  Both files are opened before the caller's jail.
+ * Optionally, not offline: the name of an address from reverse DNS.
  */
 
 #ifndef HS_ENRICH_H
@@ -40,7 +41,11 @@ struct enrich_ip {
 	char		 ei_as_org[ENRICH_ORG_LEN];	/* "" unknown */
 };
 
+#define ENRICH_NAME_LEN	254	/* a DNS name and a NUL */
+
 struct enrich	*enrich_open(const char *, const char *, char *, size_t);
+int		 enrich_rdns(struct enrich *, const char *, char *, size_t);
+int		 enrich_hostname(struct enrich *, const char *, char *, size_t);
 void		 enrich_close(struct enrich *);
 int		 enrich_ip(struct enrich *, const char *, struct enrich_ip *);
 const char	*enrich_mac(struct enrich *, const char *);

@@ -636,6 +636,8 @@ struct output_msg {
 	char		om_key[PATH_MAX];
 	char		om_location[PATH_MAX];	/* enrichment; "" none */
 	char		om_oui[PATH_MAX];
+	int32_t		om_rdns;		/* reverse DNS */
+	char		om_resolver[64];	/* "" resolv.conf's */
 	char		om_servers[HS_MAXSERVERS][HS_URLLEN];	/* nats */
 	int32_t		om_nservers;
 	int32_t		om_create;

@@ -148,6 +148,7 @@ ecs_map(json_t *ev, int64_t id, const char *master)
 		copy(src, "address", ev, "src_ip");
 		copy(src, "port", ev, "src_port");
 		copy(src, "mac", ev, "mac");
+		copy(src, "domain", ev, "src_hostname");
 		copy(src, "bytes", ev, "bytes_in");
 		if (json_object_get(ev, "src_country") != NULL)
 			copy(obj_at(src, "geo"), "country_iso_code", ev,

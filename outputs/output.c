@@ -91,7 +91,7 @@ output_setup(void)
 	struct output_msg	 om;
 	struct output		*o;
 	char			 why[512];
-	int			 done = 0;
+	int			 done = 0, rdns_on = 0;
 
 	while (!done) {
 		proc_child_next(iev_parent, &imsg);
@@ -117,6 +117,8 @@ output_setup(void)
 			    sizeof(om.om_location)) == NULL ||
 			    memchr(om.om_oui, '\0', sizeof(om.om_oui)) ==
 			    NULL ||
+			    memchr(om.om_resolver, '\0',
+			    sizeof(om.om_resolver)) == NULL ||
 			    memchr(om.om_node, '\0', sizeof(om.om_node)) ==
 			    NULL || om.om_queue < 1 ||
 			    om.om_nservers < 0 ||
@@ -154,11 +156,19 @@ output_setup(void)
 			}
 			/* One database for all; they all ask the same. */
 			if (enrich == NULL && (om.om_location[0] != '\0' ||
-			    om.om_oui[0] != '\0') &&
+			    om.om_oui[0] != '\0' || om.om_rdns) &&
 			    (enrich = enrich_open(om.om_location, om.om_oui,
 			    why, sizeof(why))) == NULL)
 				log_warnx("output %s: no enrichment: %s",
 				    om.om_name, why);
+			/* The resolver reads resolv.conf: before the jail. */
+			if (enrich != NULL && om.om_rdns && !rdns_on) {
+				if (enrich_rdns(enrich, om.om_resolver, why,
+				    sizeof(why)) == -1)
+					fatalx("output %s: %s", om.om_name,
+					    why);
+				rdns_on = 1;
+			}
 			if (o->o_ops->oo_setup(o, why, sizeof(why)) == -1)
 				fatalx("output %s: %s", om.om_name, why);
 			outputs[om.om_index] = o;

@@ -372,7 +372,7 @@ syslog_format(struct output *o, const struct out_event *oe, char *buf,
 	static const char *const keys[] = { "sensor", "session", "src_ip",
 	    "src_port", "dst_ip", "dst_port", "protocol", "service",
 	    "username", "community_id", "src_country", "src_asn",
-	    "mac_vendor", NULL };
+	    "src_hostname", "mac_vendor", NULL };
 	json_t		*ev;
 	const char	*eid, *ts, *host;
 	char		*text, msgid[33], hostname[256];

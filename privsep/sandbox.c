@@ -401,6 +401,9 @@ sandbox_install(enum proc_id id)
 		break;
 	case PROC_OUTFILE:
 		sandbox_allow(ctx, outfile_syscalls, NITEMS(outfile_syscalls));
+		/* With enrich.rdns, every output asks a nameserver. */
+		sandbox_allow(ctx, outnet_syscalls, NITEMS(outnet_syscalls));
+		sandbox_inet_sockets(ctx);
 		break;
 	case PROC_OUTNATS:
 		sandbox_allow(ctx, outnats_syscalls, NITEMS(outnats_syscalls));

@@ -15,7 +15,8 @@ setup_file() {
 	rpc_setup_net hs-out
 	OUT_TLS=$(rpc_free_port)
 	OUT_UDP=$(rpc_free_port)
-	export OUT_TLS OUT_UDP
+	OUT_DNS=$(rpc_free_port)
+	export OUT_TLS OUT_UDP OUT_DNS
 	local c=$RPC_DIR/certs
 
 	# The receiving end: rsyslog with TLS only, and UDP, each into a
@@ -45,8 +46,19 @@ EOF
 	    return 0
 	out_rsyslog_start
 
+	# A nameserver for reverse DNS: one name, for the public address the
+	# enrichment test names; NXDOMAIN for every other.
+	dnsmasq -C /dev/null -k --port="$OUT_DNS" --listen-address=127.0.0.1 \
+	    --bind-interfaces --no-resolv --no-hosts --bogus-priv --address=/#/ \
+	    --ptr-record=139.6.0.193.in-addr.arpa,k.ripe.example \
+	    --pid-file="$RPC_DIR/dnsmasq.pid" >"$RPC_DIR/dnsmasq.log" 2>&1 &
+	disown $!
+
 	rpc_write_master
 	cat >>"$RPC_DIR/master/conf.yaml" <<EOC
+enrich:
+  rdns: true
+  resolver: 127.0.0.1:$OUT_DNS
 outputs:
   - type: file
     name: ecs
@@ -80,6 +92,8 @@ teardown_file() {
 		rpc_kill "$n" TERM || true
 	done
 	out_rsyslog_stop
+	[ ! -f "$RPC_DIR/dnsmasq.pid" ] ||
+	    kill "$(cat "$RPC_DIR/dnsmasq.pid")" 2>/dev/null || true
 	[ -n "${OUT_KEEP:-}" ] || rm -rf "$RPC_DIR"
 }
 
@@ -258,7 +272,7 @@ out_ticks() {
 	[ "$(out_ecs_ticks | sort -n | uniq -c | awk '$1 >= 3' | wc -l)" -eq 1000 ]
 }
 
-@test "enrichment: country and AS from libloc for a public source" {
+@test "enrichment: country and AS from libloc, the name from reverse DNS" {
 	command -v jq >/dev/null
 	[ -f /var/lib/location/database.db ] || skip "no libloc database"
 	# An event as a sensor would send it, naming a public address: no
@@ -278,7 +292,12 @@ out_ticks() {
 	echo "$line"
 	jq -e '.source.geo.country_iso_code == "NL" and
 	    .source.as.number == 3333 and
-	    (.source.as.organization.name | test("RIPE"))' <<<"$line"
-	grep -q 'src_ip="193.0.6.139".*src_country="NL" src_asn="3333"' \
+	    (.source.as.organization.name | test("RIPE")) and
+	    .source.domain == "k.ripe.example"' <<<"$line"
+	grep -q 'src_ip="193.0.6.139".*src_country="NL" src_asn="3333" src_hostname="k.ripe.example"' \
 	    "$RPC_DIR/rs/tls.log"
+	# Addresses without a name get none.
+	cat "$RPC_DIR"/master/out/ecs.json* | jq -e -s \
+	    'map(select(.source.ip == "127.0.0.1" and .source.domain != null)) |
+	    length == 0'
 }
