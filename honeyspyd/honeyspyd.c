@@ -96,14 +96,15 @@ static const struct proc_def proc_table[] = {
 	    0, 0, 1, 0, 0, "link to the master" },
 	{ PROC_WEB, "web", web_main,
 	    0, 0, 1, 1, 0, "web console" },
+	/* A master's, or a standalone sensor's: as outputs are configured. */
 	{ PROC_OUTFILE, "out-file", output_main,
-	    0, 0, 1, 1, 0, "file outputs" },
+	    0, 0, 1, 0, 0, "file outputs" },
 	{ PROC_OUTSYSLOG, "out-syslog", output_main,
-	    0, 0, 1, 1, 0, "syslog outputs" },
+	    0, 0, 1, 0, 0, "syslog outputs" },
 	{ PROC_OUTNATS, "out-nats", output_main,
-	    0, 0, 1, 1, 0, "NATS JetStream outputs" },
+	    0, 0, 1, 0, 0, "NATS JetStream outputs" },
 	{ PROC_OUTWEBHOOK, "out-webhook", output_main,
-	    0, 0, 1, 1, 0, "webhook alerts" },
+	    0, 0, 1, 0, 0, "webhook alerts" },
 #ifdef HS_REGRESS
 	{ PROC_REGRESS, "violator", violator_main,
 	    0, 0, 1, 0, 0, "sandbox regression test" },
@@ -470,10 +471,7 @@ parent_feature(const struct proc_def *pd, char *why, size_t len)
 		(void)strlcpy(why, "master mode only", len);
 		return (0);
 	}
-	if ((pd->pd_id == PROC_OUTFILE || pd->pd_id == PROC_OUTSYSLOG ||
-	    pd->pd_id == PROC_OUTNATS ||
-	    pd->pd_id == PROC_OUTWEBHOOK) &&
-	    !outputs_wanted(pd->pd_id, why, len))
+	if (!outputs_wanted(pd->pd_id, why, len))
 		return (0);
 	if (pd->pd_caps_optional) {
 		if ((need & ~hs->p_permitted) != 0)
@@ -513,7 +511,9 @@ parent_log_features(void)
 	char	 why[128];
 
 	for (i = 0; i < PROC_TABLE_SIZE; i++) {
-		if (proc_table[i].pd_master_only)
+		/* Outputs not configured are not missed: no word. */
+		if (proc_table[i].pd_master_only ||
+		    !outputs_wanted(proc_table[i].pd_id, why, sizeof(why)))
 			continue;
 		if (!parent_feature(&proc_table[i], why, sizeof(why)))
 			log_warnx("%s (%s) disabled: %s",

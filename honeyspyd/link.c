@@ -127,6 +127,17 @@ uplink_mode(void)
 	return (!master_mode() && hs->p_conf->c_master.m_configured);
 }
 
+/*
+ * Events go to a store of our own: a master's, and a standalone
+ * sensor's when it has outputs, which read them from there.
+ */
+static int
+store_mode(void)
+{
+	return (master_mode() || (!uplink_mode() &&
+	    hs->p_conf->c_noutputs > 0));
+}
+
 static struct imsgev *
 rpc_iev(void)
 {
@@ -149,7 +160,7 @@ link_init(void)
 
 	if (uplink_mode())
 		dir = hs->p_conf->c_log.lg_spool;
-	else if (master_mode()) {
+	else if (store_mode()) {
 		(void)strlcpy(path, hs->p_conf->c_log.lg_database,
 		    sizeof(path));
 		(void)strlcpy(db_dir, dirname(path), sizeof(db_dir));
@@ -288,7 +299,7 @@ link_start(void)
 		if (evtimer_add(&crl_ev, &tv) == -1)
 			fatal("%s: evtimer_add", __func__);
 	}
-	if (master_mode()) {
+	if (store_mode()) {
 		struct timeval	 tv = { 1, 0 };
 
 		evtimer_set(&expire_ev, master_expire, NULL);
@@ -319,7 +330,7 @@ link_open(void)
 		    spool_epoch(spool), (unsigned long long)(spool_last(spool) -
 		    spool_acked(spool)), spool_last(spool) -
 		    spool_acked(spool) == 1 ? "" : "s");
-	} else if (master_mode()) {
+	} else if (store_mode()) {
 		if (store_open(&store, hs->p_conf->c_log.lg_database, err,
 		    sizeof(err)) == -1)
 			fatalx("log.database %s: %s",

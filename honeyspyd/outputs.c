@@ -78,11 +78,18 @@ output_proc(int type)
 	}
 }
 
-/* Whether a child for outputs of this kind has work. */
+/*
+ * Whether a child for outputs of this kind has work; any other child is
+ * not an output's and is wanted as far as we are concerned.
+ */
 int
 outputs_wanted(enum proc_id id, char *why, size_t len)
 {
 	const struct conf_output	*o;
+
+	if (id != PROC_OUTFILE && id != PROC_OUTSYSLOG && id != PROC_OUTNATS &&
+	    id != PROC_OUTWEBHOOK)
+		return (1);
 
 	TAILQ_FOREACH(o, &hs->p_conf->c_outputs, o_entry)
 		if (output_proc(o->o_type) == id)

@@ -2430,8 +2430,7 @@ check_modes(struct pstate *ps)
 {
 	static const int sensor_only[] = { T_MASTER, T_NETWORK, T_HOSTS,
 	    T_SERVICES, T_CAPTURE, T_FINGERPRINT, T_DETECT, -1 };
-	static const int master_only[] = { T_LISTEN, T_WEB, T_OUTPUTS,
-	    T_ENRICH, -1 };
+	static const int master_only[] = { T_LISTEN, T_WEB, -1 };
 	struct hs_config	*c = ps->ps_conf;
 	const int		*t;
 	int			 master = c->c_node.n_mode == NODEMODE_MASTER;
@@ -2443,6 +2442,15 @@ check_modes(struct pstate *ps)
 			    master ? "sensor" : "master");
 	if (master && ps->ps_sect[T_LISTEN] == 0)
 		perr(ps, 1, "listen", "required when node.mode is master");
+	/* A sensor with a master: the master forwards its events. */
+	if (!master && ps->ps_sect[T_MASTER] != 0)
+		for (t = (const int []){ T_OUTPUTS, T_ENRICH, -1 }; *t != -1;
+		    t++)
+			if (ps->ps_sect[*t] != 0)
+				perr(ps, ps->ps_sect[*t], top_keys[*t],
+				    "only on a master or a sensor without "
+				    "one: a master forwards its sensors' "
+				    "events");
 }
 
 struct hs_config *

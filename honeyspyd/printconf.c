@@ -321,8 +321,9 @@ config_print(FILE *fp, const struct hs_config *c)
 		fprintf(fp, "  retention: %d\n", c->c_log.lg_retention);
 		fprintf(fp, "  database_max: %lld\n",
 		    c->c_log.lg_database_max);
-		print_outputs(fp, c);
 	}
+	if (c->c_node.n_mode == NODEMODE_MASTER || c->c_noutputs > 0)
+		print_outputs(fp, c);
 }
 
 static void
