@@ -324,15 +324,20 @@ static size_t
 sd_value(char *dst, size_t len, const char *s)
 {
 	size_t	 n = 0;
+	char	 c;
 
 	for (; *s != '\0'; s++) {
-		if (*s == '"' || *s == '\\' || *s == ']') {
+		/* Attackers' bytes: no control character for a terminal. */
+		c = *s;
+		if ((unsigned char)c < 0x20 || c == 0x7f)
+			c = '?';
+		if (c == '"' || c == '\\' || c == ']') {
 			if (n + 2 >= len)
 				break;
 			dst[n++] = '\\';
 		} else if (n + 1 >= len)
 			break;
-		dst[n++] = *s;
+		dst[n++] = c;
 	}
 	dst[n] = '\0';
 	return (n);

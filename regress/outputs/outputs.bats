@@ -280,7 +280,7 @@ out_ticks() {
 	run /usr/bin/python3 "$HS_TOP/regress/rpc/peer.py" 127.0.0.1 \
 	    "$RPC_PORT" "$RPC_DIR/certs/ca.crt" \
 	    "$RPC_DIR/certs/sensors/s1.crt" "$RPC_DIR/certs/sensors/s1.key" \
-	    - event '{"timestamp":"2026-11-27T00:00:00.000000Z","eventid":"honeyspy.session.connect","sensor":"s1","src_ip":"193.0.6.139","src_port":4242,"dst_ip":"127.0.0.1","dst_port":22,"protocol":"tcp"}'
+	    - event '{"timestamp":"2026-11-27T00:00:00.000000Z","eventid":"honeyspy.session.connect","sensor":"s1","src_ip":"193.0.6.139","src_port":4242,"dst_ip":"127.0.0.1","dst_port":22,"protocol":"tcp","username":"\u001b[31mroot"}'
 	echo "$output"
 	[ "$status" -eq 0 ]
 	for i in $(seq 1 400); do
@@ -295,6 +295,9 @@ out_ticks() {
 	    (.source.as.organization.name | test("RIPE")) and
 	    .source.domain == "k.ripe.example"' <<<"$line"
 	grep -q 'src_ip="193.0.6.139".*src_country="NL" src_asn="3333" src_hostname="k.ripe.example"' \
+	    "$RPC_DIR/rs/tls.log"
+	# An attacker's control characters do not reach the syslog message.
+	grep -q 'src_ip="193.0.6.139".* username="?\[31mroot"' \
 	    "$RPC_DIR/rs/tls.log"
 	# Addresses without a name get none.
 	cat "$RPC_DIR"/master/out/ecs.json* | jq -e -s \
