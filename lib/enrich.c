@@ -77,7 +77,6 @@ struct enrich {
 };
 
 static int	oui_load(struct enrich *, const char *, char *, size_t);
-static int	oui_line(const char *, uint32_t *, const char **);
 static int	oui_cmp(const void *, const void *);
 static int	rdns_cmp(struct rdns *, struct rdns *);
 static void	rdns_clear(struct enrich *);
@@ -396,28 +395,39 @@ enrich_event(struct enrich *e, json_t *ev)
 }
 
 /*
- * Two formats, one entry per line: Debian's ieee-data oui.txt
- * ("00-22-72   (hex)\t\tVendor") and nmap's nmap-mac-prefixes
- * ("002272 Vendor").  Other lines are skipped.
+ * One entry of a vendor list, for every reader of one: Debian's
+ * ieee-data oui.txt ("00-22-72   (hex)\t\tVendor", and again as
+ * "002272     (base 16)\t\tVendor") or nmap's nmap-mac-prefixes
+ * ("002272 Vendor").  0 with the prefix and the vendor, edited in place
+ * to printable ASCII ('?' for anything else) without trailing blanks;
+ * -1 for any other line.
  */
-static int
-oui_line(const char *line, uint32_t *prefix, const char **vendor)
+int
+enrich_oui_line(char *line, uint32_t *prefix, char **vendor)
 {
 	unsigned int	 b[3];
 	int		 n = 0;
-	const char	*p;
+	char		*p, *q;
 
 	if (sscanf(line, "%2x-%2x-%2x (hex)%n", &b[0], &b[1], &b[2], &n) ==
 	    3 && n > 0)
 		p = line + n;
-	else if (sscanf(line, "%2x%2x%2x%n", &b[0], &b[1], &b[2], &n) == 3 &&
-	    n == 6 && (line[6] == ' ' || line[6] == '\t'))
-		p = line + n;
-	else
+	else if (strspn(line, "0123456789abcdefABCDEF") == 6 &&
+	    (line[6] == ' ' || line[6] == '\t') &&
+	    sscanf(line, "%2x%2x%2x", &b[0], &b[1], &b[2]) == 3) {
+		p = line + 6 + strspn(line + 6, " \t");
+		if (strncmp(p, "(base 16)", 9) == 0)
+			p += 9;
+	} else
 		return (-1);
-	while (*p == ' ' || *p == '\t')
-		p++;
-	if (*p == '\0' || *p == '\n' || *p == '\r')
+	p += strspn(p, " \t");
+	for (q = p; *q != '\0' && *q != '\n' && *q != '\r'; q++)
+		if (!isprint((unsigned char)*q))
+			*q = '?';
+	while (q > p && (q[-1] == ' ' || q[-1] == '\t'))
+		q--;
+	*q = '\0';
+	if (*p == '\0')
 		return (-1);
 	*prefix = (uint32_t)b[0] << 16 | (uint32_t)b[1] << 8 | b[2];
 	*vendor = p;
@@ -428,11 +438,10 @@ static int
 oui_load(struct enrich *e, const char *path, char *err, size_t errlen)
 {
 	FILE		*f;
-	char		*line = NULL, *q;
+	char		*line = NULL, *vendor;
 	size_t		 cap = 0, n = 0, alloc = 0, i, j;
 	ssize_t		 len;
 	uint32_t	 prefix;
-	const char	*vendor;
 	struct oui	*o;
 
 	if ((f = fopen(path, "re")) == NULL) {
@@ -440,7 +449,7 @@ oui_load(struct enrich *e, const char *path, char *err, size_t errlen)
 		return (-1);
 	}
 	while ((len = getline(&line, &cap, f)) != -1) {
-		if (oui_line(line, &prefix, &vendor) == -1)
+		if (enrich_oui_line(line, &prefix, &vendor) == -1)
 			continue;
 		if (n == OUI_MAX) {
 			(void)snprintf(err, errlen, "%s: more than %d "
@@ -459,15 +468,6 @@ oui_load(struct enrich *e, const char *path, char *err, size_t errlen)
 		o = &e->e_ouis[n++];
 		o->o_prefix = prefix;
 		(void)strlcpy(o->o_vendor, vendor, sizeof(o->o_vendor));
-		/* Printable text only, without the line's end. */
-		for (q = o->o_vendor; *q != '\0'; q++)
-			if (*q == '\n' || *q == '\r')
-				*q = '\0';
-			else if (!isprint((unsigned char)*q))
-				*q = '?';
-		q = o->o_vendor + strlen(o->o_vendor);
-		while (q > o->o_vendor && q[-1] == ' ')
-			*--q = '\0';
 	}
 	if (ferror(f)) {
 		(void)snprintf(err, errlen, "%s: %s", path, strerror(errno));

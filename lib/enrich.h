@@ -50,6 +50,7 @@ void		 enrich_close(struct enrich *);
 int		 enrich_ip(struct enrich *, const char *, struct enrich_ip *);
 const char	*enrich_mac(struct enrich *, const char *);
 int		 enrich_event(struct enrich *, json_t *);
+int		 enrich_oui_line(char *, uint32_t *, char **);
 size_t		 enrich_vendors(struct enrich *);
 
 #endif /* HS_ENRICH_H */

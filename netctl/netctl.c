@@ -70,6 +70,7 @@
 
 #include <openssl/evp.h>
 
+#include "enrich.h"
 #include "hs_event.h"
 #include "log.h"
 #include "proc.h"
@@ -295,18 +296,19 @@ netctl_setup(struct imsgev *iev)
 }
 
 /*
- * The vendor list: nmap-mac-prefixes ("XXXXXX Name", the names nmap
- * shows) or ieee-data's oui.txt.  Kept in memory: the jail has no files.
+ * The vendor list: nmap-mac-prefixes (the names nmap shows) or
+ * ieee-data's oui.txt, read as lib/enrich.c reads it.  Kept in memory:
+ * the jail has no files.
  */
 static void
 netctl_ouis(int fd)
 {
 	struct stat	 st;
 	struct oui	*o;
-	char		*p, *line, *end, *name;
-	size_t		 len = 0, n;
+	char		*line, *end, *name;
+	size_t		 len = 0;
 	ssize_t		 r;
-	unsigned int	 b[3];
+	uint32_t	 prefix;
 
 	if (fd == -1) {
 		log_warnx("no vendor list (%s): MACs are locally administered",
@@ -327,30 +329,15 @@ netctl_ouis(int fd)
 	for (line = oui_text; line != NULL && *line != '\0'; line = end) {
 		if ((end = strchr(line, '\n')) != NULL)
 			*end++ = '\0';
-		if (strlen(line) < 8 || (line[6] != ' ' && line[6] != '\t') ||
-		    sscanf(line, "%2x%2x%2x", &b[0], &b[1], &b[2]) != 3)
+		if (enrich_oui_line(line, &prefix, &name) == -1)
 			continue;
-		for (n = 0; n < 6 && isxdigit((unsigned char)line[n]); n++)
-			;
-		if (n != 6)
-			continue;
-		/* ieee-data's oui.txt: "XXXXXX     (base 16)\t\tName" */
-		name = line + 7;
-		if ((p = strstr(name, "(base 16)")) != NULL)
-			name = p + strlen("(base 16)");
-		name += strspn(name, " \t");
-		if (*name == '\0')
-			continue;
-		for (p = name; *p != '\0'; p++)
-			if ((unsigned char)*p < 0x20 || *p == 0x7f)
-				*p = ' ';
 		if ((ouis = reallocarray(ouis, nouis + 1,
 		    sizeof(*ouis))) == NULL)
 			fatal("%s", __func__);
 		o = &ouis[nouis++];
-		o->o_prefix[0] = (uint8_t)b[0];
-		o->o_prefix[1] = (uint8_t)b[1];
-		o->o_prefix[2] = (uint8_t)b[2];
+		o->o_prefix[0] = (uint8_t)(prefix >> 16);
+		o->o_prefix[1] = (uint8_t)(prefix >> 8);
+		o->o_prefix[2] = (uint8_t)prefix;
 		o->o_name = name;
 	}
 	log_debug("%zu vendor prefixes from %s", nouis, netconf.nc_ouifile);
