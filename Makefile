@@ -54,7 +54,7 @@ ALL_LDFLAGS	 = $(HARDEN_LDFLAGS) $(SANFLAGS) $(LDFLAGS)
 # Shared plumbing, bottom layer.
 LIB_SRCS	 = lib/log.c lib/imsg.c lib/buf.c lib/util.c lib/net.c \
 		   lib/service.c lib/hs_event.c lib/frame.c lib/calls.c \
-		   lib/tls.c
+		   lib/tls.c lib/passwd.c
 
 # Children: one directory per process.
 CHILD_SRCS	 = netctl/netctl.c netctl/kernel.c \
@@ -75,7 +75,7 @@ RPC_SRCS	 = rpc/rpc.c honeyspyctl/parser.c honeyspyctl/ctlmsg.c \
 PRIVSEP_SRCS	 = privsep/proc.c privsep/drop.c privsep/sandbox.c \
 		   privsep/sandbox_program.c
 
-HONEYSPYD_SRCS	 = honeyspyd/honeyspyd.c honeyspyd/parse.c \
+HONEYSPYD_SRCS	 = honeyspyd/honeyspyd.c honeyspyd/parse.c honeyspyd/webui.c \
 		   honeyspyd/printconf.c honeyspyd/control.c \
 		   honeyspyd/services.c honeyspyd/eventlog.c \
 		   honeyspyd/artifacts.c honeyspyd/link.c honeyspyd/spool.c \
@@ -84,7 +84,7 @@ HONEYSPYD_SRCS	 = honeyspyd/honeyspyd.c honeyspyd/parse.c \
 
 HONEYSPYCTL_SRCS = honeyspyctl/honeyspyctl.c honeyspyctl/parser.c lib/service.c \
 		   honeyspyctl/ctlmsg.c honeyspyctl/remote.c lib/frame.c \
-		   lib/tls.c lib/calls.c \
+		   lib/tls.c lib/calls.c lib/passwd.c \
 		   honeyspyctl/output.c lib/log.c lib/imsg.c lib/buf.c \
 		   lib/util.c
 
@@ -113,10 +113,11 @@ REGRESS_SRCS	 = $(HONEYSPYD_SRCS) regress/sandbox/violator.c
 
 UNIT_TESTS	 = test_buf test_imsg test_config test_util test_event \
 		   test_spawn_env test_shellcode test_fmtstr test_overflow \
-		   test_decode test_p0f test_spool test_store test_enrich
+		   test_decode test_p0f test_spool test_store test_enrich \
+		   test_passwd
 test_buf_SRCS	 = regress/unit/test_buf.c lib/buf.c
 test_imsg_SRCS	 = regress/unit/test_imsg.c lib/imsg.c lib/buf.c
-test_config_SRCS = regress/unit/test_config.c honeyspyd/parse.c \
+test_config_SRCS = regress/unit/test_config.c honeyspyd/parse.c lib/passwd.c \
 		   honeyspyd/printconf.c lib/log.c lib/util.c
 test_util_SRCS	 = regress/unit/test_util.c lib/util.c lib/log.c
 test_event_SRCS	 = regress/unit/test_event.c lib/hs_event.c
@@ -129,13 +130,14 @@ test_p0f_SRCS	 = regress/unit/test_p0f.c capture/decode.c capture/p0f.c
 test_spool_SRCS	 = regress/unit/test_spool.c honeyspyd/spool.c
 test_store_SRCS	 = regress/unit/test_store.c honeyspyd/store.c
 test_enrich_SRCS = regress/unit/test_enrich.c lib/enrich.c
+test_passwd_SRCS = regress/unit/test_passwd.c lib/passwd.c
 
 FUZZ_TARGETS	 = fuzz_imsg fuzz_config fuzz_event fuzz_shellcode \
 		   fuzz_fmtstr fuzz_overflow fuzz_smtp fuzz_http fuzz_ssh \
 		   fuzz_decode fuzz_p0f fuzz_frame
 fuzz_frame_SRCS	 = regress/fuzz/fuzz_frame.c lib/frame.c lib/calls.c
 fuzz_imsg_SRCS	 = regress/fuzz/fuzz_imsg.c lib/imsg.c lib/buf.c
-fuzz_config_SRCS = regress/fuzz/fuzz_config.c honeyspyd/parse.c \
+fuzz_config_SRCS = regress/fuzz/fuzz_config.c honeyspyd/parse.c lib/passwd.c \
 		   honeyspyd/printconf.c lib/log.c lib/util.c
 fuzz_event_SRCS	 = regress/fuzz/fuzz_event.c lib/hs_event.c
 fuzz_shellcode_SRCS = regress/fuzz/fuzz_shellcode.c $(DETECT_SRCS)
@@ -394,6 +396,13 @@ install: all
 	sed 's|/usr/sbin/|$(sbindir)/|g' policy/rc/honeyspyd \
 	    >$(DESTDIR)$(sysconfdir)/init.d/honeyspyd
 	chmod 0755 $(DESTDIR)$(sysconfdir)/init.d/honeyspyd
+	@# The web console's pages (web.root's default under PREFIX=/usr).
+	$(INSTALL) -d -m 0755 $(DESTDIR)$(datadir)/honeyspy/web
+	for f in web/ui/*; do \
+		[ -f "$$f" ] || continue; \
+		$(INSTALL) -m 0644 "$$f" $(DESTDIR)$(datadir)/honeyspy/web || \
+		    exit 1; \
+	done
 	@# Mandatory access control policies, to be loaded by the operator
 	@# (see each directory's README).
 	for d in $(POLICY_DIRS); do \

@@ -103,7 +103,9 @@ ctl_request(const struct parse_result *res, uint32_t *type, const void **data,
 		*type = IMSG_CTL_GETSENSORS;
 		break;
 	case CTL_GETEVENTS:
-		*type = IMSG_CTL_GETEVENTS;
+	case CTL_GETSTATS:
+		*type = res->action == CTL_GETEVENTS ? IMSG_CTL_GETEVENTS :
+		    IMSG_CTL_GETSTATS;
 		*data = &res->query;
 		*len = sizeof(res->query);
 		break;
@@ -156,6 +158,7 @@ ctl_reply_add(struct status_reply *sr, struct imsg *imsg, char *why,
 	struct host_msg		*ho;
 	struct ctl_filter	*cf;
 	struct alias_msg	*am;
+	struct ctl_cursor	 cc;
 	json_t			*o;
 	json_error_t		 jerr;
 	char			 reason[4096];
@@ -257,9 +260,11 @@ ctl_reply_add(struct status_reply *sr, struct imsg *imsg, char *why,
 			break;
 		return (CTL_REPLY_MORE);
 	case IMSG_CTL_CURSOR:
-		if (imsg_get_data(imsg, &sr->cursor,
-		    sizeof(sr->cursor)) == -1 || sr->cursor < 0)
+		if (imsg_get_data(imsg, &cc, sizeof(cc)) == -1 ||
+		    cc.cc_next < 0 || cc.cc_last < 0)
 			break;
+		sr->cursor = cc.cc_next;
+		sr->last = cc.cc_last;
 		return (CTL_REPLY_MORE);
 	case IMSG_CTL_END:
 		return (CTL_REPLY_DONE);
@@ -325,9 +330,14 @@ ctl_reply_json(const struct parse_result *res, const struct status_reply *sr)
 		return (sr->items != NULL ? json_incref(sr->items) :
 		    json_array());
 	case CTL_GETEVENTS:
-		return (json_pack("{s:O, s:o}", "events", sr->items != NULL ?
-		    sr->items : json_array(), "next", sr->cursor > 0 ?
-		    json_integer(sr->cursor) : json_null()));
+		return (json_pack("{s:O, s:o, s:I}", "events",
+		    sr->items != NULL ? sr->items : json_array(), "next",
+		    sr->cursor > 0 ? json_integer(sr->cursor) : json_null(),
+		    "last", (json_int_t)sr->last));
+	case CTL_GETSTATS:
+		if (sr->items != NULL && json_array_size(sr->items) > 0)
+			return (json_incref(json_array_get(sr->items, 0)));
+		return (json_object());
 	case CTL_GETCONFIG:
 		/* The document itself, as it was written. */
 		if (sr->items != NULL && json_array_size(sr->items) > 0)
@@ -382,6 +392,10 @@ ctl_reply_print(const struct parse_result *res, const struct status_reply *sr,
 		break;
 	case CTL_GETSENSORS:
 		output_sensors(sr, json);
+		break;
+	case CTL_GETSTATS:
+		if (sr->items != NULL && json_array_size(sr->items) > 0)
+			output_json(json_incref(json_array_get(sr->items, 0)));
 		break;
 	case CTL_GETCONFIG:
 	case CTL_SETCONFIG:

@@ -24,6 +24,7 @@
 
 #include <err.h>
 #include <errno.h>
+#include <readpassphrase.h>
 #include <seccomp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,6 +33,7 @@
 
 #include "imsg.h"
 #include "ctlmsg.h"
+#include "passwd.h"
 #include "remote.h"
 #include "proto.h"
 #include "service.h"
@@ -42,6 +44,7 @@ static int		ctl_connect(const char *);
 static int		ctl_reply(struct imsgbuf *, const struct parse_result *,
 			    int);
 static void		 ctl_sandbox(void);
+static int		 hash_password(const char *, int, char *[]);
 
 __dead static void
 usage(void)
@@ -50,7 +53,8 @@ usage(void)
 	    "usage: honeyspyctl [-j] [-s socket] command [argument ...]\n"
 	    "       honeyspyctl [-j] -m host[:port] -C ca -c cert -k key "
 	    "[-p passfile]\n"
-	    "                   [command [argument ...]]\n");
+	    "                   [command [argument ...]]\n"
+	    "       honeyspyctl [-p passfile] hash-password\n");
 	exit(1);
 }
 
@@ -125,6 +129,57 @@ ctl_sandbox(void)
 	seccomp_release(ctx);
 }
 
+/*
+ * A web console password's hash for the master's configuration, from a
+ * file's first line or asked twice at the terminal.
+ */
+static int
+hash_password(const char *passfile, int argc, char *argv[])
+{
+	char	 pw[1024], again[1024], hash[PASSWD_HASHLEN];
+	char	 why[PATH_MAX + 64] = "";
+	int	 ch, n;
+
+	optind = 1;
+	while ((ch = getopt(argc, argv, "p:")) != -1) {
+		switch (ch) {
+		case 'p':
+			passfile = optarg;
+			break;
+		default:
+			usage();
+		}
+	}
+	if (optind != argc)
+		usage();
+	if (passfile != NULL) {
+		if ((n = pw_file(passfile, pw, sizeof(pw), why,
+		    sizeof(why))) == -1)
+			errx(1, "%s", why);
+		pw[n] = '\0';
+	} else {
+		if (readpassphrase("Password: ", pw, sizeof(pw),
+		    RPP_REQUIRE_TTY) == NULL)
+			err(1, "cannot ask for the password (use -p file)");
+		if (readpassphrase("Again: ", again, sizeof(again),
+		    RPP_REQUIRE_TTY) == NULL)
+			err(1, "cannot ask for the password (use -p file)");
+		n = strcmp(pw, again);
+		explicit_bzero(again, sizeof(again));
+		if (n != 0)
+			errx(1, "the passwords differ");
+	}
+	if (strlen(pw) < 8) {
+		explicit_bzero(pw, sizeof(pw));
+		errx(1, "a password needs at least 8 characters");
+	}
+	if (passwd_hash(pw, strlen(pw), hash, sizeof(hash)) == -1)
+		err(1, "hash-password");
+	explicit_bzero(pw, sizeof(pw));
+	(void)printf("%s\n", hash);
+	return (0);
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -167,6 +222,8 @@ main(int argc, char *argv[])
 	}
 	argc -= optind;
 	argv += optind;
+	if (argc > 0 && strcmp(argv[0], "hash-password") == 0)
+		return (hash_password(ro.ro_passfile, argc, argv));
 	/* A master's console: calls go over TLS, not the local socket. */
 	if (ro.ro_master != NULL) {
 		ro.ro_json = json;

@@ -44,6 +44,7 @@ struct status_reply {
 	size_t			 naliases;
 	json_t			*items;		/* IMSG_CTL_JSON, in order */
 	int64_t			 cursor;	/* getEvents: next "after" */
+	int64_t			 last;		/* getEvents: the last id */
 };
 
 void	output_status(const struct status_reply *, int);

@@ -167,6 +167,7 @@ static const struct token t_main[] = {
 	{ KEYWORD, "getName", CTL_GETNAME, t_end },
 	{ KEYWORD, "getSensors", CTL_GETSENSORS, t_end },
 	{ KEYWORD, "getServices", CTL_GETSERVICES, t_end },
+	{ KEYWORD, "getStats", CTL_GETSTATS, t_query },
 	{ KEYWORD, "getStatus", CTL_STATUS, t_end },
 	{ KEYWORD, "info", CTL_INFO, t_end },
 	{ KEYWORD, "kill", CTL_KILL, t_end },
@@ -514,6 +515,9 @@ take_query(int argc, char *argv[])
 				perr("limit %s is %s\n", v, errstr);
 				return (-1);
 			}
+		} else if (strcmp(key, "after") == 0 &&
+		    strcmp(v, "end") == 0) {
+			q->cq_after = -1;
 		} else if (strcmp(key, "after") == 0) {
 			q->cq_after = strtonum(v, 0, INT64_MAX, &errstr);
 			if (errstr != NULL) {
@@ -529,9 +533,16 @@ take_query(int argc, char *argv[])
 		} else if (strcmp(key, "src_ip") == 0) {
 			dst = q->cq_src_ip;
 			size = sizeof(q->cq_src_ip);
+		} else if (strcmp(key, "session") == 0) {
+			dst = q->cq_session;
+			size = sizeof(q->cq_session);
+		} else if (strcmp(key, "text") == 0) {
+			dst = q->cq_text;
+			size = sizeof(q->cq_text);
 		} else {
 			perr("unknown filter %s (since, until, sensor, "
-			    "eventid, src_ip, limit, after)\n", key);
+			    "eventid, src_ip, session, text, limit, after)\n",
+			    key);
 			return (-1);
 		}
 		if (dst != NULL && (v[0] == '\0' ||
@@ -638,8 +649,9 @@ show_valid(const char *word, const struct token *table)
 			break;
 		case QUERY:
 			perr("  [since=TIME] [until=TIME] [sensor=NAME] "
-			    "[eventid=ID[*]] [src_ip=ADDR] [limit=N] "
-			    "[after=ID]\n");
+			    "[eventid=ID[*]] [src_ip=ADDR]\n"
+			    "  [session=ID] [text=STRING] [limit=N] "
+			    "[after=ID|end]\n");
 			break;
 		default:
 			perr("  %s\n", table[i].keyword);

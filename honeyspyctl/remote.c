@@ -107,7 +107,6 @@ static void	*ossl_malloc(size_t, const char *, int);
 static void	*ossl_realloc(void *, size_t, const char *, int);
 static void	 ossl_free(void *, const char *, int);
 static int	 parse_master(const char *, char *, size_t, char *, size_t);
-static int	 pw_file(const char *, char *, int, char *, size_t);
 static int	 pw_cb(char *, int, int, void *);
 static int	 file_check(const char *, const char *);
 static const char *esc(const char *, char *, size_t);
@@ -235,7 +234,7 @@ parse_master(const char *spec, char *host, size_t hostlen, char *port,
  * with read(2) into our own buffer so that no stdio buffer keeps a copy
  * of the passphrase after it was freed.
  */
-static int
+int
 pw_file(const char *path, char *buf, int size, char *why, size_t whylen)
 {
 	char	 line[PASS_LEN + 2];

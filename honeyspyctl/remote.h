@@ -35,4 +35,7 @@ struct remote_opts {
  */
 int	remote_main(const struct remote_opts *, int, char *[]);
 
+/* The first line of a passphrase file, or -1 and why. */
+int	pw_file(const char *, char *, int, char *, size_t);
+
 #endif /* HS_CTL_REMOTE_H */

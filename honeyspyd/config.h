@@ -49,6 +49,7 @@
 
 #define CONF_DEFAULT_PORT	7433
 #define CONF_DEFAULT_WEBPORT	8443
+#define CONF_DEFAULT_WEBROOT	"/usr/share/honeyspy/web"
 
 enum hs_nodemode {
 	NODEMODE_SENSOR,
@@ -233,6 +234,8 @@ struct hs_config {
 		int		 w_port;
 		struct conf_userlist w_users;
 		size_t		 w_nusers;
+		char		 w_root[PATH_MAX];	/* the UI's files */
+		int		 w_timeout;	/* idle session, seconds */
 	}			 c_web;
 	struct {
 		char		 nw_bridge[IFNAMSIZ];

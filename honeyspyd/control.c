@@ -381,13 +381,20 @@ control_dispatch_client(struct imsgev *iev, struct imsg *imsg)
 		return (control_done(iev, master_ctl_sensors(iev, why,
 		    sizeof(why)), why));
 	case IMSG_CTL_GETEVENTS:
+	case IMSG_CTL_GETSTATS:
 		if (imsg_get_data(imsg, &cq, sizeof(cq)) == -1 ||
 		    memchr(cq.cq_sensor, '\0', sizeof(cq.cq_sensor)) == NULL ||
 		    memchr(cq.cq_eventid, '\0', sizeof(cq.cq_eventid)) ==
 		    NULL ||
 		    memchr(cq.cq_src_ip, '\0', sizeof(cq.cq_src_ip)) == NULL ||
-		    cq.cq_limit < 0 || cq.cq_limit > 10000 || cq.cq_after < 0)
+		    memchr(cq.cq_session, '\0', sizeof(cq.cq_session)) ==
+		    NULL ||
+		    memchr(cq.cq_text, '\0', sizeof(cq.cq_text)) == NULL ||
+		    cq.cq_limit < 0 || cq.cq_limit > 10000 || cq.cq_after < -1)
 			break;
+		if (imsg_get_type(imsg) == IMSG_CTL_GETSTATS)
+			return (control_done(iev, master_ctl_stats(iev, &cq,
+			    why, sizeof(why)), why));
 		return (control_done(iev, master_ctl_events(iev, &cq, why,
 		    sizeof(why)), why));
 	case IMSG_CTL_SETCONFIG:

@@ -404,8 +404,12 @@ main(int argc, char *argv[])
 		    imsgbuf_set_maxsize(&c->c_iev.ibuf, HS_EVENT_MAX + 1024) ==
 		    -1)
 			fatal("imsgbuf_set_maxsize");
-		/* The rpc child: a sensor's event may take a whole frame. */
-		if (c->c_def->pd_id == PROC_RPC &&
+		/*
+		 * The rpc child: a sensor's event may take a whole frame;
+		 * the web child's settings are paths.
+		 */
+		if ((c->c_def->pd_id == PROC_RPC ||
+		    c->c_def->pd_id == PROC_WEB) &&
 		    imsgbuf_set_maxsize(&c->c_iev.ibuf, HS_CTL_MAXMSG) == -1)
 			fatal("imsgbuf_set_maxsize");
 		imsgev_add(&c->c_iev);
@@ -419,6 +423,7 @@ main(int argc, char *argv[])
 		parent_cap_start();
 	link_open();
 	link_start();
+	webui_start();
 	sandbox_install(PROC_PARENT);
 	parent_ready();
 	/* A child may have died before SIGCHLD was watched. */
@@ -473,6 +478,8 @@ parent_feature(const struct proc_def *pd, char *why, size_t len)
 	}
 	if (!outputs_wanted(pd->pd_id, why, len))
 		return (0);
+	if (pd->pd_id == PROC_WEB && !webui_wanted(why, len))
+		return (0);
 	if (pd->pd_caps_optional) {
 		if ((need & ~hs->p_permitted) != 0)
 			(void)snprintf(why, len, "programs run as uid %d: "
@@ -520,6 +527,9 @@ parent_log_features(void)
 			    proc_table[i].pd_feature, proc_table[i].pd_name,
 			    why);
 	}
+	if (hs->p_conf->c_node.n_mode == NODEMODE_MASTER &&
+	    !webui_wanted(why, sizeof(why)))
+		log_warnx("web console (web) disabled: %s", why);
 	if (hs->p_privmode == PRIVMODE_USER)
 		log_warnx("user mode: services listen on ports 1024 and up "
 		    "only");

@@ -123,6 +123,10 @@ int	outputs_dispatch(struct imsg *, enum proc_id);
 struct ctl_query;
 void	link_init(void);
 void	link_start(void);
+
+/* webui.c */
+int	webui_wanted(char *, size_t);
+void	webui_start(void);
 void	link_open(void);
 void	link_reload(void);
 void	link_event(const char *, size_t);
@@ -130,6 +134,8 @@ int	link_dispatch(struct imsg *);
 void	link_shutdown(void);
 int	link_in_batch(void);
 int	master_ctl_sensors(struct imsgev *, char *, size_t);
+int	master_ctl_stats(struct imsgev *, const struct ctl_query *, char *,
+	    size_t);
 int	master_ctl_events(struct imsgev *, const struct ctl_query *, char *,
 	    size_t);
 int	link_ctl_setconfig(struct imsgev *, const char *, const char *, size_t,

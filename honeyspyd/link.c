@@ -822,6 +822,7 @@ master_ctl_events(struct imsgev *iev, const struct ctl_query *cq, char *why,
     size_t len)
 {
 	struct store_query	 sq;
+	struct ctl_cursor	 cc;
 	struct page		 p;
 	int64_t			 next = 0;
 	int			 rv;
@@ -833,6 +834,17 @@ master_ctl_events(struct imsgev *iev, const struct ctl_query *cq, char *why,
 	}
 	if (in_batch)
 		link_flush(-1, 0, NULL);
+	memset(&cc, 0, sizeof(cc));
+	if (cq->cq_after == -1) {
+		/* after=end: where a reader that wants only new ones starts */
+		if (store_last_id(store, &cc.cc_last) == -1) {
+			(void)snprintf(why, len, "getEvents: %s",
+			    store_error(store));
+			return (-1);
+		}
+		return (imsgev_compose(iev, IMSG_CTL_CURSOR, 0, 0, -1, &cc,
+		    sizeof(cc)) == -1 ? -1 : 0);
+	}
 	memset(&sq, 0, sizeof(sq));
 	sq.sq_since = cq->cq_since;
 	sq.sq_until = cq->cq_until;
@@ -841,8 +853,11 @@ master_ctl_events(struct imsgev *iev, const struct ctl_query *cq, char *why,
 	sq.sq_sensor = cq->cq_sensor[0] != '\0' ? cq->cq_sensor : NULL;
 	sq.sq_eventid = cq->cq_eventid[0] != '\0' ? cq->cq_eventid : NULL;
 	sq.sq_src_ip = cq->cq_src_ip[0] != '\0' ? cq->cq_src_ip : NULL;
+	sq.sq_session = cq->cq_session[0] != '\0' ? cq->cq_session : NULL;
+	sq.sq_text = cq->cq_text[0] != '\0' ? cq->cq_text : NULL;
 	memset(&p, 0, sizeof(p));
 	p.p_iev = iev;
+	p.p_last = cq->cq_after;
 	rv = store_query(store, &sq, event_item, &p, &next);
 	if (rv == -1) {
 		(void)snprintf(why, len, "getEvents: %s", store_error(store));
@@ -850,10 +865,62 @@ master_ctl_events(struct imsgev *iev, const struct ctl_query *cq, char *why,
 	}
 	if (p.p_full)
 		next = p.p_last;
-	if (imsgev_compose(iev, IMSG_CTL_CURSOR, 0, 0, -1, &next,
-	    sizeof(next)) == -1)
+	cc.cc_next = next;
+	cc.cc_last = p.p_last;
+	if (imsgev_compose(iev, IMSG_CTL_CURSOR, 0, 0, -1, &cc,
+	    sizeof(cc)) == -1)
 		return (-1);
 	return (0);
+}
+
+/*
+ * getStats: the overview of a time range, by default the last day, for
+ * all sensors or one, all sources or one.
+ */
+int
+master_ctl_stats(struct imsgev *iev, const struct ctl_query *cq, char *why,
+    size_t len)
+{
+	struct store_query	 sq;
+	struct timespec		 now;
+	json_t			*o;
+	char			*text;
+	int			 rv;
+
+	if (store == NULL) {
+		(void)strlcpy(why, "getStats: only a master stores events",
+		    len);
+		return (-1);
+	}
+	if (in_batch)
+		link_flush(-1, 0, NULL);
+	(void)clock_gettime(CLOCK_REALTIME, &now);
+	memset(&sq, 0, sizeof(sq));
+	sq.sq_until = cq->cq_until != 0 ? cq->cq_until :
+	    (int64_t)now.tv_sec * 1000000 + now.tv_nsec / 1000 + 1;
+	sq.sq_since = cq->cq_since != 0 ? cq->cq_since :
+	    sq.sq_until - (int64_t)86400 * 1000000;
+	sq.sq_sensor = cq->cq_sensor[0] != '\0' ? cq->cq_sensor : NULL;
+	sq.sq_src_ip = cq->cq_src_ip[0] != '\0' ? cq->cq_src_ip : NULL;
+	if ((o = store_stats(store, &sq)) == NULL) {
+		(void)snprintf(why, len, "getStats: %s", store_error(store));
+		return (-1);
+	}
+	text = json_dumps(o, JSON_COMPACT | JSON_ENSURE_ASCII);
+	json_decref(o);
+	if (text == NULL) {
+		(void)strlcpy(why, "getStats: out of memory", len);
+		return (-1);
+	}
+	if (strlen(text) + 1 > HS_CTL_MAXMSG - 64) {
+		free(text);
+		(void)strlcpy(why, "getStats: too large a reply", len);
+		return (-1);
+	}
+	rv = imsgev_compose(iev, IMSG_CTL_JSON, 0, 0, -1, text,
+	    strlen(text) + 1);
+	free(text);
+	return (rv == -1 ? -1 : 0);
 }
 
 /* Retention: by age, then by size, once a minute. */

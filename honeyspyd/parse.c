@@ -39,6 +39,7 @@
 
 #include "log.h"
 #include "config.h"
+#include "passwd.h"
 
 #define CONF_MAXFILE	(1024 * 1024)	/* a config is never this big */
 #define CONF_MAXDEPTH	32		/* deeper than any valid file */
@@ -219,8 +220,9 @@ enum { L_ADDRESS, L_PORT, L_CA, L_CERT, L_KEY, L_CRL };
 static const char *const listen_keys[] = { "address", "port", "ca", "cert",
     "key", "crl", NULL };
 
-enum { W_ADDRESS, W_PORT, W_USERS };
-static const char *const web_keys[] = { "address", "port", "users", NULL };
+enum { W_ADDRESS, W_PORT, W_USERS, W_ROOT, W_TIMEOUT };
+static const char *const web_keys[] = { "address", "port", "users", "root",
+    "session_timeout", NULL };
 
 enum { U_NAME, U_PASSWORD };
 static const char *const user_keys[] = { "name", "password", NULL };
@@ -1160,6 +1162,9 @@ config_defaults(struct hs_config *c)
 	a->a_u.v4.s_addr = htonl(INADDR_LOOPBACK);
 	(void)strlcpy(a->a_text, "127.0.0.1", sizeof(a->a_text));
 	c->c_web.w_port = CONF_DEFAULT_WEBPORT;
+	(void)strlcpy(c->c_web.w_root, CONF_DEFAULT_WEBROOT,
+	    sizeof(c->c_web.w_root));
+	c->c_web.w_timeout = 3600;
 	TAILQ_INIT(&c->c_web.w_users);
 	(void)strlcpy(c->c_network.nw_bridge, "honeyspy",
 	    sizeof(c->c_network.nw_bridge));
@@ -1379,6 +1384,13 @@ parse_web(struct pstate *ps, int idx, struct ynode *v, const char *path,
 	case W_USERS:
 		seq_walk(ps, v, path, CONF_MAX_USERS, parse_user, NULL);
 		break;
+	case W_ROOT:
+		(void)get_path(ps, v, path, c->c_web.w_root,
+		    sizeof(c->c_web.w_root), 0);
+		break;
+	case W_TIMEOUT:
+		(void)get_int(ps, v, path, 5, 7 * 86400, &c->c_web.w_timeout);
+		break;
 	}
 }
 
@@ -1435,8 +1447,12 @@ parse_user_key(struct pstate *ps, int idx, struct ynode *v, const char *path,
 			if (!isgraph((unsigned char)u->u_password[i])) {
 				perr(ps, v->yn_line, path, "a password hash "
 				    "must be printable ASCII without spaces");
-				break;
+				return;
 			}
+		if (!passwd_valid(u->u_password))
+			perr(ps, v->yn_line, path, "not a password hash "
+			    "this version reads; make one with "
+			    "\"honeyspyctl hash-password\"");
 		break;
 	}
 }

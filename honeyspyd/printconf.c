@@ -211,6 +211,8 @@ config_print(FILE *fp, const struct hs_config *c)
 		fputs("web:\n", fp);
 		print_kstr(fp, 2, "address", c->c_web.w_addr.a_text);
 		fprintf(fp, "  port: %d\n", c->c_web.w_port);
+		print_kstr(fp, 2, "root", c->c_web.w_root);
+		fprintf(fp, "  session_timeout: %d\n", c->c_web.w_timeout);
 		if (TAILQ_EMPTY(&c->c_web.w_users))
 			fputs("  users: []\n", fp);
 		else

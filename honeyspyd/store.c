@@ -49,7 +49,11 @@
 #define QF_EVENTID	0x10	/* exact */
 #define QF_PREFIX	0x20	/* eventid >= prefix */
 #define QF_PREFIX_HI	0x40	/* and eventid < its successor */
-#define QF_MAX		0x80
+#define STATS_BUCKETS	60
+
+#define QF_SESSION	0x80
+#define QF_TEXT		0x100	/* a substring of the event's JSON */
+#define QF_MAX		0x200
 
 /* Events stored from one sensor in the open batch. */
 struct store_count {
@@ -887,15 +891,18 @@ store_query_stmt(struct store *st, int qf, sqlite3_stmt **stmt)
 		return (0);
 	}
 	(void)snprintf(sql, sizeof(sql),
-	    "SELECT id, event FROM events WHERE id > ?1%s%s%s%s%s%s"
-	    " ORDER BY id LIMIT ?8",
+	    "SELECT id, event FROM events WHERE id > ?1%s%s%s%s%s%s%s%s"
+	    " ORDER BY id LIMIT ?11",
 	    (qf & QF_SINCE) ? " AND time >= ?2" : "",
 	    (qf & QF_UNTIL) ? " AND time < ?3" : "",
 	    (qf & QF_SENSOR) ? " AND sensor = ?4" : "",
 	    (qf & QF_EVENTID) ? " AND eventid = ?5" :
 	    (qf & QF_PREFIX) ? " AND eventid >= ?5" : "",
 	    (qf & QF_PREFIX_HI) ? " AND eventid < ?6" : "",
-	    (qf & QF_SRC_IP) ? " AND src_ip = ?7" : "");
+	    (qf & QF_SRC_IP) ? " AND src_ip = ?7" : "",
+	    (qf & QF_SESSION) ? " AND json_extract(event, '$.session') = ?9" :
+	    "",
+	    (qf & QF_TEXT) ? " AND instr(event, ?10) > 0" : "");
 	if (store_prepare(st, sql, &st->st_query[qf]) == -1)
 		return (-1);
 	*stmt = st->st_query[qf];
@@ -958,6 +965,10 @@ store_query(struct store *st, const struct store_query *sq,
 		qf |= QF_SENSOR;
 	if (sq->sq_src_ip != NULL)
 		qf |= QF_SRC_IP;
+	if (sq->sq_session != NULL)
+		qf |= QF_SESSION;
+	if (sq->sq_text != NULL)
+		qf |= QF_TEXT;
 	if (eid != NULL) {
 		if ((eidlen = strnlen(eid, STORE_EVENTID_MAX)) ==
 		    STORE_EVENTID_MAX) {
@@ -993,7 +1004,9 @@ store_query(struct store *st, const struct store_query *sq,
 	    (hi != NULL ? sqlite3_bind_text(stmt, 6, hi, (int)hilen,
 	    SQLITE_STATIC) : sqlite3_bind_null(stmt, 6)) != SQLITE_OK ||
 	    store_bind_text(st, stmt, 7, sq->sq_src_ip) == -1 ||
-	    sqlite3_bind_int(stmt, 8, limit + 1) != SQLITE_OK) {
+	    sqlite3_bind_int(stmt, 11, limit + 1) != SQLITE_OK ||
+	    store_bind_text(st, stmt, 9, sq->sq_session) == -1 ||
+	    store_bind_text(st, stmt, 10, sq->sq_text) == -1) {
 		store_dberr(st, "query: bind");
 		sqlite3_reset(stmt);
 		free(hi);
@@ -1166,4 +1179,217 @@ store_output_set(struct store *st, const char *name, int64_t cursor)
 		return (-1);
 	}
 	return (store_step_done(st, stmt, "output cursor"));
+}
+
+/* The id of the newest event, 0 when there is none. */
+int
+store_last_id(struct store *st, int64_t *id)
+{
+	sqlite3_stmt	*stmt;
+	int		 rc;
+
+	*id = 0;
+	if (sqlite3_prepare_v2(st->st_db, "SELECT max(id) FROM events", -1,
+	    &stmt, NULL) != SQLITE_OK) {
+		store_dberr(st, "last id");
+		return (-1);
+	}
+	if ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
+		*id = sqlite3_column_int64(stmt, 0);
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_ROW) {
+		store_dberr(st, "last id");
+		return (-1);
+	}
+	return (0);
+}
+
+/*
+ * One aggregate of the overview: rows of (key, count) for the events in
+ * the range that the where clause picks, largest first.
+ */
+static int
+stats_top(struct store *st, const struct store_query *sq, const char *what,
+    const char *where, int limit, json_t *list, const char *name, int intkey)
+{
+	sqlite3_stmt	*stmt;
+	char		 sql[768];
+	json_t		*o;
+	int		 rc, n;
+
+	n = snprintf(sql, sizeof(sql), "SELECT %s AS k, count(*) AS n FROM "
+	    "events WHERE time >= ?1 AND time < ?2%s%s%s GROUP BY k "
+	    "HAVING k IS NOT NULL ORDER BY %s LIMIT %d", what,
+	    sq->sq_sensor != NULL ? " AND sensor = ?3" : "",
+	    sq->sq_src_ip != NULL ? " AND src_ip = ?4" : "", where,
+	    intkey == 2 ? "k" : "n DESC, k", limit);
+	if (n < 0 || (size_t)n >= sizeof(sql)) {
+		store_err(st, "stats: query too long");
+		return (-1);
+	}
+	if (sqlite3_prepare_v2(st->st_db, sql, -1, &stmt, NULL) != SQLITE_OK) {
+		store_dberr(st, "stats");
+		return (-1);
+	}
+	if (sqlite3_bind_int64(stmt, 1, sq->sq_since) != SQLITE_OK ||
+	    sqlite3_bind_int64(stmt, 2, sq->sq_until) != SQLITE_OK ||
+	    (sq->sq_sensor != NULL &&
+	    store_bind_text(st, stmt, 3, sq->sq_sensor) == -1) ||
+	    (sq->sq_src_ip != NULL &&
+	    store_bind_text(st, stmt, 4, sq->sq_src_ip) == -1)) {
+		sqlite3_finalize(stmt);
+		store_dberr(st, "stats: bind");
+		return (-1);
+	}
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		if (intkey)
+			o = json_pack("{s:I, s:I}", name,
+			    (json_int_t)sqlite3_column_int64(stmt, 0), "n",
+			    (json_int_t)sqlite3_column_int64(stmt, 1));
+		else
+			o = json_pack("{s:s?, s:I}", name,
+			    (const char *)sqlite3_column_text(stmt, 0), "n",
+			    (json_int_t)sqlite3_column_int64(stmt, 1));
+		if (o == NULL || json_array_append_new(list, o) == -1) {
+			sqlite3_finalize(stmt);
+			store_err(st, "stats: out of memory");
+			return (-1);
+		}
+	}
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_DONE) {
+		store_dberr(st, "stats");
+		return (-1);
+	}
+	return (0);
+}
+
+/* How many events, and the first and last (seconds), in the range. */
+static int
+stats_range(struct store *st, const struct store_query *sq, json_t *o)
+{
+	sqlite3_stmt	*stmt;
+	char		 sql[256];
+	int		 rc;
+
+	(void)snprintf(sql, sizeof(sql), "SELECT count(*), min(time), "
+	    "max(time) FROM events WHERE time >= ?1 AND time < ?2%s%s",
+	    sq->sq_sensor != NULL ? " AND sensor = ?3" : "",
+	    sq->sq_src_ip != NULL ? " AND src_ip = ?4" : "");
+	if (sqlite3_prepare_v2(st->st_db, sql, -1, &stmt, NULL) != SQLITE_OK) {
+		store_dberr(st, "stats");
+		return (-1);
+	}
+	if (sqlite3_bind_int64(stmt, 1, sq->sq_since) != SQLITE_OK ||
+	    sqlite3_bind_int64(stmt, 2, sq->sq_until) != SQLITE_OK ||
+	    (sq->sq_sensor != NULL &&
+	    store_bind_text(st, stmt, 3, sq->sq_sensor) == -1) ||
+	    (sq->sq_src_ip != NULL &&
+	    store_bind_text(st, stmt, 4, sq->sq_src_ip) == -1) ||
+	    (rc = sqlite3_step(stmt)) != SQLITE_ROW) {
+		store_dberr(st, "stats");
+		sqlite3_finalize(stmt);
+		return (-1);
+	}
+	if (json_object_set_new(o, "total", json_integer(
+	    sqlite3_column_int64(stmt, 0))) == -1 ||
+	    json_object_set_new(o, "first", json_integer(
+	    sqlite3_column_int64(stmt, 1) / 1000000)) == -1 ||
+	    json_object_set_new(o, "last", json_integer(
+	    sqlite3_column_int64(stmt, 2) / 1000000)) == -1) {
+		sqlite3_finalize(stmt);
+		store_err(st, "stats: out of memory");
+		return (-1);
+	}
+	sqlite3_finalize(stmt);
+	return (0);
+}
+
+/*
+ * The overview of a time range (µs; since < until): totals, a timeline
+ * of at most STATS_BUCKETS buckets, and the top ports, services, source
+ * addresses, operating systems, detections and event kinds.
+ */
+json_t *
+store_stats(struct store *st, const struct store_query *sq)
+{
+	static const struct {
+		const char	*name;	/* in the result */
+		const char	*key;	/* of each row */
+		const char	*what;
+		const char	*where;
+		int		 limit;
+		int		 intkey;
+	} tops[] = {
+		{ "ports", "port", "json_extract(event, '$.dst_port')",
+		    " AND eventid = 'honeyspy.session.connect'", 10, 1 },
+		{ "services", "service", "json_extract(event, '$.service')",
+		    " AND eventid = 'honeyspy.session.connect'", 10, 0 },
+		{ "sources", "src_ip", "src_ip",
+		    " AND src_ip IS NOT NULL AND eventid NOT LIKE "
+		    "'honeyspy.sensor.%' AND eventid NOT LIKE 'honeyspy.rpc.%'",
+		    200, 0 },
+		{ "os", "os", "json_extract(event, '$.os')",
+		    " AND eventid = 'honeyspy.host.fingerprint'", 10, 0 },
+		{ "detections", "kind", "substr(eventid, 17)",
+		    " AND eventid >= 'honeyspy.detect.' AND "
+		    "eventid < 'honeyspy.detect/'", 10, 0 },
+		{ "eventids", "eventid", "eventid", "", 20, 0 },
+		{ "timeline", "t", NULL, "", 0, 2 },
+	};
+	struct store_query	 q = *sq;
+	json_t			*o, *list;
+	char			 what[128];
+	int64_t			 bucket, span;
+	size_t			 i;
+
+	if (q.sq_until <= q.sq_since) {
+		store_err(st, "stats: an empty time range");
+		return (NULL);
+	}
+	span = q.sq_until - q.sq_since;
+	/* Whole minutes, hours or days, about 60 of them. */
+	bucket = span / STATS_BUCKETS;
+	if (bucket <= 60000000LL)
+		bucket = 60000000LL;
+	else if (bucket <= 3600000000LL)
+		bucket = (bucket + 59999999LL) / 60000000LL * 60000000LL;
+	else
+		bucket = (bucket + 3599999999LL) / 3600000000LL *
+		    3600000000LL;
+	if ((o = json_pack("{s:I, s:I, s:I}", "since",
+	    (json_int_t)(q.sq_since / 1000000), "until",
+	    (json_int_t)(q.sq_until / 1000000), "bucket",
+	    (json_int_t)(bucket / 1000000))) == NULL) {
+		store_err(st, "stats: out of memory");
+		return (NULL);
+	}
+	for (i = 0; i < sizeof(tops) / sizeof(tops[0]); i++) {
+		if ((list = json_array()) == NULL ||
+		    json_object_set_new(o, tops[i].name, list) == -1) {
+			store_err(st, "stats: out of memory");
+			json_decref(o);
+			return (NULL);
+		}
+		if (tops[i].what == NULL) {
+			(void)snprintf(what, sizeof(what), "time / %lld * %lld "
+			    "/ 1000000", (long long)bucket, (long long)bucket);
+			if (stats_top(st, &q, what, "", 10000, list,
+			    tops[i].key, 2) == -1) {
+				json_decref(o);
+				return (NULL);
+			}
+			continue;
+		}
+		if (stats_top(st, &q, tops[i].what, tops[i].where,
+		    tops[i].limit, list, tops[i].key, tops[i].intkey) == -1) {
+			json_decref(o);
+			return (NULL);
+		}
+	}
+	if (stats_range(st, &q, o) == -1) {
+		json_decref(o);
+		return (NULL);
+	}
+	return (o);
 }

@@ -22,6 +22,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <jansson.h>
+
 #define STORE_SCHEMA_VERSION	1
 #define STORE_QUERY_DEFAULT	100
 #define STORE_QUERY_MAX		10000
@@ -60,6 +62,8 @@ struct store_query {
 	const char	*sq_sensor;	/* NULL: any */
 	const char	*sq_eventid;	/* exact, or a prefix ending in '*' */
 	const char	*sq_src_ip;
+	const char	*sq_session;	/* the event's "session" */
+	const char	*sq_text;	/* a substring of its JSON */
 	int64_t		 sq_after;	/* paging: only ids greater than this */
 	int		 sq_limit;	/* 1..STORE_QUERY_MAX; 0: the default */
 };
@@ -110,6 +114,8 @@ int	 store_query(struct store *, const struct store_query *,
  */
 int	 store_expire(struct store *, int64_t, int64_t, int64_t *);
 int	 store_size(struct store *, int64_t *);
+int	 store_last_id(struct store *, int64_t *);
+json_t	*store_stats(struct store *, const struct store_query *);
 
 int	 store_output_get(struct store *, const char *, int64_t *);
 int	 store_output_set(struct store *, const char *, int64_t);

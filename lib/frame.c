@@ -118,6 +118,18 @@ frame_decode(const void *buf, size_t len, struct rpc_msg *m, char *why,
 	n = json_object_size(o);
 	if (json_object_get(o, "call") != NULL) {
 		m->m_kind = RPC_REQUEST;
+		if ((j = json_object_get(o, "as")) != NULL) {
+			if (!json_is_string(j) || json_string_length(j) == 0 ||
+			    json_string_length(j) > 64 ||
+			    strlen(json_string_value(j)) !=
+			    json_string_length(j)) {
+				(void)snprintf(why, whylen,
+				    "\"as\" is not a name");
+				goto bad;
+			}
+			m->m_as = json_string_value(j);
+			n--;
+		}
 		if (n != 3 ||
 		    msg_int(o, "id", 0, FRAME_ID_MAX, &m->m_id, why,
 		    whylen) == -1)

@@ -47,6 +47,8 @@ struct rpc_msg {
 	int64_t		 m_id;		/* request, reply */
 	const char	*m_call;	/* request */
 	json_t		*m_args;	/* request: an array */
+	const char	*m_as;		/* request: on whose behalf; */
+					/*   only a local link may say */
 	int		 m_ok;		/* reply */
 	json_t		*m_result;	/* reply, when ok */
 	const char	*m_error;	/* reply, when not ok */

@@ -40,6 +40,7 @@
 #define HS_NAMELEN		64
 #define HS_SVC_USER		"_honeyspy-svc"
 #define HS_ADDRSTRLEN		48	/* INET6_ADDRSTRLEN and a NUL, rounded */
+#define HS_QUERY_TEXTLEN	256	/* getEvents text=: a substring */
 #define HS_ARGSLEN		1024	/* a service's argv, NUL-separated */
 #define HS_MAXARGS		32
 #define HS_EVENT_MAX		(64 * 1024)	/* one JSON event line */
@@ -175,7 +176,7 @@ enum imsg_type {
 	IMSG_CTL_GETSENSORS,	/* request: none; reply: IMSG_CTL_JSON each */
 	IMSG_CTL_GETEVENTS,	/* request: struct ctl_query; reply: */
 	IMSG_CTL_JSON,		/*   one JSON object each, NUL-terminated, */
-	IMSG_CTL_CURSOR,	/*   then int64_t: the next page's "after" */
+	IMSG_CTL_CURSOR,	/*   then struct ctl_cursor */
 	IMSG_CTL_SETCONFIG,	/* request: struct ctl_config + YAML + NUL */
 	IMSG_CTL_GETCONFIG,	/* request: struct ctl_config; reply: JSON */
 
@@ -193,6 +194,19 @@ enum imsg_type {
 	IMSG_RPC_STORE,		/* master: struct rpc_store_msg + JSON */
 	IMSG_RPC_SENSOR,	/* master: struct rpc_sensor_msg */
 	IMSG_RPC_PUSH,		/* master: peerid = link; YAML + NUL */
+	IMSG_RPC_LOCAL,		/* master: fd: the web child's admin link */
+
+	/*
+	 * parent <-> web.  Set-up is IMSG_CFG_NODE, IMSG_WEB_CONFIG, an
+	 * IMSG_WEB_USER for each user and IMSG_CFG_DONE; then IMSG_WEB_RPC
+	 * hands it its link into the rpc child, where its calls go.
+	 */
+	IMSG_WEB_CONFIG,	/* struct web_config_msg */
+	IMSG_WEB_USER,		/* struct web_user_msg */
+	IMSG_WEB_RPC,		/* fd: a link to the rpc child, as an admin */
+
+	/* honeyspyctl and the rpc child <-> parent: the store's figures */
+	IMSG_CTL_GETSTATS,	/* request: struct ctl_query; reply: JSON */
 
 	/* honeyspyctl and the rpc child <-> parent: virtual hosts */
 	IMSG_CTL_ADDALIAS,	/* request: struct ctl_alias */
@@ -494,11 +508,39 @@ struct ctl_config {
 struct ctl_query {
 	int64_t		cq_since;
 	int64_t		cq_until;
-	int64_t		cq_after;	/* paging: ids above this one */
+	int64_t		cq_after;	/* paging: ids above this one; */
+					/*   -1: none, only the last id */
 	int32_t		cq_limit;	/* 0: the default */
 	char		cq_sensor[HS_NAMELEN];
 	char		cq_eventid[HS_NAMELEN];
 	char		cq_src_ip[HS_ADDRSTRLEN];
+	char		cq_session[HS_NAMELEN];
+	char		cq_text[HS_QUERY_TEXTLEN];	/* in the JSON */
+};
+
+/* getEvents: the next page's "after" (0: none), and the last id read. */
+struct ctl_cursor {
+	int64_t		cc_next;
+	int64_t		cc_last;
+};
+
+#define HS_WEB_USERS		64
+
+/* What the web child needs before it jails itself. */
+struct web_config_msg {
+	struct sockaddr_storage wc_listen;
+	char		wc_peer[280];	/* "address port N", for the log */
+	char		wc_cert[PATH_MAX];
+	char		wc_key[PATH_MAX];
+	char		wc_ca[PATH_MAX];
+	char		wc_root[PATH_MAX];
+	char		wc_location[PATH_MAX];	/* libloc's database */
+	int32_t		wc_timeout;	/* idle session, seconds */
+};
+
+struct web_user_msg {
+	char		wu_name[HS_NAMELEN];
+	char		wu_hash[256];
 };
 
 #define HS_RPC_MAXADDRS		8	/* addresses tried for the master */

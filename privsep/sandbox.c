@@ -105,6 +105,18 @@ static const int rpc_syscalls[] = {
 	SCMP_SYS(sendto),
 };
 
+/*
+ * web: connections on the socket bound before the jail, and its link to
+ * the rpc child; it opens nothing.  lseek(2): as the outputs', for the
+ * location database's stream at exit.
+ */
+static const int web_syscalls[] = {
+	SCMP_SYS(accept), SCMP_SYS(accept4), SCMP_SYS(setsockopt),
+	SCMP_SYS(getsockopt), SCMP_SYS(getpeername), SCMP_SYS(getsockname),
+	SCMP_SYS(shutdown), SCMP_SYS(recvfrom), SCMP_SYS(sendto),
+	SCMP_SYS(lseek),
+};
+
 /* The binder: sockets for the allowed services, nothing else. */
 static const int binder_syscalls[] = {
 	SCMP_SYS(setsockopt), SCMP_SYS(bind), SCMP_SYS(listen),
@@ -393,6 +405,10 @@ sandbox_install(enum proc_id id)
 	case PROC_RPC:
 		sandbox_allow(ctx, rpc_syscalls, NITEMS(rpc_syscalls));
 		sandbox_inet_sockets(ctx);
+		sandbox_fionread(ctx);
+		break;
+	case PROC_WEB:
+		sandbox_allow(ctx, web_syscalls, NITEMS(web_syscalls));
 		sandbox_fionread(ctx);
 		break;
 	case PROC_NETCTL:

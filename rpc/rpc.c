@@ -38,6 +38,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -82,6 +83,8 @@ struct ctl_job {
 	TAILQ_ENTRY(ctl_job)	 cj_entry;
 	uint32_t		 cj_link;
 	int64_t			 cj_id;
+	char			 cj_caller[TLS_NAMELEN];
+	int			 cj_quiet;	/* the web's reads: no event */
 	char			 cj_call[64];
 	json_t			*cj_args;
 	struct parse_result	*cj_res;
@@ -106,7 +109,7 @@ struct link {
 	TAILQ_ENTRY(link)	 l_entry;
 	uint32_t		 l_id;
 	struct bufferevent	*l_bev;
-	SSL			*l_ssl;
+	SSL			*l_ssl;		/* NULL: the local link */
 	int			 l_ready;	/* identity accepted */
 	int			 l_role;
 	char			 l_name[TLS_NAMELEN];
@@ -166,6 +169,9 @@ static void	rpc_tick(int, short, void *);
 static struct link *link_new(int, SSL *, const struct sockaddr *,
 		    int);
 static struct link *link_find(uint32_t);
+static void	link_local(int);
+static void	link_caller(struct link *, const struct rpc_msg *, char *,
+		    size_t);
 static struct link *link_by_name(const char *, int);
 static void	link_free(struct link *, const char *);
 static void	link_read(struct bufferevent *, void *);
@@ -193,8 +199,8 @@ static void	fwd_finish(struct forward *, int, json_t *, const char *);
 static void	crl_piece(struct imsg *);
 static void	crl_enforce(void);
 static void	hello_send(struct link *);
-static void	config_send(struct link *, int64_t, const char *,
-		    const char *);
+static void	config_send(struct link *, const char *, int64_t,
+		    const char *, const char *);
 static void	config_push(struct imsg *);
 static void	config_ran(const char *);
 
@@ -391,7 +397,7 @@ crl_enforce(void)
 	size_t		 i;
 
 	TAILQ_FOREACH_SAFE(l, &links, l_entry, tmp) {
-		if (!l->l_ready ||
+		if (!l->l_ready || l->l_ssl == NULL ||
 		    (x = SSL_get0_peer_certificate(l->l_ssl)) == NULL)
 			continue;
 		for (i = 0; i < ncrl; i++) {
@@ -422,6 +428,11 @@ rpc_dispatch_parent(struct imsgev *iev, struct imsg *imsg)
 		return (0);
 	case IMSG_RPC_CRL:
 		crl_piece(imsg);
+		return (0);
+	case IMSG_RPC_LOCAL:
+		if (conf.rc_mode != NODEMODE_MASTER)
+			break;
+		link_local(imsg_get_fd(imsg));
 		return (0);
 	case IMSG_RPC_PUSH:
 		if (conf.rc_mode != NODEMODE_MASTER)
@@ -509,7 +520,7 @@ call_event(const char *caller, int role, const char *target,
 		return;
 	(void)hs_event_set_str(ev, "caller", caller);
 	(void)hs_event_set_str(ev, "role", call_role_name(role));
-	if (addr != NULL)
+	if (addr != NULL && addr[0] != '\0')
 		(void)hs_event_set_str(ev, "src_ip", addr);
 	(void)hs_event_set_str(ev, "target", target);
 	(void)hs_event_set_str(ev, "call", call);
@@ -624,6 +635,66 @@ link_find(uint32_t id)
 	return (NULL);
 }
 
+/*
+ * The web child's link, made by the parent: an admin without TLS, whose
+ * calls may say which of the web's users made them.
+ */
+static void
+link_local(int fd)
+{
+	struct link	*l;
+
+	if (fd == -1)
+		fatalx("%s: no descriptor", __func__);
+	if ((l = calloc(1, sizeof(*l))) == NULL)
+		fatal("%s: calloc", __func__);
+	l->l_id = next_link++;
+	if (next_link == 0)
+		next_link = 1;
+	l->l_ready = 1;
+	l->l_role = ROLE_ADMIN;
+	(void)strlcpy(l->l_name, "web", sizeof(l->l_name));
+	/* no address: its events must not look like a peer's */
+	l->l_addr[0] = '\0';
+	l->l_started = l->l_seen = time(NULL);
+	if (fd_nonblock(fd) == -1 ||
+	    (l->l_bev = bufferevent_socket_new(proc_child_base(), fd,
+	    BEV_OPT_CLOSE_ON_FREE)) == NULL)
+		fatalx("%s: cannot set up the web's link", __func__);
+	bufferevent_setcb(l->l_bev, link_read, NULL, link_event, l);
+	bufferevent_setwatermark(l->l_bev, EV_READ, 0,
+	    (size_t)conf.rc_frame_max + FRAME_HEADER + 65536);
+	if (bufferevent_enable(l->l_bev, EV_READ | EV_WRITE) == -1)
+		fatalx("%s: bufferevent_enable", __func__);
+	evtimer_set(&l->l_timeout, link_handshake_timeout, l);
+	TAILQ_INSERT_TAIL(&links, l, l_entry);
+	nlinks++;
+	log_debug("the web console's link is up");
+}
+
+/*
+ * Who made a call, for its events: a web user is "web/NAME", and a sensor
+ * names the admin its master says it runs a call for, "master/alice".
+ */
+static void
+link_caller(struct link *l, const struct rpc_msg *m, char *buf, size_t len)
+{
+	const char	*as = m->m_as;
+	size_t		 i;
+
+	(void)strlcpy(buf, l->l_name, len);
+	if (as == NULL || (l->l_ssl != NULL && (l->l_role != ROLE_MASTER ||
+	    conf.rc_mode == NODEMODE_MASTER)))
+		return;
+	/* names, and the '/' between them */
+	for (i = 0; as[i] != '\0'; i++)
+		if (!isalnum((unsigned char)as[i]) && strchr("._-/",
+		    as[i]) == NULL)
+			return;
+	(void)strlcat(buf, "/", len);
+	(void)strlcat(buf, as, len);
+}
+
 static struct link *
 link_by_name(const char *name, int role)
 {
@@ -722,6 +793,11 @@ handshake_error(struct link *l, int serr, char *buf, size_t len)
 	unsigned long	 e;
 	long		 v;
 
+	if (l->l_ssl == NULL) {
+		(void)snprintf(buf, len, "%s", serr != 0 ? strerror(serr) :
+		    "connection closed");
+		return (buf);
+	}
 	v = SSL_get_verify_result(l->l_ssl);
 	if (v != X509_V_OK) {
 		(void)snprintf(buf, len, "%s",
@@ -1136,11 +1212,12 @@ link_request(struct link *l, struct rpc_msg *m)
 	struct link		*s;
 	json_t			*hello, *args;
 	const char		*name, *epoch, *mode, *cfg;
-	char			 why[512], *feat;
+	char			 why[512], *feat, caller[TLS_NAMELEN];
 	int			 nodes = conf.rc_mode == NODEMODE_MASTER ?
 				    NODE_MASTER : NODE_SENSOR;
 	size_t			 i;
 
+	link_caller(l, m, caller, sizeof(caller));
 	if ((cd = call_find(m->m_call, nodes)) == NULL) {
 		(void)snprintf(why, sizeof(why), "unknown call %s",
 		    m->m_call);
@@ -1259,16 +1336,16 @@ link_request(struct link *l, struct rpc_msg *m)
 		fw->fw_sensor = s->l_id;
 		fw->fw_started = time(NULL);
 		fw->fw_args = args;
-		(void)strlcpy(fw->fw_admin_name, l->l_name,
+		(void)strlcpy(fw->fw_admin_name, caller,
 		    sizeof(fw->fw_admin_name));
 		(void)strlcpy(fw->fw_sensor_name, s->l_name,
 		    sizeof(fw->fw_sensor_name));
 		(void)strlcpy(fw->fw_call, inner->cd_name,
 		    sizeof(fw->fw_call));
 		TAILQ_INSERT_TAIL(&forwards, fw, fw_entry);
-		if (link_send(s, json_pack("{s:I, s:s, s:O}", "id",
+		if (link_send(s, json_pack("{s:I, s:s, s:O, s:s}", "id",
 		    (json_int_t)fw->fw_id, "call", inner->cd_name, "args",
-		    args)) == -1)
+		    args, "as", caller)) == -1)
 			link_free(s, "sensor does not read its requests");
 		return;
 	}
@@ -1285,6 +1362,9 @@ link_request(struct link *l, struct rpc_msg *m)
 	}
 	cj->cj_link = l->l_id;
 	cj->cj_id = m->m_id;
+	(void)strlcpy(cj->cj_caller, caller, sizeof(cj->cj_caller));
+	/* The web console reads all the time; what it changes is logged. */
+	cj->cj_quiet = l->l_ssl == NULL && strncmp(cd->cd_name, "get", 3) == 0;
 	(void)strlcpy(cj->cj_call, cd->cd_name, sizeof(cj->cj_call));
 	cj->cj_args = json_incref(m->m_args);
 	{
@@ -1303,7 +1383,7 @@ link_request(struct link *l, struct rpc_msg *m)
 			parse_free();
 			(void)strlcpy(why, parse_error(), sizeof(why));
 			why[strcspn(why, "\n")] = '\0';
-			call_event(l->l_name, l->l_role, node, cd->cd_name,
+			call_event(caller, l->l_role, node, cd->cd_name,
 			    m->m_args, 0, why, l->l_addr);
 			ctl_job_free(cj);
 			link_reply(l, m->m_id, NULL, why);
@@ -1422,9 +1502,9 @@ ctl_dispatch(struct imsgev *iev, struct imsg *imsg)
 	if (rv == CTL_REPLY_DONE && conf.rc_mode == NODEMODE_MASTER &&
 	    strcmp(cj->cj_call, "setConfig") == 0 && l != NULL) {
 		/* Kept; now the sensor, if it is here, applies it. */
-		call_event(l->l_name, l->l_role, node, cj->cj_call,
+		call_event(cj->cj_caller, l->l_role, node, cj->cj_call,
 		    cj->cj_args, 1, NULL, l->l_addr);
-		config_send(l, cj->cj_id, json_string_value(
+		config_send(l, cj->cj_caller, cj->cj_id, json_string_value(
 		    json_array_get(cj->cj_args, 0)), json_string_value(
 		    json_array_get(cj->cj_args, 1)));
 	} else if (rv == CTL_REPLY_DONE) {
@@ -1434,13 +1514,15 @@ ctl_dispatch(struct imsgev *iev, struct imsg *imsg)
 			    0)));
 		result = ctl_reply_json(cj->cj_res, &ctl_sr);
 		if (l != NULL) {
-			call_event(l->l_name, l->l_role, node, cj->cj_call,
-			    cj->cj_args, 1, NULL, l->l_addr);
+			if (!cj->cj_quiet)
+				call_event(cj->cj_caller, l->l_role, node,
+				    cj->cj_call, cj->cj_args, 1, NULL,
+				    l->l_addr);
 			link_reply(l, cj->cj_id, result, NULL);
 		} else
 			json_decref(result);
 	} else if (l != NULL) {
-		call_event(l->l_name, l->l_role, node, cj->cj_call,
+		call_event(cj->cj_caller, l->l_role, node, cj->cj_call,
 		    cj->cj_args, 0, why, l->l_addr);
 		link_reply(l, cj->cj_id, NULL, why);
 	}
@@ -1617,8 +1699,8 @@ rpc_connect(int fd, short event, void *arg)
  * not the whole document.
  */
 static void
-config_send(struct link *admin, int64_t admin_id, const char *name,
-    const char *yaml)
+config_send(struct link *admin, const char *caller, int64_t admin_id,
+    const char *name, const char *yaml)
 {
 	struct forward	*fw;
 	struct link	*s;
@@ -1646,8 +1728,8 @@ config_send(struct link *admin, int64_t admin_id, const char *name,
 	fw->fw_sensor = s->l_id;
 	fw->fw_started = time(NULL);
 	fw->fw_args = json_pack("[s]", what);
-	(void)strlcpy(fw->fw_admin_name, admin != NULL ? admin->l_name :
-	    node, sizeof(fw->fw_admin_name));
+	(void)strlcpy(fw->fw_admin_name, caller != NULL ? caller : node,
+	    sizeof(fw->fw_admin_name));
 	(void)strlcpy(fw->fw_sensor_name, s->l_name,
 	    sizeof(fw->fw_sensor_name));
 	(void)strlcpy(fw->fw_call, "setConfig", sizeof(fw->fw_call));
@@ -1673,7 +1755,7 @@ config_push(struct imsg *imsg)
 		fatalx("%s: bad message", __func__);
 	if ((l = link_find(imsg_get_id(imsg))) == NULL || !l->l_hello)
 		return;
-	config_send(NULL, 0, l->l_name, yaml);
+	config_send(NULL, NULL, 0, l->l_name, yaml);
 }
 
 /* A sensor now runs what its master sent: the next hello says so. */

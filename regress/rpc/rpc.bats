@@ -82,7 +82,7 @@ setup() {
 	    .state == "listening"' <<<"$output"
 	rpc_wait_log s1 '"eventid":"honeyspy.rpc.call".*"call":"getServices"'
 	jq -s -e 'map(select(.eventid == "honeyspy.rpc.call" and
-	    .call == "getServices")) | last | .caller == "master" and
+	    .call == "getServices")) | last | .caller == "master/alice" and
 	    .role == "master" and .ok == true' "$RPC_DIR/s1/events.json"
 	rpc_wait_log master '"eventid":"honeyspy.rpc.call".*"target":"s1"'
 	jq -s -e 'map(select(.eventid == "honeyspy.rpc.call" and

@@ -171,8 +171,8 @@ test_master(void **state)
 	(void)state;
 	c = parse("node: {name: m, mode: master}\n"
 	    "listen: {address: \"2001:db8::7\", ca: /a, cert: /b, key: /c}\n"
-	    "web:\n  users:\n    - {name: u1, password: \"$6$x$y\"}\n"
-	    "    - {name: u2, password: \"$2b$z\"}\n");
+	    "web:\n  users:\n    - {name: u1, password: \"$scrypt$ln=15,r=8,p=1$XA/eJb0+4Vgc7TF5A4G6Wg==$o2ROpaA9DfDaAZe2hwkM8RTvztF1tRdCxr0OruZ7tKs=\"}\n"
+	    "    - {name: u2, password: \"$scrypt$ln=15,r=8,p=1$JEhzUX3zAikNQhKiRlbOMw==$qdvOfWZQ6cd6cQYK3jhtxa0iFxb9F4lmlsPUZX1riQg=\"}\n");
 	assert_non_null(c);
 	assert_int_equal(c->c_node.n_mode, NODEMODE_MASTER);
 	assert_string_equal(config_nodemode_name(NODEMODE_MASTER), "master");
@@ -184,7 +184,7 @@ test_master(void **state)
 	assert_int_equal(c->c_web.w_nusers, 2);
 	u = TAILQ_LAST(&c->c_web.w_users, conf_userlist);
 	assert_string_equal(u->u_name, "u2");
-	assert_string_equal(u->u_password, "$2b$z");
+	assert_string_equal(u->u_password, "$scrypt$ln=15,r=8,p=1$JEhzUX3zAikNQhKiRlbOMw==$qdvOfWZQ6cd6cQYK3jhtxa0iFxb9F4lmlsPUZX1riQg=");
 	config_free(c);
 }
 
@@ -323,7 +323,10 @@ test_roundtrip(void **state)
 		    "detect: {enabled: [], limits: {scan: 0}}\n",
 		"node: {name: m, mode: master, chroot: /x}\n"
 		    "listen: {ca: /a, cert: /b, key: /c, crl: /d, port: 1}\n"
-		    "web: {users: [{name: a, password: \"$1$\\\\\"}]}\n"
+		    "web: {users: [{name: a, password: \"$scrypt$ln=15,r=8,"
+		    "p=1$XA/eJb0+4Vgc7TF5A4G6Wg==$o2ROpaA9DfDaAZe2hwkM8RTvztF1"
+		    "tRdCxr0OruZ7tKs=\"}], root: \"rel/ui\", "
+		    "session_timeout: 5}\n"
 		    "log: {syslog: false, file: rel/f, spool: s}\n",
 	};
 	struct hs_config	*c1, *c2;

@@ -576,6 +576,84 @@ test_query_time(void **state)
 	assert_int_equal(query(st, &sq, &s), 1);
 }
 
+/* session= and text=, the newest id, and the overview's figures. */
+static void
+test_query_session_text_stats(void **state)
+{
+	struct fixture		*f = *state;
+	struct store		*st = f->f_st;
+	struct store_query	 sq;
+	struct seen		 s;
+	json_t			*o, *v;
+	int64_t			 last;
+	int			 k;
+
+	assert_int_equal(store_last_id(st, &last), 0);
+	assert_int_equal(last, 0);
+	assert_int_equal(store_begin(st), 0);
+	for (k = 1; k <= 30; k++)
+		assert_int_equal(add(st, "s1", "e", k, T0 + k * 1000000LL,
+		    k % 3 == 0 ? "honeyspy.session.connect" :
+		    k % 3 == 1 ? "honeyspy.detect.shellcode" :
+		    "honeyspy.host.fingerprint", k % 2 ? "198.51.100.20" :
+		    "198.51.100.21"), 1);
+	assert_int_equal(store_commit(st), 0);
+	assert_int_equal(store_last_id(st, &last), 0);
+	assert_int_equal(last, 30);
+
+	/* Each event's session is c0ffee and its seq. */
+	memset(&sq, 0, sizeof(sq));
+	sq.sq_session = "c0ffee0000000007";
+	assert_int_equal(query(st, &sq, &s), 1);
+	assert_non_null(strstr(s.s_last, "\"seq\":7,"));
+	sq.sq_src_ip = "198.51.100.21";
+	assert_int_equal(query(st, &sq, &s), 0);
+
+	memset(&sq, 0, sizeof(sq));
+	sq.sq_text = "c0ffee000000001";	/* 10 to 19 */
+	assert_int_equal(query(st, &sq, &s), 10);
+	sq.sq_text = "no such text";
+	assert_int_equal(query(st, &sq, &s), 0);
+	/* A LIKE pattern is only text here. */
+	sq.sq_text = "%";
+	assert_int_equal(query(st, &sq, &s), 0);
+
+	memset(&sq, 0, sizeof(sq));
+	sq.sq_since = T0;
+	sq.sq_until = T0 + 3600 * 1000000LL;
+	assert_non_null(o = store_stats(st, &sq));
+	assert_int_equal(json_integer_value(json_object_get(o, "total")), 30);
+	assert_int_equal(json_integer_value(json_object_get(o, "bucket")), 60);
+	v = json_object_get(o, "ports");
+	assert_int_equal(json_array_size(v), 1);
+	assert_int_equal(json_integer_value(json_object_get(
+	    json_array_get(v, 0), "port")), 22);
+	assert_int_equal(json_integer_value(json_object_get(
+	    json_array_get(v, 0), "n")), 10);
+	v = json_object_get(o, "detections");
+	assert_int_equal(json_array_size(v), 1);
+	assert_string_equal(json_string_value(json_object_get(
+	    json_array_get(v, 0), "kind")), "shellcode");
+	v = json_object_get(o, "sources");
+	assert_int_equal(json_array_size(v), 2);
+	assert_int_equal(json_integer_value(json_object_get(
+	    json_array_get(v, 0), "n")), 15);
+	v = json_object_get(o, "timeline");
+	assert_true(json_array_size(v) >= 1);
+	assert_true(json_integer_value(json_object_get(json_array_get(v, 0),
+	    "t")) <= T0 / 1000000 + 1);
+	json_decref(o);
+
+	/* One source, and a range that holds nothing. */
+	sq.sq_src_ip = "198.51.100.20";
+	assert_non_null(o = store_stats(st, &sq));
+	assert_int_equal(json_integer_value(json_object_get(o, "total")), 15);
+	json_decref(o);
+	sq.sq_src_ip = NULL;
+	sq.sq_until = sq.sq_since;
+	assert_null(store_stats(st, &sq));
+}
+
 static void
 test_paging(void **state)
 {
@@ -940,6 +1018,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_query_time, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_paging, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_query_session_text_stats,
+		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_expire_age, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_expire_size, setup,
