@@ -590,6 +590,7 @@ parent_sig(int sig, short event, void *arg)
 		(void)parent_reload();
 		eventlog_reopen();
 		link_reload();
+		webui_reload();
 		break;
 	case SIGCHLD:
 		parent_reap(-1, 0, NULL);

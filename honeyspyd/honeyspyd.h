@@ -127,6 +127,7 @@ void	link_start(void);
 /* webui.c */
 int	webui_wanted(char *, size_t);
 void	webui_start(void);
+void	webui_reload(void);
 void	link_open(void);
 void	link_reload(void);
 void	link_event(const char *, size_t);

@@ -24,6 +24,8 @@
 #include <sys/types.h>
 #include <sys/socket.h>
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "config.h"
@@ -32,6 +34,10 @@
 #include "net.h"
 #include "proto.h"
 #include "util.h"
+
+static char	web_digest[65];	/* of the web section the child runs */
+
+static void	webui_digest(char [65]);
 
 /* Whether this run has a web console, and if not, why. */
 int
@@ -46,6 +52,43 @@ webui_wanted(char *why, size_t len)
 		return (0);
 	}
 	return (1);
+}
+
+/* What the web child was given, to tell whether a reload changed it. */
+static void
+webui_digest(char out[65])
+{
+	const struct hs_config	*c = hs->p_conf;
+	struct conf_user	*u;
+	char			*text = NULL;
+	size_t			 len = 0;
+	FILE			*f;
+
+	if ((f = open_memstream(&text, &len)) == NULL)
+		fatal("%s: open_memstream", __func__);
+	(void)fprintf(f, "%s %d %s %d %s\n", c->c_web.w_addr.a_text,
+	    c->c_web.w_port, c->c_web.w_root, c->c_web.w_timeout,
+	    c->c_enrich.en_location);
+	TAILQ_FOREACH(u, &c->c_web.w_users, u_entry)
+		(void)fprintf(f, "%s %s\n", u->u_name, u->u_password);
+	if (fclose(f) != 0)
+		fatal("%s: fclose", __func__);
+	sha256_hex(text, len, out);
+	free(text);
+}
+
+/* SIGHUP: the console keeps what it started with, and says so. */
+void
+webui_reload(void)
+{
+	char	 now[65];
+
+	if (web_digest[0] == '\0')
+		return;
+	webui_digest(now);
+	if (strcmp(now, web_digest) != 0)
+		log_warnx("reload: web (address, port, root, users, "
+		    "session_timeout) takes effect at the next start");
 }
 
 /* The web child's set-up, sent as soon as it runs, and its link. */
@@ -63,6 +106,7 @@ webui_start(void)
 
 	if (web->c_def == NULL || web->c_fd == -1)
 		return;
+	webui_digest(web_digest);
 	memset(&wc, 0, sizeof(wc));
 	if (net_sockaddr(hs->p_conf->c_web.w_addr.a_af,
 	    (const uint8_t *)&hs->p_conf->c_web.w_addr.a_u,

@@ -460,17 +460,23 @@ web_dispatch_parent(struct imsgev *iev, struct imsg *imsg)
 	fatalx("%s: unexpected imsg %u", __func__, imsg_get_type(imsg));
 }
 
-/* TLS for each connection evhttp accepts. */
+/*
+ * TLS for each connection evhttp accepts.  Given no bufferevent, evhttp
+ * would make a plain one and speak HTTP in clear text: out of memory here
+ * is fatal instead, and the service manager restarts us.
+ */
 static struct bufferevent *
 web_bevcb(struct event_base *base, void *arg)
 {
-	SSL	*ssl;
+	struct bufferevent	*bev;
+	SSL			*ssl;
 
 	(void)arg;
-	if ((ssl = SSL_new(ctx)) == NULL)
-		return (NULL);
-	return (bufferevent_openssl_socket_new(base, -1, ssl,
-	    BUFFEREVENT_SSL_ACCEPTING, BEV_OPT_CLOSE_ON_FREE));
+	if ((ssl = SSL_new(ctx)) == NULL ||
+	    (bev = bufferevent_openssl_socket_new(base, -1, ssl,
+	    BUFFEREVENT_SSL_ACCEPTING, BEV_OPT_CLOSE_ON_FREE)) == NULL)
+		fatalx("%s: no TLS for a new connection", __func__);
+	return (bev);
 }
 
 /* What every answer says about itself, errors included. */

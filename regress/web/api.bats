@@ -337,6 +337,21 @@ web_call() {
 	[[ "$output" =~ ^\{\"error\":\"too\ many\ failed\ logins\;\ try\ again\ in\ [0-9]+\ s\"\}\ 429$ ]]
 }
 
+@test "web: a reload says the console keeps its settings until a restart" {
+	local conf=$RPC_DIR/master/conf.yaml
+
+	cp "$conf" "$BATS_TEST_TMPDIR/conf.yaml"
+	sed -i 's/^  session_timeout: 5$/  session_timeout: 7/' "$conf"
+	kill -HUP "$(cat "$RPC_DIR/master/pid")"
+	rpc_wait_grep "$RPC_DIR/master/log" \
+	    'reload: web \(address, port, root, users, session_timeout\) takes effect at the next start'
+	cp "$BATS_TEST_TMPDIR/conf.yaml" "$conf"
+	kill -HUP "$(cat "$RPC_DIR/master/pid")"
+	rpc_wait_grep "$RPC_DIR/master/log" 'SIGHUP received' 2
+	[ "$(grep -c 'reload: web ' "$RPC_DIR/master/log")" = 1 ]
+	[ "$(web_curl -o /dev/null -w '%{http_code}' "$URL/")" = 200 ]
+}
+
 @test "web: a master without web.users has no console, and says why" {
 	grep -q "web console (web) disabled: no web.users configured" \
 	    "$RPC_DIR/s1/log" ||
