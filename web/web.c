@@ -143,6 +143,7 @@ struct web_live {
 	TAILQ_ENTRY(web_live)	 wl_entry;
 	struct evhttp_request	*wl_req;
 	struct evhttp_connection *wl_conn;
+	int			 wl_started;	/* its answer has begun */
 };
 
 static struct web_config_msg	 conf;
@@ -212,6 +213,7 @@ static void	 live_poll(void);
 static void	 live_answer(json_t *, const char *);
 static void	 live_send(struct web_live *, json_t *, int64_t);
 static void	 live_free(struct web_live *);
+static void	 live_start(struct web_live *);
 
 __attribute__((__noreturn__)) void
 web_main(const struct proc_def *pd)
@@ -1738,8 +1740,10 @@ live_free(struct web_live *wl)
 {
 	TAILQ_REMOVE(&lives, wl, wl_entry);
 	nlives--;
-	if (wl->wl_req != NULL)
+	if (wl->wl_req != NULL && wl->wl_started)
 		evhttp_send_reply_end(wl->wl_req);
+	else if (wl->wl_req != NULL)
+		web_error(wl->wl_req, 503, "the live stream stopped");
 	free(wl);
 }
 
@@ -1748,10 +1752,8 @@ api_live(struct evhttp_request *req)
 {
 	struct evkeyvalq	 q;
 	struct web_live		*wl;
-	struct evkeyvalq	*h = evhttp_request_get_output_headers(req);
 	const struct evhttp_uri	*uri = evhttp_request_get_evhttp_uri(req);
 	const char		*qs = evhttp_uri_get_query(uri), *last;
-	struct evbuffer		*b;
 	long long		 after = -1;
 	const char		*errstr;
 
@@ -1790,16 +1792,33 @@ api_live(struct evhttp_request *req)
 	evhttp_connection_set_closecb(wl->wl_conn, web_conn_closed, NULL);
 	TAILQ_INSERT_TAIL(&lives, wl, wl_entry);
 	nlives++;
-	web_headers(req);
+	/*
+	 * "Now" must be fixed before the page hears that the stream is
+	 * open, or what it causes next could be stored before the cursor
+	 * and never sent: without a cursor, the answer waits for one.
+	 */
+	if (live_cursor >= 0)
+		live_start(wl);
+	live_poll();
+}
+
+static void
+live_start(struct web_live *wl)
+{
+	struct evkeyvalq	*h;
+	struct evbuffer		*b;
+
+	h = evhttp_request_get_output_headers(wl->wl_req);
+	web_headers(wl->wl_req);
 	(void)evhttp_add_header(h, "Content-Type", "text/event-stream");
 	(void)evhttp_add_header(h, "Cache-Control", "no-store");
-	evhttp_send_reply_start(req, 200, "OK");
+	evhttp_send_reply_start(wl->wl_req, 200, "OK");
 	if ((b = evbuffer_new()) == NULL)
 		fatal("%s: evbuffer_new", __func__);
 	(void)evbuffer_add_printf(b, "retry: 2000\n: %s\n\n", node);
-	evhttp_send_reply_chunk(req, b);
+	evhttp_send_reply_chunk(wl->wl_req, b);
 	evbuffer_free(b);
-	live_poll();
+	wl->wl_started = 1;
 }
 
 /*
@@ -1889,9 +1908,15 @@ live_answer(json_t *r, const char *error)
 	last = json_integer_value(json_object_get(r, "last"));
 	if (live_cursor >= 0 && json_array_size(evs) > 0)
 		TAILQ_FOREACH_SAFE(wl, &lives, wl_entry, tmp)
-			live_send(wl, evs, last);
+			if (wl->wl_started)
+				live_send(wl, evs, last);
 	if (last > live_cursor)
 		live_cursor = last;
+	/* Readers that waited for "now" have it. */
+	if (live_cursor >= 0)
+		TAILQ_FOREACH(wl, &lives, wl_entry)
+			if (!wl->wl_started)
+				live_start(wl);
 	/* A full page: more are waiting, ask again at once. */
 	if (json_integer_value(json_object_get(r, "next")) > 0)
 		live_poll();
@@ -1915,6 +1940,8 @@ live_tick(int fd, short event, void *arg)
 	if (now - live_keepalive >= WEB_LIVE_KEEPALIVE) {
 		live_keepalive = now;
 		TAILQ_FOREACH_SAFE(wl, &lives, wl_entry, tmp) {
+			if (!wl->wl_started)
+				continue;
 			if ((b = evbuffer_new()) == NULL)
 				fatal("%s: evbuffer_new", __func__);
 			(void)evbuffer_add_printf(b, ": keepalive\n\n");
