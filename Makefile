@@ -312,7 +312,7 @@ lint:
 	    bench/fingerprint bench/capture bench/events bench/outputs \
 	    scripts/run-demo \
 	    scripts/mkusers scripts/check-man-keys policy/rc/honeyspyd \
-	    policy/check
+	    policy/check regress/web/npm-setup
 	policy/check
 
 
