@@ -158,8 +158,10 @@
   HS.errorBox = (e) => el('p', { class: 'error', text: e && e.message ? e.message : String(e) });
 
   /* Short, visible summary of what an event carries from the attacker. */
-  const SUMMARY_KEYS = ['command', 'username', 'password', 'url', 'input', 'output',
-    'message', 'description', 'os', 'rule', 'call', 'error'];
+  const SUMMARY_KEYS = ['command', 'username', 'password', 'url', 'query', 'usernames',
+    'input', 'output',
+    'message', 'description', 'os', 'rule', 'call', 'error', 'bytes_in', 'bytes_out',
+    'duration', 'detections'];
   HS.eventSummary = function eventSummary(ev) {
     const frag = document.createDocumentFragment();
     let first = true;
@@ -476,7 +478,7 @@
     }
     async function load(after) {
       const p = params();
-      exportA.setAttribute('href', HS.apiHref('events/export', p).value);
+      HS.setHref(exportA, HS.apiHref('events/export', p));
       status.textContent = 'Searching…';
       let r;
       try {

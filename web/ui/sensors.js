@@ -159,7 +159,11 @@
     const input = (n, ph, size) => el('input', { name: n, placeholder: ph, size: size || 14, spellcheck: 'false', required: true });
 
     async function loadStatus() {
-      const r = await read('status');
+      /* getStatus is the call's name on the link; the contract's
+       * "status" is the same reply. */
+      let r = await read('getStatus');
+      if (r.error && /unknown/.test(r.error))
+        r = await read('status');
       const d = clear(sections.status);
       if (r.error)
         return d.appendChild(el('p', { class: 'error' }, vis(r.error)));

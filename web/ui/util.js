@@ -95,6 +95,13 @@ HS.apiHref = function apiHref(path, params) {
   return new SafeHref('/api/' + path + (q ? '?' + q : ''));
 };
 
+/* Point an existing link elsewhere; the same rule as el()'s href. */
+HS.setHref = function setHref(e, href) {
+  if (!(href instanceof SafeHref))
+    throw new Error('href must come from route() or apiHref()');
+  e.setAttribute('href', href.value);
+};
+
 HS.link = function link(text, ...parts) {
   return HS.el('a', { href: HS.route(...parts) }, HS.vis(text));
 };

@@ -1,0 +1,378 @@
+// End-to-end scenarios of the HoneySpy web console in Debian's Chromium,
+// driven by playwright-core.  regress/web/web.bats runs one scenario per
+// test: node e2e.mjs SCENARIO, with the network described in
+// the environment:
+//
+//   HS_URL        the console, https://127.0.0.1:PORT
+//   HS_USER       a user of web.users; HS_PASSWORD_FILE its passphrase
+//   HS_SENSOR     the sensor's name
+//   HS_SHOTS      the directory for screenshots (SCENARIO-STEP.png)
+//   HS_SEND       a shell command that carries its standard input to a
+//                 service of the sensor and back (socat, nc): the attack
+//   HS_CTL        the sensor's local control command (honeyspyctl -s ...)
+//   HS_SINCE      Unix time the test file started (event searches)
+//   HS_SESSION_TIMEOUT  the master's web.session_timeout (expire)
+//
+// Nothing sleeps for a fixed time: every step waits for what it expects
+// (selectors, page functions), within playwright's timeouts.  Every
+// scenario ends with the page's safety checks: no dialog opened, no
+// script error, no Content-Security-Policy violation, window.__pwned
+// never set.
+import { chromium } from 'playwright-core';
+import { execFileSync } from 'node:child_process';
+import { readFileSync, mkdirSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+
+const env = process.env;
+const scenario = process.argv[2];
+const base = env.HS_URL;
+const user = env.HS_USER || 'admin';
+const password = env.HS_PASSWORD_FILE ?
+  readFileSync(env.HS_PASSWORD_FILE, 'utf8').split('\n')[0] : '';
+const sensor = env.HS_SENSOR || 's1';
+const shots = env.HS_SHOTS || '/tmp';
+mkdirSync(shots, { recursive: true });
+
+class Failure extends Error {}
+function check(cond, what) {
+  if (!cond)
+    throw new Failure(what);
+  console.log(`ok: ${what}`);
+}
+
+// The attacker: HS_SEND with these bytes on its standard input.
+function attack(bytes) {
+  return execFileSync('/bin/sh', ['-c', env.HS_SEND], { input: bytes, timeout: 15000 });
+}
+
+// What the console must show for attacker text: the same characters,
+// every control byte as \xNN (\t, \n, \r by name).
+function visible(s) {
+  const named = { '\t': '\\t', '\n': '\\n', '\r': '\\r' };
+  return s.replace(/[\x00-\x1f\x7f]/g, (c) => named[c] ||
+    '\\x' + c.charCodeAt(0).toString(16).padStart(2, '0'));
+}
+
+const browser = await chromium.launch({
+  executablePath: env.HS_CHROMIUM || '/usr/bin/chromium',
+  args: ['--no-sandbox'],
+  headless: true,
+});
+// The master's certificate is signed by the network's own CA, which this
+// browser profile does not know; the bats file checks it with curl.
+const ctx = await browser.newContext({ ignoreHTTPSErrors: true,
+  viewport: { width: 1400, height: 900 } });
+await ctx.addInitScript(() => {
+  window.__csp = [];
+  document.addEventListener('securitypolicyviolation', (e) => {
+    window.__csp.push(`${e.violatedDirective} ${e.blockedURI} ${e.sample}`);
+  });
+});
+const page = await ctx.newPage();
+page.setDefaultTimeout(20000);
+const dialogs = [];
+const errors = [];
+page.on('dialog', (d) => {
+  dialogs.push(`${d.type()}: ${d.message()}`);
+  d.dismiss().catch(() => {});
+});
+page.on('pageerror', (e) => errors.push(e.message));
+
+let shotNo = 0;
+async function shot(step) {
+  shotNo++;
+  const path = `${shots}/${scenario}-${String(shotNo).padStart(2, '0')}-${step}.png`;
+  await page.screenshot({ path, fullPage: true });
+  console.log(`screenshot: ${path}`);
+}
+
+async function go(hash) {
+  await page.evaluate((h) => { location.hash = h; }, hash);
+}
+
+async function login() {
+  await page.goto(base + '/');
+  await page.waitForSelector('#login-form');
+  await page.fill('#login-user', user);
+  await page.fill('#login-password', password);
+  await page.click('#login-submit');
+  await page.waitForSelector('body:not(.logged-out) #nav');
+  await page.waitForSelector('#main[data-page="overview"]');
+}
+
+// The text of the element, control characters included as the DOM has
+// them (the console shows them as escape text, so there should be none).
+const textOf = (sel) => page.$eval(sel, (e) => e.textContent);
+
+async function waitText(sel, needle, what) {
+  await page.waitForFunction(([s, n]) => {
+    const e = document.querySelector(s);
+    return e && e.textContent.includes(n);
+  }, [sel, needle]);
+  console.log(`ok: ${what}`);
+}
+
+async function safety() {
+  const s = await page.evaluate(() => ({
+    pwned: typeof window.__pwned,
+    csp: window.__csp || [],
+    imgs: document.querySelectorAll('img, iframe, object, embed').length,
+    scripts: [...document.scripts].map((x) => x.getAttribute('src')),
+    handlers: [...document.querySelectorAll('*')].filter((e) =>
+      [...e.attributes].some((a) => /^on/i.test(a.name) || (a.name === 'style' && a.value !== '')) ||
+      (e.localName === 'a' && e.hasAttribute('href') && !/^(#\/|\/api\/)/.test(e.getAttribute('href'))))
+      .map((e) => e.outerHTML.slice(0, 200)),
+  }));
+  check(s.pwned === 'undefined', 'window.__pwned was never set');
+  check(dialogs.length === 0, `no dialog opened${dialogs.length ? ': ' + dialogs.join('; ') : ''}`);
+  check(errors.length === 0, `no script error${errors.length ? ': ' + errors.join('; ') : ''}`);
+  check(s.csp.length === 0, `no Content-Security-Policy violation${s.csp.length ? ': ' + s.csp.join('; ') : ''}`);
+  check(s.imgs === 0, 'no img, iframe, object or embed element in the page');
+  check(s.scripts.every((x) => x && /^[a-z]+\.js$/.test(x)), 'only the console\'s own script files');
+  check(s.handlers.length === 0, `no event handler, style attribute or foreign link in the DOM${s.handlers.length ? ': ' + s.handlers.join(' | ') : ''}`);
+}
+
+const scenarios = {};
+
+// Wrong password refused on the form, then the overview and the sensor.
+scenarios.login = async () => {
+  await page.goto(base + '/');
+  await page.waitForSelector('#login-form');
+  await page.fill('#login-user', user);
+  await page.fill('#login-password', password + '-wrong');
+  await page.click('#login-submit');
+  await waitText('#login-error', 'wrong user or password', 'a wrong password shows the server\'s error');
+  await shot('wrong-password');
+  await page.fill('#login-password', password);
+  await page.click('#login-submit');
+  await page.waitForSelector('#chart-timeline svg, #chart-timeline .chart-empty');
+  for (const id of ['timeline', 'ports', 'services', 'countries', 'os', 'detections'])
+    check(await page.$(`#chart-${id}`) !== null, `the overview has its ${id} chart`);
+  check(await page.$$eval('#chart-timeline svg rect.bar', (r) => r.length) > 0,
+    'the timeline is drawn in SVG');
+  await shot('overview');
+  await page.click('#nav a[data-page="sensors"]');
+  await page.waitForSelector(`#sensors-table tr[data-sensor="${sensor}"][data-online="true"]`);
+  check(true, `${sensor} is online on the Sensors page`);
+  await shot('sensors');
+  await page.click('#logout');
+  await page.waitForSelector('#login-form');
+  const st = await page.evaluate(async () => (await fetch('/api/me')).status);
+  check(st === 401, 'after logout /api/me answers 401');
+};
+
+// An attack shows on the Live page without a reload; pause and resume;
+// its session (text and hex) and attacker pages.
+scenarios.live = async () => {
+  await login();
+  await go('#/live');
+  await page.waitForSelector('#live-state.on');
+  await page.evaluate(() => { window.__sameDocument = 'yes'; });
+  const mark = 'live-' + randomBytes(4).toString('hex');
+  attack(Buffer.from(mark + '\r\n'));
+  await waitText('#live-table tbody', mark, 'the attack appears on the Live page');
+  check(await page.evaluate(() => window.__sameDocument) === 'yes', 'without a page reload');
+  await shot('live');
+
+  await page.click('#live-pause');
+  const mark2 = 'paused-' + randomBytes(4).toString('hex');
+  attack(Buffer.from(mark2 + '\r\n'));
+  await page.waitForFunction(() => /\d+ new while paused/.test(document.getElementById('live-pending').textContent));
+  check(!(await textOf('#live-table tbody')).includes(mark2), 'paused: the new event waits');
+  await shot('paused');
+  await page.click('#live-pause');
+  await waitText('#live-table tbody', mark2, 'resumed: the waiting event is shown');
+
+  // The filter by source hides what does not match.
+  await page.fill('#live-src', '192.0.2.99');
+  const mark3 = 'filtered-' + randomBytes(4).toString('hex');
+  attack(Buffer.from(mark3 + '\r\n'));
+  await page.fill('#live-src', '');
+  const mark4 = 'unfiltered-' + randomBytes(4).toString('hex');
+  attack(Buffer.from(mark4 + '\r\n'));
+  await waitText('#live-table tbody', mark4, 'with the filter cleared, events show again');
+  check(!(await textOf('#live-table tbody')).includes(mark3), 'the source filter hid another address\'s event');
+
+  // Its session page.
+  const row = page.locator('#live-table tbody tr.event', { hasText: mark }).filter({ has: page.locator('a.session-link') }).first();
+  await row.locator('a.session-link').click();
+  await page.waitForSelector('#main[data-page="session"] #transcript-text');
+  await waitText('#transcript-text', mark + '\\r\\n', 'the session page shows the transcript');
+  await shot('session-text');
+  await page.click('#tab-hex');
+  const hex = [...Buffer.from(mark.slice(0, 5))].map((b) => b.toString(16).padStart(2, '0')).join(' ');
+  await waitText('#transcript-hex pre.hexdump[data-direction="input"]', hex, 'the hex view has the bytes');
+  await shot('session-hex');
+  const sessionId = page.url().split('/').slice(-2)[0];
+
+  // Its attacker page.
+  await page.click('#main a[href^="#/attacker/"]');
+  await page.waitForSelector('#attacker-sessions');
+  await waitText('#attacker-sessions', decodeURIComponent(sessionId), 'the attacker page lists the session');
+  check(await page.$('#attacker-fingerprint') !== null, 'the attacker page has a fingerprint section');
+  await shot('attacker');
+};
+
+// Attacker strings through a real service: shown as sent, inert.
+const XSS = [
+  '<script>window.__pwned=1</script>',
+  '"><img src=x onerror="window.__pwned=1">',
+  'javascript:window.__pwned=1',
+  '\x1b[31mred\x1b[0m',
+  '\x1b]0;title\x07',
+  '<svg onload=window.__pwned=1>',
+  '{{constructor.constructor(\'window.__pwned=1\')()}}',
+];
+scenarios.xss = async () => {
+  await login();
+  await go('#/live');
+  await page.waitForSelector('#live-state.on');
+  const tag = 'x' + randomBytes(3).toString('hex');
+  const lines = XSS.map((p, i) => `${tag}-${i} ${p}`);
+  for (const l of lines)
+    attack(Buffer.from(l + '\r\n'));
+  for (const l of lines)
+    await waitText('#live-table tbody', visible(l), `Live shows ${JSON.stringify(l)} as ${visible(l)}`);
+  const live = await textOf('#live-table tbody');
+  check(!/[\x00-\x08\x0b-\x1f\x7f]/.test(live), 'no raw control character reached the Live page');
+  await shot('live');
+  await safety();
+
+  await go('#/events?eventid=honeyspy.session.input&since=' + (env.HS_SINCE || '0') + '&limit=1000');
+  await page.waitForSelector('#events-table tbody tr.event');
+  for (const l of lines)
+    await waitText('#events-table tbody', visible(l), `Events shows ${JSON.stringify(l)}`);
+  await shot('events');
+  await safety();
+
+  const hrefs = await page.$$eval('#events-table tbody tr.event', (rows, t) => rows
+    .filter((r) => r.textContent.includes(t))
+    .map((r) => r.querySelector('a.session-link'))
+    .filter((a) => a).map((a) => a.getAttribute('href')), tag);
+  check(hrefs.length >= lines.length, `each payload has a session link (${hrefs.length})`);
+  for (const h of hrefs) {
+    await go(h);
+    await page.waitForSelector('#main[data-page="session"] #transcript-text .chunk');
+    const t = await textOf('#transcript-text');
+    const l = lines.find((x) => t.includes(visible(x)));
+    check(l !== undefined, `session ${h} shows its payload as sent`);
+    check(!/[\x00-\x08\x0b-\x1f\x7f]/.test(t), 'no raw control character in the transcript');
+    if (l === lines[1] || l === lines[3])
+      await shot('session');
+  }
+  await safety();
+};
+
+// A capture rule added from the page, applied by the sensor; a bad one
+// refused with pcap's words; the rule deleted again.
+scenarios.filter = async () => {
+  const rule = env.HS_RULE || 'tcp port 2323';
+  const ctlRules = () => JSON.parse(execFileSync('/bin/sh', ['-c', env.HS_CTL + ' -j getFilters'], { timeout: 15000 }).toString())
+    .map((f) => f.rule);
+  check(!ctlRules().includes(rule), `the sensor does not have "${rule}" yet`);
+  await login();
+  await go('#/sensors/' + encodeURIComponent(sensor));
+  await page.waitForSelector('#filters-table');
+  await page.waitForSelector('#config-text');
+  await shot('detail');
+  await page.fill('#add-filter input[name="expr"]', rule);
+  await page.click('#add-filter button[type="submit"]');
+  await page.waitForSelector('#action-log li.ok:has-text("addFilter")');
+  await page.waitForSelector(`#filters-table tr[data-rule="${rule}"]`);
+  check(true, 'the page shows the new rule');
+  check(ctlRules().includes(rule), 'honeyspyctl getFilters on the sensor lists it');
+  await shot('added');
+
+  await page.fill('#add-filter input[name="expr"]', 'tcp port banana');
+  await page.click('#add-filter button[type="submit"]');
+  await page.waitForSelector('#action-log li.failed:has-text("banana")');
+  const err = await textOf('#action-log li.failed');
+  check(/banana/.test(err), `a bad rule is refused with the sensor's message: ${err.trim()}`);
+  await shot('refused');
+
+  await page.click(`#filters-table tr[data-rule="${rule}"] button`);
+  await page.waitForSelector('#action-log li.ok:has-text("delFilter")');
+  await page.waitForFunction((r) => !document.querySelector(`#filters-table tr[data-rule="${r}"]`), rule);
+  check(!ctlRules().includes(rule), 'after Delete the sensor no longer has it');
+  await shot('deleted');
+  await safety();
+};
+
+// Shut the sensor down after the confirmation; it goes offline.
+scenarios.kill = async () => {
+  await login();
+  await go('#/sensors/' + encodeURIComponent(sensor));
+  await page.waitForSelector(`#sensors-table tr[data-sensor="${sensor}"][data-online="true"]`);
+  await page.click('#kill');
+  await page.waitForSelector('#kill-confirm', { state: 'visible' });
+  check(await page.$('#action-log li') === null, 'nothing is sent before the confirmation');
+  await shot('confirm');
+  await page.click('#kill-confirm');
+  await page.waitForSelector('#action-log li.ok:has-text("kill")');
+  check(true, 'the sensor answered the kill');
+  await page.waitForSelector(`#sensors-table tr[data-sensor="${sensor}"][data-online="false"]`, { timeout: 30000 });
+  check(true, `${sensor} shows offline`);
+  await shot('offline');
+  await safety();
+};
+
+// An idle session expires: the next request shows the login form.
+scenarios.expire = async () => {
+  const timeout = Number(env.HS_SESSION_TIMEOUT || '3');
+  await login();
+  await go('#/events');
+  await page.waitForSelector('#events-table');
+  await page.waitForFunction(() => /event|match/i.test(document.getElementById('ev-status').textContent));
+  // From the last request on, the session is idle: any probe would
+  // renew it, so wait out the timeout on the clock, then use the page.
+  const deadline = Date.now() + (timeout + 1) * 1000;
+  await page.waitForFunction((d) => Date.now() > d, deadline, { polling: 100, timeout: (timeout + 10) * 1000 });
+  await page.click('#nav a[data-page="sensors"]');
+  await page.waitForSelector('#login-form');
+  await waitText('#login-error', 'session expired', 'an expired session brings back the login form');
+  await shot('expired');
+  await page.fill('#login-user', user);
+  await page.fill('#login-password', password);
+  await page.click('#login-submit');
+  await page.waitForSelector('#main[data-page="sensors"]');
+  check(true, 'logging in again goes back to the page that was asked for');
+};
+
+// Too many failed logins: refused with the server's words, even the
+// right password.
+scenarios.ratelimit = async () => {
+  await page.goto(base + '/');
+  await page.waitForSelector('#login-form');
+  let text = '';
+  for (let i = 0; i < 8 && !/too many/.test(text); i++) {
+    await page.fill('#login-user', user);
+    await page.fill('#login-password', 'wrong-' + i);
+    await page.evaluate(() => { document.getElementById('login-error').textContent = ''; });
+    await page.click('#login-submit');
+    await page.waitForFunction(() => document.getElementById('login-error').textContent !== '');
+    text = await textOf('#login-error');
+  }
+  check(/too many failed logins; try again in \d+ s/.test(text), `the form shows "${text}"`);
+  await page.fill('#login-password', password);
+  await page.evaluate(() => { document.getElementById('login-error').textContent = ''; });
+  await page.click('#login-submit');
+  await page.waitForFunction(() => document.getElementById('login-error').textContent !== '');
+  check(/too many/.test(await textOf('#login-error')), 'the right password is refused too while limited');
+  await shot('limited');
+};
+
+let code = 0;
+try {
+  if (!scenarios[scenario])
+    throw new Failure(`no scenario ${scenario}; have: ${Object.keys(scenarios).join(' ')}`);
+  await scenarios[scenario]();
+  if (scenario !== 'xss' && scenario !== 'filter' && scenario !== 'kill')
+    await safety();
+} catch (e) {
+  code = 1;
+  console.log(`FAILED: ${scenario}: ${e.message}`);
+  try { await shot('failure'); } catch (e2) { /* the page may be gone */ }
+  try { console.log('page text: ' + (await page.textContent('#main')).slice(0, 2000)); } catch (e2) { /* idem */ }
+}
+await browser.close();
+process.exit(code);
