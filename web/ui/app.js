@@ -117,12 +117,7 @@
       try {
         loggedIn(await HS.api('GET', '/api/me'));
       } catch (e) {
-        if (e.status !== 401)
-          showLogin(e.message);
-        else if (document.body.classList.contains('logged-out') === false)
-          showLogin('');
-        else
-          showLogin('');
+        showLogin(e.message === 'not logged in' ? '' : e.message);
         return;
       }
     }
