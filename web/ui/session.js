@@ -151,45 +151,51 @@
     return b.toString(16).padStart(2, '0');
   }
 
-  /* A classic hex dump of one direction's stream. */
+  /* A classic hex dump of one direction's stream; a detection's bytes
+   * are marked in both the hex and the ASCII column. */
   function hexDump(stream, rs, dir) {
     const pre = el('pre', { class: 'hexdump', 'data-direction': dir });
     const n = Math.min(stream.length, HEX_LIMIT);
-    for (let off = 0; off < n; off += 16) {
-      const line = el('span', { class: 'hexline' });
-      line.appendChild(el('span', { class: 'off', text: off.toString(16).padStart(8, '0') + '  ' }));
-      let run = '', runMark = null;
+    const runs = (line, cells) => {
+      let run = '', mark = null;
       const flush = () => {
         if (!run)
           return;
-        if (runMark)
-          line.appendChild(el('mark', { class: 'det', title: HS.visText(runMark.d.eventid) + ': ' + HS.visText(runMark.d.description || ''), text: run }));
-        else
-          line.appendChild(document.createTextNode(run));
+        line.appendChild(mark ? el('mark', { class: 'det',
+          title: HS.visText(mark.d.eventid) + ': ' + HS.visText(mark.d.description || ''), text: run }) :
+          document.createTextNode(run));
         run = '';
       };
-      let ascii = '';
-      for (let k = 0; k < 16; k++) {
-        const p = off + k;
-        if (p < n) {
-          const r = markedAt(rs, p);
-          if (r !== runMark) {
-            flush();
-            runMark = r;
-          }
-          run += hex2(stream[p]) + (k === 7 ? '  ' : ' ');
-          const c = stream[p];
-          ascii += c >= 0x20 && c < 0x7f ? String.fromCharCode(c) : '.';
-        } else {
-          if (runMark) {
-            flush();
-            runMark = null;
-          }
-          run += '   ' + (k === 7 ? ' ' : '');
+      for (const [text, m] of cells) {
+        if (m !== mark) {
+          flush();
+          mark = m;
         }
+        run += text;
       }
       flush();
-      line.appendChild(el('span', { class: 'ascii', text: ' |' + ascii + '|' }));
+    };
+    for (let off = 0; off < n; off += 16) {
+      const line = el('span', { class: 'hexline' });
+      line.appendChild(el('span', { class: 'off', text: off.toString(16).padStart(8, '0') + '  ' }));
+      const hexCells = [], asciiCells = [];
+      for (let k = 0; k < 16; k++) {
+        const p = off + k;
+        const gap = k === 7 ? '  ' : ' ';
+        if (p < n) {
+          const c = stream[p];
+          const m = markedAt(rs, p);
+          hexCells.push([hex2(c) + gap, m]);
+          asciiCells.push([c >= 0x20 && c < 0x7f ? String.fromCharCode(c) : '.', m]);
+        } else {
+          hexCells.push(['  ' + gap, null]);
+        }
+      }
+      runs(line, hexCells);
+      const ascii = el('span', { class: 'ascii', text: ' |' });
+      runs(ascii, asciiCells);
+      ascii.appendChild(document.createTextNode('|'));
+      line.appendChild(ascii);
       line.appendChild(document.createTextNode('\n'));
       pre.appendChild(line);
     }
