@@ -430,6 +430,9 @@
 
   HS.pages.events = async function events(m, args, query) {
     const inputs = {};
+    /* Without a query, the last day: the search runs oldest first. */
+    if ([...query.keys()].length === 0)
+      query.set('since', new Date(Date.now() - 86400000).toISOString().replace(/\.\d+Z$/, 'Z'));
     const mk = (name, label, attrs) => {
       inputs[name] = el('input', Object.assign({ id: 'ev-' + name, name, spellcheck: 'false' }, attrs || {}));
       inputs[name].value = query.get(name) || '';

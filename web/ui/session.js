@@ -27,6 +27,18 @@
     return (d ? d + ' d ' : '') + (h ? h + ' h ' : '') + mi + ' min';
   }
 
+  function hostPort(ip, port) {
+    if (!ip)
+      return port !== undefined ? ':' + port : '';
+    const h = String(ip).includes(':') ? `[${ip}]` : String(ip);
+    return port !== undefined ? `${h}:${port}` : h;
+  }
+
+  function flow(ev) {
+    const a = hostPort(ev.src_ip, ev.src_port), b = hostPort(ev.dst_ip, ev.dst_port);
+    return b ? `${a} → ${b}` : a;
+  }
+
   function sessionLink(ev, text) {
     if (!ev.sensor || !ev.session || !ev.src_ip)
       return vis(text || ev.session || '-');
@@ -72,7 +84,7 @@
         el('td', {}, vis(s.sensor)),
         el('td', {}, sessionLink(s)),
         el('td', {}, vis(s.service || s.protocol || '')),
-        el('td', { class: 'addr' }, vis(`${s.src_ip}:${s.src_port ?? ''} → ${s.dst_ip ?? ''}:${s.dst_port ?? ''}`)),
+        el('td', { class: 'addr' }, vis(flow(s))),
         el('td', { class: 'num', text: s.bytes_in !== undefined ? `${s.bytes_in} / ${s.bytes_out ?? 0}` : '' }),
         el('td', { class: 'num', text: s.duration !== undefined ? Number(s.duration).toFixed(1) + ' s' : '' })));
     }
