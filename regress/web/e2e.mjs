@@ -183,15 +183,19 @@ scenarios.live = async () => {
   await page.click('#live-pause');
   await waitText('#live-table tbody', mark2, 'resumed: the waiting event is shown');
 
-  // The filter by source hides what does not match.
+  // The filters apply to what arrived: by source, by type.
   await page.fill('#live-src', '192.0.2.99');
-  const mark3 = 'filtered-' + randomBytes(4).toString('hex');
-  attack(Buffer.from(mark3 + '\r\n'));
+  await page.waitForFunction((m) => !document.querySelector('#live-table tbody').textContent.includes(m), mark);
+  check(true, 'a filter by another source hides the attack');
+  await page.fill('#live-src', '127.0.0.1');
+  await waitText('#live-table tbody', mark, 'a filter by its source shows it again');
+  await page.fill('#live-type', 'session.input');
+  await page.waitForFunction(() => [...document.querySelectorAll('#live-table tbody tr.event')]
+    .every((r) => r.dataset.eventid === 'honeyspy.session.input'));
+  await waitText('#live-table tbody', mark, 'a filter by type keeps its input');
+  await shot('filtered');
+  await page.fill('#live-type', '');
   await page.fill('#live-src', '');
-  const mark4 = 'unfiltered-' + randomBytes(4).toString('hex');
-  attack(Buffer.from(mark4 + '\r\n'));
-  await waitText('#live-table tbody', mark4, 'with the filter cleared, events show again');
-  check(!(await textOf('#live-table tbody')).includes(mark3), 'the source filter hid another address\'s event');
 
   // Its session page.
   const row = page.locator('#live-table tbody tr.event', { hasText: mark }).filter({ has: page.locator('a.session-link') }).first();
@@ -318,7 +322,7 @@ scenarios.kill = async () => {
 
 // An idle session expires: the next request shows the login form.
 scenarios.expire = async () => {
-  const timeout = Number(env.HS_SESSION_TIMEOUT || '3');
+  const timeout = Number(env.HS_SESSION_TIMEOUT || '5');
   await login();
   await go('#/events');
   await page.waitForSelector('#events-table');

@@ -37,7 +37,7 @@ setup_file() {
 		return 0
 	fi
 
-	rpc_setup_net hs-web
+	rpc_setup_net hs-webui
 	WEB_PORT=$(rpc_free_port)
 	WEB_URL=https://127.0.0.1:$WEB_PORT
 	WEB_SINCE=$(date +%s)
@@ -264,7 +264,7 @@ web_e2e() {
 @test "an idle session expires after web.session_timeout" {
 	local jar=$RPC_DIR/jar-expire.curl tok deadline code body
 
-	export WEB_TIMEOUT=3
+	export WEB_TIMEOUT=5
 	rpc_kill master TERM
 	web_write_master "$WEB_TIMEOUT"
 	rpc_start master

@@ -313,16 +313,18 @@
     const fSrc = el('input', { id: 'live-src', placeholder: 'source address', size: 16, spellcheck: 'false' });
     const table = HS.eventTable('live-table');
     const tbody = table.tBodies[0];
-    let shown = 0;
+    const counts = el('span', { id: 'live-counts', class: 'muted' });
+    /* What arrived, newest first: a filter changed applies to these too. */
+    let kept = [];
 
     m.appendChild(el('div', { class: 'toolbar' }, el('h1', { text: 'Live' }), state, pauseBtn, count));
     m.appendChild(el('div', { class: 'filters' },
       el('label', {}, 'Sensor ', fSensor), el('label', {}, 'Type ', fType),
       el('label', {}, 'Source ', fSrc),
       el('button', { type: 'button', text: 'Clear', on: { click: () => {
-        clear(tbody);
-        shown = 0;
-      } } })));
+        kept = [];
+        redraw();
+      } } }), counts));
     m.appendChild(el('div', { class: 'table-wrap' }, table));
     const emptyNote = el('p', { class: 'muted', id: 'live-empty', text: 'Waiting for events…' });
     m.appendChild(emptyNote);
@@ -348,15 +350,33 @@
       return true;
     }
 
-    function show(ev) {
-      if (!matches(ev))
-        return;
-      emptyNote.hidden = true;
-      tbody.insertBefore(HS.eventRow(ev), tbody.firstChild);
-      shown++;
-      while (tbody.rows.length > LIVE_MAX)
-        tbody.deleteRow(tbody.rows.length - 1);
+    function updateCounts() {
+      counts.textContent = kept.length ? `${tbody.rows.length} of ${kept.length} shown` : '';
+      emptyNote.hidden = kept.length > 0;
     }
+
+    function redraw() {
+      clear(tbody);
+      for (const ev of kept)
+        if (matches(ev))
+          tbody.appendChild(HS.eventRow(ev));
+      updateCounts();
+    }
+
+    function show(ev) {
+      kept.unshift(ev);
+      if (kept.length > LIVE_MAX)
+        kept.pop();
+      if (matches(ev)) {
+        tbody.insertBefore(HS.eventRow(ev), tbody.firstChild);
+        while (tbody.rows.length > LIVE_MAX)
+          tbody.deleteRow(tbody.rows.length - 1);
+      }
+      updateCounts();
+    }
+
+    for (const f of [fSensor, fType, fSrc])
+      f.addEventListener('input', redraw);
 
     pauseBtn.addEventListener('click', () => {
       paused = !paused;
