@@ -270,7 +270,7 @@
         kpi('Detections', HS.fmtNum((s.detections || []).reduce((a, d) => a + (d.n || 0), 0))),
         kpi('Period', `${HS.fmtTime(s.since)} – ${HS.fmtTime(s.until)}`)));
       body.appendChild(el('section', { class: 'card wide', id: 'chart-timeline' },
-        el('h2', { text: 'Events over time' }), HS.timelineChart(s.timeline, s.bucket)));
+        el('h2', { text: 'Events over time' }), HS.timelineChart(s.timeline, s.bucket, s.since, s.until)));
       const grid = el('div', { class: 'grid' });
       grid.appendChild(el('section', { class: 'card', id: 'chart-ports' }, el('h2', { text: 'Top targeted ports' }),
         HS.barChart(s.ports, (x) => String(x.port), { label: 'ports' })));

@@ -38,10 +38,24 @@
    * Events over time: one bar per bucket, a y axis with three ticks, the
    * first, middle and last time on the x axis.
    */
-  HS.timelineChart = function timelineChart(timeline, bucket) {
-    if (!Array.isArray(timeline) || timeline.length === 0)
+  HS.timelineChart = function timelineChart(points, bucket, since, until) {
+    if (!Array.isArray(points) || points.length === 0)
       return empty();
-    const W = 720, H = 200, L = 48, R = 8, T = 10, B = 26;
+    /* The server may leave out empty buckets: lay the points out on
+     * the period's buckets, zeros between them. */
+    let timeline = points;
+    if (bucket > 0 && typeof since === 'number' && typeof until === 'number' && until > since) {
+      /* Buckets are whole multiples of their width since the epoch. */
+      const start = Math.floor(since / bucket) * bucket;
+      const nb = Math.min(Math.ceil((until - start) / bucket), 2000);
+      timeline = Array.from({ length: nb }, (_, i) => ({ t: start + i * bucket, n: 0 }));
+      for (const p of points) {
+        const i = Math.floor((p.t - start) / bucket);
+        if (i >= 0 && i < nb)
+          timeline[i].n += p.n || 0;
+      }
+    }
+    const W = 1200, H = 220, L = 48, R = 8, T = 10, B = 26;
     const max = niceMax(Math.max(...timeline.map((p) => p.n || 0)));
     const pw = W - L - R, ph = H - T - B;
     const bw = pw / timeline.length;
