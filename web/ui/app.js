@@ -284,6 +284,14 @@
         HS.barChart(s.detections, (x) => x.kind, { label: 'detections', cls: 'danger', emptyText: 'no detections in this period' })));
       grid.appendChild(el('section', { class: 'card', id: 'chart-eventids' }, el('h2', { text: 'Events by type' }),
         HS.barChart(s.eventids, (x) => String(x.eventid || '').replace(/^honeyspy\./, ''), { label: 'event types' })));
+      if (Array.isArray(s.sources) && s.sources.length) {
+        const tb = el('tbody');
+        for (const x of s.sources.slice(0, 10))
+          tb.appendChild(el('tr', {}, el('td', { class: 'addr' }, link(x.src_ip, 'attacker', x.src_ip)),
+            el('td', { class: 'num', text: HS.fmtNum(x.n) })));
+        grid.appendChild(el('section', { class: 'card', id: 'top-sources' }, el('h2', { text: 'Top source addresses' }),
+          el('table', { class: 'compact' }, el('thead', {}, el('tr', {}, el('th', { text: 'Address' }), el('th', { text: 'Events' }))), tb)));
+      }
       body.appendChild(grid);
     }
     function kpi(label, value) {
