@@ -217,6 +217,31 @@ scenarios.live = async () => {
   await shot('attacker');
 };
 
+// An exploit found in a session: the detection on the Live page, and
+// its bytes marked in the session's text and hex views.
+scenarios.detect = async () => {
+  await login();
+  await go('#/live');
+  await page.waitForSelector('#live-state.on');
+  const mark = 'fmt-' + randomBytes(4).toString('hex');
+  const exploit = '%08x.%08x.%08x.%08x.%n';
+  attack(Buffer.from(`${mark} ${exploit}\r\n`));
+  await page.waitForSelector('#live-table tr.event[data-eventid="honeyspy.detect.format_string"]');
+  check(true, 'the detection appears on the Live page');
+  await shot('live');
+  await page.click('#live-table tr.event[data-eventid="honeyspy.detect.format_string"] a.session-link');
+  await page.waitForSelector('#transcript-text mark.det');
+  const marked = await page.$$eval('#transcript-text .chunk.input mark.det', (ms) => ms.map((m) => m.textContent).join(''));
+  check(marked.includes('%n'), `the input's detected bytes are marked: "${marked}"`);
+  check(!marked.includes(mark), 'and only those');
+  check(await page.$('table.detections tr.det-row') !== null, 'the session lists its detection');
+  await shot('session-text');
+  await page.click('#tab-hex');
+  const hexMarked = await page.$$eval('#transcript-hex pre[data-direction="input"] mark.det', (ms) => ms.length);
+  check(hexMarked > 0, 'the hex view marks them too');
+  await shot('session-hex');
+};
+
 // Attacker strings through a real service: shown as sent, inert.
 const XSS = [
   '<script>window.__pwned=1</script>',

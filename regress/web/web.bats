@@ -238,6 +238,10 @@ web_e2e() {
 	web_e2e live
 }
 
+@test "browser: a format string sent to a service: the detection, its bytes marked in the session" {
+	web_e2e detect
+}
+
 @test "browser: attackers' markup, javascript: URLs and terminal escapes are shown as sent and stay inert" {
 	web_e2e xss
 }

@@ -249,22 +249,9 @@
     const rIn = ranges(dets, 'input'), rOut = ranges(dets, 'output');
     const chunks = (t.chunks || []).map((ch) => ({ ch, bytes: HS.b64bytes(ch.data || '') || new Uint8Array(0) }));
 
-    /* Text view: the chunks in order, each at its offset in its stream. */
-    const text = el('div', { class: 'transcript', id: 'transcript-text' });
-    const pos = { input: 0, output: 0 };
-    const streams = { input: [], output: [] };
-    for (const { ch, bytes } of chunks) {
-      const dir = ch.direction === 'output' ? 'output' : 'input';
-      const base = pos[dir];
-      pos[dir] += bytes.length;
-      streams[dir].push(bytes);
-      text.appendChild(el('div', { class: 'chunk ' + dir, 'data-direction': dir, 'data-offset': String(base) },
-        el('span', { class: 'chunk-head', text: `${dir === 'input' ? '▶ attacker' : '◀ service'} · ${HS.fmtTime(ch.timestamp)} · @${base} · ${bytes.length} B` }),
-        el('pre', { class: 'chunk-body' }, markedText(bytes, base, dir === 'input' ? rIn : rOut))));
-    }
-    if (!chunks.length)
-      text.appendChild(el('p', { class: 'muted', text: 'No bytes were recorded for this session.' }));
-
+    /* Text view: the turns of the conversation in order, each at its
+     * offset in its direction's stream.  Consecutive chunks of one
+     * direction (a service that writes byte by byte) make one turn. */
     const cat = (list) => {
       const out = new Uint8Array(list.reduce((a, b) => a + b.length, 0));
       let o = 0;
@@ -274,6 +261,32 @@
       }
       return out;
     };
+    const text = el('div', { class: 'transcript', id: 'transcript-text' });
+    const pos = { input: 0, output: 0 };
+    const streams = { input: [], output: [] };
+    const turns = [];
+    for (const { ch, bytes } of chunks) {
+      const dir = ch.direction === 'output' ? 'output' : 'input';
+      const last = turns[turns.length - 1];
+      if (last && last.dir === dir) {
+        last.parts.push(bytes);
+        last.n++;
+      } else {
+        turns.push({ dir, base: pos[dir], ts: ch.timestamp, parts: [bytes], n: 1 });
+      }
+      pos[dir] += bytes.length;
+      streams[dir].push(bytes);
+    }
+    for (const t of turns) {
+      const bytes = cat(t.parts);
+      text.appendChild(el('div', { class: 'chunk ' + t.dir, 'data-direction': t.dir, 'data-offset': String(t.base) },
+        el('span', { class: 'chunk-head', text: `${t.dir === 'input' ? '▶ attacker' : '◀ service'} · ${HS.fmtTime(t.ts)} · @${t.base} · ${bytes.length} B` +
+          (t.n > 1 ? ` in ${t.n} chunks` : '') }),
+        el('pre', { class: 'chunk-body' }, markedText(bytes, t.base, t.dir === 'input' ? rIn : rOut))));
+    }
+    if (!chunks.length)
+      text.appendChild(el('p', { class: 'muted', text: 'No bytes were recorded for this session.' }));
+
     const hex = el('div', { id: 'transcript-hex', hidden: true },
       el('h3', { text: `Input (attacker → service), ${pos.input} bytes` }), hexDump(cat(streams.input), rIn, 'input'),
       el('h3', { text: `Output (service → attacker), ${pos.output} bytes` }), hexDump(cat(streams.output), rOut, 'output'));
