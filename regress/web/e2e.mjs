@@ -12,6 +12,7 @@
 //   HS_CTL        the sensor's local control command (honeyspyctl -s ...)
 //   HS_SINCE      Unix time the test file started (event searches)
 //   HS_SESSION_TIMEOUT  the master's web.session_timeout (expire)
+//   HS_FREE_PORT, HS_PROGRAM  a free port and a service program (service)
 //
 // Nothing sleeps for a fixed time: every step waits for what it expects
 // (selectors, page functions), within playwright's timeouts.  Every
@@ -327,6 +328,84 @@ scenarios.filter = async () => {
   await safety();
 };
 
+// A service added from the page listens on the sensor (honeyspyctl
+// getServices), answers an attacker, and is removed again.
+scenarios.service = async () => {
+  const port = Number(env.HS_FREE_PORT);
+  const ctlPorts = () => JSON.parse(execFileSync('/bin/sh', ['-c', env.HS_CTL + ' -j getServices'], { timeout: 15000 }).toString())
+    .filter((x) => x.state === 'listening').map((x) => x.port);
+  check(port > 0 && !ctlPorts().includes(port), `nothing listens on port ${port} yet`);
+  await login();
+  await go('#/sensors/' + encodeURIComponent(sensor));
+  await page.waitForSelector('#services-table');
+  await page.fill('#add-service input[name="addr"]', '127.0.0.1');
+  await page.selectOption('#add-service select[name="proto"]', 'tcp');
+  await page.fill('#add-service input[name="port"]', String(port));
+  await page.fill('#add-service input[name="program"]', env.HS_PROGRAM);
+  await page.click('#add-service button[type="submit"]');
+  await page.waitForSelector('#action-log li.ok:has-text("addService")');
+  await waitText('#services-table', `127.0.0.1 tcp/${port}`, 'the page lists the new service');
+  let listening = false;
+  for (let i = 0; i < 100 && !listening; i++) {
+    listening = ctlPorts().includes(port);
+    if (!listening)
+      await page.waitForTimeout(100);
+  }
+  check(listening, 'honeyspyctl getServices on the sensor shows it listening');
+  const reply = execFileSync('/bin/sh', ['-c', `printf 'root\r\n' | socat -t 2 - TCP:127.0.0.1:${port}`], { timeout: 15000 }).toString();
+  check(/root/.test(reply), 'it answers a client');
+  await shot('added');
+  await page.click(`#services-table tr:has-text("tcp/${port}") button`);
+  await page.waitForSelector('#action-log li.ok:has-text("delService")');
+  await page.waitForFunction((p) => !document.querySelector('#services-table').textContent.includes(`tcp/${p}`), port);
+  check(!ctlPorts().includes(port), 'after Remove the sensor no longer listens there');
+  await shot('removed');
+  await safety();
+};
+
+// A whole configuration pushed from the page: a bad one refused with the
+// parser's words, a good one (one more service) applied by the sensor.
+scenarios.config = async () => {
+  const port = Number(env.HS_FREE_PORT);
+  await login();
+  await go('#/sensors/' + encodeURIComponent(sensor));
+  await page.waitForSelector('#config-text[data-loaded="yes"]');
+  const conf = await page.inputValue('#config-text');
+  check(conf.includes(`name: ${sensor}`), 'the page loads the sensor\'s configuration');
+  await shot('loaded');
+
+  await page.fill('#config-text', conf + '\nbogus: 1\n');
+  await page.click('#config-push');
+  await page.waitForSelector('#config-push-confirm', { state: 'visible' });
+  await page.click('#config-push-confirm');
+  await page.waitForSelector('#action-log li.failed:has-text("setConfig")');
+  const err = await textOf('#action-log li.failed');
+  check(/bogus/.test(err), `a bad configuration is refused with the parser's words: ${err.trim()}`);
+
+  const good = conf.replace(/^capture:/m, `  - address: 127.0.0.1\n    port: ${port}\n    program: ${env.HS_PROGRAM}\ncapture:`);
+  check(good !== conf, 'one more service in the configuration');
+  await page.fill('#config-text', good);
+  await page.click('#config-push');
+  await page.click('#config-push-confirm');
+  await page.waitForSelector('#action-log li.ok:has-text("setConfig")');
+  check(true, 'the master took it');
+  await shot('pushed');
+  const ctlPorts = () => JSON.parse(execFileSync('/bin/sh', ['-c', env.HS_CTL + ' -j getServices'], { timeout: 15000 }).toString())
+    .filter((x) => x.state === 'listening').map((x) => x.port);
+  let listening = false;
+  for (let i = 0; i < 100 && !listening; i++) {
+    listening = ctlPorts().includes(port);
+    if (!listening)
+      await page.waitForTimeout(100);
+  }
+  check(listening, 'the sensor applied it: its new service listens');
+  await waitText('#services-table', `127.0.0.1 tcp/${port}`, 'the page shows the new service');
+  await page.click('#config-load');
+  await page.waitForSelector('#config-text[data-loaded="yes"]');
+  check((await page.inputValue('#config-text')) === good, 'the master now keeps exactly what was pushed');
+  await safety();
+};
+
 // Shut the sensor down after the confirmation; it goes offline.
 scenarios.kill = async () => {
   await login();
@@ -395,7 +474,7 @@ try {
   if (!scenarios[scenario])
     throw new Failure(`no scenario ${scenario}; have: ${Object.keys(scenarios).join(' ')}`);
   await scenarios[scenario]();
-  if (scenario !== 'xss' && scenario !== 'filter' && scenario !== 'kill')
+  if (!['xss', 'filter', 'service', 'config', 'kill'].includes(scenario))
     await safety();
 } catch (e) {
   code = 1;

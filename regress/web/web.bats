@@ -135,6 +135,7 @@ web_e2e() {
 	    HS_SEND="socat -t 2 - TCP:127.0.0.1:$RPC_FINGER" \
 	    HS_CTL="$BIN/honeyspyctl -s $RPC_DIR/s1/run/ctl.sock" \
 	    HS_SESSION_TIMEOUT="${WEB_TIMEOUT:-3600}" \
+	    HS_FREE_PORT="$(rpc_free_port)" HS_PROGRAM="$BIN/services/finger" \
 	    node "$WEB_E2E" "$@"
 	echo "$output"
 	[ "$status" -eq 0 ]
@@ -253,6 +254,14 @@ web_e2e() {
 	echo "$output"
 	[ "$status" -eq 0 ]
 	[ "$(jq '[.[] | select(.from == "added")] | length' <<<"$output")" -eq 0 ]
+}
+
+@test "browser: a service added and removed on the Sensors page listens on the sensor, then not" {
+	web_e2e service
+}
+
+@test "browser: a configuration pushed from the Sensors page: a bad one refused, a good one applied" {
+	web_e2e config
 }
 
 @test "browser: shutting s1 down after the confirmation takes it offline" {

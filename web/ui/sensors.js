@@ -132,7 +132,7 @@
           res.appendChild(el('pre', { class: 'json' }, HS.jsonVis(r.reply)));
       } else {
         res.appendChild(el('span', { class: 'badge bad', text: 'error' }));
-        res.appendChild(el('span', { class: 'error-text' }, vis(' ' + (r.error || 'failed'))));
+        res.appendChild(el('span', { class: 'error-text' }, vis(' ' + (r.error || 'failed'), { breaks: true })));
       }
       if (r.ok && after)
         after();
@@ -302,24 +302,35 @@
       const ta = el('textarea', { id: 'config-text', rows: 16, cols: 80, spellcheck: 'false', wrap: 'off' });
       const msg = el('p', { class: 'muted', id: 'config-msg' });
       const confirmBox = el('div', { class: 'confirm', hidden: true });
+      const get = async (node, args) => {
+        try {
+          return await HS.call(node, 'getConfig', args);
+        } catch (e) {
+          return { ok: false, error: e.message };
+        }
+      };
+      /* What the master keeps for the sensor, else what the sensor runs. */
       const load = async () => {
         msg.textContent = 'Loading…';
-        let r;
-        try {
-          r = await HS.call('', 'getConfig', [name]);
-        } catch (e) {
-          r = { ok: false, error: e.message };
+        ta.dataset.loaded = '';
+        let r = await get('', [name]);
+        let from = 'The configuration the master keeps for this sensor.';
+        if (!r.ok) {
+          const kept = r.error;
+          r = await get(name, []);
+          from = `The configuration the sensor runs (the master: ${kept || 'none kept'}).`;
         }
         if (r.ok) {
           ta.value = typeof r.reply === 'string' ? r.reply : JSON.stringify(r.reply, null, 2);
-          msg.textContent = 'The configuration the master keeps for this sensor.';
+          msg.textContent = from;
+          ta.dataset.loaded = 'yes';
         } else {
           msg.textContent = r.error || 'failed';
         }
       };
       const push = el('button', { type: 'button', id: 'config-push', class: 'danger', text: 'Push to sensor…',
         on: { click: () => { confirmBox.hidden = false; } } });
-      HS.append(confirmBox, [el('span', { text: `The sensor checks it, keeps it and restarts with it. Push it to ${HS.visText(name)}? ` }),
+      HS.append(confirmBox, [el('span', { text: `The master checks it and keeps it; the sensor applies it and starts with it from now on. Push it to ${HS.visText(name)}? ` }),
         el('button', { type: 'button', class: 'danger', id: 'config-push-confirm', text: 'Push configuration',
           on: { click: () => {
             confirmBox.hidden = true;
@@ -350,7 +361,14 @@
       if (r.ok && r.reply !== undefined && r.reply !== null && r.reply !== '')
         res.appendChild(el('pre', { class: 'json' }, HS.jsonVis(r.reply)));
       if (!r.ok)
-        res.appendChild(el('span', { class: 'error-text' }, vis(' ' + (r.error || 'failed'))));
+        res.appendChild(el('span', { class: 'error-text' }, vis(' ' + (r.error || 'failed'), { breaks: true })));
+      /* A configuration applied changes everything shown. */
+      if (r.ok && call === 'setConfig') {
+        loadStatus();
+        loadFilters();
+        loadServices();
+        loadAliases();
+      }
     }
 
     function killSection() {
