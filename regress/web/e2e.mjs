@@ -13,6 +13,7 @@
 //   HS_SINCE      Unix time the test file started (event searches)
 //   HS_SESSION_TIMEOUT  the master's web.session_timeout (expire)
 //   HS_FREE_PORT, HS_PROGRAM  a free port and a service program (service)
+//   HS_TICK       a shell command that makes the sensor report 1000 events
 //
 // Nothing sleeps for a fixed time: every step waits for what it expects
 // (selectors, page functions), within playwright's timeouts.  Every
@@ -275,6 +276,21 @@ scenarios.xss = async () => {
   await shot('events');
   await safety();
 
+  // The export link carries the same search, and gives the same events.
+  const href = await page.getAttribute('#ev-export', 'href');
+  check(href.startsWith('/api/events/export?') && href.includes('eventid=honeyspy.session.input'),
+    `the export link has the search: ${href}`);
+  const exported = await page.evaluate(async (h) => {
+    const r = await fetch(h);
+    return { type: r.headers.get('content-type'), text: await r.text() };
+  }, href);
+  const evs = exported.text.split('\n').filter((l) => l).map((l) => JSON.parse(l));
+  check(/ndjson/.test(exported.type) && evs.every((e) => e.eventid === 'honeyspy.session.input'),
+    `the export is JSON lines of those events (${evs.length})`);
+  for (const l of lines)
+    check(evs.some((e) => (e.input_encoding === 'base64' ? Buffer.from(e.input, 'base64').toString('latin1') : e.input) === l + '\r\n'),
+      `the export has ${JSON.stringify(l)} byte for byte`);
+
   const hrefs = await page.$$eval('#events-table tbody tr.event', (rows, t) => rows
     .filter((r) => r.textContent.includes(t))
     .map((r) => r.querySelector('a.session-link'))
@@ -290,6 +306,37 @@ scenarios.xss = async () => {
     if (l === lines[1] || l === lines[3])
       await shot('session');
   }
+  await safety();
+};
+
+// Paging: the ticker service reports 1000 events of its own; the Events
+// page goes through them 250 at a time with the next cursors.
+scenarios.paging = async () => {
+  await login();
+  execFileSync('/bin/sh', ['-c', env.HS_TICK], { timeout: 15000 });
+  await page.waitForFunction(async () => {
+    const r = await fetch('/api/events?eventid=honeyspy.test.tick&limit=1000');
+    return r.ok && (await r.json()).events.length === 1000;
+  }, null, { polling: 250 });
+  check(true, 'the master stored the 1000 events');
+  await go('#/events?eventid=honeyspy.test.tick&since=' + (env.HS_SINCE || '0') + '&limit=250');
+  const seen = [];
+  for (let p = 1; p <= 4; p++) {
+    await page.waitForFunction((n) => document.getElementById('ev-status').textContent.startsWith(`Page ${n}:`), p);
+    const ns = await page.$$eval('#events-table tbody tr.event td.summary', (tds) =>
+      tds.map((td) => Number((td.textContent.match(/\bn=(\d+)/) || [])[1])));
+    check(ns.length === 250, `page ${p} has 250 events`);
+    seen.push(...ns);
+    if (p === 1)
+      await shot('page1');
+    if (p < 4)
+      await page.click('#ev-next');
+  }
+  check(await page.$eval('#ev-next', (b) => b.disabled), 'after the last page, no next page');
+  check(seen.every((n, i) => n === i), 'the pages hold events 0 to 999 in order, each once');
+  await page.click('#ev-first');
+  await page.waitForFunction(() => document.getElementById('ev-status').textContent.startsWith('Page 1:'));
+  check(true, 'back to the first page');
   await safety();
 };
 

@@ -136,6 +136,7 @@ web_e2e() {
 	    HS_CTL="$BIN/honeyspyctl -s $RPC_DIR/s1/run/ctl.sock" \
 	    HS_SESSION_TIMEOUT="${WEB_TIMEOUT:-3600}" \
 	    HS_FREE_PORT="$(rpc_free_port)" HS_PROGRAM="$BIN/services/finger" \
+	    HS_TICK="socat -t 5 /dev/null TCP:127.0.0.1:$RPC_TICK" \
 	    node "$WEB_E2E" "$@"
 	echo "$output"
 	[ "$status" -eq 0 ]
@@ -245,6 +246,10 @@ web_e2e() {
 
 @test "browser: attackers' markup, javascript: URLs and terminal escapes are shown as sent and stay inert" {
 	web_e2e xss
+}
+
+@test "browser: 1000 events searched and paged through with the next cursors" {
+	web_e2e paging
 }
 
 @test "browser: a capture rule added and deleted on the Sensors page is applied by the sensor" {

@@ -157,12 +157,17 @@
     'input', 'output',
     'message', 'description', 'os', 'rule', 'call', 'error', 'bytes_in', 'bytes_out',
     'duration', 'detections'];
+  /* Fields every row shows in its own columns, or nobody needs there. */
+  const ROW_KEYS = new Set(['timestamp', 'eventid', 'sensor', 'session', 'protocol',
+    'src_ip', 'src_port', 'dst_ip', 'dst_port', 'service', 'community_id', 'id']);
   HS.eventSummary = function eventSummary(ev) {
     const frag = document.createDocumentFragment();
     let first = true;
-    for (const k of SUMMARY_KEYS) {
-      if (ev[k] === undefined || ev[k] === null || ev[k] === '')
-        continue;
+    let keys = SUMMARY_KEYS.filter((k) => ev[k] !== undefined && ev[k] !== null && ev[k] !== '');
+    /* An event of another kind: its own fields, the first few. */
+    if (keys.length === 0 || (keys.length === 1 && keys[0] === 'os'))
+      keys = Object.keys(ev).filter((k) => !ROW_KEYS.has(k) && !k.endsWith('_encoding')).slice(0, 8);
+    for (const k of keys) {
       if (!first)
         frag.appendChild(document.createTextNode('  '));
       first = false;
