@@ -52,7 +52,8 @@ function attack(bytes) {
 function visible(s) {
   const named = { '\t': '\\t', '\n': '\\n', '\r': '\\r' };
   return s.replace(/[\x00-\x1f\x7f]/g, (c) => named[c] ||
-    '\\x' + c.charCodeAt(0).toString(16).padStart(2, '0'));
+    '\\x' + c.charCodeAt(0).toString(16).padStart(2, '0'))
+    .replace(/[\u200b-\u200f\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u{${c.charCodeAt(0).toString(16)}}`);
 }
 
 const browser = await chromium.launch({
@@ -253,6 +254,7 @@ const XSS = [
   '\x1b]0;title\x07',
   '<svg onload=window.__pwned=1>',
   '{{constructor.constructor(\'window.__pwned=1\')()}}',
+  'invoice\u202egpj.exe',
 ];
 scenarios.xss = async () => {
   await login();
@@ -265,7 +267,7 @@ scenarios.xss = async () => {
   for (const l of lines)
     await waitText('#live-table tbody', visible(l), `Live shows ${JSON.stringify(l)} as ${visible(l)}`);
   const live = await textOf('#live-table tbody');
-  check(!/[\x00-\x08\x0b-\x1f\x7f]/.test(live), 'no raw control character reached the Live page');
+  check(!/[\x00-\x08\x0b-\x1f\x7f\u202a-\u202e\u2066-\u2069]/.test(live), 'no raw control or bidi character reached the Live page');
   await shot('live');
   await safety();
 
@@ -288,7 +290,7 @@ scenarios.xss = async () => {
   check(/ndjson/.test(exported.type) && evs.every((e) => e.eventid === 'honeyspy.session.input'),
     `the export is JSON lines of those events (${evs.length})`);
   for (const l of lines)
-    check(evs.some((e) => (e.input_encoding === 'base64' ? Buffer.from(e.input, 'base64').toString('latin1') : e.input) === l + '\r\n'),
+    check(evs.some((e) => Buffer.from(e.input, e.input_encoding === 'base64' ? 'base64' : 'utf8').equals(Buffer.from(l + '\r\n'))),
       `the export has ${JSON.stringify(l)} byte for byte`);
 
   const hrefs = await page.$$eval('#events-table tbody tr.event', (rows, t) => rows
@@ -302,7 +304,7 @@ scenarios.xss = async () => {
     const t = await textOf('#transcript-text');
     const l = lines.find((x) => t.includes(visible(x)));
     check(l !== undefined, `session ${h} shows its payload as sent`);
-    check(!/[\x00-\x08\x0b-\x1f\x7f]/.test(t), 'no raw control character in the transcript');
+    check(!/[\x00-\x08\x0b-\x1f\x7f\u202a-\u202e\u2066-\u2069]/.test(t), 'no raw control character in the transcript');
     if (l === lines[1] || l === lines[3])
       await shot('session');
   }

@@ -155,18 +155,20 @@
   /* Short, visible summary of what an event carries from the attacker. */
   const SUMMARY_KEYS = ['command', 'username', 'password', 'url', 'query', 'usernames',
     'input', 'output',
-    'message', 'description', 'os', 'rule', 'call', 'error', 'bytes_in', 'bytes_out',
+    'message', 'description', 'rule', 'call', 'error', 'bytes_in', 'bytes_out',
     'duration', 'detections'];
+  const FINGERPRINT_KEYS = ['os', 'distance', 'uptime', 'link', 'mtu'];
   /* Fields every row shows in its own columns, or nobody needs there. */
   const ROW_KEYS = new Set(['timestamp', 'eventid', 'sensor', 'session', 'protocol',
     'src_ip', 'src_port', 'dst_ip', 'dst_port', 'service', 'community_id', 'id']);
   HS.eventSummary = function eventSummary(ev) {
     const frag = document.createDocumentFragment();
     let first = true;
-    let keys = SUMMARY_KEYS.filter((k) => ev[k] !== undefined && ev[k] !== null && ev[k] !== '');
+    const present = (k) => ev[k] !== undefined && ev[k] !== null && ev[k] !== '';
+    let keys = (ev.eventid === 'honeyspy.host.fingerprint' ? FINGERPRINT_KEYS : SUMMARY_KEYS).filter(present);
     /* An event of another kind: its own fields, the first few. */
-    if (keys.length === 0 || (keys.length === 1 && keys[0] === 'os'))
-      keys = Object.keys(ev).filter((k) => !ROW_KEYS.has(k) && !k.endsWith('_encoding')).slice(0, 8);
+    if (keys.length === 0)
+      keys = Object.keys(ev).filter((k) => !ROW_KEYS.has(k) && k !== 'os' && !k.endsWith('_encoding')).slice(0, 8);
     for (const k of keys) {
       if (!first)
         frag.appendChild(document.createTextNode('  '));

@@ -107,8 +107,9 @@ HS.link = function link(text, ...parts) {
 };
 
 /* Characters shown as escapes: C0, DEL, C1, and invisible or
- * reordering Unicode (zero-width, bidi controls, BOM, separators). */
-const INVISIBLE = /[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u115f\u1160\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\u3164\ufeff\ufff9-\ufffb]/;
+ * reordering Unicode (zero-width, bidi controls, BOM, separators), and
+ * lone surrogates (from a JSON \ud800). */
+const INVISIBLE = /[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u115f\u1160\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\u3164\ud800-\udfff\ufeff\ufff9-\ufffb]/u;
 const NAMED = { '\t': '\\t', '\n': '\\n', '\r': '\\r' };
 
 function escapeChar(ch) {
@@ -244,6 +245,18 @@ HS.fieldVis = function fieldVis(ev, key, opts) {
     const b = HS.b64bytes(v);
     if (b)
       return HS.bytesVis(b, opts);
+  }
+  /* A list of strings (usernames, say): each quoted, made visible. */
+  if (Array.isArray(v) && v.every((x) => typeof x === 'string')) {
+    const frag = document.createDocumentFragment();
+    frag.appendChild(document.createTextNode('['));
+    v.forEach((x, i) => {
+      frag.appendChild(document.createTextNode((i ? ', ' : '') + '"'));
+      frag.appendChild(HS.vis(x, opts));
+      frag.appendChild(document.createTextNode('"'));
+    });
+    frag.appendChild(document.createTextNode(']'));
+    return frag;
   }
   if (typeof v === 'object')
     return HS.vis(JSON.stringify(v), opts);
