@@ -412,6 +412,46 @@ scenarios.service = async () => {
   await safety();
 };
 
+// Every other action answers on the page: capture switched on and off
+// (the sensor's status follows), a fake host and a personality (which
+// need a bridge and the persona process: the reply or the sensor's error).
+scenarios.actions = async () => {
+  await login();
+  await go('#/sensors/' + encodeURIComponent(sensor));
+  await page.waitForSelector('#sd-capture');
+  const replies = () => page.$$eval('#action-log li', (li) => li.length);
+  async function answered(what, click) {
+    const before = await replies();
+    await click();
+    await page.waitForFunction((n) => {
+      const li = document.querySelectorAll('#action-log li');
+      return li.length > n && !li[0].classList.contains('pending');
+    }, before);
+    const li = await page.$eval('#action-log li', (e) => ({ cls: e.className, text: e.textContent }));
+    check(/ok|failed/.test(li.cls) && li.text.trim().length > what.length,
+      `${what}: the page shows the answer (${li.cls}: ${li.text.replace(/\s+/g, ' ').trim().slice(0, 160)})`);
+    return li.cls === 'ok';
+  }
+  check(await answered('enablePcap', () => page.click('#pcap-enable')), 'capture enabled');
+  await waitText('#sd-capture', 'enabled', 'the status says capture is enabled');
+  check(await answered('disablePcap', () => page.click('#pcap-disable')), 'capture disabled');
+  await waitText('#sd-capture', 'disabled', 'the status says capture is disabled');
+
+  await page.fill('#add-alias input[name="ip"]', '198.51.100.77');
+  await page.fill('#add-alias input[name="mac"]', 'Cisco');
+  if (await answered('addAlias', () => page.click('#add-alias button[type="submit"]'))) {
+    await waitText('#aliases-table', '198.51.100.77', 'the fake host is listed');
+    await answered('delAlias', () => page.click('#aliases-table tr:has-text("198.51.100.77") button'));
+  }
+  await page.fill('#set-fingerprint input[name="ip"]', '198.51.100.77');
+  await page.fill('#set-fingerprint input[name="persona"]', 'Microsoft Windows XP SP3');
+  await answered('setFingerprint', () => page.click('#set-fingerprint button[type="submit"]'));
+  await page.fill('#get-fingerprint input[name="ip"]', '198.51.100.77');
+  await answered('getFingerprint', () => page.click('#get-fingerprint button[type="submit"]'));
+  await shot('replies');
+  await safety();
+};
+
 // A whole configuration pushed from the page: a bad one refused with the
 // parser's words, a good one (one more service) applied by the sensor.
 scenarios.config = async () => {
@@ -523,7 +563,7 @@ try {
   if (!scenarios[scenario])
     throw new Failure(`no scenario ${scenario}; have: ${Object.keys(scenarios).join(' ')}`);
   await scenarios[scenario]();
-  if (!['xss', 'filter', 'service', 'config', 'kill'].includes(scenario))
+  if (!['xss', 'filter', 'service', 'actions', 'config', 'kill'].includes(scenario))
     await safety();
 } catch (e) {
   code = 1;

@@ -265,6 +265,10 @@ web_e2e() {
 	web_e2e service
 }
 
+@test "browser: capture on and off, a fake host, a personality: each action shows the sensor's answer" {
+	web_e2e actions
+}
+
 @test "browser: a configuration pushed from the Sensors page: a bad one refused, a good one applied" {
 	web_e2e config
 }
