@@ -115,6 +115,28 @@ async function waitText(sel, needle, what) {
   console.log(`ok: ${what}`);
 }
 
+// The Live page is open and its stream flowing.  The master fixes where
+// a new stream starts ("now") with a store query it makes after the
+// page has the stream's headers, so an event stored in those few
+// milliseconds is not streamed; one warm-up event that arrives proves
+// the start is fixed.  It is sent again if the first was that early.
+async function liveFlowing() {
+  await page.waitForSelector('#live-state.on');
+  for (let i = 1; ; i++) {
+    const w = 'warmup-' + randomBytes(4).toString('hex');
+    attack(Buffer.from(w + '\r\n'));
+    try {
+      await page.waitForFunction((m) => document.querySelector('#live-table tbody').textContent.includes(m),
+        w, { timeout: 5000 });
+      console.log(`ok: the live stream flows (warm-up ${i})`);
+      return;
+    } catch (e) {
+      if (i === 3)
+        throw new Failure('the Live page shows no event at all');
+    }
+  }
+}
+
 async function safety() {
   const s = await page.evaluate(() => ({
     pwned: typeof window.__pwned,
@@ -169,7 +191,7 @@ scenarios.login = async () => {
 scenarios.live = async () => {
   await login();
   await go('#/live');
-  await page.waitForSelector('#live-state.on');
+  await liveFlowing();
   await page.evaluate(() => { window.__sameDocument = 'yes'; });
   const mark = 'live-' + randomBytes(4).toString('hex');
   attack(Buffer.from(mark + '\r\n'));
@@ -225,7 +247,7 @@ scenarios.live = async () => {
 scenarios.detect = async () => {
   await login();
   await go('#/live');
-  await page.waitForSelector('#live-state.on');
+  await liveFlowing();
   const mark = 'fmt-' + randomBytes(4).toString('hex');
   const exploit = '%08x.%08x.%08x.%08x.%n';
   attack(Buffer.from(`${mark} ${exploit}\r\n`));
@@ -259,7 +281,7 @@ const XSS = [
 scenarios.xss = async () => {
   await login();
   await go('#/live');
-  await page.waitForSelector('#live-state.on');
+  await liveFlowing();
   const tag = 'x' + randomBytes(3).toString('hex');
   const lines = XSS.map((p, i) => `${tag}-${i} ${p}`);
   for (const l of lines)
