@@ -66,7 +66,9 @@
       ['Events', HS.fmtNum(a.events)]])));
     top.appendChild(el('section', { class: 'card', id: 'attacker-fingerprint' }, el('h2', { text: 'Fingerprint (passive)' }),
       fp ? facts([
-        ['OS', fp.os || 'no signature matched'],
+        ['OS', fp.os || (fp.p0f_label ? fp.p0f_label : 'no signature matched')],
+        ['Seen in', fp.direction === 'synack' ? 'its SYN+ACK' : fp.direction === 'syn' ? 'its SYN' : fp.direction],
+        ['Signature', fp.raw_sig],
         ['Distance', fp.distance !== undefined ? `${fp.distance} hop${fp.distance === 1 ? '' : 's'}` : ''],
         ['Uptime', fmtUptime(fp.uptime)],
         ['Link', fp.link],
@@ -77,8 +79,15 @@
         el('p', { class: 'muted', text: 'No fingerprint yet: no SYN from this address was captured.' })));
     m.appendChild(top);
 
+    /* A session's connect and closed events make one row. */
+    const bySession = new Map();
+    for (const ev of a.sessions || []) {
+      const k = `${ev.sensor}\u0000${ev.session}`;
+      bySession.set(k, Object.assign({}, ev, bySession.get(k) || {},
+        ev.eventid === 'honeyspy.session.closed' ? { bytes_in: ev.bytes_in, bytes_out: ev.bytes_out, duration: ev.duration } : {}));
+    }
     const stb = el('tbody');
-    for (const s of a.sessions || []) {
+    for (const s of bySession.values()) {
       stb.appendChild(el('tr', {},
         el('td', { class: 'time', text: HS.fmtTime(s.timestamp) }),
         el('td', {}, vis(s.sensor)),
