@@ -82,10 +82,10 @@ page.on('dialog', (d) => {
 page.on('pageerror', (e) => errors.push(e.message));
 
 let shotNo = 0;
-async function shot(step) {
+async function shot(step, full = true) {
   shotNo++;
   const path = `${shots}/${scenario}-${String(shotNo).padStart(2, '0')}-${step}.png`;
-  await page.screenshot({ path, fullPage: true });
+  await page.screenshot({ path, fullPage: full });
   console.log(`screenshot: ${path}`);
 }
 
@@ -352,7 +352,7 @@ scenarios.paging = async () => {
     check(ns.length === 250, `page ${p} has 250 events`);
     seen.push(...ns);
     if (p === 1)
-      await shot('page1');
+      await shot('page1', false);
     if (p < 4)
       await page.click('#ev-next');
   }
