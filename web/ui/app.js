@@ -134,13 +134,17 @@
       else
         a.removeAttribute('aria-current');
     }
+    /* Each page draws into a view of its own: what a page still loading
+     * adds after the next one replaced it goes nowhere. */
     const m = clear(main());
     m.dataset.page = r.page;
+    const view = el('div', { class: 'view' });
+    m.appendChild(view);
     try {
-      await page(m, r.args, r.query);
+      await page(view, r.args, r.query);
     } catch (e) {
       if (e.status !== 401)
-        m.appendChild(el('p', { class: 'error', text: e.message }));
+        view.appendChild(el('p', { class: 'error', text: e.message }));
     }
   }
   HS.render = render;
@@ -307,9 +311,9 @@
       return el('div', { class: 'kpi' }, el('span', { class: 'kpi-v', text: value }),
         el('span', { class: 'kpi-l', text: label }));
     }
-    await load();
     const t = setInterval(load, 30000);
     HS.onLeave(() => clearInterval(t));
+    await load();
   };
 
   /* ------------------------------------------------------------ live */

@@ -93,9 +93,9 @@
         st.className = 'state ' + (cur.online ? 'online' : 'offline');
       }
     }
-    await refresh();
     const t = setInterval(refresh, 3000);
     HS.onLeave(() => clearInterval(t));
+    await refresh();
     if (open)
       sensorDetail(detail, open);
   };
