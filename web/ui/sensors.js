@@ -111,33 +111,34 @@
       aliases: el('div', { id: 'sd-aliases' }),
     };
 
-    /* A call that shows what came back, first in the action log. */
-    async function act(call, args, after) {
+    /*
+     * A call, on the sensor or (node "") on the master, that shows what
+     * came back first in the action log; `shown` is how the log names
+     * it, `after` runs when it succeeded.
+     */
+    async function logged(node, call, args, shown, after) {
       const item = el('li', { class: 'pending' },
-        el('code', { class: 'call' }, vis([call].concat(args || []).join(' '))),
+        el('code', { class: 'call' }, vis((shown || [call].concat(args)).join(' '))),
         el('span', { class: 'result', text: ' …' }));
       replies.insertBefore(item, replies.firstChild);
       let r;
       try {
-        r = await HS.call(name, call, args);
+        r = await HS.call(node, call, args);
       } catch (e) {
         r = { ok: false, error: e.message };
       }
       item.className = r.ok ? 'ok' : 'failed';
-      const res = item.querySelector('.result');
-      clear(res);
-      if (r.ok) {
-        res.appendChild(el('span', { class: 'badge on', text: 'ok' }));
-        if (r.reply !== undefined && r.reply !== null && r.reply !== '')
-          res.appendChild(el('pre', { class: 'json' }, HS.jsonVis(r.reply)));
-      } else {
-        res.appendChild(el('span', { class: 'badge bad', text: 'error' }));
+      const res = clear(item.querySelector('.result'));
+      res.appendChild(el('span', { class: 'badge ' + (r.ok ? 'on' : 'bad'), text: r.ok ? 'ok' : 'error' }));
+      if (r.ok && r.reply !== undefined && r.reply !== null && r.reply !== '')
+        res.appendChild(el('pre', { class: 'json' }, HS.jsonVis(r.reply)));
+      if (!r.ok)
         res.appendChild(el('span', { class: 'error-text' }, vis(' ' + (r.error || 'failed'), { breaks: true })));
-      }
       if (r.ok && after)
         after();
       return r;
     }
+    const act = (call, args, after) => logged(name, call, args || [], null, after);
 
     async function read(call) {
       try {
@@ -334,8 +335,7 @@
         el('button', { type: 'button', class: 'danger', id: 'config-push-confirm', text: 'Push configuration',
           on: { click: () => {
             confirmBox.hidden = true;
-            /* setConfig is a master call: it checks, keeps and sends. */
-            masterAct('setConfig', [name, ta.value]);
+            pushConfig(ta.value);
           } } }),
         el('button', { type: 'button', text: 'Cancel', on: { click: () => { confirmBox.hidden = true; } } })]);
       return el('div', { id: 'sd-config' },
@@ -343,32 +343,15 @@
         confirmBox, ta, msg);
     }
 
-    /* A master call, shown in the same log. */
-    async function masterAct(call, args) {
-      const shown = call === 'setConfig' ? [call, args[0], `(${args[1].length} bytes of YAML)`] : [call].concat(args);
-      const item = el('li', { class: 'pending' }, el('code', { class: 'call' }, vis(shown.join(' '))),
-        el('span', { class: 'result', text: ' …' }));
-      replies.insertBefore(item, replies.firstChild);
-      let r;
-      try {
-        r = await HS.call('', call, args);
-      } catch (e) {
-        r = { ok: false, error: e.message };
-      }
-      item.className = r.ok ? 'ok' : 'failed';
-      const res = clear(item.querySelector('.result'));
-      res.appendChild(el('span', { class: 'badge ' + (r.ok ? 'on' : 'bad'), text: r.ok ? 'ok' : 'error' }));
-      if (r.ok && r.reply !== undefined && r.reply !== null && r.reply !== '')
-        res.appendChild(el('pre', { class: 'json' }, HS.jsonVis(r.reply)));
-      if (!r.ok)
-        res.appendChild(el('span', { class: 'error-text' }, vis(' ' + (r.error || 'failed'), { breaks: true })));
-      /* A configuration applied changes everything shown. */
-      if (r.ok && call === 'setConfig') {
+    /* setConfig is a master call: it checks, keeps and sends; what it
+     * applied changes everything shown. */
+    function pushConfig(yaml) {
+      return logged('', 'setConfig', [name, yaml], ['setConfig', name, `(${yaml.length} bytes of YAML)`], () => {
         loadStatus();
         loadFilters();
         loadServices();
         loadAliases();
-      }
+      });
     }
 
     function killSection() {
