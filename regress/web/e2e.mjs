@@ -47,6 +47,23 @@ function attack(bytes) {
   return execFileSync('/bin/sh', ['-c', env.HS_SEND], { input: bytes, timeout: 15000 });
 }
 
+// The sensor's own answer to CALL, over its control socket (-j).
+function ctl(call) {
+  return JSON.parse(execFileSync('/bin/sh', ['-c', `${env.HS_CTL} -j ${call}`], { timeout: 15000 }).toString());
+}
+const ctlRules = () => ctl('getFilters').map((f) => f.rule);
+const ctlPorts = () => ctl('getServices').filter((x) => x.state === 'listening').map((x) => x.port);
+
+// Poll COND every 100 ms for at most 10 s.
+async function until(what, cond) {
+  for (const end = Date.now() + 10000; !cond();) {
+    if (Date.now() > end)
+      throw new Failure(`${what}: not within 10 s`);
+    await page.waitForTimeout(100);
+  }
+  check(true, what);
+}
+
 // What the console must show for attacker text: the same characters,
 // every control byte as \xNN (\t, \n, \r by name).
 function visible(s) {
@@ -368,8 +385,6 @@ scenarios.paging = async () => {
 // refused with pcap's words; the rule deleted again.
 scenarios.filter = async () => {
   const rule = env.HS_RULE || 'tcp port 2323';
-  const ctlRules = () => JSON.parse(execFileSync('/bin/sh', ['-c', env.HS_CTL + ' -j getFilters'], { timeout: 15000 }).toString())
-    .map((f) => f.rule);
   check(!ctlRules().includes(rule), `the sensor does not have "${rule}" yet`);
   await login();
   await go('#/sensors/' + encodeURIComponent(sensor));
@@ -403,8 +418,6 @@ scenarios.filter = async () => {
 // getServices), answers an attacker, and is removed again.
 scenarios.service = async () => {
   const port = Number(env.HS_FREE_PORT);
-  const ctlPorts = () => JSON.parse(execFileSync('/bin/sh', ['-c', env.HS_CTL + ' -j getServices'], { timeout: 15000 }).toString())
-    .filter((x) => x.state === 'listening').map((x) => x.port);
   check(port > 0 && !ctlPorts().includes(port), `nothing listens on port ${port} yet`);
   await login();
   await go('#/sensors/' + encodeURIComponent(sensor));
@@ -416,13 +429,7 @@ scenarios.service = async () => {
   await page.click('#add-service button[type="submit"]');
   await page.waitForSelector('#action-log li.ok:has-text("addService")');
   await waitText('#services-table', `127.0.0.1 tcp/${port}`, 'the page lists the new service');
-  let listening = false;
-  for (let i = 0; i < 100 && !listening; i++) {
-    listening = ctlPorts().includes(port);
-    if (!listening)
-      await page.waitForTimeout(100);
-  }
-  check(listening, 'honeyspyctl getServices on the sensor shows it listening');
+  await until('honeyspyctl getServices on the sensor shows it listening', () => ctlPorts().includes(port));
   const reply = execFileSync('/bin/sh', ['-c', `printf 'root\r\n' | socat -t 2 - TCP:127.0.0.1:${port}`], { timeout: 15000 }).toString();
   check(/root/.test(reply), 'it answers a client');
   await shot('added');
@@ -501,15 +508,7 @@ scenarios.config = async () => {
   await page.waitForSelector('#action-log li.ok:has-text("setConfig")');
   check(true, 'the master took it');
   await shot('pushed');
-  const ctlPorts = () => JSON.parse(execFileSync('/bin/sh', ['-c', env.HS_CTL + ' -j getServices'], { timeout: 15000 }).toString())
-    .filter((x) => x.state === 'listening').map((x) => x.port);
-  let listening = false;
-  for (let i = 0; i < 100 && !listening; i++) {
-    listening = ctlPorts().includes(port);
-    if (!listening)
-      await page.waitForTimeout(100);
-  }
-  check(listening, 'the sensor applied it: its new service listens');
+  await until('the sensor applied it: its new service listens', () => ctlPorts().includes(port));
   await waitText('#services-table', `127.0.0.1 tcp/${port}`, 'the page shows the new service');
   await page.click('#config-load');
   await page.waitForSelector('#config-text[data-loaded="yes"]');
