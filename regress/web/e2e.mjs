@@ -317,6 +317,20 @@ scenarios.xss = async () => {
   await shot('events');
   await safety();
 
+  // Text search: only events whose JSON holds the text.
+  await page.fill('#ev-eventid', '');
+  await page.fill('#ev-q', `${tag}-1 `);
+  await page.click('#ev-search');
+  await page.waitForFunction(() => /^Page 1:/.test(document.getElementById('ev-status').textContent) &&
+    document.querySelectorAll('#events-table tbody tr.event').length > 0);
+  const texts = await page.$$eval('#events-table tbody tr.event', (rows) => rows.map((r) => r.textContent));
+  check(texts.every((t) => t.includes(`${tag}-1`)) && texts.some((t) => t.includes(visible(lines[1]))),
+    `the text search finds payload 1's events only (${texts.length}): ${texts.join(' | ').slice(0, 600)}`);
+  await page.fill('#ev-q', '');
+  await page.fill('#ev-eventid', 'honeyspy.session.input');
+  await page.click('#ev-search');
+  await page.waitForFunction((t) => document.querySelector('#events-table tbody').textContent.includes(`${t}-6`), tag);
+
   // The export link carries the same search, and gives the same events.
   const href = await page.getAttribute('#ev-export', 'href');
   check(href.startsWith('/api/events/export?') && href.includes('eventid=honeyspy.session.input'),
