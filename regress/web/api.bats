@@ -171,14 +171,16 @@ web_call() {
 }
 
 @test "web: no state change without the CSRF token" {
-	local csrf
+	local csrf bad
 
 	csrf=$(web_login)
 	run web_curl -w ' %{http_code}' -H 'Content-Type: application/json' \
 	    -d '{"node":"s1","call":"kill"}' "$URL/api/call"
 	[ "$output" = '{"error":"missing or wrong CSRF token"} 403' ]
+	# The token with its last digit changed.
+	if [ "${csrf: -1}" = 0 ]; then bad=${csrf%?}1; else bad=${csrf%?}0; fi
 	run web_curl -w ' %{http_code}' -H 'Content-Type: application/json' \
-	    -H "X-CSRF-Token: ${csrf%?}0" -d '{"node":"s1","call":"kill"}' \
+	    -H "X-CSRF-Token: $bad" -d '{"node":"s1","call":"kill"}' \
 	    "$URL/api/call"
 	[ "$output" = '{"error":"missing or wrong CSRF token"} 403' ]
 	# Another session's token is no good either.
@@ -317,24 +319,45 @@ web_call() {
 	[ "$output" = 401 ]
 }
 
-@test "web: five failed logins from one address wait a minute" {
-	local i code
+@test "web: hostile requests get an error and change nothing" {
+	local csrf i pid
 
-	# Last of the logins in this file: the limit is by address.  The
-	# earlier test's two failures count too, so within six tries.
-	for i in 1 2 3 4 5 6; do
-		code=$(web_curl -o /dev/null -w '%{http_code}' \
-		    -H 'Content-Type: application/json' \
-		    -d '{"user":"bob","password":"nope"}' "$URL/api/login")
-		[ "$code" = 429 ] && break
-		[ "$code" = 401 ]
+	pid=$(HS_PID=$(cat "$RPC_DIR/master/pid") hs_child_pid web)
+	csrf=$(web_login)
+	# A body over 1 MiB, a header block over 16 KiB, an unknown method.
+	head -c 1100000 /dev/zero | tr '\0' 'a' >"$BATS_TEST_TMPDIR/big"
+	run web_curl -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' \
+	    -H "X-CSRF-Token: $csrf" --data-binary @"$BATS_TEST_TMPDIR/big" \
+	    "$URL/api/call"
+	[ "$output" = 413 ]
+	run web_curl -o /dev/null -w '%{http_code}' \
+	    -H "X-Junk: $(head -c 20000 /dev/zero | tr '\0' 'b')" "$URL/api/me"
+	[ "$output" = 400 ] || [ "$output" = 431 ] || [ "$output" = 000 ]
+	run web_curl -o /dev/null -w '%{http_code}' -X DELETE "$URL/api/me"
+	[ "$output" = 405 ] || [ "$output" = 501 ]
+	# Not JSON, JSON of the wrong shape, NUL in the call's name.
+	for body in 'nope' '[]' '{"call":1}' '{"call":"getSensors","args":{}}' \
+	    '{"call":"get\u0000Sensors"}' '{"call":"getSensors","node":7}'; do
+		run web_curl -o /dev/null -w '%{http_code}' \
+		    -H 'Content-Type: application/json' -H "X-CSRF-Token: $csrf" \
+		    -d "$body" "$URL/api/call"
+		[ "$output" = 400 ]
 	done
-	[ "$code" = 429 ]
-	# Now the right password waits too.
-	run web_curl -w ' %{http_code}' -H 'Content-Type: application/json' \
-	    -d "{\"user\":\"bob\",\"password\":\"$(cat "$RPC_DIR/webpass2")\"}" \
-	    "$URL/api/login"
-	[[ "$output" =~ ^\{\"error\":\"too\ many\ failed\ logins\;\ try\ again\ in\ [0-9]+\ s\"\}\ 429$ ]]
+	# Raw garbage instead of TLS, and half-open handshakes.
+	for i in $(seq 1 50); do
+		printf 'GET / HTTP/1.0\r\n\r\n' | timeout 2 nc -q 1 127.0.0.1 "$WEB_PORT" \
+		    >/dev/null 2>&1 || true
+	done
+	for i in $(seq 1 20); do
+		head -c 3000 /dev/urandom | timeout 2 nc -q 1 127.0.0.1 "$WEB_PORT" \
+		    >/dev/null 2>&1 || true
+	done
+	# Still the same child, still answering (a new login: the session
+	# timed out meanwhile).
+	[ "$(HS_PID=$(cat "$RPC_DIR/master/pid") hs_child_pid web)" = "$pid" ]
+	web_login >/dev/null
+	[ "$(web_curl "$URL/api/me" | jq -r .user)" = admin ]
+	web_curl "$URL/api/sensors" | jq -e '.sensors | length == 1'
 }
 
 @test "web: a reload says the console keeps its settings until a restart" {
@@ -369,4 +392,24 @@ EOC
 	printf 'short\n' >"$BATS_TEST_TMPDIR/p"
 	run "$BIN/honeyspyctl" -p "$BATS_TEST_TMPDIR/p" hash-password
 	[ "$output" = "honeyspyctl: a password needs at least 8 characters" ]
+}
+
+@test "web: five failed logins from one address wait a minute" {
+	local i code
+
+	# Last of the logins in this file: the limit is by address.  The
+	# earlier test's two failures count too, so within six tries.
+	for i in 1 2 3 4 5 6; do
+		code=$(web_curl -o /dev/null -w '%{http_code}' \
+		    -H 'Content-Type: application/json' \
+		    -d '{"user":"bob","password":"nope"}' "$URL/api/login")
+		[ "$code" = 429 ] && break
+		[ "$code" = 401 ]
+	done
+	[ "$code" = 429 ]
+	# Now the right password waits too.
+	run web_curl -w ' %{http_code}' -H 'Content-Type: application/json' \
+	    -d "{\"user\":\"bob\",\"password\":\"$(cat "$RPC_DIR/webpass2")\"}" \
+	    "$URL/api/login"
+	[[ "$output" =~ ^\{\"error\":\"too\ many\ failed\ logins\;\ try\ again\ in\ [0-9]+\ s\"\}\ 429$ ]]
 }
