@@ -21,7 +21,8 @@ BINDIR		?= bin
 PKGS		 = libevent libevent_openssl yaml-0.1 libcap-ng libseccomp \
 		   libbsd-overlay jansson libssl libcrypto unicorn capstone libssh \
 		   libpcap sqlite3 libedit libsystemd \
-		   libnl-3.0 libnl-route-3.0 libnftables libloc libnats
+		   libnl-3.0 libnl-route-3.0 libnftables libloc libnats \
+		   libnetfilter_queue libnftnl libmnl
 
 WARNINGS	 = -Wall -Wextra -Wstrict-prototypes -Wmissing-prototypes \
 		   -Wmissing-declarations -Wshadow -Wpointer-arith -Wcast-qual \
@@ -44,7 +45,7 @@ HARDEN_CFLAGS	+= -D_FORTIFY_SOURCE=2
 endif
 
 PKG_CFLAGS	:= $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS	:= $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+PKG_LIBS	:= $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -lm
 
 ALL_CFLAGS	 = -std=c11 -D_GNU_SOURCE $(OPT) $(WARNINGS) $(HARDEN_CFLAGS) \
 		   $(SANFLAGS) -I. -Ilib -Iprivsep -Ihoneyspyd -Ihoneyspyctl -Idetect \
@@ -59,7 +60,8 @@ LIB_SRCS	 = lib/log.c lib/imsg.c lib/buf.c lib/util.c lib/net.c \
 # Children: one directory per process.
 CHILD_SRCS	 = netctl/netctl.c netctl/kernel.c \
 		   $(sort $(wildcard capture/*.c)) \
-		   persona/persona.c \
+		   persona/persona.c persona/osdb.c persona/rewrite.c \
+		   persona/rules.c \
 		   superserver/binder.c superserver/superserver.c \
 		   superserver/spawner.c superserver/spawn_env.c \
 		   $(RPC_SRCS) web/web.c $(OUTPUT_SRCS)

@@ -217,6 +217,7 @@ static int		caphost_cmp(struct caphost *, struct caphost *);
 static int		capctl_running(char *, size_t);
 static void		parent_net_open(void);
 static void		parent_net_start(void);
+static void		parent_persona_start(void);
 static void		parent_net_reply(struct imsg *);
 static int		net_request(uint32_t, uint32_t, const void *, size_t,
 			    char *, size_t);
@@ -418,6 +419,7 @@ main(int argc, char *argv[])
 	/* Before the sandbox: it resolves users, which may load nss. */
 	services_init();
 	parent_net_start();
+	parent_persona_start();
 	/* capture may open the bridge: only once netctl has built it */
 	if (!net_defers_capture())
 		parent_cap_start();
@@ -1937,6 +1939,57 @@ parent_net_start(void)
 	TAILQ_FOREACH(h, &hs->p_conf->c_hosts, h_entry) {
 		net_host_msg(h, &am);
 		if (imsgev_compose(iev, IMSG_NET_HOST, 0, 0, -1, &am,
+		    sizeof(am)) == -1)
+			fatal("%s: compose", __func__);
+	}
+	if (imsgev_compose(iev, IMSG_CFG_DONE, 0, 0, -1, NULL, 0) == -1)
+		fatal("%s: compose", __func__);
+}
+
+#define PERSONA_STATEFILE	"persona-state"	/* in log.spool */
+#define PERSONA_QUEUE		4747
+
+/*
+ * The persona child: its queue, the shared per-connection state (a file
+ * in the spool, so that it outlives the child) and the hosts that have a
+ * personality.
+ */
+static void
+parent_persona_start(void)
+{
+	struct imsgev			*iev;
+	struct node_msg			 nm;
+	struct persona_config_msg	 pc;
+	struct alias_msg		 am;
+	struct conf_host		*h;
+	char				 path[PATH_MAX];
+	int				 fd = -1;
+
+	if ((iev = child_iev(PROC_PERSONA)) == NULL)
+		return;
+	memset(&nm, 0, sizeof(nm));
+	(void)strlcpy(nm.nm_name, hs->p_conf->c_node.n_name,
+	    sizeof(nm.nm_name));
+	memset(&pc, 0, sizeof(pc));
+	pc.pc_queue = PERSONA_QUEUE;
+	if (hs->p_conf->c_log.lg_spool[0] != '\0') {
+		if (snprintf(path, sizeof(path), "%s/%s",
+		    hs->p_conf->c_log.lg_spool, PERSONA_STATEFILE) >=
+		    (int)sizeof(path))
+			fatalx("%s: spool path too long", __func__);
+		if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) == -1)
+			log_warn("%s", path);
+	}
+	if (imsgev_compose(iev, IMSG_CFG_NODE, 0, 0, -1, &nm,
+	    sizeof(nm)) == -1 ||
+	    imsgev_compose(iev, IMSG_PERSONA_CONFIG, 0, 0, fd, &pc,
+	    sizeof(pc)) == -1)
+		fatal("%s: compose", __func__);
+	TAILQ_FOREACH(h, &hs->p_conf->c_hosts, h_entry) {
+		if (h->h_personality[0] == '\0')
+			continue;
+		net_host_msg(h, &am);
+		if (imsgev_compose(iev, IMSG_PERSONA_HOST, 0, 0, -1, &am,
 		    sizeof(am)) == -1)
 			fatal("%s: compose", __func__);
 	}

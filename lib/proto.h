@@ -230,6 +230,14 @@ enum imsg_type {
 	IMSG_NET_RESULT,	/* peerid = request; struct net_result */
 
 	/*
+	 * parent <-> persona.  Set-up is IMSG_CFG_NODE, IMSG_PERSONA_CONFIG
+	 * (fd: the shared per-connection state), IMSG_PERSONA_HOST for each
+	 * host with a personality, then IMSG_CFG_DONE.
+	 */
+	IMSG_PERSONA_CONFIG,	/* struct persona_config_msg; fd: state */
+	IMSG_PERSONA_HOST,	/* struct alias_msg */
+
+	/*
 	 * parent <-> output children.  Set-up: IMSG_CFG_NODE, then
 	 * IMSG_OUT_CONFIG for each output the child runs, IMSG_CFG_DONE.
 	 * peerid is the output's index in the configuration afterwards.
@@ -627,7 +635,13 @@ struct alias_msg {
 	char		al_personality[HS_NAMELEN];	/* "" none */
 	char		al_ifname[HS_IFNAMELEN];	/* reply only */
 	int32_t		al_fromconf;	/* from hosts, not added */
-	int32_t		al_pad2;
+	int32_t		al_failclosed;	/* persona: drop when not rewritten */
+};
+
+/* The persona child's settings. */
+struct persona_config_msg {
+	uint32_t	pc_queue;	/* NFQUEUE number */
+	int32_t		pc_pad;
 };
 
 /* The outcome of a netctl call; the alias it concerned when it took. */

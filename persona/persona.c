@@ -17,22 +17,315 @@
 /* persona: per-host TCP/IP personalities through NFQUEUE (keeps CAP_NET_ADMIN). */
 
 #include <sys/types.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+
+#include <netinet/in.h>
+#include <arpa/inet.h>
+#include <linux/netfilter.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <event.h>
+#include <libnetfilter_queue/libnetfilter_queue.h>
 
 #include "log.h"
 #include "proc.h"
+#include "util.h"
 #include "persona/persona.h"
+#include "persona/rewrite.h"
+#include "persona/rules.h"
+
+#define PERSONA_OSDB	"/usr/share/nmap/nmap-os-db"
+#define PERSONA_QUEUE	4747
+#define PERSONA_BUF	(65536 + 4096)
+
+static struct prw		 rw;
+static struct pfp		 pfps[PRW_MAXALIAS];
+static struct nfq_handle	*nfq;
+static struct nfq_q_handle	*nfq_q;
+static struct event		 nfq_ev;
+static char			*osdb;
+static size_t			 osdb_len;
+static int			 rules_in;
+static uint8_t			 pktbuf[PERSONA_BUF];
 
 static int	persona_dispatch_parent(struct imsgev *, struct imsg *);
+static void	persona_setup(struct imsgev *);
+static void	persona_osdb(void);
+static void	persona_state(int);
+static void	persona_queue(uint16_t);
+static void	persona_read(int, short, void *);
+static int	persona_packet(struct nfq_q_handle *, struct nfgenmsg *,
+		    struct nfq_data *, void *);
+static void	persona_shutdown(void);
+static uint32_t	persona_random(void);
 
 __attribute__((__noreturn__)) void
 persona_main(const struct proc_def *pd)
 {
 	struct hello_msg	 hm;
+	char			 why[HS_REASONLEN];
 
 	proc_child_init(pd, &hm);
+	/* the fingerprint database lives outside the jail */
+	persona_osdb();
+	if (pr_open(why, sizeof(why)) == -1)
+		fatalx("%s", why);
 	proc_child_jail(pd, &hm);
+	if (atexit(persona_shutdown) != 0)
+		fatalx("%s: atexit", __func__);
+	persona_setup(proc_child_iev());
 	proc_child_setup_done(pd, &hm);
+	event_set(&nfq_ev, nfq_fd(nfq), EV_READ | EV_PERSIST, persona_read,
+	    NULL);
+	if (event_add(&nfq_ev, NULL) == -1)
+		fatalx("%s: event_add", __func__);
 	proc_child_run(pd, persona_dispatch_parent);
+}
+
+static uint32_t
+persona_random(void)
+{
+	return (arc4random());
+}
+
+static void
+persona_osdb(void)
+{
+	FILE	*fp;
+	size_t	 cap = 0, n;
+
+	if ((fp = fopen(PERSONA_OSDB, "r")) == NULL) {
+		log_warn("%s", PERSONA_OSDB);
+		return;
+	}
+	for (;;) {
+		if (osdb_len + 65536 > cap) {
+			cap = cap ? cap * 2 : 1 << 22;
+			if ((osdb = realloc(osdb, cap)) == NULL)
+				fatal("%s", __func__);
+		}
+		if ((n = fread(osdb + osdb_len, 1, cap - osdb_len, fp)) == 0)
+			break;
+		osdb_len += n;
+	}
+	if (ferror(fp))
+		fatal("%s: %s", __func__, PERSONA_OSDB);
+	(void)fclose(fp);
+}
+
+/*
+ * The per-connection state: the file the parent opened for us, mapped
+ * shared, so that a child that starts again keeps rewriting the
+ * connections the last one saw.  Without it, memory of our own.
+ */
+static void
+persona_state(int fd)
+{
+	struct prw_state	*st;
+	struct stat		 sb;
+	int			 fresh = 0;
+
+	if (fd != -1) {
+		if (fstat(fd, &sb) == -1)
+			fatal("%s: fstat", __func__);
+		if ((size_t)sb.st_size != sizeof(*st)) {
+			if (ftruncate(fd, sizeof(*st)) == -1)
+				fatal("%s: ftruncate", __func__);
+			fresh = 1;
+		}
+		st = mmap(NULL, sizeof(*st), PROT_READ | PROT_WRITE,
+		    MAP_SHARED, fd, 0);
+		close(fd);
+	} else {
+		st = mmap(NULL, sizeof(*st), PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		fresh = 1;
+	}
+	if (st == MAP_FAILED)
+		fatal("%s: mmap", __func__);
+	if (fresh || !prw_state_valid(st))
+		prw_state_reset(st);
+	else
+		log_info("persona: kept the state of %u connections",
+		    (unsigned)PRW_NFLOWS);
+	prw_init(&rw, st, persona_random);
+}
+
+static void
+persona_setup(struct imsgev *iev)
+{
+	struct imsg			 imsg;
+	struct persona_config_msg	 pc;
+	struct alias_msg		 am;
+	uint32_t			 addr[PRW_MAXALIAS];
+	int				 failclosed[PRW_MAXALIAS];
+	char				 why[HS_REASONLEN];
+	size_t				 n = 0;
+	int				 done = 0, have = 0, fd;
+	uint32_t			 a;
+
+	memset(&pc, 0, sizeof(pc));
+	while (!done) {
+		proc_child_next(iev, &imsg);
+		switch (imsg_get_type(&imsg)) {
+		case IMSG_CFG_NODE:
+			break;
+		case IMSG_PERSONA_CONFIG:
+			if (have || imsg_get_data(&imsg, &pc, sizeof(pc)) == -1 ||
+			    pc.pc_queue == 0 || pc.pc_queue > 65535)
+				fatalx("%s: IMSG_PERSONA_CONFIG: bad message",
+				    __func__);
+			fd = imsg_get_fd(&imsg);
+			persona_state(fd);
+			have = 1;
+			break;
+		case IMSG_PERSONA_HOST:
+			if (!have || imsg_get_data(&imsg, &am,
+			    sizeof(am)) == -1 ||
+			    memchr(am.al_personality, '\0',
+			    sizeof(am.al_personality)) == NULL ||
+			    memchr(am.al_addrtext, '\0',
+			    sizeof(am.al_addrtext)) == NULL)
+				fatalx("%s: IMSG_PERSONA_HOST: bad message",
+				    __func__);
+			if (am.al_af != AF_INET || am.al_personality[0] == '\0') {
+				log_warnx("persona: %s: only IPv4 hosts have "
+				    "personalities", am.al_addrtext);
+				break;
+			}
+			if (n >= PRW_MAXALIAS) {
+				log_warnx("persona: %s: too many hosts",
+				    am.al_addrtext);
+				break;
+			}
+			if (osdb == NULL || pfp_parse_nmap(osdb, osdb_len,
+			    am.al_personality, &pfps[n], why,
+			    sizeof(why)) == -1) {
+				log_warnx("persona: %s: %s", am.al_addrtext,
+				    osdb == NULL ? "no nmap-os-db" : why);
+				break;
+			}
+			memcpy(&a, am.al_addr, sizeof(a));
+			addr[n] = a;
+			failclosed[n] = am.al_failclosed != 0;
+			if (prw_add(&rw, a, &pfps[n]) == -1)
+				fatalx("%s: prw_add", __func__);
+			log_info("persona: %s is \"%s\"%s", am.al_addrtext,
+			    am.al_personality, failclosed[n] ?
+			    " (fail closed)" : "");
+			n++;
+			break;
+		case IMSG_CFG_DONE:
+			if (!have || imsg_get_len(&imsg) != 0)
+				fatalx("%s: IMSG_CFG_DONE: bad message",
+				    __func__);
+			done = 1;
+			break;
+		default:
+			fatalx("%s: unexpected imsg %u", __func__,
+			    imsg_get_type(&imsg));
+		}
+		imsg_free(&imsg);
+	}
+	free(osdb);
+	osdb = NULL;
+	persona_queue((uint16_t)pc.pc_queue);
+	if (pr_install(addr, failclosed, n, (uint16_t)pc.pc_queue, why,
+	    sizeof(why)) == -1)
+		fatalx("persona: cannot install the queue rules: %s", why);
+	rules_in = 1;
+}
+
+static void
+persona_queue(uint16_t queue)
+{
+	if ((nfq = nfq_open()) == NULL)
+		fatal("%s: nfq_open", __func__);
+	if ((nfq_q = nfq_create_queue(nfq, queue, persona_packet,
+	    NULL)) == NULL)
+		fatal("persona: NFQUEUE %u is unavailable", queue);
+	if (nfq_set_mode(nfq_q, NFQNL_COPY_PACKET, 0xffff) == -1)
+		fatal("%s: nfq_set_mode", __func__);
+	if (nfq_set_queue_maxlen(nfq_q, 4096) == -1)
+		fatal("%s: nfq_set_queue_maxlen", __func__);
+	/* a full queue lets packets pass rather than stall the host */
+	if (nfq_set_queue_flags(nfq_q, NFQA_CFG_F_FAIL_OPEN,
+	    NFQA_CFG_F_FAIL_OPEN) == -1)
+		log_warn("%s: fail-open", __func__);
+}
+
+static void
+persona_read(int fd, short ev, void *arg)
+{
+	static char	 buf[PERSONA_BUF + 1024];
+	ssize_t		 n;
+	int		 i;
+
+	(void)ev;
+	(void)arg;
+	/* a few at a time, so that the parent's channel is not starved */
+	for (i = 0; i < 64; i++) {
+		if ((n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT)) == -1) {
+			if (errno == EAGAIN || errno == EINTR)
+				return;
+			if (errno == ENOBUFS) {
+				log_warnx("persona: queue overran");
+				continue;
+			}
+			fatal("%s: recv", __func__);
+		}
+		(void)nfq_handle_packet(nfq, buf, (int)n);
+	}
+}
+
+static int
+persona_packet(struct nfq_q_handle *qh, struct nfgenmsg *nfmsg,
+    struct nfq_data *nfa, void *data)
+{
+	struct nfqnl_msg_packet_hdr	*ph;
+	struct timespec			 ts;
+	unsigned char			*p;
+	size_t				 len;
+	uint32_t			 id, now;
+	int				 n, out, v;
+
+	(void)nfmsg;
+	(void)data;
+	if ((ph = nfq_get_msg_packet_hdr(nfa)) == NULL)
+		return (0);
+	id = ntohl(ph->packet_id);
+	if ((n = nfq_get_payload(nfa, &p)) < 0 || (size_t)n > PERSONA_BUF)
+		return (nfq_set_verdict(qh, id, NF_ACCEPT, 0, NULL));
+	len = (size_t)n;
+	memcpy(pktbuf, p, len);
+	out = ph->hook == NF_INET_LOCAL_OUT;
+	(void)clock_gettime(CLOCK_MONOTONIC, &ts);
+	now = (uint32_t)((uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
+	v = prw_packet(&rw, out, pktbuf, &len, sizeof(pktbuf), now);
+	if (v == PRW_DROP)
+		return (nfq_set_verdict(qh, id, NF_DROP, 0, NULL));
+	return (nfq_set_verdict(qh, id, NF_ACCEPT, (uint32_t)len, pktbuf));
+}
+
+/* Leave the kernel as we found it: packets flow again unqueued. */
+static void
+persona_shutdown(void)
+{
+	char	why[HS_REASONLEN];
+
+	if (rules_in && pr_remove(why, sizeof(why)) == -1)
+		log_warnx("persona: %s", why);
+	rules_in = 0;
+	if (nfq_q != NULL)
+		(void)nfq_destroy_queue(nfq_q);
+	nfq_q = NULL;
 }
 
 static int

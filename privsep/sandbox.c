@@ -156,6 +156,11 @@ static const int netctl_syscalls[] = {
 	SCMP_SYS(pselect6), SCMP_SYS(getsockname),
 };
 
+/* persona: its queue and the nftables socket, both netlink. */
+static const int persona_syscalls[] = {
+	SCMP_SYS(sendto), SCMP_SYS(recvfrom), SCMP_SYS(getsockname),
+};
+
 /*
  * A file output: new files, rotation and syncs in the directory it opened
  * before the jail.
@@ -414,6 +419,9 @@ sandbox_install(enum proc_id id)
 	case PROC_NETCTL:
 		sandbox_allow(ctx, netctl_syscalls, NITEMS(netctl_syscalls));
 		sandbox_netctl(ctx);
+		break;
+	case PROC_PERSONA:
+		sandbox_allow(ctx, persona_syscalls, NITEMS(persona_syscalls));
 		break;
 	case PROC_OUTFILE:
 		sandbox_allow(ctx, outfile_syscalls, NITEMS(outfile_syscalls));

@@ -1,0 +1,459 @@
+/*
+ * Copyright (c) 2026 The HoneySpy authors
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/* persona: compile a personality from nmap-os-db and p0f.fp entries. */
+
+#include <sys/types.h>
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+#include "persona/rewrite.h"
+
+#define TH_FIN	0x01
+#define TH_SYN	0x02
+#define TH_RST	0x04
+#define TH_PUSH	0x08
+#define TH_ACK	0x10
+#define TH_URG	0x20
+#define TH_ECE	0x40
+#define TH_CWR	0x80
+
+static int	 pfp_value(const char *, const char *, char *, size_t);
+static long	 pfp_hex(const char *, const char *, long);
+static void	 pfp_tcp(const char *, struct pfp_tcp *);
+static void	 pfp_line(const char *, struct pfp *);
+static enum pfp_ipid pfp_ipid(const char *, const char *, uint16_t *);
+static long	 pfp_mid(const char *, const char *, long);
+
+/* The middle of a hex range "a-b", or the value. */
+static long
+pfp_mid(const char *args, const char *key, long dflt)
+{
+	char	 v[PFP_OSTRLEN], *end, *p;
+	long	 a, b;
+
+	if (pfp_value(args, key, v, sizeof(v)) == -1 || v[0] == '\0')
+		return (dflt);
+	p = v;
+	if (*p == '>' || *p == '<')
+		return (pfp_hex(args, key, dflt));
+	a = strtol(p, &end, 16);
+	if (end == p)
+		return (dflt);
+	if (*end == '-') {
+		p = end + 1;
+		b = strtol(p, &end, 16);
+		if (end != p && b >= a)
+			return ((a + b) / 2);
+	}
+	return (a);
+}
+
+/*
+ * The first alternative of KEY's value in a test's "K=V%K=V" list.
+ * Alternatives are '|'-separated; any of them matches, so the first will.
+ */
+static int
+pfp_value(const char *args, const char *key, char *out, size_t len)
+{
+	const char	*p = args, *e;
+	size_t		 kl = strlen(key), n;
+
+	while (p != NULL && *p != '\0') {
+		if (strncmp(p, key, kl) == 0 && p[kl] == '=') {
+			p += kl + 1;
+			n = strcspn(p, "|%)");
+			if (n >= len)
+				return (-1);
+			memcpy(out, p, n);
+			out[n] = '\0';
+			return (0);
+		}
+		if ((e = strchr(p, '%')) == NULL)
+			break;
+		p = e + 1;
+	}
+	return (-1);
+}
+
+/* A number in hex; ranges give their low end, ">X" X+1 and "<X" X-1. */
+static long
+pfp_hex(const char *args, const char *key, long dflt)
+{
+	char	 v[PFP_OSTRLEN], *end;
+	long	 n;
+	int	 gt = 0, lt = 0;
+	char	*p = v;
+
+	if (pfp_value(args, key, v, sizeof(v)) == -1 || v[0] == '\0')
+		return (dflt);
+	if (*p == '>')
+		gt = 1, p++;
+	else if (*p == '<')
+		lt = 1, p++;
+	n = strtol(p, &end, 16);
+	if (end == p)
+		return (dflt);
+	if (gt)
+		n++;
+	if (lt && n > 0)
+		n--;
+	return (n);
+}
+
+static enum pfp_ipid
+pfp_ipid(const char *args, const char *key, uint16_t *fixed)
+{
+	char	v[PFP_OSTRLEN];
+
+	if (pfp_value(args, key, v, sizeof(v)) == -1)
+		return (IPID_LINUX);
+	if (strcmp(v, "Z") == 0)
+		return (IPID_Z);
+	if (strcmp(v, "I") == 0)
+		return (IPID_I);
+	if (strcmp(v, "BI") == 0)
+		return (IPID_BI);
+	if (strcmp(v, "RI") == 0)
+		return (IPID_RI);
+	if (strcmp(v, "RD") == 0)
+		return (IPID_RD);
+	if (isxdigit((unsigned char)v[0])) {
+		*fixed = (uint16_t)strtoul(v, NULL, 16);
+		return (IPID_FIXED);
+	}
+	return (IPID_LINUX);
+}
+
+static int
+pfp_ttl(const char *args)
+{
+	long	 t;
+
+	if ((t = pfp_hex(args, "TG", -1)) > 0 && t < 256)
+		return ((int)t);
+	if ((t = pfp_hex(args, "T", -1)) > 0 && t < 256)
+		return ((int)t);
+	return (64);
+}
+
+static void
+pfp_tcp(const char *args, struct pfp_tcp *t)
+{
+	char	 v[PFP_OSTRLEN];
+	size_t	 i;
+
+	memset(t, 0, sizeof(*t));
+	t->pt_present = 1;
+	t->pt_r = pfp_value(args, "R", v, sizeof(v)) == -1 || v[0] == 'Y';
+	if (!t->pt_r)
+		return;
+	t->pt_df = pfp_value(args, "DF", v, sizeof(v)) == 0 && v[0] == 'Y';
+	t->pt_ttl = pfp_ttl(args);
+	t->pt_w = (uint32_t)pfp_hex(args, "W", 0);
+	t->pt_s = 'O';
+	if (pfp_value(args, "S", v, sizeof(v)) == 0)
+		t->pt_s = v[1] == '+' ? '+' : v[0];
+	t->pt_a = 'O';
+	if (pfp_value(args, "A", v, sizeof(v)) == 0)
+		t->pt_a = v[1] == '+' ? '+' : v[0];
+	if (pfp_value(args, "F", v, sizeof(v)) == 0) {
+		t->pt_hasflags = 1;
+		for (i = 0; v[i] != '\0'; i++)
+			switch (v[i]) {
+			case 'E': t->pt_flags |= TH_ECE; break;
+			case 'U': t->pt_flags |= TH_URG; break;
+			case 'A': t->pt_flags |= TH_ACK; break;
+			case 'P': t->pt_flags |= TH_PUSH; break;
+			case 'R': t->pt_flags |= TH_RST; break;
+			case 'S': t->pt_flags |= TH_SYN; break;
+			case 'F': t->pt_flags |= TH_FIN; break;
+			default: break;
+			}
+	}
+	if (pfp_value(args, "O", t->pt_o, sizeof(t->pt_o)) == 0)
+		t->pt_haso = 1;
+	if (pfp_value(args, "Q", v, sizeof(v)) == 0) {
+		t->pt_quirk_r = strchr(v, 'R') != NULL;
+		t->pt_quirk_u = strchr(v, 'U') != NULL;
+	}
+	t->pt_cc = 'N';
+	if (pfp_value(args, "CC", v, sizeof(v)) == 0)
+		t->pt_cc = v[0];
+}
+
+/* One "TEST(args)" line of an entry. */
+static void
+pfp_line(const char *line, struct pfp *pf)
+{
+	char		 test[8], v[PFP_OSTRLEN], key[4];
+	const char	*args;
+	size_t		 n, i;
+	long		 ts;
+
+	n = strcspn(line, "(");
+	if (n == 0 || n >= sizeof(test) || line[n] != '(')
+		return;
+	memcpy(test, line, n);
+	test[n] = '\0';
+	args = line + n + 1;
+
+	if (strcmp(test, "SEQ") == 0) {
+		pf->pf_ti = pfp_ipid(args, "TI", &pf->pf_ti_fixed);
+		pf->pf_ci = pfp_ipid(args, "CI", &pf->pf_ci_fixed);
+		pf->pf_ii = pfp_ipid(args, "II", &pf->pf_ii_fixed);
+		pf->pf_ss = pfp_value(args, "SS", v, sizeof(v)) == 0 &&
+		    v[0] == 'S';
+		pf->pf_isn_gcd = (int)pfp_hex(args, "GCD", 1);
+		if (pf->pf_isn_gcd < 1)
+			pf->pf_isn_gcd = 1;
+		pf->pf_isn_isr = (int)pfp_mid(args, "ISR", 0x108);
+		pf->pf_isn_sp = (int)pfp_mid(args, "SP", 0x100);
+		pf->pf_ts = PFP_TS_NONE;
+		if (pfp_value(args, "TS", v, sizeof(v)) == 0 && v[0] != 'U') {
+			ts = strtol(v, NULL, 16);
+			/* nmap's buckets: 1 is 2 Hz, 7 100 Hz, 8 200 Hz */
+			if (ts == 0)
+				pf->pf_ts = 0;
+			else if (ts == 1)
+				pf->pf_ts = 2;
+			else if (ts == 7)
+				pf->pf_ts = 100;
+			else if (ts == 8)
+				pf->pf_ts = 200;
+			else if (ts > 0 && ts < 0x1e)
+				pf->pf_ts = 1 << ts;
+			else
+				pf->pf_ts = PFP_TS_RANDOM;
+		}
+	} else if (strcmp(test, "OPS") == 0) {
+		for (i = 0; i < 6; i++) {
+			(void)snprintf(key, sizeof(key), "O%zu", i + 1);
+			if (pfp_value(args, key, pf->pf_o[i],
+			    sizeof(pf->pf_o[i])) == -1)
+				pf->pf_o[i][0] = '\0';
+		}
+	} else if (strcmp(test, "WIN") == 0) {
+		for (i = 0; i < 6; i++) {
+			(void)snprintf(key, sizeof(key), "W%zu", i + 1);
+			pf->pf_w[i] = (uint32_t)pfp_hex(args, key, 0);
+		}
+	} else if (strcmp(test, "ECN") == 0)
+		pfp_tcp(args, &pf->pf_t[0]);
+	else if (test[0] == 'T' && test[1] >= '1' && test[1] <= '7' &&
+	    test[2] == '\0')
+		pfp_tcp(args, &pf->pf_t[test[1] - '0']);
+	else if (strcmp(test, "U1") == 0) {
+		pf->pf_u_r = pfp_value(args, "R", v, sizeof(v)) == -1 ||
+		    v[0] == 'Y';
+		pf->pf_u_df = pfp_value(args, "DF", v, sizeof(v)) == 0 &&
+		    v[0] == 'Y';
+		pf->pf_u_ttl = pfp_ttl(args);
+		pf->pf_u_ipl = (int)pfp_hex(args, "IPL", -1);
+		pf->pf_u_un = (uint32_t)pfp_hex(args, "UN", 0);
+		pf->pf_u_ripl = -1;
+		if (pfp_value(args, "RIPL", v, sizeof(v)) == 0 && v[0] != 'G')
+			pf->pf_u_ripl = (int)strtol(v, NULL, 16);
+		pf->pf_u_rid = -1;
+		if (pfp_value(args, "RID", v, sizeof(v)) == 0 && v[0] != 'G')
+			pf->pf_u_rid = (int)strtol(v, NULL, 16);
+		pf->pf_u_ripck = 'G';
+		if (pfp_value(args, "RIPCK", v, sizeof(v)) == 0)
+			pf->pf_u_ripck = v[0];
+		pf->pf_u_ruck = -1;
+		if (pfp_value(args, "RUCK", v, sizeof(v)) == 0 && v[0] != 'G')
+			pf->pf_u_ruck = (int)strtol(v, NULL, 16);
+		pf->pf_u_rud = 'G';
+		if (pfp_value(args, "RUD", v, sizeof(v)) == 0)
+			pf->pf_u_rud = v[0];
+	} else if (strcmp(test, "IE") == 0) {
+		pf->pf_ie_r = pfp_value(args, "R", v, sizeof(v)) == -1 ||
+		    v[0] == 'Y';
+		pf->pf_ie_ttl = pfp_ttl(args);
+		pf->pf_ie_dfi = 'N';
+		if (pfp_value(args, "DFI", v, sizeof(v)) == 0)
+			pf->pf_ie_dfi = v[0];
+		pf->pf_ie_cd = -2;
+		if (pfp_value(args, "CD", v, sizeof(v)) == 0) {
+			if (v[0] == 'Z')
+				pf->pf_ie_cd = -1;
+			else if (v[0] == 'S')
+				pf->pf_ie_cd = -2;
+			else if (v[0] == 'O')
+				pf->pf_ie_cd = -3;
+			else
+				pf->pf_ie_cd = (int)strtol(v, NULL, 16) & 0xff;
+		}
+	}
+}
+
+/*
+ * The entry called NAME in an nmap-os-db held in BUF: the first of that
+ * name, as nmap itself would print it.  -1 with the reason when absent.
+ */
+int
+pfp_parse_nmap(const char *buf, size_t len, const char *name, struct pfp *pf,
+    char *why, size_t wlen)
+{
+	const char	*p = buf, *end = buf + len, *nl;
+	char		 line[1024];
+	size_t		 n;
+	int		 in = 0;
+
+	memset(pf, 0, sizeof(*pf));
+	while (p < end) {
+		if ((nl = memchr(p, '\n', end - p)) == NULL)
+			nl = end;
+		n = nl - p;
+		if (n >= sizeof(line))
+			n = sizeof(line) - 1;
+		memcpy(line, p, n);
+		line[n] = '\0';
+		if (n > 0 && line[n - 1] == '\r')
+			line[n - 1] = '\0';
+		p = nl + 1;
+		if (!in) {
+			if (strncmp(line, "Fingerprint ", 12) == 0 &&
+			    strcmp(line + 12, name) == 0) {
+				in = 1;
+				if (strlcpy(pf->pf_name, name,
+				    sizeof(pf->pf_name)) >= sizeof(pf->pf_name))
+					break;
+			}
+			continue;
+		}
+		if (line[0] == '\0' || strncmp(line, "Fingerprint ", 12) == 0)
+			break;
+		pfp_line(line, pf);
+	}
+	if (!in || !pf->pf_t[1].pt_present) {
+		(void)snprintf(why, wlen, "no nmap fingerprint called \"%s\"",
+		    name);
+		return (-1);
+	}
+	return (0);
+}
+
+int
+pfp_load_nmap(FILE *fp, const char *name, struct pfp *pf, char *why,
+    size_t wlen)
+{
+	char	*buf = NULL;
+	size_t	 len = 0, cap = 0, n;
+	int	 rv;
+
+	for (;;) {
+		if (len + 65536 > cap) {
+			cap = cap ? cap * 2 : 1 << 20;
+			if ((buf = realloc(buf, cap)) == NULL) {
+				(void)snprintf(why, wlen, "out of memory");
+				return (-1);
+			}
+		}
+		n = fread(buf + len, 1, cap - len, fp);
+		if (n == 0)
+			break;
+		len += n;
+	}
+	rewind(fp);
+	rv = pfp_parse_nmap(buf, len, name, pf, why, wlen);
+	free(buf);
+	return (rv);
+}
+
+/*
+ * Options as nmap writes them (M5B4NW8ST11...) into wire format.  TSVAL
+ * and TSECR fill a T whose digits say nonzero; HASTS says whether the
+ * peer offered timestamps at all.  Pads with EOL to a multiple of 4.
+ * Returns the length or -1.
+ */
+int
+pfp_options(const char *o, uint8_t *out, size_t len, uint32_t tsval,
+    uint32_t tsecr, int hasts)
+{
+	size_t		 n = 0, k;
+	unsigned long	 v;
+	char		*end;
+
+	(void)hasts;
+	while (*o != '\0') {
+		switch (*o) {
+		case 'M':
+			v = strtoul(o + 1, &end, 16);
+			if (n + 4 > len)
+				return (-1);
+			out[n++] = 2;
+			out[n++] = 4;
+			out[n++] = (v >> 8) & 0xff;
+			out[n++] = v & 0xff;
+			o = end;
+			continue;
+		case 'W':
+			v = strtoul(o + 1, &end, 16);
+			if (n + 3 > len)
+				return (-1);
+			out[n++] = 3;
+			out[n++] = 3;
+			out[n++] = v & 0xff;
+			o = end;
+			continue;
+		case 'T':
+			if (n + 10 > len || o[1] == '\0' || o[2] == '\0')
+				return (-1);
+			out[n++] = 8;
+			out[n++] = 10;
+			if (o[1] == '0')
+				tsval = 0;
+			if (o[2] == '0')
+				tsecr = 0;
+			for (k = 0; k < 4; k++)
+				out[n++] = (tsval >> (24 - 8 * k)) & 0xff;
+			for (k = 0; k < 4; k++)
+				out[n++] = (tsecr >> (24 - 8 * k)) & 0xff;
+			o += 3;
+			continue;
+		case 'S':
+			if (n + 2 > len)
+				return (-1);
+			out[n++] = 4;
+			out[n++] = 2;
+			break;
+		case 'N':
+			if (n + 1 > len)
+				return (-1);
+			out[n++] = 1;
+			break;
+		case 'L':
+			if (n + 1 > len)
+				return (-1);
+			out[n++] = 0;
+			break;
+		default:
+			return (-1);
+		}
+		o++;
+	}
+	while (n % 4 != 0) {
+		if (n + 1 > len)
+			return (-1);
+		out[n++] = 0;
+	}
+	return ((int)n);
+}

@@ -1,0 +1,280 @@
+/*
+ * Copyright (c) 2026 The HoneySpy authors
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * persona: the nftables table that sends an alias's packets to our queue.
+ * Kernels without nft's own queue expression still have the xtables
+ * NFQUEUE target behind nft_compat, so the rules carry that target,
+ * built with libnftnl; the table is ours alone and is replaced whole.
+ */
+
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+
+#include <linux/netlink.h>
+
+#include <netinet/in.h>
+#include <linux/netfilter.h>
+#include <linux/netfilter/nf_tables.h>
+#include <linux/netfilter/nfnetlink.h>
+#include <linux/netfilter/xt_NFQUEUE.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <libmnl/libmnl.h>
+#include <libnftnl/batch.h>
+#include <libnftnl/chain.h>
+#include <libnftnl/expr.h>
+#include <libnftnl/rule.h>
+#include <libnftnl/table.h>
+
+#include "persona/rules.h"
+
+static struct mnl_socket	*nl;
+static uint32_t			 nl_seq;
+
+static int	 pr_run(struct nftnl_batch *, char *, size_t);
+static void	 pr_table(struct nftnl_batch *, uint16_t);
+static void	 pr_chain(struct nftnl_batch *, const char *, int, int);
+static void	 pr_rule(struct nftnl_batch *, const char *, uint32_t,
+		    uint32_t, uint16_t, int);
+
+int
+pr_open(char *why, size_t len)
+{
+	if ((nl = mnl_socket_open(NETLINK_NETFILTER)) == NULL ||
+	    mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) == -1) {
+		(void)snprintf(why, len, "netlink: %s", strerror(errno));
+		return (-1);
+	}
+	nl_seq = (uint32_t)time(NULL);
+	return (0);
+}
+
+/* Send a batch and read the kernel's answers; -1 with the first error. */
+static int
+pr_run(struct nftnl_batch *b, char *why, size_t len)
+{
+	char		 buf[MNL_SOCKET_BUFFER_SIZE];
+	uint32_t	 port = mnl_socket_get_portid(nl);
+	ssize_t		 n;
+	int		 r, err = 0;
+
+	struct iovec		 iov[16];
+	struct sockaddr_nl	 sa;
+	struct msghdr		 msg;
+	int			 niov;
+
+	if ((niov = nftnl_batch_iovec_len(b)) > 16) {
+		(void)snprintf(why, len, "too many rules");
+		return (-1);
+	}
+	nftnl_batch_iovec(b, iov, (uint32_t)niov);
+	memset(&sa, 0, sizeof(sa));
+	sa.nl_family = AF_NETLINK;
+	memset(&msg, 0, sizeof(msg));
+	msg.msg_name = &sa;
+	msg.msg_namelen = sizeof(sa);
+	msg.msg_iov = iov;
+	msg.msg_iovlen = (size_t)niov;
+	if (sendmsg(mnl_socket_get_fd(nl), &msg, 0) == -1) {
+		(void)snprintf(why, len, "netlink send: %s", strerror(errno));
+		return (-1);
+	}
+	/* an ack for each message: read until the socket has none */
+	for (;;) {
+		n = recv(mnl_socket_get_fd(nl), buf, sizeof(buf),
+		    MSG_DONTWAIT);
+		if (n == -1) {
+			if (errno == EAGAIN || errno == EWOULDBLOCK)
+				break;
+			(void)snprintf(why, len, "netlink: %s",
+			    strerror(errno));
+			return (-1);
+		}
+		r = mnl_cb_run(buf, (size_t)n, 0, port, NULL, NULL);
+		if (r == -1 && err == 0)
+			err = errno;
+	}
+	if (err != 0) {
+		errno = err;
+		(void)snprintf(why, len, "nftables: %s", strerror(err));
+		return (-1);
+	}
+	return (0);
+}
+
+static void
+pr_table(struct nftnl_batch *b, uint16_t type)
+{
+	struct nftnl_table	*t;
+	struct nlmsghdr		*nlh;
+
+	if ((t = nftnl_table_alloc()) == NULL)
+		abort();
+	nftnl_table_set_u32(t, NFTNL_TABLE_FAMILY, NFPROTO_IPV4);
+	nftnl_table_set_str(t, NFTNL_TABLE_NAME, PR_TABLE);
+	nlh = nftnl_nlmsg_build_hdr(nftnl_batch_buffer(b), type, NFPROTO_IPV4,
+	    NLM_F_ACK | (type == NFT_MSG_NEWTABLE ? NLM_F_CREATE : 0),
+	    nl_seq++);
+	nftnl_table_nlmsg_build_payload(nlh, t);
+	nftnl_table_free(t);
+	(void)nftnl_batch_update(b);
+}
+
+static void
+pr_chain(struct nftnl_batch *b, const char *name, int hook, int prio)
+{
+	struct nftnl_chain	*c;
+	struct nlmsghdr		*nlh;
+
+	if ((c = nftnl_chain_alloc()) == NULL)
+		abort();
+	nftnl_chain_set_str(c, NFTNL_CHAIN_TABLE, PR_TABLE);
+	nftnl_chain_set_str(c, NFTNL_CHAIN_NAME, name);
+	nftnl_chain_set_u32(c, NFTNL_CHAIN_HOOKNUM, (uint32_t)hook);
+	nftnl_chain_set_s32(c, NFTNL_CHAIN_PRIO, prio);
+	nftnl_chain_set_str(c, NFTNL_CHAIN_TYPE, "filter");
+	nlh = nftnl_nlmsg_build_hdr(nftnl_batch_buffer(b), NFT_MSG_NEWCHAIN,
+	    NFPROTO_IPV4, NLM_F_CREATE | NLM_F_ACK, nl_seq++);
+	nftnl_chain_nlmsg_build_payload(nlh, c);
+	nftnl_chain_free(c);
+	(void)nftnl_batch_update(b);
+}
+
+/* ip saddr|daddr ADDR -> NFQUEUE QUEUE [bypass] */
+static void
+pr_rule(struct nftnl_batch *b, const char *chain, uint32_t off,
+    uint32_t addr, uint16_t queue, int bypass)
+{
+	struct nftnl_rule	*r;
+	struct nftnl_expr	*e;
+	struct nlmsghdr		*nlh;
+	/* the target's data is padded to 8 bytes as xtables aligns it */
+	uint8_t			*info;
+	struct xt_NFQ_info_v3	 q;
+
+	if ((r = nftnl_rule_alloc()) == NULL)
+		abort();
+	nftnl_rule_set_str(r, NFTNL_RULE_TABLE, PR_TABLE);
+	nftnl_rule_set_str(r, NFTNL_RULE_CHAIN, chain);
+	nftnl_rule_set_u32(r, NFTNL_RULE_FAMILY, NFPROTO_IPV4);
+
+	if ((e = nftnl_expr_alloc("payload")) == NULL)
+		abort();
+	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_BASE,
+	    NFT_PAYLOAD_NETWORK_HEADER);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_DREG, NFT_REG_1);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_OFFSET, off);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_LEN, 4);
+	nftnl_rule_add_expr(r, e);
+
+	if ((e = nftnl_expr_alloc("cmp")) == NULL)
+		abort();
+	nftnl_expr_set_u32(e, NFTNL_EXPR_CMP_SREG, NFT_REG_1);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_CMP_OP, NFT_CMP_EQ);
+	nftnl_expr_set(e, NFTNL_EXPR_CMP_DATA, &addr, sizeof(addr));
+	nftnl_rule_add_expr(r, e);
+
+	/* libnftnl keeps, and later frees, the target's data */
+	if ((info = calloc(1, 8)) == NULL)
+		abort();
+	memset(&q, 0, sizeof(q));
+	q.queuenum = queue;
+	q.queues_total = 1;
+	q.flags = bypass ? NFQ_FLAG_BYPASS : 0;
+	memcpy(info, &q, sizeof(q));
+	if ((e = nftnl_expr_alloc("target")) == NULL)
+		abort();
+	nftnl_expr_set_str(e, NFTNL_EXPR_TG_NAME, "NFQUEUE");
+	nftnl_expr_set_u32(e, NFTNL_EXPR_TG_REV, 3);
+	nftnl_expr_set(e, NFTNL_EXPR_TG_INFO, info, 8);
+	nftnl_rule_add_expr(r, e);
+
+	nlh = nftnl_nlmsg_build_hdr(nftnl_batch_buffer(b), NFT_MSG_NEWRULE,
+	    NFPROTO_IPV4, NLM_F_APPEND | NLM_F_CREATE | NLM_F_ACK, nl_seq++);
+	nftnl_rule_nlmsg_build_payload(nlh, r);
+	nftnl_rule_free(r);
+	(void)nftnl_batch_update(b);
+}
+
+/* Remove our table; not having one is fine. */
+int
+pr_remove(char *why, size_t len)
+{
+	struct nftnl_batch	*b;
+	int			 rv;
+
+	if (nl == NULL)
+		return (0);
+	if ((b = nftnl_batch_alloc(MNL_SOCKET_BUFFER_SIZE, 0)) == NULL) {
+		(void)snprintf(why, len, "out of memory");
+		return (-1);
+	}
+	nftnl_batch_begin(nftnl_batch_buffer(b), nl_seq++);
+	(void)nftnl_batch_update(b);
+	pr_table(b, NFT_MSG_DELTABLE);
+	nftnl_batch_end(nftnl_batch_buffer(b), nl_seq++);
+	(void)nftnl_batch_update(b);
+	rv = pr_run(b, why, len);
+	nftnl_batch_free(b);
+	if (rv == -1 && errno == ENOENT)
+		rv = 0;
+	return (rv);
+}
+
+/*
+ * The table for these aliases, replacing any we left: packets to an alias
+ * before the kernel's connection tracking sees them, packets from it last
+ * thing on the way out.  FAILCLOSED[i] leaves out the bypass flag, so
+ * that the kernel drops what nobody is there to rewrite.
+ */
+int
+pr_install(const uint32_t *addr, const int *failclosed, size_t n,
+    uint16_t queue, char *why, size_t len)
+{
+	struct nftnl_batch	*b;
+	size_t			 i;
+	int			 rv;
+
+	if (pr_remove(why, len) == -1)
+		return (-1);
+	if (n == 0)
+		return (0);
+	if ((b = nftnl_batch_alloc(MNL_SOCKET_BUFFER_SIZE * 4, 0)) == NULL) {
+		(void)snprintf(why, len, "out of memory");
+		return (-1);
+	}
+	nftnl_batch_begin(nftnl_batch_buffer(b), nl_seq++);
+	(void)nftnl_batch_update(b);
+	pr_table(b, NFT_MSG_NEWTABLE);
+	pr_chain(b, "in", NF_INET_PRE_ROUTING, -300);
+	pr_chain(b, "out", NF_INET_LOCAL_OUT, 300);
+	for (i = 0; i < n; i++) {
+		pr_rule(b, "in", 16, addr[i], queue, !failclosed[i]);
+		pr_rule(b, "out", 12, addr[i], queue, !failclosed[i]);
+	}
+	nftnl_batch_end(nftnl_batch_buffer(b), nl_seq++);
+	(void)nftnl_batch_update(b);
+	rv = pr_run(b, why, len);
+	nftnl_batch_free(b);
+	return (rv);
+}
