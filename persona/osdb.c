@@ -40,6 +40,8 @@ static long	 pfp_hex(const char *, const char *, long);
 static void	 pfp_tcp(const char *, struct pfp_tcp *);
 static void	 pfp_line(const char *, struct pfp *);
 static enum pfp_ipid pfp_ipid(const char *, const char *, uint16_t *);
+static int	 p0f_names(const char *, const char *, const char *);
+static int	 p0f_sig(const char *, struct pfp *, uint32_t);
 static long	 pfp_mid(const char *, const char *, long);
 
 /* The middle of a hex range "a-b", or the value. */
@@ -226,8 +228,14 @@ pfp_line(const char *line, struct pfp *pf)
 			pf->pf_isn_gcd = 1;
 		pf->pf_isn_isr = (int)pfp_mid(args, "ISR", 0x108);
 		pf->pf_isn_sp = (int)pfp_mid(args, "SP", 0x100);
-		pf->pf_ts = PFP_TS_NONE;
-		if (pfp_value(args, "TS", v, sizeof(v)) == 0 && v[0] != 'U') {
+		/*
+		 * Without a TS test nmap does not score the clock: a random
+		 * one, and the options say whether there is one at all.
+		 */
+		pf->pf_ts = PFP_TS_RANDOM;
+		if (pfp_value(args, "TS", v, sizeof(v)) == 0 && v[0] == 'U')
+			pf->pf_ts = PFP_TS_NONE;
+		else if (pfp_value(args, "TS", v, sizeof(v)) == 0) {
 			ts = strtol(v, NULL, 16);
 			/* nmap's buckets: 1 is 2 Hz, 7 100 Hz, 8 200 Hz */
 			if (ts == 0)
@@ -456,4 +464,176 @@ pfp_options(const char *o, uint8_t *out, size_t len, uint32_t tsval,
 		out[n++] = 0;
 	}
 	return ((int)n);
+}
+
+/*
+ * Whether a p0f label's flavour ("7 or 8", "2.4.x", "9.x") names this
+ * personality: one of its alternatives follows NAME as a word in it.
+ */
+static int
+p0f_names(const char *pname, const char *os, const char *flavor)
+{
+	char		 alt[32], *p;
+	const char	*f = flavor, *at, *next;
+	size_t		 n;
+
+	if ((at = strstr(pname, os)) == NULL)
+		return (0);
+	at += strlen(os);
+	while (*f != '\0') {
+		next = strstr(f, " or ");
+		n = next != NULL ? (size_t)(next - f) : strlen(f);
+		if (n == 0 || n >= sizeof(alt))
+			return (0);
+		memcpy(alt, f, n);
+		alt[n] = '\0';
+		if ((p = strstr(alt, ".x")) != NULL)
+			*p = '\0';
+		if ((p = strchr(alt, '-')) != NULL)
+			*p = '\0';
+		n = strlen(alt);
+		if (n > 0 && at[0] == ' ' && strncmp(at + 1, alt, n) == 0 &&
+		    (at[1 + n] == '\0' || at[1 + n] == ' ' ||
+		    at[1 + n] == '.' || at[1 + n] == '-'))
+			return (1);
+		if (next == NULL)
+			break;
+		f = next + 4;
+	}
+	return (0);
+}
+
+/* One "sig = ver:ittl:olen:mss:wsize,scale:olayout:quirks:pclass". */
+static int
+p0f_sig(const char *sig, struct pfp *pf, uint32_t mss)
+{
+	char		 f[8][96], o[PFP_OSTRLEN], tok[16];
+	const char	*p = sig, *e;
+	size_t		 i, n, on = 0;
+	unsigned long	 w, scale = 0;
+
+	for (i = 0; i < 8; i++) {
+		e = strchr(p, i < 7 ? ':' : '\0');
+		if (e == NULL)
+			return (-1);
+		n = (size_t)(e - p);
+		if (n >= sizeof(f[i]))
+			return (-1);
+		memcpy(f[i], p, n);
+		f[i][n] = '\0';
+		p = e + 1;
+	}
+	/* f[4] is "wsize,scale" */
+	if ((e = strchr(f[4], ',')) == NULL)
+		return (-1);
+	if (strncmp(f[4], "mss*", 4) == 0)
+		w = mss * strtoul(f[4] + 4, NULL, 10);
+	else if (f[4][0] == '*')
+		w = 0xffff;
+	else
+		w = strtoul(f[4], NULL, 10);
+	if (e[1] != '*')
+		scale = strtoul(e + 1, NULL, 10);
+	o[0] = '\0';
+	for (p = f[5]; *p != '\0'; p = *e == ',' ? e + 1 : e) {
+		e = p + strcspn(p, ",");
+		n = (size_t)(e - p);
+		if (n >= sizeof(tok))
+			return (-1);
+		memcpy(tok, p, n);
+		tok[n] = '\0';
+		if (strcmp(tok, "mss") == 0)
+			n = (size_t)snprintf(o + on, sizeof(o) - on, "M%X",
+			    (unsigned)mss);
+		else if (strcmp(tok, "nop") == 0)
+			n = (size_t)snprintf(o + on, sizeof(o) - on, "N");
+		else if (strcmp(tok, "ws") == 0)
+			n = (size_t)snprintf(o + on, sizeof(o) - on, "W%lX",
+			    scale);
+		else if (strcmp(tok, "sok") == 0)
+			n = (size_t)snprintf(o + on, sizeof(o) - on, "S");
+		else if (strcmp(tok, "ts") == 0)
+			n = (size_t)snprintf(o + on, sizeof(o) - on, "%s",
+			    strstr(f[6], "ts1-") != NULL ? "T01" : "T11");
+		else if (strncmp(tok, "eol", 3) == 0)
+			n = (size_t)snprintf(o + on, sizeof(o) - on, "L");
+		else
+			return (-1);
+		if (n >= sizeof(o) - on)
+			return (-1);
+		on += n;
+	}
+	if (pf->pf_p0f >= PFP_P0FMAX)
+		return (0);
+	(void)strlcpy(pf->pf_p0f_o[pf->pf_p0f], o, sizeof(pf->pf_p0f_o[0]));
+	pf->pf_p0f_w[pf->pf_p0f] = (uint32_t)(w > 0xffff ? 0xffff : w);
+	pf->pf_p0f_ttl = (int)strtol(f[1], NULL, 10);
+	pf->pf_p0f_df = strstr(f[6], "df") != NULL;
+	pf->pf_p0f++;
+	return (0);
+}
+
+/*
+ * The SYN+ACK signatures of p0f.fp's first [tcp:response] label that
+ * names this personality.  Ordinary connections then answer with these,
+ * so that p0f agrees with nmap where it knows the OS.
+ */
+int
+pfp_parse_p0f(const char *buf, size_t len, struct pfp *pf)
+{
+	const char	*p = buf, *end = buf + len, *nl, *v;
+	char		 line[512], os[64], flavor[64];
+	size_t		 n;
+	int		 section = 0, taking = 0;
+	unsigned long	 mss = 1460;
+	const char	*m;
+
+	if ((m = strchr(pf->pf_o[0], 'M')) != NULL)
+		mss = strtoul(m + 1, NULL, 16);
+	pf->pf_p0f = 0;
+	while (p < end) {
+		if ((nl = memchr(p, '\n', end - p)) == NULL)
+			nl = end;
+		n = (size_t)(nl - p);
+		if (n >= sizeof(line))
+			n = sizeof(line) - 1;
+		memcpy(line, p, n);
+		line[n] = '\0';
+		p = nl + 1;
+		if (line[0] == '[') {
+			if (taking)
+				break;
+			section = strcmp(line, "[tcp:response]") == 0;
+			continue;
+		}
+		if (!section)
+			continue;
+		if (strncmp(line, "label", 5) == 0) {
+			if (taking)
+				break;
+			/* label = s:class:NAME:FLAVOR */
+			if ((v = strchr(line, '=')) == NULL)
+				continue;
+			v++;
+			while (*v == ' ')
+				v++;
+			if (sscanf(v, "%*[^:]:%*[^:]:%63[^:]:%63[^\n]", os,
+			    flavor) != 2)
+				continue;
+			if (p0f_names(pf->pf_name, os, flavor)) {
+				taking = 1;
+				(void)strlcpy(pf->pf_p0f_label, v,
+				    sizeof(pf->pf_p0f_label));
+			}
+			continue;
+		}
+		if (taking && strncmp(line, "sig", 3) == 0 &&
+		    (v = strchr(line, '=')) != NULL) {
+			v++;
+			while (*v == ' ')
+				v++;
+			(void)p0f_sig(v, pf, (uint32_t)mss);
+		}
+	}
+	return (pf->pf_p0f > 0 ? 0 : -1);
 }

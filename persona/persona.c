@@ -42,6 +42,7 @@
 #include "persona/rules.h"
 
 #define PERSONA_OSDB	"/usr/share/nmap/nmap-os-db"
+#define PERSONA_P0F	"/etc/p0f/p0f.fp"
 #define PERSONA_QUEUE	4747
 #define PERSONA_BUF	(65536 + 4096)
 
@@ -50,14 +51,14 @@ static struct pfp		 pfps[PRW_MAXALIAS];
 static struct nfq_handle	*nfq;
 static struct nfq_q_handle	*nfq_q;
 static struct event		 nfq_ev;
-static char			*osdb;
-static size_t			 osdb_len;
+static char			*osdb, *p0fdb;
+static size_t			 osdb_len, p0fdb_len;
 static int			 rules_in;
 static uint8_t			 pktbuf[PERSONA_BUF];
 
 static int	persona_dispatch_parent(struct imsgev *, struct imsg *);
 static void	persona_setup(struct imsgev *);
-static void	persona_osdb(void);
+static char	*persona_file(const char *, size_t *);
 static void	persona_state(int);
 static void	persona_queue(uint16_t);
 static void	persona_read(int, short, void *);
@@ -73,8 +74,9 @@ persona_main(const struct proc_def *pd)
 	char			 why[HS_REASONLEN];
 
 	proc_child_init(pd, &hm);
-	/* the fingerprint database lives outside the jail */
-	persona_osdb();
+	/* the fingerprint databases live outside the jail */
+	osdb = persona_file(PERSONA_OSDB, &osdb_len);
+	p0fdb = persona_file(PERSONA_P0F, &p0fdb_len);
 	if (pr_open(why, sizeof(why)) == -1)
 		fatalx("%s", why);
 	proc_child_jail(pd, &hm);
@@ -95,29 +97,34 @@ persona_random(void)
 	return (arc4random());
 }
 
-static void
-persona_osdb(void)
+/* A database read whole, or NULL (logged) when it cannot be. */
+static char *
+persona_file(const char *path, size_t *lenp)
 {
 	FILE	*fp;
-	size_t	 cap = 0, n;
+	char	*buf = NULL, *nbuf;
+	size_t	 cap = 0, n, len = 0;
 
-	if ((fp = fopen(PERSONA_OSDB, "r")) == NULL) {
-		log_warn("%s", PERSONA_OSDB);
-		return;
+	if ((fp = fopen(path, "r")) == NULL) {
+		log_warn("%s", path);
+		return (NULL);
 	}
 	for (;;) {
-		if (osdb_len + 65536 > cap) {
-			cap = cap ? cap * 2 : 1 << 22;
-			if ((osdb = realloc(osdb, cap)) == NULL)
+		if (len + 65536 > cap) {
+			cap = cap ? cap * 2 : 1 << 20;
+			if ((nbuf = realloc(buf, cap)) == NULL)
 				fatal("%s", __func__);
+			buf = nbuf;
 		}
-		if ((n = fread(osdb + osdb_len, 1, cap - osdb_len, fp)) == 0)
+		if ((n = fread(buf + len, 1, cap - len, fp)) == 0)
 			break;
-		osdb_len += n;
+		len += n;
 	}
 	if (ferror(fp))
-		fatal("%s: %s", __func__, PERSONA_OSDB);
+		fatal("%s: %s", __func__, path);
 	(void)fclose(fp);
+	*lenp = len;
+	return (buf);
 }
 
 /*
@@ -212,6 +219,11 @@ persona_setup(struct imsgev *iev)
 				    osdb == NULL ? "no nmap-os-db" : why);
 				break;
 			}
+			if (p0fdb != NULL && pfp_parse_p0f(p0fdb, p0fdb_len,
+			    &pfps[n]) == 0)
+				log_info("persona: %s: ordinary connections "
+				    "as p0f's \"%s\"", am.al_addrtext,
+				    pfps[n].pf_p0f_label);
 			memcpy(&a, am.al_addr, sizeof(a));
 			addr[n] = a;
 			failclosed[n] = am.al_failclosed != 0;
@@ -235,7 +247,8 @@ persona_setup(struct imsgev *iev)
 		imsg_free(&imsg);
 	}
 	free(osdb);
-	osdb = NULL;
+	free(p0fdb);
+	osdb = p0fdb = NULL;
 	persona_queue((uint16_t)pc.pc_queue);
 	if (pr_install(addr, failclosed, n, (uint16_t)pc.pc_queue, why,
 	    sizeof(why)) == -1)

@@ -94,7 +94,9 @@ static int	 tcp_in(struct prw *, int, struct pkt *, uint32_t);
 static int	 tcp_out(struct prw *, int, struct pkt *, uint32_t);
 static int	 icmp_in(struct prw *, int, struct pkt *, uint32_t);
 static int	 icmp_out(struct prw *, int, struct pkt *, uint32_t);
+static int	 has_o(const char *, char);
 static const char *normal_o(const struct pfp *);
+static int	 p0f_pick(const struct pfp *, int, int, int);
 static void	 strip_o(const char *, char *, size_t, int, int, int);
 
 static uint16_t
@@ -405,13 +407,39 @@ ip_set(struct pkt *k, int ttl, int df, uint16_t id)
 	put16(k->p + 4, id);
 }
 
-/* The options of an ordinary SYN+ACK: p0f's layout where it has one. */
+/*
+ * The options of an ordinary SYN+ACK: what the SYN may be agreed to is
+ * the richest layout the personality has.
+ */
 static const char *
 normal_o(const struct pfp *pf)
 {
-	if (pf->pf_p0f)
-		return (pf->pf_p0f_o);
-	return (pf->pf_o[0]);
+	const char	*best = pf->pf_o[0];
+	int		 i, score, bs = -1;
+
+	for (i = 0; i < pf->pf_p0f; i++) {
+		score = has_o(pf->pf_p0f_o[i], 'W') +
+		    has_o(pf->pf_p0f_o[i], 'T') + has_o(pf->pf_p0f_o[i], 'S');
+		if (score > bs) {
+			bs = score;
+			best = pf->pf_p0f_o[i];
+		}
+	}
+	return (best);
+}
+
+/* p0f's signature for a SYN+ACK with these options, or -1. */
+static int
+p0f_pick(const struct pfp *pf, int ws, int ts, int sack)
+{
+	int	i;
+
+	for (i = 0; i < pf->pf_p0f; i++)
+		if (has_o(pf->pf_p0f_o[i], 'W') == (ws != 0) &&
+		    has_o(pf->pf_p0f_o[i], 'T') == (ts != 0) &&
+		    has_o(pf->pf_p0f_o[i], 'S') == (sack != 0))
+			return (i);
+	return (-1);
 }
 
 /* O without what the peer did not offer: W, T or S. */
@@ -657,11 +685,15 @@ tcp_out(struct prw *rw, int ai, struct pkt *k, uint32_t now)
 			t = &pf->pf_t[3];
 			o = t->pt_o;
 			w = t->pt_w;
+		} else if ((l = p0f_pick(pf, ws_real >= 0, hasts,
+		    hassack)) >= 0) {
+			o = pf->pf_p0f_o[l];
+			w = pf->pf_p0f_w[l];
 		} else {
-			strip_o(normal_o(pf), ostr, sizeof(ostr),
+			strip_o(pf->pf_o[0], ostr, sizeof(ostr),
 			    ws_real >= 0, hasts, hassack);
 			o = ostr;
-			w = pf->pf_p0f ? pf->pf_p0f_w : pf->pf_w[0];
+			w = pf->pf_w[0];
 		}
 		if (t != NULL) {
 			ttl = t->pt_ttl;

@@ -26,6 +26,7 @@
 #define PFP_NAMELEN	64
 #define PFP_OPTMAX	40
 #define PFP_OSTRLEN	48
+#define PFP_P0FMAX	16
 #define PFP_TS_NONE	-1
 #define PFP_TS_RANDOM	-2	/* a new clock for each connection */
 
@@ -84,9 +85,10 @@ struct pfp {
 	char		pf_ie_dfi;	/* N S Y O */
 	int		pf_ie_cd;	/* -1 Z, -2 S, -3 O, else the code */
 	/* ordinary connections: from p0f.fp where it has a signature */
-	int		pf_p0f;		/* a p0f SYN+ACK signature applies */
-	char		pf_p0f_o[PFP_OSTRLEN];
-	uint32_t	pf_p0f_w;
+	int		pf_p0f;		/* p0f SYN+ACK signatures that apply */
+	char		pf_p0f_label[PFP_NAMELEN];
+	char		pf_p0f_o[PFP_P0FMAX][PFP_OSTRLEN];
+	uint32_t	pf_p0f_w[PFP_P0FMAX];
 	int		pf_p0f_ttl, pf_p0f_df;
 };
 
@@ -156,7 +158,7 @@ struct prw {
 int	pfp_load_nmap(FILE *, const char *, struct pfp *, char *, size_t);
 int	pfp_parse_nmap(const char *, size_t, const char *, struct pfp *,
 	    char *, size_t);
-int	pfp_load_p0f(FILE *, const char *, struct pfp *);
+int	pfp_parse_p0f(const char *, size_t, struct pfp *);
 int	pfp_options(const char *, uint8_t *, size_t, uint32_t, uint32_t,
 	    int);
 
