@@ -1,0 +1,315 @@
+#!/usr/bin/env bats
+# TCP/IP personalities in the lab: each alias answers nmap -O, p0f and an
+# ordinary session as its configured OS, from the attacker's side of the
+# segment; the sensor's own address still looks like the sensor.
+# PERSONA_ALL=1 runs nmap three times per personality instead of once.
+
+load ../helpers
+# shellcheck source-path=SCRIPTDIR
+LAB_DIR="$BATS_TEST_DIRNAME/../lab"
+
+# Twelve personalities across families; at least nine must be named.
+PERSONAS=(
+	"Microsoft Windows 10 1607"
+	"Microsoft Windows 7 SP1"
+	"Microsoft Windows XP SP3"
+	"Microsoft Windows Server 2016"
+	"OpenBSD 6.3"
+	"FreeBSD 11.2-RELEASE"
+	"NetBSD 7.0"
+	"Apple macOS 10.12.5 (Sierra)"
+	"Oracle Solaris 11"
+	"Cisco IOS 15.5"
+	"HP LaserJet 1320 printer"
+	"Linux 2.4.20"
+)
+BASE=50		# PERSONAS[i] lives on 198.51.100.(BASE + i)
+OPEN=7000
+CLOSED=7001
+
+setup_file() {
+	hs_lab_setup_file pa nmap p0f tcpdump socat nft
+}
+
+teardown_file() {
+	hs_lab_teardown_file
+}
+
+setup() {
+	[ -z "${LAB_SKIP:-}" ] || skip "$LAB_SKIP"
+	. "$LAB_DIR/lab.sh"
+	hs_require_root
+	hs_setup_dir
+	# shellcheck disable=SC2034 # hs_start reads it
+	HS_WRAP="ip netns exec $LAB_SENSOR_NS"
+	install -d -m 0750 -o _honeyspy -g _honeyspy "$HS_DIR/spool"
+}
+
+teardown() {
+	[ -z "${KEEP_PID:-}" ] || kill "$KEEP_PID" 2>/dev/null || true
+	hs_teardown
+	[ -z "${LAB_SENSOR_NS:-}" ] || leftovers_remove
+}
+
+attacker() {
+	lab_exec attacker "$@"
+}
+
+sensor() {
+	lab_exec sensor "$@"
+}
+
+leftovers_remove() {
+	local l
+
+	sensor nft delete table ip honeyspy_persona 2>/dev/null || true
+	sensor nft delete table bridge honeyspy 2>/dev/null || true
+	for l in $(sensor ip -br link | awk '{ sub(/@.*/, "", $1); print $1 }' |
+	    grep -E '^(hsv[0-9]+|honeyspy)$'); do
+		sensor ip link del "$l" 2>/dev/null || true
+	done
+	sensor ip addr replace "$LAB_SENSOR_IP/$LAB_PLEN" dev "$LAB_SENSOR_IF"
+}
+
+addr_of() {
+	echo "198.51.100.$((BASE + $1))"
+}
+
+# persona_config [FAILURE]: every personality on its own alias, one
+# service on every address.
+persona_config() {
+	local i
+
+	hs_write_config sensor1
+	hs_add_config <<EOF
+network:
+  uplink: $LAB_SENSOR_IF
+services:
+  - address: 0.0.0.0
+    port: $OPEN
+    program: /bin/cat
+hosts:
+EOF
+	for i in "${!PERSONAS[@]}"; do
+		printf '  - address: %s\n    personality: "%s"\n' \
+		    "$(addr_of "$i")" "${PERSONAS[$i]}" >>"$HS_CONF"
+		[ -z "${1:-}" ] || printf '    failure: %s\n' "$1" >>"$HS_CONF"
+	done
+	sed -i "s|^  syslog: false|  syslog: false\n  spool: $HS_DIR/spool|" \
+	    "$HS_CONF"
+}
+
+# Wait until the persona child has its rules in.
+wait_rules() {
+	local _
+
+	for _ in $(seq 1 100); do
+		sensor nft list table ip honeyspy_persona >/dev/null 2>&1 &&
+		    return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# The sensor's own fingerprint, less what changes from run to run (the
+# sequence tests, the scan line): OPS, WIN, ECN and T1-T7 of nmap -O.
+primary_fp() {
+	attacker nmap -O -Pn -n -d -p 7200,$CLOSED "$LAB_SENSOR_IP" 2>&1 |
+	    sed -n 's/^OS://p' | tr -d '\n' | grep -oE \
+	    '(OPS|WIN|ECN|T[1-7])\([^)]*\)'
+}
+
+# named NAME FILE: nmap's output names NAME as an exact match or as its
+# first guess.
+named() {
+	local exact guess
+
+	exact=$(sed -n 's/^OS details: //p' "$2")
+	guess=$(sed -n 's/^Aggressive OS guesses: //p' "$2")
+	[[ ", $exact," == *", $1,"* ]] && return 0
+	[[ "$guess" == "$1 ("* ]]
+}
+
+@test "nmap -O names the configured OS for at least 9 of 12 personalities" {
+	local i runs=1 r ok=0 tries=0
+
+	[ -z "${PERSONA_ALL:-}" ] || runs=3
+	# the sensor's own stack, before any rule of ours
+	sensor socat TCP-LISTEN:7200,reuseaddr,fork EXEC:cat &
+	KEEP_PID=$!
+	primary_fp >"$HS_DIR/primary.before"
+	cat "$HS_DIR/primary.before"
+	[ -s "$HS_DIR/primary.before" ]
+	persona_config
+	hs_start
+	wait_rules
+	for r in $(seq 1 "$runs"); do
+		for i in "${!PERSONAS[@]}"; do
+			echo "$i $(addr_of "$i") $r"
+		done
+	done | xargs -P 4 -L 1 sh -c 'ip netns exec "$0" nmap -O -Pn -n \
+	    -p '"$OPEN,$CLOSED"' "$2" >"'"$HS_DIR"'/nmap.$1.$3" 2>&1' \
+	    "$LAB_ATTACKER_NS"
+	for r in $(seq 1 "$runs"); do
+		for i in "${!PERSONAS[@]}"; do
+			tries=$((tries + 1))
+			if named "${PERSONAS[$i]}" "$HS_DIR/nmap.$i.$r"; then
+				ok=$((ok + 1))
+				echo "named:  ${PERSONAS[$i]}"
+			else
+				echo "missed: ${PERSONAS[$i]}"
+				grep -E '^(OS details|Aggressive|Running)' \
+				    "$HS_DIR/nmap.$i.$r" || true
+			fi
+		done
+	done
+	echo "$ok of $tries named"
+	[ "$ok" -ge $((9 * runs)) ]
+
+	# the sensor itself: the same options, windows and answers as before
+	primary_fp >"$HS_DIR/primary.after"
+	diff -u "$HS_DIR/primary.before" "$HS_DIR/primary.after"
+}
+
+@test "p0f labels each alias's SYN+ACK where p0f.fp knows the OS" {
+	local p0f_pid
+
+	persona_config
+	hs_start
+	wait_rules
+	attacker p0f -i "$LAB_ATTACKER_IF" -o "$HS_DIR/p0f.log" \
+	    >"$HS_DIR/p0f.out" 2>&1 &
+	p0f_pid=$!
+	for _ in $(seq 1 50); do
+		grep -q 'Entered main event loop' "$HS_DIR/p0f.out" && break
+		sleep 0.1
+	done
+	# Windows 7 SP1, Windows XP SP3, Linux 2.4.20 and the sensor
+	for a in "$(addr_of 1)" "$(addr_of 2)" "$(addr_of 11)" \
+	    "$LAB_SENSOR_IP"; do
+		echo hello | attacker socat -t 2 - "TCP:$a:$OPEN" >/dev/null
+	done
+	for _ in $(seq 1 50); do
+		[ "$(grep -c 'mod=syn+ack' "$HS_DIR/p0f.log" 2>/dev/null)" -ge 4 ] &&
+		    break
+		sleep 0.1
+	done
+	kill "$p0f_pid"
+	grep 'mod=syn+ack' "$HS_DIR/p0f.log"
+	grep -F "srv=$(addr_of 1)/$OPEN|" "$HS_DIR/p0f.log" |
+	    grep -F 'os=Windows 7 or 8|'
+	grep -F "srv=$(addr_of 2)/$OPEN|" "$HS_DIR/p0f.log" |
+	    grep -F 'os=Windows XP|'
+	grep -F "srv=$(addr_of 11)/$OPEN|" "$HS_DIR/p0f.log" |
+	    grep -E 'os=Linux 2\.4'
+	# the sensor keeps its own TTL: not one of the personas'
+	grep -F "srv=$LAB_SENSOR_IP/$OPEN|" "$HS_DIR/p0f.log" |
+	    grep -F 'raw_sig=4:64+0:'
+}
+
+@test "tcpdump: every packet of a plain session has the persona's TTL, window scale and options" {
+	local a tdpid
+
+	persona_config
+	hs_start
+	wait_rules
+	a=$(addr_of 1)		# Windows 7 SP1: TTL 128, MSS, NOP, WS 8, SACK, TS
+	attacker tcpdump -i "$LAB_ATTACKER_IF" -n -U -w "$HS_DIR/s.pcap" \
+	    "tcp and host $a" 2>"$HS_DIR/tcpdump.err" &
+	tdpid=$!
+	for _ in $(seq 1 100); do
+		grep -q 'listening on' "$HS_DIR/tcpdump.err" && break
+		sleep 0.05
+	done
+	head -c 200000 /dev/zero | tr '\0' x >"$HS_DIR/sent"
+	attacker socat -t 3 - "TCP:$a:$OPEN" <"$HS_DIR/sent" >"$HS_DIR/got"
+	cmp "$HS_DIR/sent" "$HS_DIR/got"
+	sleep 0.5
+	kill -TERM "$tdpid"
+	wait "$tdpid" || true
+	tcpdump -r "$HS_DIR/s.pcap" -n -v "src host $a" >"$HS_DIR/s.txt" 2>/dev/null
+	# every packet from the alias: TTL 128, DF, a nonzero IP ID
+	[ "$(grep -c 'ttl ' "$HS_DIR/s.txt")" -ge 10 ]
+	run grep -E 'ttl ' "$HS_DIR/s.txt"
+	run grep -vE 'ttl 128, id [1-9][0-9]*, .*flags \[DF\]' <<<"$output"
+	echo "$output"
+	[ -z "$output" ]
+	# the SYN+ACK is Windows 7's, as p0f.fp has it
+	grep -A1 'Flags \[S\.\]' "$HS_DIR/s.txt" |
+	    grep -E 'win 8192, options \[mss [0-9]+,nop,wscale 8,sackOK,TS val [0-9]+ ecr [0-9]+\]'
+	# the rest: timestamps (and SACK blocks) only, windows in units of
+	# 256 (Windows 7's scale 8; the kernel's own is larger)
+	tcpdump -r "$HS_DIR/s.pcap" -n "src host $a" 2>/dev/null |
+	    grep -v 'Flags \[S' >"$HS_DIR/rest.txt"
+	[ "$(wc -l <"$HS_DIR/rest.txt")" -ge 5 ]
+	run grep -vE 'options \[nop,nop,TS val [0-9]+ ecr [0-9]+(,nop,nop,sack [^]]*)?\]' \
+	    "$HS_DIR/rest.txt"
+	echo "$output"
+	[ -z "$output" ]
+	grep -oE 'win [0-9]+' "$HS_DIR/rest.txt" | sort -u |
+	    awk '{ if ($2 > 2048) bad = 1 } END { exit bad }'
+}
+
+@test "rules come and go with the suite; a killed suite's are replaced" {
+	persona_config
+	hs_start
+	wait_rules
+	run sensor nft list table ip honeyspy_persona
+	echo "$output"
+	[ "$(grep -c "queue num" <<<"$output")" -eq $((2 * ${#PERSONAS[@]})) ]
+	grep -q 'bypass' <<<"$output"
+	hs_stop
+	run sensor nft list table ip honeyspy_persona
+	[ "$status" -ne 0 ]
+
+	hs_start
+	wait_rules
+	pids="$(pgrep -P "$HS_PID" | tr '\n' ' ') $HS_PID"
+	# shellcheck disable=SC2086
+	kill -KILL $pids
+	for p in $pids; do hs_wait_exit "$p" 5000; done
+	wait "$HS_PID" 2>/dev/null || true
+	HS_PID=
+	# left behind, with bypass: the aliases still answer, unshaped
+	sensor nft list table ip honeyspy_persona >/dev/null
+	hs_start
+	wait_rules
+	run sensor nft list table ip honeyspy_persona
+	[ "$(grep -c "queue num" <<<"$output")" -eq $((2 * ${#PERSONAS[@]})) ]
+	run attacker nmap -O -Pn -n -p $OPEN,$CLOSED "$(addr_of 4)"
+	echo "$output"
+	grep -F 'OpenBSD 6.3' <<<"$output"
+}
+
+@test "a live connection to an alias survives a restart of the suite" {
+	local a
+
+	persona_config
+	a=$(addr_of 0)		# Windows 10: its own ISN and timestamp clock
+	# a listener of the sensor's own, so that it outlives the suite
+	sensor socat TCP-LISTEN:7100,reuseaddr,fork EXEC:cat &
+	KEEP_PID=$!
+	hs_start
+	wait_rules
+	mkfifo "$HS_DIR/in"
+	attacker socat -t 30 - "TCP:$a:7100" <"$HS_DIR/in" >"$HS_DIR/out" &
+	exec 7>"$HS_DIR/in"
+	echo before >&7
+	for _ in $(seq 1 50); do
+		grep -q before "$HS_DIR/out" && break
+		sleep 0.1
+	done
+	grep -q before "$HS_DIR/out"
+	hs_stop
+	hs_start
+	wait_rules
+	grep 'kept the state' "$HS_LOG"
+	echo after >&7
+	for _ in $(seq 1 50); do
+		grep -q after "$HS_DIR/out" && break
+		sleep 0.1
+	done
+	exec 7>&-
+	cat "$HS_DIR/out"
+	grep -q after "$HS_DIR/out"
+}
