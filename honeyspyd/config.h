@@ -87,6 +87,7 @@ struct conf_host {
 	uint8_t			 h_mac[CONF_MACLEN];
 	char			 h_personality[CONF_STRLEN];	/* "" unset */
 	char			 h_vendor[CONF_STRLEN];		/* "" unset */
+	int			 h_failclosed;	/* persona: drop unrewritten */
 };
 TAILQ_HEAD(conf_hostlist, conf_host);
 

@@ -1903,6 +1903,7 @@ net_host_msg(const struct conf_host *h, struct alias_msg *am)
 	(void)strlcpy(am->al_vendor, h->h_vendor, sizeof(am->al_vendor));
 	(void)strlcpy(am->al_personality, h->h_personality,
 	    sizeof(am->al_personality));
+	am->al_failclosed = h->h_failclosed;
 }
 
 /* The node, the network, the vendor list and the file's hosts. */

@@ -230,9 +230,9 @@ static const char *const user_keys[] = { "name", "password", NULL };
 enum { NW_BRIDGE, NW_UPLINK };
 static const char *const network_keys[] = { "bridge", "uplink", NULL };
 
-enum { H_ADDRESS, H_MAC, H_PERSONALITY, H_VENDOR };
+enum { H_ADDRESS, H_MAC, H_PERSONALITY, H_VENDOR, H_FAILURE };
 static const char *const host_keys[] = { "address", "mac", "personality",
-    "vendor", NULL };
+    "vendor", "failure", NULL };
 
 enum { S_ADDRESS, S_PORT, S_PROTO, S_PROGRAM, S_ARGS, S_LIMITS, S_NAME,
     S_USER, S_DIRECTORY, S_CHROOT, S_RLIMITS };
@@ -1530,6 +1530,7 @@ parse_host_key(struct pstate *ps, int idx, struct ynode *v, const char *path,
     void *arg)
 {
 	struct conf_host	*h = arg;
+	char			 buf[16];
 
 	switch (idx) {
 	case H_ADDRESS:
@@ -1549,6 +1550,14 @@ parse_host_key(struct pstate *ps, int idx, struct ynode *v, const char *path,
 		    0) == 0 && strlen(h->h_vendor) >= HS_VENDORLEN)
 			perr(ps, v->yn_line, path, "too long (at most %d "
 			    "bytes)", HS_VENDORLEN - 1);
+		break;
+	case H_FAILURE:
+		if (get_string(ps, v, path, buf, sizeof(buf), 0) == -1)
+			break;
+		if (strcmp(buf, "closed") == 0)
+			h->h_failclosed = 1;
+		else if (strcmp(buf, "open") != 0)
+			perr(ps, v->yn_line, path, "must be open or closed");
 		break;
 	}
 }

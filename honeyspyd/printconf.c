@@ -246,6 +246,8 @@ config_print(FILE *fp, const struct hs_config *c)
 				    h->h_personality);
 			if (h->h_vendor[0] != '\0')
 				print_kstr(fp, 4, "vendor", h->h_vendor);
+			if (h->h_failclosed)
+				fputs("    failure: closed\n", fp);
 		}
 
 		fputs(TAILQ_EMPTY(&c->c_services) ? "services: []\n" :

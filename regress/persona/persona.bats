@@ -272,13 +272,18 @@ named() {
 	HS_PID=
 	# left behind, with bypass: the aliases still answer, unshaped
 	sensor nft list table ip honeyspy_persona >/dev/null
+	run attacker ping -c 1 -W 2 "$(addr_of 4)"
+	echo "$output"
+	grep -q 'ttl=64' <<<"$output"
 	hs_start
 	wait_rules
 	run sensor nft list table ip honeyspy_persona
 	[ "$(grep -c "queue num" <<<"$output")" -eq $((2 * ${#PERSONAS[@]})) ]
-	run attacker nmap -O -Pn -n -p $OPEN,$CLOSED "$(addr_of 4)"
-	echo "$output"
-	grep -F 'OpenBSD 6.3' <<<"$output"
+	# and the counters go on from the state file: nmap still sees it
+	attacker nmap -O -Pn -n -p $OPEN,$CLOSED "$(addr_of 4)" \
+	    >"$HS_DIR/nmap.restart" 2>&1
+	grep -E '^(OS details|Aggressive|Running)' "$HS_DIR/nmap.restart" || true
+	named "OpenBSD 6.3" "$HS_DIR/nmap.restart"
 }
 
 @test "a live connection to an alias survives a restart of the suite" {
@@ -312,4 +317,34 @@ named() {
 	exec 7>&-
 	cat "$HS_DIR/out"
 	grep -q after "$HS_DIR/out"
+}
+
+@test "failure: closed keeps an alias silent while nothing rewrites it" {
+	persona_config closed
+	hs_start
+	wait_rules
+	run attacker ping -c 1 -W 2 "$(addr_of 4)"
+	echo "$output"
+	grep -q 'ttl=255' <<<"$output"	# OpenBSD 6.3 answers echo with 255
+	run sensor nft list table ip honeyspy_persona
+	run grep -c bypass <<<"$output"
+	[ "$output" -eq 0 ]
+	pids="$(pgrep -P "$HS_PID" | tr '\n' ' ') $HS_PID"
+	# shellcheck disable=SC2086
+	kill -KILL $pids
+	for p in $pids; do hs_wait_exit "$p" 5000; done
+	wait "$HS_PID" 2>/dev/null || true
+	HS_PID=
+	# the aliases are still there, but nothing leaves them as Linux
+	sensor ip -br addr | grep -F "$(addr_of 4)/"
+	run attacker ping -c 1 -W 2 "$(addr_of 4)"
+	echo "$output"
+	[ "$status" -ne 0 ]
+	run attacker ping -c 1 -W 2 "$LAB_SENSOR_IP"
+	[ "$status" -eq 0 ]
+	# the next start takes over the table it left
+	hs_start
+	wait_rules
+	run attacker ping -c 1 -W 2 "$(addr_of 4)"
+	grep -q 'ttl=255' <<<"$output"
 }
