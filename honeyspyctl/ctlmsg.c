@@ -99,6 +99,13 @@ ctl_request(const struct parse_result *res, uint32_t *type, const void **data,
 	case CTL_GETALIASES:
 		*type = IMSG_CTL_GETALIASES;
 		break;
+	case CTL_SETFINGERPRINT:
+	case CTL_GETFINGERPRINT:
+		*type = res->action == CTL_SETFINGERPRINT ?
+		    IMSG_CTL_SETFINGERPRINT : IMSG_CTL_GETFINGERPRINT;
+		*data = &res->alias;
+		*len = sizeof(res->alias);
+		break;
 	case CTL_GETSENSORS:
 		*type = IMSG_CTL_GETSENSORS;
 		break;
@@ -242,6 +249,8 @@ ctl_reply_add(struct status_reply *sr, struct imsg *imsg, char *why,
 		if (imsg_get_data(imsg, am, sizeof(*am)) == -1 ||
 		    !str_printable(am->al_addrtext, sizeof(am->al_addrtext)) ||
 		    !str_printable(am->al_vendor, sizeof(am->al_vendor)) ||
+		    !str_printable(am->al_personality,
+		    sizeof(am->al_personality)) ||
 		    !str_printable(am->al_ifname, sizeof(am->al_ifname)))
 			break;
 		return (CTL_REPLY_MORE);
@@ -326,6 +335,9 @@ ctl_reply_json(const struct parse_result *res, const struct status_reply *sr)
 		return (hosts_json(sr));
 	case CTL_GETALIASES:
 		return (aliases_json(sr));
+	case CTL_SETFINGERPRINT:
+	case CTL_GETFINGERPRINT:
+		return (fingerprint_json(sr));
 	case CTL_GETSENSORS:
 		return (sr->items != NULL ? json_incref(sr->items) :
 		    json_array());
@@ -389,6 +401,10 @@ ctl_reply_print(const struct parse_result *res, const struct status_reply *sr,
 		break;
 	case CTL_GETALIASES:
 		output_aliases(sr, json);
+		break;
+	case CTL_SETFINGERPRINT:
+	case CTL_GETFINGERPRINT:
+		output_fingerprint(sr, json);
 		break;
 	case CTL_GETSENSORS:
 		output_sensors(sr, json);

@@ -280,6 +280,19 @@ mac_text(const uint8_t *mac, char *buf, size_t len)
 	    mac[1], mac[2], mac[3], mac[4], mac[5]);
 }
 
+static const char *
+persona_state(const struct alias_msg *am)
+{
+	switch (am->al_persona) {
+	case PERSONA_ACTIVE:
+		return ("yes");
+	case PERSONA_FAILED:
+		return ("no");
+	default:
+		return ("-");
+	}
+}
+
 /* getAliases: the virtual hosts, as netctl has them. */
 json_t *
 aliases_json(const struct status_reply *sr)
@@ -296,11 +309,13 @@ aliases_json(const struct status_reply *sr)
 		mac_text(am->al_mac, mac, sizeof(mac));
 		(void)str_escape(am->al_vendor, strlen(am->al_vendor), vendor,
 		    sizeof(vendor));
-		o = json_pack("{s:s, s:s, s:o, s:s, s:s}", "address",
+		o = json_pack("{s:s, s:s, s:o, s:s, s:s, s:o, s:b}", "address",
 		    am->al_addrtext, "mac", mac, "vendor", vendor[0] != '\0' ?
 		    json_string(vendor) : json_null(), "interface",
 		    am->al_ifname, "source", am->al_fromconf ? "config" :
-		    "call");
+		    "call", "personality", am->al_personality[0] != '\0' ?
+		    json_string(am->al_personality) : json_null(),
+		    "rewriting", am->al_persona == PERSONA_ACTIVE);
 		(void)json_array_append_new(root, o);
 	}
 	return (root);
@@ -317,16 +332,19 @@ output_aliases(const struct status_reply *sr, int json)
 		output_json(aliases_json(sr));
 		return;
 	}
-	(void)printf("%-39s %-17s %-10s %-6s %s\n", "ADDRESS", "MAC",
-	    "INTERFACE", "SOURCE", "VENDOR");
+	(void)printf("%-39s %-17s %-10s %-6s %-20s %-9s %s\n", "ADDRESS",
+	    "MAC", "INTERFACE", "SOURCE", "VENDOR", "REWRITING",
+	    "PERSONALITY");
 	for (i = 0; i < sr->naliases; i++) {
 		am = &sr->aliases[i];
 		mac_text(am->al_mac, mac, sizeof(mac));
 		(void)str_escape(am->al_vendor, strlen(am->al_vendor), vendor,
 		    sizeof(vendor));
-		(void)printf("%-39s %-17s %-10s %-6s %s\n", am->al_addrtext,
-		    mac, am->al_ifname, am->al_fromconf ? "config" : "call",
-		    vendor[0] != '\0' ? vendor : "-");
+		(void)printf("%-39s %-17s %-10s %-6s %-20s %-9s %s\n",
+		    am->al_addrtext, mac, am->al_ifname, am->al_fromconf ?
+		    "config" : "call", vendor[0] != '\0' ? vendor : "-",
+		    persona_state(am), am->al_personality[0] != '\0' ?
+		    am->al_personality : "-");
 	}
 }
 
@@ -531,4 +549,37 @@ output_text(const char *text)
 			break;
 		text = nl + 1;
 	}
+}
+
+/* setFingerprint, getFingerprint: one host's personality. */
+json_t *
+fingerprint_json(const struct status_reply *sr)
+{
+	const struct alias_msg	*am;
+
+	if (sr->naliases == 0)
+		return (json_null());
+	am = &sr->aliases[0];
+	return (json_pack("{s:s, s:s, s:b, s:s}", "address", am->al_addrtext,
+	    "personality", am->al_personality, "rewriting",
+	    am->al_persona == PERSONA_ACTIVE, "failure",
+	    am->al_failclosed ? "closed" : "open"));
+}
+
+void
+output_fingerprint(const struct status_reply *sr, int json)
+{
+	const struct alias_msg	*am;
+
+	if (json) {
+		output_json(fingerprint_json(sr));
+		return;
+	}
+	if (sr->naliases == 0)
+		return;
+	am = &sr->aliases[0];
+	(void)printf("%s %s (%s, fails %s)\n", am->al_addrtext,
+	    am->al_personality, am->al_persona == PERSONA_ACTIVE ?
+	    "rewriting" : "not rewriting", am->al_failclosed ? "closed" :
+	    "open");
 }

@@ -59,6 +59,8 @@ void	output_filters(const struct status_reply *, int, int);
 void	output_hosts(const struct status_reply *, int);
 json_t	*aliases_json(const struct status_reply *);
 void	output_aliases(const struct status_reply *, int);
+json_t	*fingerprint_json(const struct status_reply *);
+void	output_fingerprint(const struct status_reply *, int);
 void	output_sensors(const struct status_reply *, int);
 
 #endif /* HS_CTL_OUTPUT_H */

@@ -49,6 +49,7 @@ enum token_type {
 	NUMBER,		/* a rule's number */
 	ALIASADDR,	/* a virtual host's IPv4 or IPv6 address */
 	MACVENDOR,	/* a MAC address or a vendor's name */
+	PERSONALITY,	/* an nmap fingerprint name, one argument */
 	FILTER,		/* every word that is left: one pcap rule */
 	FILTERS,	/* every word that is left: a rule each */
 	QUERY,		/* every word that is left: key=value each */
@@ -123,6 +124,16 @@ static const struct token t_addalias[] = {
 	{ ENDTOKEN, "", CTL_NONE, NULL }
 };
 
+static const struct token t_personality[] = {
+	{ PERSONALITY, "", CTL_NONE, t_end },
+	{ ENDTOKEN, "", CTL_NONE, NULL }
+};
+
+static const struct token t_setfp[] = {
+	{ ALIASADDR, "", CTL_NONE, t_personality },
+	{ ENDTOKEN, "", CTL_NONE, NULL }
+};
+
 static const struct token t_delalias[] = {
 	{ ALIASADDR, "", CTL_NONE, t_end },
 	{ ENDTOKEN, "", CTL_NONE, NULL }
@@ -159,6 +170,7 @@ static const struct token t_main[] = {
 	{ KEYWORD, "disablePcap", CTL_DISABLEPCAP, t_end },
 	{ KEYWORD, "enablePcap", CTL_ENABLEPCAP, t_end },
 	{ KEYWORD, "getAliases", CTL_GETALIASES, t_end },
+	{ KEYWORD, "getFingerprint", CTL_GETFINGERPRINT, t_delalias },
 	{ KEYWORD, "getFilter", CTL_GETFILTER, t_number },
 	{ KEYWORD, "getConfig", CTL_GETCONFIG, t_config },
 	{ KEYWORD, "getEvents", CTL_GETEVENTS, t_query },
@@ -174,6 +186,7 @@ static const struct token t_main[] = {
 	{ KEYWORD, "reload", CTL_RELOAD, t_end },
 	{ KEYWORD, "replaceFilters", CTL_REPLACEFILTERS, t_filters },
 	{ KEYWORD, "setConfig", CTL_SETCONFIG, t_config },
+	{ KEYWORD, "setFingerprint", CTL_SETFINGERPRINT, t_setfp },
 	{ KEYWORD, "status", CTL_STATUS, t_end },
 	{ ENDTOKEN, "", CTL_NONE, NULL }
 };
@@ -305,6 +318,15 @@ take_value(const struct token *t, const char *word)
 		if (strlcpy(res.alias.ca_how, word, sizeof(res.alias.ca_how)) >=
 		    sizeof(res.alias.ca_how)) {
 			perr("vendor name too long\n");
+			return (-1);
+		}
+		return (0);
+	case PERSONALITY:
+		if (word[0] == '\0' || !str_printable(word, strlen(word) + 1) ||
+		    strlcpy(res.alias.ca_how, word, sizeof(res.alias.ca_how)) >=
+		    sizeof(res.alias.ca_how)) {
+			perr("personality: a printable name of at most %zu "
+			    "bytes\n", sizeof(res.alias.ca_how) - 1);
 			return (-1);
 		}
 		return (0);
@@ -577,6 +599,7 @@ match_token(const char *word, const struct token *table)
 		case NUMBER:
 		case ALIASADDR:
 		case MACVENDOR:
+		case PERSONALITY:
 			return (&table[i]);
 		default:
 			break;
@@ -637,6 +660,9 @@ show_valid(const char *word, const struct token *table)
 			break;
 		case MACVENDOR:
 			perr("  [MAC address or vendor]\n");
+			break;
+		case PERSONALITY:
+			perr("  <\"nmap fingerprint name\">\n");
 			break;
 		case FILTER:
 			perr("  <pcap-filter expression>\n");

@@ -46,7 +46,9 @@ enum ctl_action {
 	CTL_GETCONFIG,
 	CTL_ADDALIAS,
 	CTL_DELALIAS,
-	CTL_GETALIASES
+	CTL_GETALIASES,
+	CTL_SETFINGERPRINT,
+	CTL_GETFINGERPRINT
 };
 
 /* replaceFilters: its rules, NUL-separated, in one request. */

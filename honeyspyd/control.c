@@ -420,6 +420,8 @@ control_dispatch_client(struct imsgev *iev, struct imsg *imsg)
 	case IMSG_CTL_ADDALIAS:
 	case IMSG_CTL_DELALIAS:
 	case IMSG_CTL_GETALIASES:
+	case IMSG_CTL_SETFINGERPRINT:
+	case IMSG_CTL_GETFINGERPRINT:
 		if (control_alias(conn, imsg) == 0)
 			return (0);
 		break;
@@ -611,7 +613,8 @@ control_data(uint32_t id, uint32_t type, const void *data, size_t len)
 
 /*
  * addAlias, delAlias, getAliases: netctl answers, through control_data()
- * and control_reply().  Returns -1 for a malformed request.
+ * and control_reply(); setFingerprint and getFingerprint: the persona
+ * child does.  Returns -1 for a malformed request.
  */
 static int
 control_alias(struct ctl_conn *conn, struct imsg *imsg)
@@ -630,12 +633,30 @@ control_alias(struct ctl_conn *conn, struct imsg *imsg)
 		    !str_printable(ca.ca_addr, sizeof(ca.ca_addr)) ||
 		    !str_printable(ca.ca_how, sizeof(ca.ca_how)))
 			return (-1);
-		log_info("%s %s requested by %s", type == IMSG_CTL_ADDALIAS ?
-		    "addAlias" : "delAlias", ca.ca_addr, control_who(conn,
-		    who, sizeof(who)));
-		rv = type == IMSG_CTL_ADDALIAS ? aliasctl_add(conn->id, &ca,
-		    why, sizeof(why)) : aliasctl_del(conn->id, &ca, why,
-		    sizeof(why));
+		if (type == IMSG_CTL_SETFINGERPRINT && ca.ca_how[0] == '\0')
+			return (-1);
+		log_info("%s %s%s%s requested by %s",
+		    type == IMSG_CTL_ADDALIAS ? "addAlias" :
+		    type == IMSG_CTL_DELALIAS ? "delAlias" :
+		    type == IMSG_CTL_SETFINGERPRINT ? "setFingerprint" :
+		    "getFingerprint", ca.ca_addr,
+		    type == IMSG_CTL_SETFINGERPRINT ? " " : "",
+		    type == IMSG_CTL_SETFINGERPRINT ? ca.ca_how : "",
+		    control_who(conn, who, sizeof(who)));
+		switch (type) {
+		case IMSG_CTL_ADDALIAS:
+			rv = aliasctl_add(conn->id, &ca, why, sizeof(why));
+			break;
+		case IMSG_CTL_DELALIAS:
+			rv = aliasctl_del(conn->id, &ca, why, sizeof(why));
+			break;
+		case IMSG_CTL_SETFINGERPRINT:
+			rv = personactl_set(conn->id, &ca, why, sizeof(why));
+			break;
+		default:
+			rv = personactl_get(conn->id, &ca, why, sizeof(why));
+			break;
+		}
 	}
 	if (rv == 0)
 		return (0);	/* the answer comes when netctl's does */

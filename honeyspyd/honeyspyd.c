@@ -113,6 +113,7 @@ static const struct proc_def proc_table[] = {
 #define PROC_TABLE_SIZE	(sizeof(proc_table) / sizeof(proc_table[0]))
 
 static struct parent	 parent_state;
+static char		 persona_offwhy[128];	/* the child's: no queue */
 struct parent		*hs = &parent_state;
 
 /* Packet capture: the rules, the changes waiting for the child, hosts. */
@@ -218,6 +219,8 @@ static int		capctl_running(char *, size_t);
 static void		parent_net_open(void);
 static void		parent_net_start(void);
 static void		parent_persona_start(void);
+static void		parent_persona_reply(struct imsg *);
+static void		persona_patch(struct alias_msg *);
 static void		parent_net_reply(struct imsg *);
 static int		net_request(uint32_t, uint32_t, const void *, size_t,
 			    char *, size_t);
@@ -488,6 +491,10 @@ parent_feature(const struct proc_def *pd, char *why, size_t len)
 			    "%s mode cannot change users", (int)hs->p_uid,
 			    privmode_name(hs->p_privmode));
 		return (1);
+	}
+	if (pd->pd_id == PROC_PERSONA && persona_offwhy[0] != '\0') {
+		(void)strlcpy(why, persona_offwhy, len);
+		return (0);
 	}
 	if ((need & ~hs->p_permitted) != 0) {
 		if (caps_format(need & ~hs->p_permitted, names,
@@ -802,6 +809,13 @@ parent_dispatch_child(struct imsgev *iev, struct imsg *imsg)
 		if (c->c_def->pd_id != PROC_NETCTL)
 			goto unexpected;
 		parent_net_reply(imsg);
+		break;
+	case IMSG_PERSONA_ALIAS:
+	case IMSG_PERSONA_RESULT:
+	case IMSG_PERSONA_OFF:
+		if (c->c_def->pd_id != PROC_PERSONA)
+			goto unexpected;
+		parent_persona_reply(imsg);
 		break;
 	case IMSG_LOG:
 		/* A jailed child's log line: bounded, terminated, escaped. */
@@ -1949,6 +1963,13 @@ parent_net_start(void)
 
 #define PERSONA_STATEFILE	"persona-state"	/* in log.spool */
 #define PERSONA_QUEUE		4747
+#define PERSONA_PENDING_MAX	16
+#define PERSONA_HOSTS_MAX	64
+
+/* What the persona child told us: for getAliases, and its calls. */
+static struct alias_msg	 persona_hosts[PERSONA_HOSTS_MAX];
+static size_t		 persona_nhosts;
+static uint32_t		 persona_pending[PERSONA_PENDING_MAX];	/* 0: free */
 
 /*
  * The persona child: its queue, the shared per-connection state (a file
@@ -2142,6 +2163,147 @@ aliasctl_get(uint32_t ctl, char *why, size_t len)
 	return (net_request(IMSG_NET_GET, ctl, NULL, 0, why, len));
 }
 
+/*
+ * setFingerprint and getFingerprint: the persona child answers.  The
+ * personality may be a fingerprint name with spaces; the failure policy
+ * stays the configured one.
+ */
+static int
+persona_request(uint32_t type, uint32_t ctl, const struct ctl_alias *ca,
+    char *why, size_t len)
+{
+	struct imsgev		*iev;
+	struct alias_msg	 am;
+	struct ctl_alias	 only = *ca;
+	size_t			 i;
+	char			 off[128];
+
+	only.ca_how[0] = '\0';
+	if (net_alias_msg(&only, &am, why, len) == -1)
+		return (-1);
+	if ((iev = child_iev(PROC_PERSONA)) == NULL ||
+	    persona_offwhy[0] != '\0') {
+		(void)strlcpy(off, "the persona child is not running",
+		    sizeof(off));
+		for (i = 0; i < PROC_TABLE_SIZE; i++)
+			if (proc_table[i].pd_id == PROC_PERSONA)
+				(void)parent_feature(&proc_table[i], off,
+				    sizeof(off));
+		if (off[0] == '\0')
+			(void)strlcpy(off, "the persona child is not running",
+			    sizeof(off));
+		(void)snprintf(why, len, "personalities are off: %s", off);
+		return (-1);
+	}
+	if (type == IMSG_PERSONA_SET && strlcpy(am.al_personality,
+	    ca->ca_how, sizeof(am.al_personality)) >=
+	    sizeof(am.al_personality)) {
+		(void)strlcpy(why, "personality name too long", len);
+		return (-1);
+	}
+	for (i = 0; i < PERSONA_PENDING_MAX; i++)
+		if (persona_pending[i] == 0)
+			break;
+	if (i == PERSONA_PENDING_MAX) {
+		(void)strlcpy(why, "too many fingerprint calls waiting", len);
+		return (-1);
+	}
+	persona_pending[i] = ctl;
+	if (imsgev_compose(iev, type, ctl, 0, -1, &am, sizeof(am)) == -1)
+		fatal("%s: compose", __func__);
+	return (0);
+}
+
+int
+personactl_set(uint32_t ctl, const struct ctl_alias *ca, char *why,
+    size_t len)
+{
+	return (persona_request(IMSG_PERSONA_SET, ctl, ca, why, len));
+}
+
+int
+personactl_get(uint32_t ctl, const struct ctl_alias *ca, char *why,
+    size_t len)
+{
+	return (persona_request(IMSG_PERSONA_GET, ctl, ca, why, len));
+}
+
+/* A host's personality and whether it is rewritten, as we last heard. */
+static void
+persona_patch(struct alias_msg *am)
+{
+	size_t	i;
+
+	for (i = 0; i < persona_nhosts; i++)
+		if (persona_hosts[i].al_af == am->al_af &&
+		    memcmp(persona_hosts[i].al_addr, am->al_addr, 16) == 0) {
+			(void)strlcpy(am->al_personality,
+			    persona_hosts[i].al_personality,
+			    sizeof(am->al_personality));
+			am->al_persona = persona_hosts[i].al_persona;
+			return;
+		}
+	am->al_persona = am->al_personality[0] != '\0' ? PERSONA_FAILED :
+	    PERSONA_NONE;
+}
+
+/* News from the persona child, or its answer to a call: checked. */
+static void
+parent_persona_reply(struct imsg *imsg)
+{
+	struct alias_msg	 am;
+	struct net_result	 nr;
+	struct ibuf		 ib;
+	uint32_t		 id = imsg_get_id(imsg);
+	size_t			 i, n;
+
+	switch (imsg_get_type(imsg)) {
+	case IMSG_PERSONA_OFF:
+		if (imsg_get_ibuf(imsg, &ib) == -1 ||
+		    (n = ibuf_size(&ib)) == 0 || n > sizeof(persona_offwhy) ||
+		    ((const char *)ibuf_data(&ib))[n - 1] != '\0' ||
+		    !str_printable(ibuf_data(&ib), n))
+			fatalx("%s: IMSG_PERSONA_OFF: bad message", __func__);
+		(void)strlcpy(persona_offwhy, ibuf_data(&ib),
+		    sizeof(persona_offwhy));
+		return;
+	case IMSG_PERSONA_ALIAS:
+		if (imsg_get_data(imsg, &am, sizeof(am)) == -1 ||
+		    am.al_af != AF_INET ||
+		    !str_printable(am.al_addrtext, sizeof(am.al_addrtext)) ||
+		    !str_printable(am.al_personality,
+		    sizeof(am.al_personality)) ||
+		    am.al_persona > PERSONA_FAILED)
+			fatalx("%s: IMSG_PERSONA_ALIAS: bad message", __func__);
+		if (id != 0) {
+			control_data(id, IMSG_CTL_ALIAS, &am, sizeof(am));
+			return;
+		}
+		for (i = 0; i < persona_nhosts; i++)
+			if (memcmp(persona_hosts[i].al_addr, am.al_addr,
+			    4) == 0)
+				break;
+		if (i == PERSONA_HOSTS_MAX)
+			fatalx("%s: too many hosts", __func__);
+		persona_hosts[i] = am;
+		if (i == persona_nhosts)
+			persona_nhosts++;
+		return;
+	default:
+		break;
+	}
+	for (i = 0; i < PERSONA_PENDING_MAX; i++)
+		if (id != 0 && persona_pending[i] == id)
+			break;
+	if (i == PERSONA_PENDING_MAX)
+		fatalx("%s: persona answers a call nobody made", __func__);
+	if (imsg_get_data(imsg, &nr, sizeof(nr)) == -1 ||
+	    !str_printable(nr.nr_reason, sizeof(nr.nr_reason)))
+		fatalx("%s: IMSG_PERSONA_RESULT: bad message", __func__);
+	persona_pending[i] = 0;
+	control_reply(id, nr.nr_ok ? NULL : nr.nr_reason);
+}
+
 /* An alias for getAliases, or a call's outcome, from netctl: checked. */
 static void
 parent_net_reply(struct imsg *imsg)
@@ -2166,6 +2328,7 @@ parent_net_reply(struct imsg *imsg)
 		    sizeof(am->al_personality)) == NULL ||
 		    !str_printable(am->al_ifname, sizeof(am->al_ifname)))
 			fatalx("%s: IMSG_NET_ALIAS: bad message", __func__);
+		persona_patch(am);
 		control_data(id, IMSG_CTL_ALIAS, am, sizeof(*am));
 		free(am);
 		return;

@@ -85,6 +85,8 @@ struct ctl_alias;
 int	aliasctl_add(uint32_t, const struct ctl_alias *, char *, size_t);
 int	aliasctl_del(uint32_t, const struct ctl_alias *, char *, size_t);
 int	aliasctl_get(uint32_t, char *, size_t);
+int	personactl_set(uint32_t, const struct ctl_alias *, char *, size_t);
+int	personactl_get(uint32_t, const struct ctl_alias *, char *, size_t);
 
 /* services.c */
 struct ctl_service;

@@ -72,6 +72,8 @@ static const struct call_def calls[] = {
 	    { ARG_NUMBER }, 1, "getFilter N" },
 	{ "getFilters", ANY, OPS, EXEC_CONTROL, 0, 0, { 0 }, 0,
 	    "getFilters" },
+	{ "getFingerprint", NODE_SENSOR, OPS, EXEC_CONTROL, 1, 1,
+	    { ARG_ADDR }, 1, "getFingerprint IP" },
 	{ "getHosts", ANY, OPS, EXEC_CONTROL, 0, 0, { 0 }, 0, "getHosts" },
 	{ "getName", ANY, OPS, EXEC_CONTROL, 0, 0, { 0 }, 0, "getName" },
 	{ "getSensors", NODE_MASTER, ROLE_ADMIN, EXEC_CONTROL, 0, 0, { 0 }, 0,
@@ -98,6 +100,8 @@ static const struct call_def calls[] = {
 	    { ARG_NAME, ARG_TEXT }, 2, "setConfig SENSOR YAML" },
 	{ "setConfig", NODE_SENSOR, ROLE_MASTER, EXEC_CONTROL, 1, 1,
 	    { ARG_TEXT }, 1, "setConfig YAML" },
+	{ "setFingerprint", NODE_SENSOR, OPS, EXEC_CONTROL, 2, 2,
+	    { ARG_ADDR, ARG_TEXT }, 2, "setFingerprint IP PERSONALITY" },
 };
 
 static int	arg_check(enum call_arg, json_t *, char *, size_t);

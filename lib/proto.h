@@ -213,6 +213,8 @@ enum imsg_type {
 	IMSG_CTL_DELALIAS,	/* request: struct ctl_alias (address) */
 	IMSG_CTL_GETALIASES,	/* request: none */
 	IMSG_CTL_ALIAS,		/* reply: one struct alias_msg each */
+	IMSG_CTL_SETFINGERPRINT, /* request: struct ctl_alias (personality) */
+	IMSG_CTL_GETFINGERPRINT, /* request: struct ctl_alias (address) */
 
 	/*
 	 * parent <-> netctl.  Set-up is IMSG_CFG_NODE, IMSG_NET_CONFIG (fd:
@@ -236,6 +238,12 @@ enum imsg_type {
 	 */
 	IMSG_PERSONA_CONFIG,	/* struct persona_config_msg; fd: state */
 	IMSG_PERSONA_HOST,	/* struct alias_msg */
+	IMSG_PERSONA_SET,	/* peerid = request; struct alias_msg */
+	IMSG_PERSONA_GET,	/* peerid = request; struct alias_msg */
+	IMSG_PERSONA_ALIAS,	/* peerid = request or 0 (a change); */
+				/*   struct alias_msg with al_persona */
+	IMSG_PERSONA_RESULT,	/* peerid = request; struct net_result */
+	IMSG_PERSONA_OFF,	/* the reason, NUL-terminated: no queue */
 
 	/*
 	 * parent <-> output children.  Set-up: IMSG_CFG_NODE, then
@@ -630,13 +638,19 @@ struct alias_msg {
 	char		al_addrtext[HS_ADDRSTRLEN];
 	int32_t		al_hasmac;
 	uint8_t		al_mac[HS_MACLEN];
-	uint8_t		al_pad[2];
+	uint8_t		al_persona;	/* PERSONA_* */
+	uint8_t		al_pad;
 	char		al_vendor[HS_VENDORLEN];	/* "" none */
 	char		al_personality[HS_NAMELEN];	/* "" none */
 	char		al_ifname[HS_IFNAMELEN];	/* reply only */
 	int32_t		al_fromconf;	/* from hosts, not added */
 	int32_t		al_failclosed;	/* persona: drop when not rewritten */
 };
+
+/* Whether a host's packets are being rewritten. */
+#define PERSONA_NONE		0	/* no personality */
+#define PERSONA_ACTIVE		1
+#define PERSONA_FAILED		2	/* unknown name, or the feature is off */
 
 /* The persona child's settings. */
 struct persona_config_msg {

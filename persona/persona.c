@@ -46,26 +46,44 @@
 #define PERSONA_QUEUE	4747
 #define PERSONA_BUF	(65536 + 4096)
 
+/* A host with a personality, as configured or set by a call. */
+struct phost {
+	int		 ph_used;
+	struct alias_msg ph_msg;	/* al_persona says how it goes */
+	uint32_t	 ph_addr;	/* network order */
+};
+
 static struct prw		 rw;
-static struct pfp		 pfps[PRW_MAXALIAS];
+static struct phost		 hosts[PRW_MAXALIAS];
+static struct pfp		 pfps[PRW_MAXALIAS];	/* hosts[i]'s */
 static struct nfq_handle	*nfq;
 static struct nfq_q_handle	*nfq_q;
 static struct event		 nfq_ev;
 static char			*osdb, *p0fdb;
 static size_t			 osdb_len, p0fdb_len;
 static int			 rules_in;
+static uint16_t			 queue_num;
+static char			 off_reason[HS_REASONLEN / 2];	/* "" on */
 static uint8_t			 pktbuf[PERSONA_BUF];
 
 static int	persona_dispatch_parent(struct imsgev *, struct imsg *);
 static void	persona_setup(struct imsgev *);
 static char	*persona_file(const char *, size_t *);
 static void	persona_state(int);
-static void	persona_queue(uint16_t);
+static int	persona_queue(uint16_t, char *, size_t);
 static void	persona_read(int, short, void *);
 static int	persona_packet(struct nfq_q_handle *, struct nfgenmsg *,
 		    struct nfq_data *, void *);
 static void	persona_shutdown(void);
 static uint32_t	persona_random(void);
+static int	persona_check(struct alias_msg *, char *, size_t);
+static struct phost *persona_find(const struct alias_msg *);
+static int	persona_set(struct alias_msg *, char *, size_t);
+static int	persona_rules(char *, size_t);
+static void	persona_off(const char *);
+static void	persona_tell(uint32_t, const struct phost *);
+static void	persona_result(uint32_t, const struct alias_msg *,
+		    const char *);
 
 __attribute__((__noreturn__)) void
 persona_main(const struct proc_def *pd)
@@ -84,10 +102,12 @@ persona_main(const struct proc_def *pd)
 		fatalx("%s: atexit", __func__);
 	persona_setup(proc_child_iev());
 	proc_child_setup_done(pd, &hm);
-	event_set(&nfq_ev, nfq_fd(nfq), EV_READ | EV_PERSIST, persona_read,
-	    NULL);
-	if (event_add(&nfq_ev, NULL) == -1)
-		fatalx("%s: event_add", __func__);
+	if (off_reason[0] == '\0') {
+		event_set(&nfq_ev, nfq_fd(nfq), EV_READ | EV_PERSIST,
+		    persona_read, NULL);
+		if (event_add(&nfq_ev, NULL) == -1)
+			fatalx("%s: event_add", __func__);
+	}
 	proc_child_run(pd, persona_dispatch_parent);
 }
 
@@ -171,12 +191,9 @@ persona_setup(struct imsgev *iev)
 	struct imsg			 imsg;
 	struct persona_config_msg	 pc;
 	struct alias_msg		 am;
-	uint32_t			 addr[PRW_MAXALIAS];
-	int				 failclosed[PRW_MAXALIAS];
 	char				 why[HS_REASONLEN];
-	size_t				 n = 0;
 	int				 done = 0, have = 0, fd;
-	uint32_t			 a;
+	size_t				 i;
 
 	memset(&pc, 0, sizeof(pc));
 	while (!done) {
@@ -191,48 +208,18 @@ persona_setup(struct imsgev *iev)
 				    __func__);
 			fd = imsg_get_fd(&imsg);
 			persona_state(fd);
+			queue_num = (uint16_t)pc.pc_queue;
 			have = 1;
 			break;
 		case IMSG_PERSONA_HOST:
 			if (!have || imsg_get_data(&imsg, &am,
-			    sizeof(am)) == -1 ||
-			    memchr(am.al_personality, '\0',
-			    sizeof(am.al_personality)) == NULL ||
-			    memchr(am.al_addrtext, '\0',
-			    sizeof(am.al_addrtext)) == NULL)
+			    sizeof(am)) == -1)
 				fatalx("%s: IMSG_PERSONA_HOST: bad message",
 				    __func__);
-			if (am.al_af != AF_INET || am.al_personality[0] == '\0') {
-				log_warnx("persona: %s: only IPv4 hosts have "
-				    "personalities", am.al_addrtext);
-				break;
-			}
-			if (n >= PRW_MAXALIAS) {
-				log_warnx("persona: %s: too many hosts",
-				    am.al_addrtext);
-				break;
-			}
-			if (osdb == NULL || pfp_parse_nmap(osdb, osdb_len,
-			    am.al_personality, &pfps[n], why,
-			    sizeof(why)) == -1) {
+			if (persona_check(&am, why, sizeof(why)) == -1 ||
+			    persona_set(&am, why, sizeof(why)) == -1)
 				log_warnx("persona: %s: %s", am.al_addrtext,
-				    osdb == NULL ? "no nmap-os-db" : why);
-				break;
-			}
-			if (p0fdb != NULL && pfp_parse_p0f(p0fdb, p0fdb_len,
-			    &pfps[n]) == 0)
-				log_info("persona: %s: ordinary connections "
-				    "as p0f's \"%s\"", am.al_addrtext,
-				    pfps[n].pf_p0f_label);
-			memcpy(&a, am.al_addr, sizeof(a));
-			addr[n] = a;
-			failclosed[n] = am.al_failclosed != 0;
-			if (prw_add(&rw, a, &pfps[n]) == -1)
-				fatalx("%s: prw_add", __func__);
-			log_info("persona: %s is \"%s\"%s", am.al_addrtext,
-			    am.al_personality, failclosed[n] ?
-			    " (fail closed)" : "");
-			n++;
+				    why);
 			break;
 		case IMSG_CFG_DONE:
 			if (!have || imsg_get_len(&imsg) != 0)
@@ -246,32 +233,192 @@ persona_setup(struct imsgev *iev)
 		}
 		imsg_free(&imsg);
 	}
-	free(osdb);
-	free(p0fdb);
-	osdb = p0fdb = NULL;
-	persona_queue((uint16_t)pc.pc_queue);
-	if (pr_install(addr, failclosed, n, (uint16_t)pc.pc_queue, why,
-	    sizeof(why)) == -1)
-		fatalx("persona: cannot install the queue rules: %s", why);
+	/*
+	 * No queue (a kernel without nfnetlink_queue, or none of ours):
+	 * the feature is off, and says why; the rest of the suite runs on.
+	 */
+	if (persona_queue(queue_num, why, sizeof(why)) == -1 ||
+	    persona_rules(why, sizeof(why)) == -1)
+		persona_off(why);
+	for (i = 0; i < PRW_MAXALIAS; i++)
+		if (hosts[i].ph_used)
+			persona_tell(0, &hosts[i]);
+}
+
+/* The feature is off: say why, once, and leave packets alone. */
+static void
+persona_off(const char *why)
+{
+	size_t	i;
+
+	(void)strlcpy(off_reason, why, sizeof(off_reason));
+	log_warnx("persona: personalities are off: %s", why);
+	for (i = 0; i < PRW_MAXALIAS; i++)
+		if (hosts[i].ph_used) {
+			hosts[i].ph_msg.al_persona = PERSONA_FAILED;
+			prw_del(&rw, hosts[i].ph_addr);
+		}
+	if (imsgev_compose(proc_child_iev(), IMSG_PERSONA_OFF, 0, 0, -1,
+	    off_reason, strlen(off_reason) + 1) == -1)
+		fatal("%s: compose", __func__);
+}
+
+/* An address and a name from the parent: terminated, IPv4, printable. */
+static int
+persona_check(struct alias_msg *am, char *why, size_t len)
+{
+	if (memchr(am->al_personality, '\0', sizeof(am->al_personality)) ==
+	    NULL || memchr(am->al_addrtext, '\0',
+	    sizeof(am->al_addrtext)) == NULL ||
+	    !str_printable(am->al_addrtext, sizeof(am->al_addrtext)) ||
+	    !str_printable(am->al_personality, sizeof(am->al_personality)))
+		fatalx("persona: a host with a bad address or name");
+	if (am->al_af != AF_INET) {
+		(void)snprintf(why, len, "only IPv4 hosts have personalities");
+		return (-1);
+	}
+	return (0);
+}
+
+static struct phost *
+persona_find(const struct alias_msg *am)
+{
+	size_t	i;
+
+	for (i = 0; i < PRW_MAXALIAS; i++)
+		if (hosts[i].ph_used && memcmp(&hosts[i].ph_addr, am->al_addr,
+		    sizeof(hosts[i].ph_addr)) == 0)
+			return (&hosts[i]);
+	return (NULL);
+}
+
+/*
+ * Give the host AM's personality, compiled afresh; a name the database
+ * does not have leaves an existing host as it was.  A new host needs its
+ * rules: the caller installs them.
+ */
+static int
+persona_set(struct alias_msg *am, char *why, size_t len)
+{
+	struct phost	*ph;
+	struct pfp	 pf;
+	size_t		 i;
+
+	if (am->al_personality[0] == '\0') {
+		(void)snprintf(why, len, "no personality");
+		return (-1);
+	}
+	if (osdb == NULL) {
+		(void)snprintf(why, len, "%s could not be read", PERSONA_OSDB);
+		return (-1);
+	}
+	if (pfp_parse_nmap(osdb, osdb_len, am->al_personality, &pf, why,
+	    len) == -1)
+		return (-1);
+	if (p0fdb != NULL && pfp_parse_p0f(p0fdb, p0fdb_len, &pf) == 0)
+		log_info("persona: %s: ordinary connections as p0f's \"%s\"",
+		    am->al_addrtext, pf.pf_p0f_label);
+	if ((ph = persona_find(am)) == NULL) {
+		for (i = 0; i < PRW_MAXALIAS; i++)
+			if (!hosts[i].ph_used)
+				break;
+		if (i == PRW_MAXALIAS) {
+			(void)snprintf(why, len, "too many hosts (at most %d)",
+			    PRW_MAXALIAS);
+			return (-1);
+		}
+		ph = &hosts[i];
+		memset(ph, 0, sizeof(*ph));
+		ph->ph_used = 1;
+		memcpy(&ph->ph_addr, am->al_addr, sizeof(ph->ph_addr));
+		ph->ph_msg.al_failclosed = am->al_failclosed != 0;
+	}
+	i = (size_t)(ph - hosts);
+	pfps[i] = pf;
+	(void)strlcpy(ph->ph_msg.al_addrtext, am->al_addrtext,
+	    sizeof(ph->ph_msg.al_addrtext));
+	(void)strlcpy(ph->ph_msg.al_personality, am->al_personality,
+	    sizeof(ph->ph_msg.al_personality));
+	ph->ph_msg.al_af = AF_INET;
+	memcpy(ph->ph_msg.al_addr, &ph->ph_addr, sizeof(ph->ph_addr));
+	ph->ph_msg.al_persona = off_reason[0] == '\0' ? PERSONA_ACTIVE :
+	    PERSONA_FAILED;
+	if (off_reason[0] == '\0' && prw_add(&rw, ph->ph_addr, &pfps[i]) == -1)
+		fatalx("%s: prw_add", __func__);
+	log_info("persona: %s is \"%s\"%s", am->al_addrtext,
+	    am->al_personality, ph->ph_msg.al_failclosed ?
+	    " (fails closed)" : "");
+	return (0);
+}
+
+/* The table for every host we have, replacing the last one. */
+static int
+persona_rules(char *why, size_t len)
+{
+	uint32_t	 addr[PRW_MAXALIAS];
+	int		 failclosed[PRW_MAXALIAS];
+	size_t		 i, n = 0;
+
+	for (i = 0; i < PRW_MAXALIAS; i++)
+		if (hosts[i].ph_used) {
+			addr[n] = hosts[i].ph_addr;
+			failclosed[n++] = hosts[i].ph_msg.al_failclosed;
+		}
+	if (pr_install(addr, failclosed, n, queue_num, why, len) == -1)
+		return (-1);
 	rules_in = 1;
+	return (0);
+}
+
+/* A host's state, to a call (ID) or as news (0). */
+static void
+persona_tell(uint32_t id, const struct phost *ph)
+{
+	if (imsgev_compose(proc_child_iev(), IMSG_PERSONA_ALIAS, id, 0, -1,
+	    &ph->ph_msg, sizeof(ph->ph_msg)) == -1)
+		fatal("%s: compose", __func__);
 }
 
 static void
-persona_queue(uint16_t queue)
+persona_result(uint32_t id, const struct alias_msg *am, const char *why)
 {
-	if ((nfq = nfq_open()) == NULL)
-		fatal("%s: nfq_open", __func__);
+	struct net_result	nr;
+
+	memset(&nr, 0, sizeof(nr));
+	nr.nr_ok = why == NULL;
+	if (am != NULL)
+		nr.nr_alias = *am;
+	if (why != NULL)
+		(void)strlcpy(nr.nr_reason, why, sizeof(nr.nr_reason));
+	if (imsgev_compose(proc_child_iev(), IMSG_PERSONA_RESULT, id, 0, -1,
+	    &nr, sizeof(nr)) == -1)
+		fatal("%s: compose", __func__);
+}
+
+static int
+persona_queue(uint16_t queue, char *why, size_t len)
+{
+	if ((nfq = nfq_open()) == NULL) {
+		(void)snprintf(why, len, "no NFQUEUE: %s", strerror(errno));
+		return (-1);
+	}
 	if ((nfq_q = nfq_create_queue(nfq, queue, persona_packet,
-	    NULL)) == NULL)
-		fatal("persona: NFQUEUE %u is unavailable", queue);
-	if (nfq_set_mode(nfq_q, NFQNL_COPY_PACKET, 0xffff) == -1)
-		fatal("%s: nfq_set_mode", __func__);
-	if (nfq_set_queue_maxlen(nfq_q, 4096) == -1)
-		fatal("%s: nfq_set_queue_maxlen", __func__);
+	    NULL)) == NULL) {
+		(void)snprintf(why, len, "NFQUEUE %u: %s", queue,
+		    strerror(errno));
+		return (-1);
+	}
+	if (nfq_set_mode(nfq_q, NFQNL_COPY_PACKET, 0xffff) == -1 ||
+	    nfq_set_queue_maxlen(nfq_q, 4096) == -1) {
+		(void)snprintf(why, len, "NFQUEUE %u: %s", queue,
+		    strerror(errno));
+		return (-1);
+	}
 	/* a full queue lets packets pass rather than stall the host */
 	if (nfq_set_queue_flags(nfq_q, NFQA_CFG_F_FAIL_OPEN,
 	    NFQA_CFG_F_FAIL_OPEN) == -1)
 		log_warn("%s: fail-open", __func__);
+	return (0);
 }
 
 static void
@@ -344,7 +491,56 @@ persona_shutdown(void)
 static int
 persona_dispatch_parent(struct imsgev *iev, struct imsg *imsg)
 {
+	struct alias_msg	 am;
+	struct phost		*ph;
+	char			 why[HS_REASONLEN];
+	uint32_t		 id = imsg_get_id(imsg);
+	int			 isnew;
+
 	if (proc_child_common(iev, imsg))
 		return (0);
+	switch (imsg_get_type(imsg)) {
+	case IMSG_PERSONA_SET:
+		if (imsg_get_data(imsg, &am, sizeof(am)) == -1)
+			fatalx("%s: IMSG_PERSONA_SET: bad size", __func__);
+		if (persona_check(&am, why, sizeof(why)) == -1) {
+			persona_result(id, &am, why);
+			return (0);
+		}
+		if (off_reason[0] != '\0') {
+			(void)snprintf(why, sizeof(why),
+			    "personalities are off: %s", off_reason);
+			persona_result(id, &am, why);
+			return (0);
+		}
+		isnew = persona_find(&am) == NULL;
+		if (persona_set(&am, why, sizeof(why)) == -1) {
+			persona_result(id, &am, why);
+			return (0);
+		}
+		if (isnew && persona_rules(why, sizeof(why)) == -1)
+			fatalx("persona: cannot install the queue rules: %s",
+			    why);
+		ph = persona_find(&am);
+		persona_tell(id, ph);
+		persona_tell(0, ph);
+		persona_result(id, &ph->ph_msg, NULL);
+		return (0);
+	case IMSG_PERSONA_GET:
+		if (imsg_get_data(imsg, &am, sizeof(am)) == -1)
+			fatalx("%s: IMSG_PERSONA_GET: bad size", __func__);
+		(void)persona_check(&am, why, sizeof(why));
+		if ((ph = persona_find(&am)) == NULL) {
+			(void)snprintf(why, sizeof(why), "%s has no "
+			    "personality", am.al_addrtext);
+			persona_result(id, &am, why);
+			return (0);
+		}
+		persona_tell(id, ph);
+		persona_result(id, &ph->ph_msg, NULL);
+		return (0);
+	default:
+		break;
+	}
 	fatalx("%s: unexpected imsg %u", __func__, imsg_get_type(imsg));
 }

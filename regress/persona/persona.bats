@@ -348,3 +348,57 @@ named() {
 	run attacker ping -c 1 -W 2 "$(addr_of 4)"
 	grep -q 'ttl=255' <<<"$output"
 }
+
+@test "setFingerprint, getFingerprint and getAliases through honeyspyctl" {
+	local a ctl
+
+	persona_config
+	hs_start
+	wait_rules
+	ctl="$BIN/honeyspyctl -s $HS_SOCK"
+	a=$(addr_of 4)
+	run $ctl getFingerprint "$a"
+	echo "$output"
+	[ "$output" = "$a OpenBSD 6.3 (rewriting, fails open)" ]
+	$ctl setFingerprint "$a" "Cisco IOS 15.5"
+	run $ctl -j getFingerprint "$a"
+	echo "$output"
+	[ "$(jq -r .personality <<<"$output")" = "Cisco IOS 15.5" ]
+	[ "$(jq -r .rewriting <<<"$output")" = true ]
+	attacker nmap -O -Pn -n -p $OPEN,$CLOSED "$a" >"$HS_DIR/nmap.set" 2>&1
+	grep -E '^(OS details|Aggressive)' "$HS_DIR/nmap.set" || true
+	named "Cisco IOS 15.5" "$HS_DIR/nmap.set"
+
+	# refused: a name nmap does not have, a host without one
+	run $ctl setFingerprint "$a" "No Such OS 1.0"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *'no nmap fingerprint called "No Such OS 1.0"'* ]]
+	run $ctl getFingerprint "$a"
+	[[ "$output" == *"Cisco IOS 15.5"* ]]
+	run $ctl getFingerprint 198.51.100.99
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"has no personality"* ]]
+
+	run $ctl -j getAliases
+	echo "$output"
+	[ "$(jq -r --arg a "$a" '.[] | select(.address == $a) |
+	    "\(.personality) \(.rewriting)"' <<<"$output")" = \
+	    "Cisco IOS 15.5 true" ]
+	[ "$(jq '[.[] | select(.rewriting)] | length' <<<"$output")" -eq \
+	    ${#PERSONAS[@]} ]
+}
+
+@test "user mode: personalities are off, and the calls say why" {
+	hs_setup_nobody
+	hs_write_config sensor1
+	hs_start_as_nobody
+	hs_wait_ready
+	run "$BIN/honeyspyctl" -s "$HS_SOCK" setFingerprint 198.51.100.70 \
+	    "OpenBSD 6.3"
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"personalities are off: needs cap_net_admin"* ]]
+	run "$BIN/honeyspyctl" -s "$HS_SOCK" status
+	echo "$output"
+	grep -E "persona.*cap_net_admin" <<<"$output"
+}
