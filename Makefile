@@ -169,6 +169,7 @@ REGRESS_BIN	 = $(BUILD)/regress/honeyspyd-regress
 FLOOD_BIN	 = $(BUILD)/regress/flood
 P0FCHECK_BIN	 = $(BUILD)/regress/p0fcheck
 NATSCHECK_BIN	 = $(BUILD)/regress/natscheck
+QHOLD_BIN	 = $(BUILD)/regress/qhold
 
 .PHONY: all run check check-unit check-integration fuzz lint clean deps bench \
 	regress-bins install install-caps uninstall
@@ -223,7 +224,11 @@ endef
 $(foreach t,$(UNIT_TESTS),$(eval $(call unit_rule,$(t))))
 
 regress-bins: all $(UNIT_BINS) $(REGRESS_BIN) $(FLOOD_BIN) $(P0FCHECK_BIN) \
-	$(NATSCHECK_BIN)
+	$(NATSCHECK_BIN) $(QHOLD_BIN)
+
+$(QHOLD_BIN): $(call objs,regress/persona/qhold.c)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
 $(NATSCHECK_BIN): $(call objs,regress/outputs/natscheck.c)
 	@mkdir -p $(@D)

@@ -24,6 +24,7 @@ PERSONAS=(
 	"Linux 2.4.20"
 )
 BASE=50		# PERSONAS[i] lives on 198.51.100.(BASE + i)
+QHOLD=${HS_QHOLD_BIN:-$HS_TOP/build/cc/regress/qhold}
 OPEN=7000
 CLOSED=7001
 
@@ -401,4 +402,38 @@ named() {
 	run "$BIN/honeyspyctl" -s "$HS_SOCK" status
 	echo "$output"
 	grep -E "persona.*cap_net_admin" <<<"$output"
+}
+
+@test "no NFQUEUE to be had: personalities are off, the rest runs on" {
+	local ctl="$BIN/honeyspyctl -s $HS_SOCK"
+
+	[ -x "$QHOLD" ] || skip "needs $QHOLD (make regress-bins)"
+	# someone else holds the queue: the kernel refuses it to us
+	sensor "$QHOLD" 4747 >"$HS_DIR/qhold.out" 2>&1 &
+	KEEP_PID=$!
+	for _ in $(seq 1 50); do
+		grep -q holding "$HS_DIR/qhold.out" && break
+		sleep 0.1
+	done
+	grep -q holding "$HS_DIR/qhold.out"
+	persona_config
+	hs_start
+	for _ in $(seq 1 50); do
+		grep -q 'personalities are off' "$HS_LOG" && break
+		sleep 0.1
+	done
+	grep 'personalities are off: NFQUEUE 4747' "$HS_LOG"
+	run $ctl status
+	echo "$output"
+	grep -E 'persona.*NFQUEUE 4747' <<<"$output"
+	run $ctl setFingerprint "$(addr_of 4)" "OpenBSD 6.3"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"personalities are off: NFQUEUE 4747"* ]]
+	run $ctl -j getAliases
+	[ "$(jq '[.[] | select(.rewriting)] | length' <<<"$output")" -eq 0 ]
+	# no table of ours, and the aliases answer as the sensor does
+	run sensor nft list table ip honeyspy_persona
+	[ "$status" -ne 0 ]
+	echo hello | attacker socat -t 2 - "TCP:$(addr_of 4):$OPEN" |
+	    grep -q hello
 }
