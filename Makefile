@@ -136,7 +136,9 @@ test_passwd_SRCS = regress/unit/test_passwd.c lib/passwd.c
 
 FUZZ_TARGETS	 = fuzz_imsg fuzz_config fuzz_event fuzz_shellcode \
 		   fuzz_fmtstr fuzz_overflow fuzz_smtp fuzz_http fuzz_ssh \
-		   fuzz_decode fuzz_p0f fuzz_frame
+		   fuzz_decode fuzz_p0f fuzz_frame fuzz_persona
+fuzz_persona_SRCS = regress/fuzz/fuzz_persona.c persona/rewrite.c \
+		   persona/osdb.c
 fuzz_frame_SRCS	 = regress/fuzz/fuzz_frame.c lib/frame.c lib/calls.c
 fuzz_imsg_SRCS	 = regress/fuzz/fuzz_imsg.c lib/imsg.c lib/buf.c
 fuzz_config_SRCS = regress/fuzz/fuzz_config.c honeyspyd/parse.c lib/passwd.c \
@@ -280,7 +282,7 @@ FUZZ_BINS	 = $(addprefix build/fuzz/,$(FUZZ_TARGETS))
 
 define fuzz_rule
 build/fuzz/$(1): $($(1)_SRCS) $(wildcard lib/*.h honeyspyd/*.h \
-	    services/*.h services/*/*.h capture/*.h)
+	    services/*.h services/*/*.h capture/*.h persona/*.h)
 	@mkdir -p $$(@D)
 	$$(FUZZ_CC) $$(FUZZ_CFLAGS) $($(1)_DEFS) -o $$@ $($(1)_SRCS) \
 	    $$(PKG_LIBS)

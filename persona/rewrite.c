@@ -788,8 +788,10 @@ tcp_out(struct prw *rw, int ai, struct pkt *k, uint32_t now)
 	} else if (f != NULL) {
 		/* an ordinary segment of a connection we have seen */
 		if (f->pf_flags & FL_HASWS) {
-			win = (uint32_t)get16(th + 14) << f->pf_ws_real;
-			win >>= f->pf_ws_fake;
+			/* RFC 7323 caps the shift at 14: so do we */
+			win = (uint32_t)get16(th + 14) <<
+			    (f->pf_ws_real > 14 ? 14 : f->pf_ws_real);
+			win >>= f->pf_ws_fake > 14 ? 14 : f->pf_ws_fake;
 			put16(th + 14, (uint16_t)(win > 0xffff ? 0xffff : win));
 		}
 		f->pf_seen = now / 1000;
