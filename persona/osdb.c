@@ -233,6 +233,7 @@ pfp_line(const char *line, struct pfp *pf)
 		 * one, and the options say whether there is one at all.
 		 */
 		pf->pf_ts = PFP_TS_RANDOM;
+		pf->pf_ts_log2 = 0;
 		if (pfp_value(args, "TS", v, sizeof(v)) == 0 && v[0] == 'U')
 			pf->pf_ts = PFP_TS_NONE;
 		else if (pfp_value(args, "TS", v, sizeof(v)) == 0) {
@@ -248,6 +249,9 @@ pfp_line(const char *line, struct pfp *pf)
 				pf->pf_ts = 200;
 			else if (ts > 0 && ts < 0x1e)
 				pf->pf_ts = 1 << ts;
+			else if (ts >= 0x1e && ts < 0x28)
+				/* nmap's name for a random clock: the rate it sees */
+				pf->pf_ts_log2 = (int)ts;
 			else
 				pf->pf_ts = PFP_TS_RANDOM;
 		}

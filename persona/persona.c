@@ -23,6 +23,8 @@
 #include <netinet/in.h>
 #include <arpa/inet.h>
 #include <linux/netfilter.h>
+#include <linux/netlink.h>
+#include <libnfnetlink/libnfnetlink.h>
 
 #include <errno.h>
 #include <stdio.h>
@@ -45,6 +47,8 @@
 #define PERSONA_P0F	"/etc/p0f/p0f.fp"
 #define PERSONA_QUEUE	4747
 #define PERSONA_BUF	(65536 + 4096)
+#define PERSONA_QLEN	16384
+#define PERSONA_RCVBUF	(16 * 1024 * 1024)
 
 /* A host with a personality, as configured or set by a call. */
 struct phost {
@@ -398,6 +402,8 @@ persona_result(uint32_t id, const struct alias_msg *am, const char *why)
 static int
 persona_queue(uint16_t queue, char *why, size_t len)
 {
+	int	one = 1;
+
 	if ((nfq = nfq_open()) == NULL) {
 		(void)snprintf(why, len, "no NFQUEUE: %s", strerror(errno));
 		return (-1);
@@ -409,15 +415,30 @@ persona_queue(uint16_t queue, char *why, size_t len)
 		return (-1);
 	}
 	if (nfq_set_mode(nfq_q, NFQNL_COPY_PACKET, 0xffff) == -1 ||
-	    nfq_set_queue_maxlen(nfq_q, 4096) == -1) {
+	    nfq_set_queue_maxlen(nfq_q, PERSONA_QLEN) == -1) {
 		(void)snprintf(why, len, "NFQUEUE %u: %s", queue,
 		    strerror(errno));
 		return (-1);
 	}
+	/*
+	 * Room for a burst: a packet that finds the socket full is lost to
+	 * us, and one that finds the queue full passes unrewritten.
+	 */
+	if (nfnl_rcvbufsiz(nfq_nfnlh(nfq), PERSONA_RCVBUF) < PERSONA_RCVBUF / 2)
+		log_warnx("persona: a smaller socket buffer than asked for");
+	if (setsockopt(nfq_fd(nfq), SOL_NETLINK, NETLINK_NO_ENOBUFS, &one,
+	    sizeof(one)) == -1)
+		log_warn("%s: NETLINK_NO_ENOBUFS", __func__);
 	/* a full queue lets packets pass rather than stall the host */
 	if (nfq_set_queue_flags(nfq_q, NFQA_CFG_F_FAIL_OPEN,
 	    NFQA_CFG_F_FAIL_OPEN) == -1)
 		log_warn("%s: fail-open", __func__);
+	/*
+	 * Whole GSO packets, one trip for up to 64 kB: the rewriter makes
+	 * full checksums of what it changes, and the kernel segments later.
+	 */
+	if (nfq_set_queue_flags(nfq_q, NFQA_CFG_F_GSO, NFQA_CFG_F_GSO) == -1)
+		log_warn("%s: GSO", __func__);
 	return (0);
 }
 
@@ -471,6 +492,12 @@ persona_packet(struct nfq_q_handle *qh, struct nfgenmsg *nfmsg,
 	v = prw_packet(&rw, out, pktbuf, &len, sizeof(pktbuf), now);
 	if (v == PRW_DROP)
 		return (nfq_set_verdict(qh, id, NF_DROP, 0, NULL));
+	/*
+	 * Unchanged goes back without its bytes: the kernel keeps its own
+	 * checksum state, which for a segment of ours may be only partial.
+	 */
+	if (v == PRW_ACCEPT)
+		return (nfq_set_verdict(qh, id, NF_ACCEPT, 0, NULL));
 	return (nfq_set_verdict(qh, id, NF_ACCEPT, (uint32_t)len, pktbuf));
 }
 

@@ -128,16 +128,49 @@ put32(uint8_t *b, uint32_t v)
 	b[3] = v & 0xff;
 }
 
+/*
+ * The one's complement sum of N bytes, added to S, as RFC 1071 has it:
+ * summed eight bytes at a time in the machine's order and swapped at
+ * the end, since a bulk stream's 64 kB packets all pass through here.
+ */
 static uint32_t
 sum(const uint8_t *b, size_t n, uint32_t s)
 {
-	size_t	i;
+	uint64_t	acc = 0, w;
+	uint32_t	w4;
+	uint16_t	w2, r;
 
-	for (i = 0; i + 1 < n; i += 2)
-		s += (uint32_t)(b[i] << 8 | b[i + 1]);
-	if (n & 1)
-		s += (uint32_t)(b[n - 1] << 8);
-	return (s);
+	while (n >= 8) {
+		memcpy(&w, b, 8);
+		acc += (w & 0xffffffffu) + (w >> 32);
+		b += 8;
+		n -= 8;
+	}
+	if (n >= 4) {
+		memcpy(&w4, b, 4);
+		acc += w4;
+		b += 4;
+		n -= 4;
+	}
+	if (n >= 2) {
+		memcpy(&w2, b, 2);
+		acc += w2;
+		b += 2;
+		n -= 2;
+	}
+	if (n == 1) {
+		w2 = 0;
+		memcpy(&w2, b, 1);
+		acc += w2;
+	}
+	while (acc >> 16)
+		acc = (acc & 0xffff) + (acc >> 16);
+	r = (uint16_t)acc;
+	/* the machine's order to the network's */
+	w2 = 0x0102;
+	if (*(uint8_t *)&w2 == 0x02)
+		r = (uint16_t)(r << 8 | r >> 8);
+	return (s + r);
 }
 
 static uint16_t
@@ -318,6 +351,10 @@ next_ipid(struct prw *rw, int ai, const struct pfp *pf, int which,
 static uint32_t
 ts_first(struct prw *rw, int ai, const struct pfp *pf, uint32_t now)
 {
+	if (pf->pf_ts_log2 > 0)
+		/* under 2^40 Hz, so that ms * Hz / 1000 fits in 64 bits */
+		return ((uint32_t)((uint64_t)now * ((1ULL << pf->pf_ts_log2) /
+		    1000)) + rw->rw_state->ps_alias[ai].pa_tsoff);
 	if (pf->pf_ts == 0)
 		return (0);
 	if (pf->pf_ts == PFP_TS_RANDOM || pf->pf_ts == PFP_TS_NONE)
@@ -661,14 +698,22 @@ tcp_out(struct prw *rw, int ai, struct pkt *k, uint32_t now)
 		if (f == NULL)
 			f = flow_get(rw, k->dst, get16(th + 2), k->src,
 			    get16(th), 6, 1, now);
+		/*
+		 * nmap's probes see the personality's clock; an ordinary
+		 * connection keeps the kernel's (random from one to the next,
+		 * as p0f expects of most stacks), so that nothing of it that
+		 * comes back needs translating, nor passes through us.
+		 */
 		if ((l = tcp_opt_find(th + 20, thl - 20, 8, &at)) == 10) {
 			hasts = 1;
-			if (f->pf_flags & FL_TS)
-				tsval = get32(th + 20 + at + 2) - f->pf_tsdelta;
-			else
-				tsval = ts_first(rw, ai, pf, now);
-			f->pf_tsdelta = get32(th + 20 + at + 2) - tsval;
-			f->pf_flags |= FL_TS;
+			tsval = get32(th + 20 + at + 2);
+			if (cls != PRB_NONE || pf->pf_ts == 0) {
+				if (!(f->pf_flags & FL_TS))
+					f->pf_tsdelta = tsval - ts_first(rw, ai,
+					    pf, now);
+				tsval -= f->pf_tsdelta;
+				f->pf_flags |= FL_TS;
+			}
 			tsecr = get32(th + 20 + at + 6);
 		}
 		hassack = tcp_opt_find(th + 20, thl - 20, 4, &at) == 2;
@@ -720,8 +765,12 @@ tcp_out(struct prw *rw, int ai, struct pkt *k, uint32_t now)
 				th[13] |= TH_ECE | TH_CWR;
 		} else if (t != NULL && cls == PRB_T3 && t->pt_hasflags)
 			th[13] = t->pt_flags;
-		/* our ISN; a retransmitted SYN+ACK keeps the first one's */
-		if (!(f->pf_flags & FL_SHAPED)) {
+		/*
+		 * Our ISN, for nmap's probes, which measure it; a retransmitted
+		 * SYN+ACK keeps the first one's.  Ordinary connections keep
+		 * the kernel's, which is as random as most stacks' are.
+		 */
+		if (cls != PRB_NONE && !(f->pf_flags & FL_SHAPED)) {
 			isn = isn_next(rw, ai, pf, now);
 			f->pf_delta = isn - get32(th + 4);
 			f->pf_flags |= FL_SHAPED;
@@ -988,8 +1037,9 @@ prw_del(struct prw *rw, uint32_t addr)
 /*
  * One packet, OUT when the alias sent it.  The packet may grow (a SYN+ACK
  * with more options than the kernel's, a padded ICMP error) up to CAP.
- * NOW is in milliseconds.  Returns PRW_ACCEPT or PRW_DROP; a packet we
- * cannot make sense of is let through as it is.
+ * NOW is in milliseconds.  Returns PRW_ACCEPT (unchanged), PRW_CHANGED
+ * (checksums made anew) or PRW_DROP; a packet we cannot make sense of
+ * is let through as it is.
  */
 int
 prw_packet(struct prw *rw, int out, uint8_t *p, size_t *len, size_t cap,
@@ -1024,6 +1074,7 @@ prw_packet(struct prw *rw, int out, uint8_t *p, size_t *len, size_t cap,
 			    get16(p + 4));
 			fix_ip(&k);
 			*len = k.len;
+			return (PRW_CHANGED);
 		}
 		return (PRW_ACCEPT);
 	}
@@ -1065,6 +1116,7 @@ prw_packet(struct prw *rw, int out, uint8_t *p, size_t *len, size_t cap,
 		fix_ip(&k);
 		*len = k.len;
 		rw->rw_stats.rs_changed++;
+		return (PRW_CHANGED);
 	}
 	return (PRW_ACCEPT);
 }

@@ -70,6 +70,8 @@ struct pfp {
 	int		pf_ss;		/* ICMP shares the TCP counter */
 	int		pf_ts;		/* Hz of the TCP timestamp clock; 0 zero;
 					   PFP_TS_NONE, PFP_TS_RANDOM */
+	int		pf_ts_log2;	/* >0: a clock of 2^this Hz, which
+					   nmap reports for random values */
 	int		pf_isn_gcd;	/* ISN steps are multiples of it */
 	int		pf_isn_isr;	/* ISR and SP as nmap reports them */
 	int		pf_isn_sp;
@@ -93,8 +95,9 @@ struct pfp {
 };
 
 /* What the rewriter does with a packet. */
-#define PRW_ACCEPT	0	/* as it is now (maybe changed) */
+#define PRW_ACCEPT	0	/* as it came */
 #define PRW_DROP	1
+#define PRW_CHANGED	2	/* accept what is in the buffer now */
 
 #define PRW_MAXALIAS	64
 #define PRW_NFLOWS	16384	/* per-connection records, a power of 2 */

@@ -54,8 +54,18 @@ static uint32_t			 nl_seq;
 static int	 pr_run(struct nftnl_batch *, char *, size_t);
 static void	 pr_table(struct nftnl_batch *, uint16_t);
 static void	 pr_chain(struct nftnl_batch *, const char *, int, int);
+enum pr_which {
+	PR_ALL, PR_NOTTCP, PR_TCPCTL, PR_TCPNOACK, PR_TCPWIN1024,
+	PR_TCPWIN32768
+};
+
+static struct nftnl_expr *pr_expr(const char *);
+static void	 pr_load(struct nftnl_rule *, uint32_t, uint32_t, uint32_t);
+static void	 pr_cmp(struct nftnl_rule *, uint32_t, const void *,
+		    uint32_t);
+static void	 pr_mask(struct nftnl_rule *, uint8_t);
 static void	 pr_rule(struct nftnl_batch *, const char *, uint32_t,
-		    uint32_t, uint16_t, int);
+		    uint32_t, uint16_t, int, enum pr_which);
 
 int
 pr_open(char *why, size_t len)
@@ -160,16 +170,71 @@ pr_chain(struct nftnl_batch *b, const char *name, int hook, int prio)
 	(void)nftnl_batch_update(b);
 }
 
-/* ip saddr|daddr ADDR -> NFQUEUE QUEUE [bypass] */
+static struct nftnl_expr *
+pr_expr(const char *name)
+{
+	struct nftnl_expr	*e;
+
+	if ((e = nftnl_expr_alloc(name)) == NULL)
+		abort();
+	return (e);
+}
+
+/* Load LEN bytes at OFF of header BASE into register 1. */
+static void
+pr_load(struct nftnl_rule *r, uint32_t base, uint32_t off, uint32_t len)
+{
+	struct nftnl_expr	*e = pr_expr("payload");
+
+	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_BASE, base);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_DREG, NFT_REG_1);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_OFFSET, off);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_LEN, len);
+	nftnl_rule_add_expr(r, e);
+}
+
+static void
+pr_cmp(struct nftnl_rule *r, uint32_t op, const void *data, uint32_t len)
+{
+	struct nftnl_expr	*e = pr_expr("cmp");
+
+	nftnl_expr_set_u32(e, NFTNL_EXPR_CMP_SREG, NFT_REG_1);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_CMP_OP, op);
+	nftnl_expr_set(e, NFTNL_EXPR_CMP_DATA, data, len);
+	nftnl_rule_add_expr(r, e);
+}
+
+/* register 1 &= MASK (one byte) */
+static void
+pr_mask(struct nftnl_rule *r, uint8_t mask)
+{
+	struct nftnl_expr	*e = pr_expr("bitwise");
+	uint8_t			 zero = 0;
+
+	nftnl_expr_set_u32(e, NFTNL_EXPR_BITWISE_SREG, NFT_REG_1);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_BITWISE_DREG, NFT_REG_1);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_BITWISE_LEN, 1);
+	nftnl_expr_set(e, NFTNL_EXPR_BITWISE_MASK, &mask, 1);
+	nftnl_expr_set(e, NFTNL_EXPR_BITWISE_XOR, &zero, 1);
+	nftnl_rule_add_expr(r, e);
+}
+
+/*
+ * ip saddr|daddr ADDR [what WHICH says] -> NFQUEUE QUEUE [bypass].
+ * Inbound, only what the rewriter reads or changes is queued: all but
+ * TCP, and TCP segments that open, close, reset or probe; the ordinary
+ * segments of a connection go straight to the kernel.
+ */
 static void
 pr_rule(struct nftnl_batch *b, const char *chain, uint32_t off,
-    uint32_t addr, uint16_t queue, int bypass)
+    uint32_t addr, uint16_t queue, int bypass, enum pr_which which)
 {
 	struct nftnl_rule	*r;
 	struct nftnl_expr	*e;
 	struct nlmsghdr		*nlh;
 	/* the target's data is padded to 8 bytes as xtables aligns it */
-	uint8_t			*info;
+	uint8_t			*info, proto = IPPROTO_TCP, zero = 0;
+	uint16_t		 win;
 	struct xt_NFQ_info_v3	 q;
 
 	if ((r = nftnl_rule_alloc()) == NULL)
@@ -178,21 +243,33 @@ pr_rule(struct nftnl_batch *b, const char *chain, uint32_t off,
 	nftnl_rule_set_str(r, NFTNL_RULE_CHAIN, chain);
 	nftnl_rule_set_u32(r, NFTNL_RULE_FAMILY, NFPROTO_IPV4);
 
-	if ((e = nftnl_expr_alloc("payload")) == NULL)
-		abort();
-	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_BASE,
-	    NFT_PAYLOAD_NETWORK_HEADER);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_DREG, NFT_REG_1);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_OFFSET, off);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_LEN, 4);
-	nftnl_rule_add_expr(r, e);
-
-	if ((e = nftnl_expr_alloc("cmp")) == NULL)
-		abort();
-	nftnl_expr_set_u32(e, NFTNL_EXPR_CMP_SREG, NFT_REG_1);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_CMP_OP, NFT_CMP_EQ);
-	nftnl_expr_set(e, NFTNL_EXPR_CMP_DATA, &addr, sizeof(addr));
-	nftnl_rule_add_expr(r, e);
+	pr_load(r, NFT_PAYLOAD_NETWORK_HEADER, off, 4);
+	pr_cmp(r, NFT_CMP_EQ, &addr, sizeof(addr));
+	if (which != PR_ALL) {
+		pr_load(r, NFT_PAYLOAD_NETWORK_HEADER, 9, 1);
+		pr_cmp(r, which == PR_NOTTCP ? NFT_CMP_NEQ : NFT_CMP_EQ,
+		    &proto, 1);
+	}
+	switch (which) {
+	case PR_TCPCTL:		/* FIN, SYN, RST or URG */
+		pr_load(r, NFT_PAYLOAD_TRANSPORT_HEADER, 13, 1);
+		pr_mask(r, 0x27);
+		pr_cmp(r, NFT_CMP_NEQ, &zero, 1);
+		break;
+	case PR_TCPNOACK:	/* no ACK: nmap's null and FIN/PSH/URG probes */
+		pr_load(r, NFT_PAYLOAD_TRANSPORT_HEADER, 13, 1);
+		pr_mask(r, 0x10);
+		pr_cmp(r, NFT_CMP_EQ, &zero, 1);
+		break;
+	case PR_TCPWIN1024:	/* nmap's bare ACKs: T4, T6 */
+	case PR_TCPWIN32768:
+		win = htons(which == PR_TCPWIN1024 ? 1024 : 32768);
+		pr_load(r, NFT_PAYLOAD_TRANSPORT_HEADER, 14, 2);
+		pr_cmp(r, NFT_CMP_EQ, &win, 2);
+		break;
+	default:
+		break;
+	}
 
 	/* libnftnl keeps, and later frees, the target's data */
 	if ((info = calloc(1, 8)) == NULL)
@@ -202,8 +279,7 @@ pr_rule(struct nftnl_batch *b, const char *chain, uint32_t off,
 	q.queues_total = 1;
 	q.flags = bypass ? NFQ_FLAG_BYPASS : 0;
 	memcpy(info, &q, sizeof(q));
-	if ((e = nftnl_expr_alloc("target")) == NULL)
-		abort();
+	e = pr_expr("target");
 	nftnl_expr_set_str(e, NFTNL_EXPR_TG_NAME, "NFQUEUE");
 	nftnl_expr_set_u32(e, NFTNL_EXPR_TG_REV, 3);
 	nftnl_expr_set(e, NFTNL_EXPR_TG_INFO, info, 8);
@@ -225,7 +301,8 @@ pr_remove(char *why, size_t len)
 
 	if (nl == NULL)
 		return (0);
-	if ((b = nftnl_batch_alloc(MNL_SOCKET_BUFFER_SIZE, 0)) == NULL) {
+	if ((b = nftnl_batch_alloc(MNL_SOCKET_BUFFER_SIZE * 2,
+	    MNL_SOCKET_BUFFER_SIZE)) == NULL) {
 		(void)snprintf(why, len, "out of memory");
 		return (-1);
 	}
@@ -254,12 +331,18 @@ pr_install(const uint32_t *addr, const int *failclosed, size_t n,
 	struct nftnl_batch	*b;
 	size_t			 i;
 	int			 rv;
+	enum pr_which		 w;
 
 	if (pr_remove(why, len) == -1)
 		return (-1);
 	if (n == 0)
 		return (0);
-	if ((b = nftnl_batch_alloc(MNL_SOCKET_BUFFER_SIZE * 4, 0)) == NULL) {
+	/*
+	 * Pages of two socket buffers, each with room for a whole message
+	 * past its end (the overrun): libnftnl starts a new page only then.
+	 */
+	if ((b = nftnl_batch_alloc(MNL_SOCKET_BUFFER_SIZE * 2,
+	    MNL_SOCKET_BUFFER_SIZE)) == NULL) {
 		(void)snprintf(why, len, "out of memory");
 		return (-1);
 	}
@@ -269,8 +352,10 @@ pr_install(const uint32_t *addr, const int *failclosed, size_t n,
 	pr_chain(b, "in", NF_INET_PRE_ROUTING, -300);
 	pr_chain(b, "out", NF_INET_LOCAL_OUT, 300);
 	for (i = 0; i < n; i++) {
-		pr_rule(b, "in", 16, addr[i], queue, !failclosed[i]);
-		pr_rule(b, "out", 12, addr[i], queue, !failclosed[i]);
+		for (w = PR_NOTTCP; w <= PR_TCPWIN32768; w++)
+			pr_rule(b, "in", 16, addr[i], queue, !failclosed[i],
+			    w);
+		pr_rule(b, "out", 12, addr[i], queue, !failclosed[i], PR_ALL);
 	}
 	nftnl_batch_end(nftnl_batch_buffer(b), nl_seq++);
 	(void)nftnl_batch_update(b);

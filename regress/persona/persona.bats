@@ -257,7 +257,9 @@ named() {
 	wait_rules
 	run sensor nft list table ip honeyspy_persona
 	echo "$output"
-	[ "$(grep -c "queue num" <<<"$output")" -eq $((2 * ${#PERSONAS[@]})) ]
+	# per alias: five inbound (all but TCP; FIN, SYN, RST, URG; no ACK;
+	# nmap's two bare-ACK windows) and everything outbound
+	[ "$(grep -c "queue num" <<<"$output")" -eq $((6 * ${#PERSONAS[@]})) ]
 	grep -q 'bypass' <<<"$output"
 	hs_stop
 	run sensor nft list table ip honeyspy_persona
@@ -279,7 +281,7 @@ named() {
 	hs_start
 	wait_rules
 	run sensor nft list table ip honeyspy_persona
-	[ "$(grep -c "queue num" <<<"$output")" -eq $((2 * ${#PERSONAS[@]})) ]
+	[ "$(grep -c "queue num" <<<"$output")" -eq $((6 * ${#PERSONAS[@]})) ]
 	# and the counters go on from the state file: nmap still sees it
 	attacker nmap -O -Pn -n -p $OPEN,$CLOSED "$(addr_of 4)" \
 	    >"$HS_DIR/nmap.restart" 2>&1
@@ -288,15 +290,25 @@ named() {
 }
 
 @test "a live connection to an alias survives a restart of the suite" {
-	local a
+	local a tdpid before after
 
 	persona_config
-	a=$(addr_of 0)		# Windows 10: its own ISN and timestamp clock
+	# Windows 7: window scale 8 where the kernel's is its own, so that
+	# every window the alias sends is translated with what its SYN+ACK
+	# said; a child that forgot would send the kernel's raw ones.
+	a=$(addr_of 1)
 	# a listener of the sensor's own, so that it outlives the suite
 	sensor socat TCP-LISTEN:7100,reuseaddr,fork EXEC:cat &
 	KEEP_PID=$!
 	hs_start
 	wait_rules
+	attacker tcpdump -i "$LAB_ATTACKER_IF" -n -U -w "$HS_DIR/r.pcap" \
+	    "tcp and src host $a and src port 7100" 2>"$HS_DIR/tcpdump.err" &
+	tdpid=$!
+	for _ in $(seq 1 100); do
+		grep -q 'listening on' "$HS_DIR/tcpdump.err" && break
+		sleep 0.05
+	done
 	mkfifo "$HS_DIR/in"
 	attacker socat -t 30 - "TCP:$a:7100" <"$HS_DIR/in" >"$HS_DIR/out" &
 	exec 7>"$HS_DIR/in"
@@ -315,9 +327,21 @@ named() {
 		grep -q after "$HS_DIR/out" && break
 		sleep 0.1
 	done
+	sleep 0.3
 	exec 7>&-
+	kill -TERM "$tdpid"
+	wait "$tdpid" || true
 	cat "$HS_DIR/out"
 	grep -q after "$HS_DIR/out"
+	# the windows of the echo of "before" and of "after" (and the
+	# kernel's own): the same scale before and after the restart
+	tcpdump -r "$HS_DIR/r.pcap" -n 2>/dev/null | grep -v 'Flags \[S' |
+	    grep 'length [1-9]' >"$HS_DIR/r.txt"
+	cat "$HS_DIR/r.txt"
+	before=$(head -1 "$HS_DIR/r.txt" | grep -oE 'win [0-9]+' | cut -d' ' -f2)
+	after=$(tail -1 "$HS_DIR/r.txt" | grep -oE 'win [0-9]+' | cut -d' ' -f2)
+	[ "$(wc -l <"$HS_DIR/r.txt")" -eq 2 ]
+	[ "$after" -ge $((before / 2)) ] && [ "$after" -le $((before * 2)) ]
 }
 
 @test "failure: closed keeps an alias silent while nothing rewrites it" {
