@@ -116,9 +116,11 @@ REGRESS_SRCS	 = $(HONEYSPYD_SRCS) regress/sandbox/violator.c
 UNIT_TESTS	 = test_buf test_imsg test_config test_util test_event \
 		   test_spawn_env test_shellcode test_fmtstr test_overflow \
 		   test_decode test_p0f test_spool test_store test_enrich \
-		   test_passwd
+		   test_passwd test_persona
 test_buf_SRCS	 = regress/unit/test_buf.c lib/buf.c
 test_imsg_SRCS	 = regress/unit/test_imsg.c lib/imsg.c lib/buf.c
+test_persona_SRCS = regress/unit/test_persona.c persona/osdb.c \
+		   persona/rewrite.c
 test_config_SRCS = regress/unit/test_config.c honeyspyd/parse.c lib/passwd.c \
 		   honeyspyd/printconf.c lib/log.c lib/util.c
 test_util_SRCS	 = regress/unit/test_util.c lib/util.c lib/log.c
@@ -319,6 +321,7 @@ lint:
 	shellcheck scripts/install-deps regress/run-test regress/lab/lab.sh \
 	    regress/config/update-golden.sh .ci/run bench/superserver \
 	    bench/fingerprint bench/capture bench/events bench/outputs \
+	    bench/persona \
 	    scripts/run-demo \
 	    scripts/mkusers scripts/check-man-keys policy/rc/honeyspyd \
 	    policy/check regress/web/npm-setup

@@ -48,6 +48,7 @@
 #define PERSONA_QUEUE	4747
 #define PERSONA_BUF	(65536 + 4096)
 #define PERSONA_QLEN	16384
+#define PERSONA_INPLACE	4096	/* bigger: rewritten in place */
 #define PERSONA_RCVBUF	(16 * 1024 * 1024)
 
 /* A host with a personality, as configured or set by a call. */
@@ -473,7 +474,8 @@ persona_packet(struct nfq_q_handle *qh, struct nfgenmsg *nfmsg,
 	struct nfqnl_msg_packet_hdr	*ph;
 	struct timespec			 ts;
 	unsigned char			*p;
-	size_t				 len;
+	uint8_t				*pkt;
+	size_t				 len, cap;
 	uint32_t			 id, now;
 	int				 n, out, v;
 
@@ -485,11 +487,23 @@ persona_packet(struct nfq_q_handle *qh, struct nfgenmsg *nfmsg,
 	if ((n = nfq_get_payload(nfa, &p)) < 0 || (size_t)n > PERSONA_BUF)
 		return (nfq_set_verdict(qh, id, NF_ACCEPT, 0, NULL));
 	len = (size_t)n;
-	memcpy(pktbuf, p, len);
 	out = ph->hook == NF_INET_LOCAL_OUT;
 	(void)clock_gettime(CLOCK_MONOTONIC, &ts);
 	now = (uint32_t)((uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
-	v = prw_packet(&rw, out, pktbuf, &len, sizeof(pktbuf), now);
+	/*
+	 * A big packet (a GSO one of a bulk stream) is rewritten where it
+	 * lies in the receive buffer, with no room to grow: only a SYN+ACK
+	 * or a reset grows, and those are small.  Small ones are copied.
+	 */
+	if (len > PERSONA_INPLACE) {
+		pkt = p;
+		cap = len;
+	} else {
+		memcpy(pktbuf, p, len);
+		pkt = pktbuf;
+		cap = sizeof(pktbuf);
+	}
+	v = prw_packet(&rw, out, pkt, &len, cap, now);
 	if (v == PRW_DROP)
 		return (nfq_set_verdict(qh, id, NF_DROP, 0, NULL));
 	/*
@@ -498,7 +512,7 @@ persona_packet(struct nfq_q_handle *qh, struct nfgenmsg *nfmsg,
 	 */
 	if (v == PRW_ACCEPT)
 		return (nfq_set_verdict(qh, id, NF_ACCEPT, 0, NULL));
-	return (nfq_set_verdict(qh, id, NF_ACCEPT, (uint32_t)len, pktbuf));
+	return (nfq_set_verdict(qh, id, NF_ACCEPT, (uint32_t)len, pkt));
 }
 
 /* Leave the kernel as we found it: packets flow again unqueued. */
