@@ -332,19 +332,21 @@ output_aliases(const struct status_reply *sr, int json)
 		output_json(aliases_json(sr));
 		return;
 	}
-	(void)printf("%-39s %-17s %-10s %-6s %-20s %-9s %s\n", "ADDRESS",
-	    "MAC", "INTERFACE", "SOURCE", "VENDOR", "REWRITING",
-	    "PERSONALITY");
+	/* the vendor last: it is the one name that may have spaces */
+	(void)printf("%-39s %-17s %-10s %-9s %-6s %s\n", "ADDRESS", "MAC",
+	    "INTERFACE", "REWRITING", "SOURCE", "VENDOR");
 	for (i = 0; i < sr->naliases; i++) {
 		am = &sr->aliases[i];
 		mac_text(am->al_mac, mac, sizeof(mac));
 		(void)str_escape(am->al_vendor, strlen(am->al_vendor), vendor,
 		    sizeof(vendor));
-		(void)printf("%-39s %-17s %-10s %-6s %-20s %-9s %s\n",
-		    am->al_addrtext, mac, am->al_ifname, am->al_fromconf ?
-		    "config" : "call", vendor[0] != '\0' ? vendor : "-",
-		    persona_state(am), am->al_personality[0] != '\0' ?
-		    am->al_personality : "-");
+		(void)printf("%-39s %-17s %-10s %-9s %-6s %s\n",
+		    am->al_addrtext, mac, am->al_ifname, persona_state(am),
+		    am->al_fromconf ? "config" : "call", vendor[0] != '\0' ?
+		    vendor : "-");
+		if (am->al_personality[0] != '\0')
+			(void)printf("%-39s personality %s\n", "",
+			    am->al_personality);
 	}
 }
 
