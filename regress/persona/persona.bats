@@ -127,7 +127,9 @@ named() {
 
 	exact=$(sed -n 's/^OS details: //p' "$2")
 	guess=$(sed -n 's/^Aggressive OS guesses: //p' "$2")
+	NAMED_HOW=exact
 	[[ ", $exact," == *", $1,"* ]] && return 0
+	NAMED_HOW="first guess"
 	[[ "$guess" == "$1 ("* ]]
 }
 
@@ -156,7 +158,7 @@ named() {
 			tries=$((tries + 1))
 			if named "${PERSONAS[$i]}" "$HS_DIR/nmap.$i.$r"; then
 				ok=$((ok + 1))
-				echo "named:  ${PERSONAS[$i]}"
+				echo "named ($NAMED_HOW): ${PERSONAS[$i]}"
 			else
 				echo "missed: ${PERSONAS[$i]}"
 				grep -E '^(OS details|Aggressive|Running)' \
