@@ -1966,10 +1966,13 @@ parent_net_start(void)
 #define PERSONA_PENDING_MAX	16
 #define PERSONA_HOSTS_MAX	64
 
-/* What the persona child told us: for getAliases, and its calls. */
+/*
+ * What the persona child told us, for getAliases; the calls it has yet
+ * to answer (0: a free slot).
+ */
 static struct alias_msg	 persona_hosts[PERSONA_HOSTS_MAX];
 static size_t		 persona_nhosts;
-static uint32_t		 persona_pending[PERSONA_PENDING_MAX];	/* 0: free */
+static uint32_t		 persona_pending[PERSONA_PENDING_MAX];
 
 /*
  * The persona child: its queue, the shared per-connection state (a file

@@ -250,7 +250,7 @@ pfp_line(const char *line, struct pfp *pf)
 			else if (ts > 0 && ts < 0x1e)
 				pf->pf_ts = 1 << ts;
 			else if (ts >= 0x1e && ts < 0x28)
-				/* nmap's name for a random clock: the rate it sees */
+				/* a random clock: nmap names the rate it saw */
 				pf->pf_ts_log2 = (int)ts;
 			else
 				pf->pf_ts = PFP_TS_RANDOM;

@@ -207,8 +207,9 @@ persona_setup(struct imsgev *iev)
 		case IMSG_CFG_NODE:
 			break;
 		case IMSG_PERSONA_CONFIG:
-			if (have || imsg_get_data(&imsg, &pc, sizeof(pc)) == -1 ||
-			    pc.pc_queue == 0 || pc.pc_queue > 65535)
+			if (have || imsg_get_data(&imsg, &pc,
+			    sizeof(pc)) == -1 || pc.pc_queue == 0 ||
+			    pc.pc_queue > 65535)
 				fatalx("%s: IMSG_PERSONA_CONFIG: bad message",
 				    __func__);
 			fd = imsg_get_fd(&imsg);

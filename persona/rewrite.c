@@ -745,7 +745,8 @@ tcp_out(struct prw *rw, int ai, struct pkt *k, uint32_t now)
 			df = t->pt_df;
 		}
 		if ((olen = pfp_options(o, opt, sizeof(opt), tsval, tsecr,
-		    hasts)) == -1 || tcp_set_options(k, opt, (size_t)olen) == -1)
+		    hasts)) == -1 ||
+		    tcp_set_options(k, opt, (size_t)olen) == -1)
 			return (-1);
 		th = k->p + k->hl;
 		put16(th + 14, (uint16_t)(w > 0xffff ? 0xffff : w));

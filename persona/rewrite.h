@@ -68,8 +68,8 @@ struct pfp {
 	enum pfp_ipid	pf_ti, pf_ci, pf_ii;
 	uint16_t	pf_ti_fixed, pf_ci_fixed, pf_ii_fixed;
 	int		pf_ss;		/* ICMP shares the TCP counter */
-	int		pf_ts;		/* Hz of the TCP timestamp clock; 0 zero;
-					   PFP_TS_NONE, PFP_TS_RANDOM */
+	int		pf_ts;		/* Hz of the TCP timestamp clock;
+					   0 zero; PFP_TS_NONE, _RANDOM */
 	int		pf_ts_log2;	/* >0: a clock of 2^this Hz, which
 					   nmap reports for random values */
 	int		pf_isn_gcd;	/* ISN steps are multiples of it */
