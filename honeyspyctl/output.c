@@ -82,6 +82,8 @@ output_status(const struct status_reply *sr, int json)
 		output_status_text(sr);
 }
 
+static const char *persona_state(const struct alias_msg *);
+
 static void
 output_status_text(const struct status_reply *sr)
 {
@@ -116,6 +118,13 @@ output_status_text(const struct status_reply *sr)
 			(void)printf("%-12s %-4s %s: %s\n", cf->cf_name, "off",
 			    cf->cf_desc, cf->cf_reason);
 	}
+	if (sr->naliases > 0)
+		(void)printf("\n%-39s %-9s %s\n", "HOST", "REWRITING",
+		    "PERSONALITY");
+	for (i = 0; i < sr->naliases; i++)
+		(void)printf("%-39s %-9s %s\n", sr->aliases[i].al_addrtext,
+		    persona_state(&sr->aliases[i]),
+		    sr->aliases[i].al_personality);
 	if (!sr->have_capture)
 		return;
 	cs = &sr->capture;
@@ -438,7 +447,7 @@ status_json(const struct status_reply *sr)
 {
 	const struct proc_status_msg	*ps;
 	const struct ctl_feature	*cf;
-	json_t				*root, *procs, *feats, *o;
+	json_t				*root, *procs, *feats, *o, *hosts;
 	char				 caps[512], when[32], hex[24];
 	size_t				 i;
 
@@ -477,6 +486,16 @@ status_json(const struct status_reply *sr)
 	if (root != NULL && sr->have_capture)
 		(void)json_object_set_new(root, "capture",
 		    capture_json(&sr->capture));
+	if (root != NULL && sr->naliases > 0) {
+		hosts = json_array();
+		for (i = 0; hosts != NULL && i < sr->naliases; i++)
+			(void)json_array_append_new(hosts, json_pack(
+			    "{s:s, s:s, s:b}", "address",
+			    sr->aliases[i].al_addrtext, "personality",
+			    sr->aliases[i].al_personality, "rewriting",
+			    sr->aliases[i].al_persona == PERSONA_ACTIVE));
+		(void)json_object_set_new(root, "personalities", hosts);
+	}
 	return (root);
 }
 

@@ -754,6 +754,7 @@ control_status_finish(struct ctl_conn *conn)
 		rv |= imsgev_compose(&conn->iev, IMSG_CTL_FEATURE, 0, 0, -1,
 		    &cf, sizeof(cf));
 	}
+	rv |= persona_status(&conn->iev);
 	rv |= imsgev_compose(&conn->iev, IMSG_CTL_END, 0, 0, -1, NULL, 0);
 	if (rv == -1)
 		log_warn("%s: compose", __func__);

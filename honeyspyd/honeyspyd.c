@@ -2231,6 +2231,19 @@ personactl_get(uint32_t ctl, const struct ctl_alias *ca, char *why,
 	return (persona_request(IMSG_PERSONA_GET, ctl, ca, why, len));
 }
 
+/* For status: each host with a personality, as we last heard. */
+int
+persona_status(struct imsgev *iev)
+{
+	size_t	i;
+	int	rv = 0;
+
+	for (i = 0; i < persona_nhosts; i++)
+		rv |= imsgev_compose(iev, IMSG_CTL_ALIAS, 0, 0, -1,
+		    &persona_hosts[i], sizeof(persona_hosts[i]));
+	return (rv);
+}
+
 /* A host's personality and whether it is rewritten, as we last heard. */
 static void
 persona_patch(struct alias_msg *am)

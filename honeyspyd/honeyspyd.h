@@ -87,6 +87,7 @@ int	aliasctl_del(uint32_t, const struct ctl_alias *, char *, size_t);
 int	aliasctl_get(uint32_t, char *, size_t);
 int	personactl_set(uint32_t, const struct ctl_alias *, char *, size_t);
 int	personactl_get(uint32_t, const struct ctl_alias *, char *, size_t);
+int	persona_status(struct imsgev *);
 
 /* services.c */
 struct ctl_service;

@@ -413,6 +413,10 @@ named() {
 	    "Cisco IOS 15.5 true" ]
 	[ "$(jq '[.[] | select(.rewriting)] | length' <<<"$output")" -eq \
 	    ${#PERSONAS[@]} ]
+	run $ctl -j status
+	[ "$(jq -r --arg a "$a" '.personalities[] | select(.address == $a) |
+	    "\(.personality) \(.rewriting)"' <<<"$output")" = \
+	    "Cisco IOS 15.5 true" ]
 }
 
 @test "user mode: personalities are off, and the calls say why" {
