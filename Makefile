@@ -257,6 +257,7 @@ check: deps
 	HS_FLOOD_BIN=$(abspath $(FLOOD_BIN)) CMOCKA_MESSAGE_OUTPUT=TAP \
 	HS_P0FCHECK_BIN=$(abspath $(P0FCHECK_BIN)) \
 	HS_NATSCHECK_BIN=$(abspath $(NATSCHECK_BIN)) \
+	HS_QHOLD_BIN=$(abspath $(QHOLD_BIN)) \
 	    $(PROVE) -f -e regress/run-test $$tests
 
 check-unit: $(UNIT_BINS)
@@ -268,6 +269,7 @@ check-integration: regress-bins
 	    HS_FLOOD_BIN=$(abspath $(FLOOD_BIN)) \
 	    HS_P0FCHECK_BIN=$(abspath $(P0FCHECK_BIN)) \
 	    HS_NATSCHECK_BIN=$(abspath $(NATSCHECK_BIN)) \
+	    HS_QHOLD_BIN=$(abspath $(QHOLD_BIN)) \
 	    $(PROVE) -f -e regress/run-test $(BATS_TESTS)
 
 # As root the control socket is the default one, so that a plain
