@@ -361,16 +361,17 @@ persona_set(struct alias_msg *am, char *why, size_t len)
 static int
 persona_rules(char *why, size_t len)
 {
-	uint32_t	 addr[PRW_MAXALIAS];
-	int		 failclosed[PRW_MAXALIAS];
+	struct pr_host	 rh[PRW_MAXALIAS];
 	size_t		 i, n = 0;
 
 	for (i = 0; i < PRW_MAXALIAS; i++)
 		if (hosts[i].ph_used) {
-			addr[n] = hosts[i].ph_addr;
-			failclosed[n++] = hosts[i].ph_msg.al_failclosed;
+			rh[n].ph_addr = hosts[i].ph_addr;
+			rh[n].ph_failclosed = hosts[i].ph_msg.al_failclosed;
+			prw_ordinary(&pfps[i], &rh[n].ph_ttl, &rh[n].ph_df);
+			n++;
 		}
-	if (pr_install(addr, failclosed, n, queue_num, why, len) == -1)
+	if (pr_install(rh, n, queue_num, why, len) == -1)
 		return (-1);
 	rules_in = 1;
 	return (0);

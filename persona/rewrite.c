@@ -628,7 +628,11 @@ tcp_in(struct prw *rw, int ai, struct pkt *k, uint32_t now)
 		changed = 1;
 	}
 	if (fl & TH_SYN) {
-		/* agree only to what the answer will show */
+		/*
+		 * Agree only to what the answer will show.  An ordinary
+		 * connection also goes without window scaling, so that its
+		 * segments need no translating and stay in the kernel.
+		 */
 		if (cls >= PRB_P1 && cls <= PRB_P6)
 			o = pf->pf_o[cls - PRB_P1];
 		else if (cls == PRB_ECN)
@@ -651,7 +655,8 @@ tcp_in(struct prw *rw, int ai, struct pkt *k, uint32_t now)
 				break;
 			if ((kind == 8 && (!has_o(o, 'T') ||
 			    pf->pf_ts == PFP_TS_NONE)) ||
-			    (kind == 3 && !has_o(o, 'W')) ||
+			    (kind == 3 && (!has_o(o, 'W') ||
+			    cls == PRB_NONE)) ||
 			    (kind == 4 && !has_o(o, 'S'))) {
 				memset(th + i, 1, ol);
 				changed = 1;
@@ -953,6 +958,14 @@ icmp_out(struct prw *rw, int ai, struct pkt *k, uint32_t now)
 	ip_set(k, pf->pf_ie_ttl, -1, next_ipid(rw, ai, pf, 2,
 	    get16(k->p + 4)));
 	return (1);
+}
+
+/* The TTL and DF of a personality's ordinary segments. */
+void
+prw_ordinary(const struct pfp *pf, uint8_t *ttl, int *df)
+{
+	*ttl = (uint8_t)(pf->pf_p0f ? pf->pf_p0f_ttl : pf->pf_t[1].pt_ttl);
+	*df = pf->pf_p0f ? pf->pf_p0f_df : pf->pf_t[1].pt_df;
 }
 
 void

@@ -171,6 +171,7 @@ int	prw_add(struct prw *, uint32_t, const struct pfp *);
 void	prw_del(struct prw *, uint32_t);
 int	prw_packet(struct prw *, int, uint8_t *, size_t *, size_t, uint32_t);
 void	prw_state_reset(struct prw_state *);
+void	prw_ordinary(const struct pfp *, uint8_t *, int *);
 int	prw_state_valid(const struct prw_state *);
 
 #endif /* HS_PERSONA_REWRITE_H */

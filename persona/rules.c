@@ -55,8 +55,8 @@ static int	 pr_run(struct nftnl_batch *, char *, size_t);
 static void	 pr_table(struct nftnl_batch *, uint16_t);
 static void	 pr_chain(struct nftnl_batch *, const char *, int, int);
 enum pr_which {
-	PR_ALL, PR_NOTTCP, PR_TCPCTL, PR_TCPNOACK, PR_TCPWIN1024,
-	PR_TCPWIN32768
+	PR_NOTTCP, PR_TCPCTL, PR_TCPNOACK, PR_TCPWIN1024, PR_TCPWIN32768,
+	PR_TCPDATA
 };
 
 static struct nftnl_expr *pr_expr(const char *);
@@ -65,7 +65,10 @@ static void	 pr_cmp(struct nftnl_rule *, uint32_t, const void *,
 		    uint32_t);
 static void	 pr_mask(struct nftnl_rule *, uint8_t);
 static void	 pr_rule(struct nftnl_batch *, const char *, uint32_t,
-		    uint32_t, uint16_t, int, enum pr_which);
+		    uint32_t, uint16_t, int, enum pr_which,
+		    const struct pr_host *);
+static void	 pr_set16(struct nftnl_rule *, uint32_t, const uint8_t *,
+		    const uint8_t *);
 
 int
 pr_open(char *why, size_t len)
@@ -204,6 +207,36 @@ pr_cmp(struct nftnl_rule *r, uint32_t op, const void *data, uint32_t len)
 	nftnl_rule_add_expr(r, e);
 }
 
+/*
+ * Two bytes of the IP header at OFF become (them & MASK) ^ XOR, with the
+ * header checksum kept right: two, so that the sum stays aligned.
+ */
+static void
+pr_set16(struct nftnl_rule *r, uint32_t off, const uint8_t *mask,
+    const uint8_t *xor)
+{
+	struct nftnl_expr	*e;
+
+	pr_load(r, NFT_PAYLOAD_NETWORK_HEADER, off, 2);
+	e = pr_expr("bitwise");
+	nftnl_expr_set_u32(e, NFTNL_EXPR_BITWISE_SREG, NFT_REG_1);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_BITWISE_DREG, NFT_REG_1);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_BITWISE_LEN, 2);
+	nftnl_expr_set(e, NFTNL_EXPR_BITWISE_MASK, mask, 2);
+	nftnl_expr_set(e, NFTNL_EXPR_BITWISE_XOR, xor, 2);
+	nftnl_rule_add_expr(r, e);
+	e = pr_expr("payload");
+	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_SREG, NFT_REG_1);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_BASE,
+	    NFT_PAYLOAD_NETWORK_HEADER);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_OFFSET, off);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_LEN, 2);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_CSUM_TYPE,
+	    NFT_PAYLOAD_CSUM_INET);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_CSUM_OFFSET, 10);
+	nftnl_rule_add_expr(r, e);
+}
+
 /* register 1 &= MASK (one byte) */
 static void
 pr_mask(struct nftnl_rule *r, uint8_t mask)
@@ -221,13 +254,17 @@ pr_mask(struct nftnl_rule *r, uint8_t mask)
 
 /*
  * ip saddr|daddr ADDR [what WHICH says] -> NFQUEUE QUEUE [bypass].
- * Inbound, only what the rewriter reads or changes is queued: all but
- * TCP, and TCP segments that open, close, reset or probe; the ordinary
- * segments of a connection go straight to the kernel.
+ * Only what the rewriter reads or changes is queued: all but TCP, and
+ * TCP segments that open, close, reset or probe.  The ordinary segments
+ * of a connection stay in the kernel: inbound untouched, outbound
+ * (PR_TCPDATA) with the personality's TTL and DF set here, since an
+ * ordinary connection keeps the kernel's ISN, timestamps and unscaled
+ * window.
  */
 static void
 pr_rule(struct nftnl_batch *b, const char *chain, uint32_t off,
-    uint32_t addr, uint16_t queue, int bypass, enum pr_which which)
+    uint32_t addr, uint16_t queue, int bypass, enum pr_which which,
+    const struct pr_host *ph)
 {
 	struct nftnl_rule	*r;
 	struct nftnl_expr	*e;
@@ -245,11 +282,8 @@ pr_rule(struct nftnl_batch *b, const char *chain, uint32_t off,
 
 	pr_load(r, NFT_PAYLOAD_NETWORK_HEADER, off, 4);
 	pr_cmp(r, NFT_CMP_EQ, &addr, sizeof(addr));
-	if (which != PR_ALL) {
-		pr_load(r, NFT_PAYLOAD_NETWORK_HEADER, 9, 1);
-		pr_cmp(r, which == PR_NOTTCP ? NFT_CMP_NEQ : NFT_CMP_EQ,
-		    &proto, 1);
-	}
+	pr_load(r, NFT_PAYLOAD_NETWORK_HEADER, 9, 1);
+	pr_cmp(r, which == PR_NOTTCP ? NFT_CMP_NEQ : NFT_CMP_EQ, &proto, 1);
 	switch (which) {
 	case PR_TCPCTL:		/* FIN, SYN, RST or URG */
 		pr_load(r, NFT_PAYLOAD_TRANSPORT_HEADER, 13, 1);
@@ -267,6 +301,17 @@ pr_rule(struct nftnl_batch *b, const char *chain, uint32_t off,
 		pr_load(r, NFT_PAYLOAD_TRANSPORT_HEADER, 14, 2);
 		pr_cmp(r, NFT_CMP_EQ, &win, 2);
 		break;
+	case PR_TCPDATA: {
+		/* TTL (with the protocol beside it), then DF */
+		uint8_t	ttlmask[2] = { 0x00, 0xff };
+		uint8_t	ttlxor[2] = { ph->ph_ttl, 0x00 };
+		uint8_t	dfmask[2] = { 0xbf, 0xff };
+		uint8_t	dfxor[2] = { ph->ph_df ? 0x40 : 0x00, 0x00 };
+
+		pr_set16(r, 8, ttlmask, ttlxor);
+		pr_set16(r, 6, dfmask, dfxor);
+		goto build;
+	}
 	default:
 		break;
 	}
@@ -284,7 +329,7 @@ pr_rule(struct nftnl_batch *b, const char *chain, uint32_t off,
 	nftnl_expr_set_u32(e, NFTNL_EXPR_TG_REV, 3);
 	nftnl_expr_set(e, NFTNL_EXPR_TG_INFO, info, 8);
 	nftnl_rule_add_expr(r, e);
-
+build:
 	nlh = nftnl_nlmsg_build_hdr(nftnl_batch_buffer(b), NFT_MSG_NEWRULE,
 	    NFPROTO_IPV4, NLM_F_APPEND | NLM_F_CREATE | NLM_F_ACK, nl_seq++);
 	nftnl_rule_nlmsg_build_payload(nlh, r);
@@ -325,8 +370,8 @@ pr_remove(char *why, size_t len)
  * that the kernel drops what nobody is there to rewrite.
  */
 int
-pr_install(const uint32_t *addr, const int *failclosed, size_t n,
-    uint16_t queue, char *why, size_t len)
+pr_install(const struct pr_host *hosts, size_t n, uint16_t queue, char *why,
+    size_t len)
 {
 	struct nftnl_batch	*b;
 	size_t			 i;
@@ -353,9 +398,14 @@ pr_install(const uint32_t *addr, const int *failclosed, size_t n,
 	pr_chain(b, "out", NF_INET_LOCAL_OUT, 300);
 	for (i = 0; i < n; i++) {
 		for (w = PR_NOTTCP; w <= PR_TCPWIN32768; w++)
-			pr_rule(b, "in", 16, addr[i], queue, !failclosed[i],
-			    w);
-		pr_rule(b, "out", 12, addr[i], queue, !failclosed[i], PR_ALL);
+			pr_rule(b, "in", 16, hosts[i].ph_addr, queue,
+			    !hosts[i].ph_failclosed, w, &hosts[i]);
+		pr_rule(b, "out", 12, hosts[i].ph_addr, queue,
+		    !hosts[i].ph_failclosed, PR_NOTTCP, &hosts[i]);
+		pr_rule(b, "out", 12, hosts[i].ph_addr, queue,
+		    !hosts[i].ph_failclosed, PR_TCPCTL, &hosts[i]);
+		pr_rule(b, "out", 12, hosts[i].ph_addr, queue,
+		    !hosts[i].ph_failclosed, PR_TCPDATA, &hosts[i]);
 	}
 	nftnl_batch_end(nftnl_batch_buffer(b), nl_seq++);
 	(void)nftnl_batch_update(b);

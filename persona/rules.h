@@ -24,9 +24,16 @@
 
 #define PR_TABLE	"honeyspy_persona"
 
+/* What the rules need of a host. */
+struct pr_host {
+	uint32_t	ph_addr;	/* network order */
+	int		ph_failclosed;
+	uint8_t		ph_ttl;		/* of its ordinary segments */
+	int		ph_df;
+};
+
 int	pr_open(char *, size_t);
-int	pr_install(const uint32_t *, const int *, size_t, uint16_t, char *,
-	    size_t);
+int	pr_install(const struct pr_host *, size_t, uint16_t, char *, size_t);
 int	pr_remove(char *, size_t);
 
 #endif /* HS_PERSONA_RULES_H */

@@ -210,7 +210,7 @@ named() {
 	    grep -F 'raw_sig=4:64+0:'
 }
 
-@test "tcpdump: every packet of a plain session has the persona's TTL, window scale and options" {
+@test "tcpdump: every packet of a plain session has the persona's TTL, window and options" {
 	local a tdpid
 
 	persona_config
@@ -237,11 +237,12 @@ named() {
 	run grep -vE 'ttl 128, id [1-9][0-9]*, .*flags \[DF\]' <<<"$output"
 	echo "$output"
 	[ -z "$output" ]
-	# the SYN+ACK is Windows 7's, as p0f.fp has it
+	# the SYN+ACK is Windows 7's, as p0f.fp has it for a client whose
+	# window scale we took out (so that the kernel's windows need no
+	# translating)
 	grep -A1 'Flags \[S\.\]' "$HS_DIR/s.txt" |
-	    grep -E 'win 8192, options \[mss [0-9]+,nop,wscale 8,sackOK,TS val [0-9]+ ecr [0-9]+\]'
-	# the rest: timestamps (and SACK blocks) only, windows in units of
-	# 256 (Windows 7's scale 8; the kernel's own is larger)
+	    grep -E 'win 8192, options \[mss [0-9]+,sackOK,TS val [0-9]+ ecr [0-9]+\]'
+	# the rest: timestamps (and SACK blocks) only, windows unscaled
 	tcpdump -r "$HS_DIR/s.pcap" -n "src host $a" 2>/dev/null |
 	    grep -v 'Flags \[S' >"$HS_DIR/rest.txt"
 	[ "$(wc -l <"$HS_DIR/rest.txt")" -ge 5 ]
@@ -249,8 +250,9 @@ named() {
 	    "$HS_DIR/rest.txt"
 	echo "$output"
 	[ -z "$output" ]
-	grep -oE 'win [0-9]+' "$HS_DIR/rest.txt" | sort -u |
-	    awk '{ if ($2 > 2048) bad = 1 } END { exit bad }'
+	# (the kernel's own scale, 2^10 here, would show tens, not thousands)
+	grep -oE 'win [0-9]+' "$HS_DIR/rest.txt" |
+	    awk '$2 > max { max = $2 } END { exit !(max >= 4096) }'
 }
 
 @test "rules come and go with the suite; a killed suite's are replaced" {
@@ -260,8 +262,9 @@ named() {
 	run sensor nft list table ip honeyspy_persona
 	echo "$output"
 	# per alias: five inbound (all but TCP; FIN, SYN, RST, URG; no ACK;
-	# nmap's two bare-ACK windows) and everything outbound
-	[ "$(grep -c "queue num" <<<"$output")" -eq $((6 * ${#PERSONAS[@]})) ]
+	# nmap's two bare-ACK windows) and two outbound (all but TCP; FIN,
+	# SYN, RST, URG); the rest of TCP gets its TTL and DF in the kernel
+	[ "$(grep -c "queue num" <<<"$output")" -eq $((7 * ${#PERSONAS[@]})) ]
 	grep -q 'bypass' <<<"$output"
 	hs_stop
 	run sensor nft list table ip honeyspy_persona
@@ -283,7 +286,7 @@ named() {
 	hs_start
 	wait_rules
 	run sensor nft list table ip honeyspy_persona
-	[ "$(grep -c "queue num" <<<"$output")" -eq $((6 * ${#PERSONAS[@]})) ]
+	[ "$(grep -c "queue num" <<<"$output")" -eq $((7 * ${#PERSONAS[@]})) ]
 	# and the counters go on from the state file: nmap still sees it
 	attacker nmap -O -Pn -n -p $OPEN,$CLOSED "$(addr_of 4)" \
 	    >"$HS_DIR/nmap.restart" 2>&1
@@ -292,25 +295,19 @@ named() {
 }
 
 @test "a live connection to an alias survives a restart of the suite" {
-	local a tdpid before after
+	local a
 
 	persona_config
-	# Windows 7: window scale 8 where the kernel's is its own, so that
-	# every window the alias sends is translated with what its SYN+ACK
-	# said; a child that forgot would send the kernel's raw ones.
+	# An ordinary connection keeps the kernel's sequence numbers,
+	# timestamps and unscaled window, so nothing of it lives only in the
+	# child; what does (the counters and clocks nmap's probes see, the
+	# probes in flight) is in the shared state file, kept across.
 	a=$(addr_of 1)
 	# a listener of the sensor's own, so that it outlives the suite
 	sensor socat TCP-LISTEN:7100,reuseaddr,fork EXEC:cat &
 	KEEP_PID=$!
 	hs_start
 	wait_rules
-	attacker tcpdump -i "$LAB_ATTACKER_IF" -n -U -w "$HS_DIR/r.pcap" \
-	    "tcp and src host $a and src port 7100" 2>"$HS_DIR/tcpdump.err" &
-	tdpid=$!
-	for _ in $(seq 1 100); do
-		grep -q 'listening on' "$HS_DIR/tcpdump.err" && break
-		sleep 0.05
-	done
 	mkfifo "$HS_DIR/in"
 	attacker socat -t 30 - "TCP:$a:7100" <"$HS_DIR/in" >"$HS_DIR/out" &
 	exec 7>"$HS_DIR/in"
@@ -329,21 +326,13 @@ named() {
 		grep -q after "$HS_DIR/out" && break
 		sleep 0.1
 	done
-	sleep 0.3
 	exec 7>&-
-	kill -TERM "$tdpid"
-	wait "$tdpid" || true
 	cat "$HS_DIR/out"
 	grep -q after "$HS_DIR/out"
-	# the windows of the echo of "before" and of "after" (and the
-	# kernel's own): the same scale before and after the restart
-	tcpdump -r "$HS_DIR/r.pcap" -n 2>/dev/null | grep -v 'Flags \[S' |
-	    grep 'length [1-9]' >"$HS_DIR/r.txt"
-	cat "$HS_DIR/r.txt"
-	before=$(head -1 "$HS_DIR/r.txt" | grep -oE 'win [0-9]+' | cut -d' ' -f2)
-	after=$(tail -1 "$HS_DIR/r.txt" | grep -oE 'win [0-9]+' | cut -d' ' -f2)
-	[ "$(wc -l <"$HS_DIR/r.txt")" -eq 2 ]
-	[ "$after" -ge $((before / 2)) ] && [ "$after" -le $((before * 2)) ]
+	# and what nmap measures goes on from where it was
+	attacker nmap -O -Pn -n -p $OPEN,$CLOSED "$a" >"$HS_DIR/nmap.after" 2>&1
+	grep -E '^(OS details|Aggressive)' "$HS_DIR/nmap.after" || true
+	named "Microsoft Windows 7 SP1" "$HS_DIR/nmap.after"
 }
 
 @test "failure: closed keeps an alias silent while nothing rewrites it" {
