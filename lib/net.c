@@ -131,6 +131,20 @@ net_listen(int af, const uint8_t *addr, int proto, int port, char *why,
 	return (-1);
 }
 
+/* A listening TCP socket on an address already in a sockaddr. */
+int
+net_listen_tcp(const struct sockaddr_storage *ss, char *why, size_t whylen)
+{
+	const struct sockaddr_in	*sin = (const struct sockaddr_in *)ss;
+	const struct sockaddr_in6	*sin6 = (const struct sockaddr_in6 *)ss;
+
+	if (ss->ss_family == AF_INET6)
+		return (net_listen(AF_INET6, (const uint8_t *)&sin6->sin6_addr,
+		    IPPROTO_TCP, ntohs(sin6->sin6_port), why, whylen));
+	return (net_listen(ss->ss_family, (const uint8_t *)&sin->sin_addr,
+	    IPPROTO_TCP, ntohs(sin->sin_port), why, whylen));
+}
+
 /*
  * The printable address and port of a peer; a v4-mapped IPv6 address is
  * shown as the IPv4 address it is.  *af gets the family it was shown in.

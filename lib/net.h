@@ -26,6 +26,7 @@
 #include <stdint.h>
 
 int	net_listen(int, const uint8_t *, int, int, char *, size_t);
+int	net_listen_tcp(const struct sockaddr_storage *, char *, size_t);
 int	net_sockaddr(int, const uint8_t *, int, struct sockaddr_storage *,
 	    socklen_t *);
 int	net_addrtext(const struct sockaddr_storage *, char *, size_t, int *);

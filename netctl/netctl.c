@@ -214,7 +214,6 @@ static void
 netctl_setup(struct imsgev *iev)
 {
 	struct imsg		 imsg;
-	struct node_msg		 nm;
 	struct alias_msg	*hosts = NULL, am;
 	size_t			 nhosts = 0, i;
 	char			 why[HS_REASONLEN];
@@ -224,12 +223,7 @@ netctl_setup(struct imsgev *iev)
 		proc_child_next(iev, &imsg);
 		switch (imsg_get_type(&imsg)) {
 		case IMSG_CFG_NODE:
-			if (imsg_get_data(&imsg, &nm, sizeof(nm)) == -1 ||
-			    memchr(nm.nm_name, '\0', sizeof(nm.nm_name)) ==
-			    NULL)
-				fatalx("%s: IMSG_CFG_NODE: bad message",
-				    __func__);
-			(void)strlcpy(sensor, nm.nm_name, sizeof(sensor));
+			proc_child_node(&imsg, sensor, sizeof(sensor));
 			break;
 		case IMSG_NET_CONFIG:
 			if (have || imsg_get_data(&imsg, &netconf,

@@ -390,6 +390,18 @@ proc_child_next(struct imsgev *iev, struct imsg *imsg)
 		fatal("%s: bad message", __func__);
 }
 
+/* IMSG_CFG_NODE: the node's name, checked, into buf. */
+void
+proc_child_node(struct imsg *imsg, char *buf, size_t len)
+{
+	struct node_msg	 nm;
+
+	if (imsg_get_data(imsg, &nm, sizeof(nm)) == -1 ||
+	    memchr(nm.nm_name, '\0', sizeof(nm.nm_name)) == NULL)
+		fatalx("IMSG_CFG_NODE: bad message");
+	(void)strlcpy(buf, nm.nm_name, len);
+}
+
 /* The channel to the parent, for children that tune it before running. */
 struct imsgev *
 proc_child_iev(void)

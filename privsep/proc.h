@@ -84,6 +84,7 @@ __attribute__((__noreturn__)) void
 	proc_child_run(const struct proc_def *, imsgev_handler);
 int	proc_child_common(struct imsgev *, struct imsg *);
 void	proc_child_next(struct imsgev *, struct imsg *);
+void	proc_child_node(struct imsg *, char *, size_t);
 struct imsgev	*proc_child_iev(void);
 struct event_base *proc_child_base(void);
 

@@ -243,10 +243,8 @@ static void
 rpc_setup(struct imsgev *iev)
 {
 	struct imsg		 imsg;
-	struct node_msg		 nm;
 	char			 err[512];
-	int			 done = 0, have = 0, on = 1;
-	socklen_t		 slen;
+	int			 done = 0, have = 0;
 
 	if (imsgbuf_set_maxsize(&iev->ibuf, FRAME_MAX_DEFAULT + 4096) == -1)
 		fatal("%s: imsgbuf_set_maxsize", __func__);
@@ -254,12 +252,7 @@ rpc_setup(struct imsgev *iev)
 		proc_child_next(iev, &imsg);
 		switch (imsg_get_type(&imsg)) {
 		case IMSG_CFG_NODE:
-			if (imsg_get_data(&imsg, &nm, sizeof(nm)) == -1 ||
-			    memchr(nm.nm_name, '\0', sizeof(nm.nm_name)) ==
-			    NULL)
-				fatalx("%s: IMSG_CFG_NODE: bad message",
-				    __func__);
-			(void)strlcpy(node, nm.nm_name, sizeof(node));
+			proc_child_node(&imsg, node, sizeof(node));
 			break;
 		case IMSG_RPC_CONFIG:
 			if (imsg_get_data(&imsg, &conf, sizeof(conf)) == -1 ||
@@ -319,18 +312,9 @@ rpc_setup(struct imsgev *iev)
 
 	if (conf.rc_mode != NODEMODE_MASTER)
 		return;
-	if ((listen_fd = socket(conf.rc_listen.ss_family, SOCK_STREAM |
-	    SOCK_NONBLOCK | SOCK_CLOEXEC, 0)) == -1)
-		fatal("listen: socket");
-	if (setsockopt(listen_fd, SOL_SOCKET, SO_REUSEADDR, &on,
-	    sizeof(on)) == -1)
-		fatal("listen: SO_REUSEADDR");
-	slen = conf.rc_listen.ss_family == AF_INET6 ?
-	    sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
-	if (bind(listen_fd, (struct sockaddr *)&conf.rc_listen, slen) == -1)
-		fatal("listen: bind %s", conf.rc_peer);
-	if (listen(listen_fd, 128) == -1)
-		fatal("listen: %s", conf.rc_peer);
+	if ((listen_fd = net_listen_tcp(&conf.rc_listen, err, sizeof(err))) ==
+	    -1)
+		fatalx("listen: %s: %s", conf.rc_peer, err);
 	log_info("listening for sensors and admins on %s", conf.rc_peer);
 }
 

@@ -1729,7 +1729,6 @@ superserver_dispatch_parent(struct imsgev *iev, struct imsg *imsg)
 {
 	struct ss_service	*svc;
 	struct service_msg	 sv;
-	struct node_msg		 nm;
 	char			 why[128];
 	int			 fd;
 
@@ -1737,10 +1736,7 @@ superserver_dispatch_parent(struct imsgev *iev, struct imsg *imsg)
 		return (0);
 	switch (imsg_get_type(imsg)) {
 	case IMSG_CFG_NODE:
-		if (imsg_get_data(imsg, &nm, sizeof(nm)) == -1 ||
-		    memchr(nm.nm_name, '\0', sizeof(nm.nm_name)) == NULL)
-			fatalx("%s: IMSG_CFG_NODE: bad message", __func__);
-		(void)strlcpy(sensor, nm.nm_name, sizeof(sensor));
+		proc_child_node(imsg, sensor, sizeof(sensor));
 		break;
 	case IMSG_CFG_SERVICE:
 		if (imsg_get_data(imsg, &sv, sizeof(sv)) == -1)

@@ -250,21 +250,14 @@ static void
 web_setup(struct imsgev *iev)
 {
 	struct imsg		 imsg;
-	struct node_msg		 nm;
 	char			 err[512];
-	int			 done = 0, have = 0, on = 1;
-	socklen_t		 slen;
+	int			 done = 0, have = 0;
 
 	while (!done) {
 		proc_child_next(iev, &imsg);
 		switch (imsg_get_type(&imsg)) {
 		case IMSG_CFG_NODE:
-			if (imsg_get_data(&imsg, &nm, sizeof(nm)) == -1 ||
-			    memchr(nm.nm_name, '\0', sizeof(nm.nm_name)) ==
-			    NULL)
-				fatalx("%s: IMSG_CFG_NODE: bad message",
-				    __func__);
-			(void)strlcpy(node, nm.nm_name, sizeof(node));
+			proc_child_node(&imsg, node, sizeof(node));
 			break;
 		case IMSG_WEB_CONFIG:
 			if (imsg_get_data(&imsg, &conf, sizeof(conf)) == -1 ||
@@ -320,18 +313,9 @@ web_setup(struct imsgev *iev)
 	    sizeof(err))) == NULL)
 		log_warnx("no countries and AS numbers: %s", err);
 
-	if ((listen_fd = socket(conf.wc_listen.ss_family, SOCK_STREAM |
-	    SOCK_NONBLOCK | SOCK_CLOEXEC, 0)) == -1)
-		fatal("socket");
-	if (setsockopt(listen_fd, SOL_SOCKET, SO_REUSEADDR, &on,
-	    sizeof(on)) == -1)
-		fatal("SO_REUSEADDR");
-	slen = conf.wc_listen.ss_family == AF_INET6 ?
-	    sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
-	if (bind(listen_fd, (struct sockaddr *)&conf.wc_listen, slen) == -1)
-		fatal("bind %s", conf.wc_peer);
-	if (listen(listen_fd, 128) == -1)
-		fatal("listen %s", conf.wc_peer);
+	if ((listen_fd = net_listen_tcp(&conf.wc_listen, err, sizeof(err))) ==
+	    -1)
+		fatalx("%s: %s", conf.wc_peer, err);
 }
 
 /* The master's own certificate; no client certificates here. */
