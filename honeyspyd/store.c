@@ -1205,6 +1205,33 @@ store_last_id(struct store *st, int64_t *id)
 }
 
 /*
+ * A statistics query over sq's range (?1, ?2) and, when given, its sensor
+ * (?3) and source (?4), prepared and bound; NULL with the error set.
+ */
+static sqlite3_stmt *
+stats_prepare(struct store *st, const struct store_query *sq,
+    const char *sql)
+{
+	sqlite3_stmt	*stmt;
+
+	if (sqlite3_prepare_v2(st->st_db, sql, -1, &stmt, NULL) != SQLITE_OK) {
+		store_dberr(st, "stats");
+		return (NULL);
+	}
+	if (sqlite3_bind_int64(stmt, 1, sq->sq_since) != SQLITE_OK ||
+	    sqlite3_bind_int64(stmt, 2, sq->sq_until) != SQLITE_OK ||
+	    (sq->sq_sensor != NULL &&
+	    store_bind_text(st, stmt, 3, sq->sq_sensor) == -1) ||
+	    (sq->sq_src_ip != NULL &&
+	    store_bind_text(st, stmt, 4, sq->sq_src_ip) == -1)) {
+		store_dberr(st, "stats: bind");
+		sqlite3_finalize(stmt);
+		return (NULL);
+	}
+	return (stmt);
+}
+
+/*
  * One aggregate of the overview: rows of (key, count) for the events in
  * the range that the where clause picks, largest first.
  */
@@ -1227,20 +1254,8 @@ stats_top(struct store *st, const struct store_query *sq, const char *what,
 		store_err(st, "stats: query too long");
 		return (-1);
 	}
-	if (sqlite3_prepare_v2(st->st_db, sql, -1, &stmt, NULL) != SQLITE_OK) {
-		store_dberr(st, "stats");
+	if ((stmt = stats_prepare(st, sq, sql)) == NULL)
 		return (-1);
-	}
-	if (sqlite3_bind_int64(stmt, 1, sq->sq_since) != SQLITE_OK ||
-	    sqlite3_bind_int64(stmt, 2, sq->sq_until) != SQLITE_OK ||
-	    (sq->sq_sensor != NULL &&
-	    store_bind_text(st, stmt, 3, sq->sq_sensor) == -1) ||
-	    (sq->sq_src_ip != NULL &&
-	    store_bind_text(st, stmt, 4, sq->sq_src_ip) == -1)) {
-		sqlite3_finalize(stmt);
-		store_dberr(st, "stats: bind");
-		return (-1);
-	}
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		if (intkey)
 			o = json_pack("{s:I, s:I}", name,
@@ -1276,17 +1291,9 @@ stats_range(struct store *st, const struct store_query *sq, json_t *o)
 	    "max(time) FROM events WHERE time >= ?1 AND time < ?2%s%s",
 	    sq->sq_sensor != NULL ? " AND sensor = ?3" : "",
 	    sq->sq_src_ip != NULL ? " AND src_ip = ?4" : "");
-	if (sqlite3_prepare_v2(st->st_db, sql, -1, &stmt, NULL) != SQLITE_OK) {
-		store_dberr(st, "stats");
+	if ((stmt = stats_prepare(st, sq, sql)) == NULL)
 		return (-1);
-	}
-	if (sqlite3_bind_int64(stmt, 1, sq->sq_since) != SQLITE_OK ||
-	    sqlite3_bind_int64(stmt, 2, sq->sq_until) != SQLITE_OK ||
-	    (sq->sq_sensor != NULL &&
-	    store_bind_text(st, stmt, 3, sq->sq_sensor) == -1) ||
-	    (sq->sq_src_ip != NULL &&
-	    store_bind_text(st, stmt, 4, sq->sq_src_ip) == -1) ||
-	    (rc = sqlite3_step(stmt)) != SQLITE_ROW) {
+	if ((rc = sqlite3_step(stmt)) != SQLITE_ROW) {
 		store_dberr(st, "stats");
 		sqlite3_finalize(stmt);
 		return (-1);
