@@ -73,7 +73,7 @@
 #define WEB_FAIL_WINDOW		60	/* seconds */
 #define WEB_FAIL_LIMIT		5	/* failed logins per window */
 #define WEB_CALLS_MAX		512	/* waiting for the rpc child */
-#define WEB_JOB_CALLS		4
+#define WEB_JOB_CALLS		5
 #define WEB_LIVE_CLIENTS	64
 #define WEB_LIVE_PAGE		500
 #define WEB_LIVE_EVERY_MS	250
@@ -1474,6 +1474,10 @@ attacker_done(struct web_job *wj)
 	    json_array_get(fps, json_array_size(fps) - 1) : json_null(),
 	    "sessions", json_object_get(wj->wj_result[1], "events"),
 	    "detections", json_object_get(wj->wj_result[2], "events"));
+	/* Each session's end too: its bytes, duration and who closed. */
+	if (o != NULL)
+		(void)json_array_extend(json_object_get(o, "sessions"),
+		    json_object_get(wj->wj_result[4], "events"));
 	job_reply(wj, o);
 }
 
@@ -1511,7 +1515,9 @@ api_attacker(struct evhttp_request *req, struct web_session *ws)
 	    job_call(wj, 2, "getEvents", json_pack("[s, s, s]", src,
 	    "eventid=honeyspy.detect.*", "limit=500")) == -1 ||
 	    job_call(wj, 3, "getStats", json_pack("[s, s]", src,
-	    "since=1")) == -1;
+	    "since=1")) == -1 ||
+	    job_call(wj, 4, "getEvents", json_pack("[s, s, s]", src,
+	    "eventid=honeyspy.session.closed", "limit=500")) == -1;
 	if (bad)
 		job_fail(wj, "the master is busy; try again");
 }

@@ -1,6 +1,7 @@
 // End-to-end scenarios of the HoneySpy web console in Debian's Chromium,
 // driven by playwright-core.  regress/web/web.bats runs one scenario per
-// test: node e2e.mjs SCENARIO, with the network described in
+// test, regress/web/lab.bats a few across the lab's namespaces: node
+// e2e.mjs SCENARIO, with the network described in
 // the environment:
 //
 //   HS_URL        the console, https://127.0.0.1:PORT
@@ -14,6 +15,7 @@
 //   HS_SESSION_TIMEOUT  the master's web.session_timeout (expire)
 //   HS_FREE_PORT, HS_PROGRAM  a free port and a service program (service)
 //   HS_TICK       a shell command that makes the sensor report 1000 events
+//   HS_ATTACKER   the address the attacks come from (127.0.0.1)
 //
 // Nothing sleeps for a fixed time: every step waits for what it expects
 // (selectors, page functions), within playwright's timeouts.  Every
@@ -229,7 +231,7 @@ scenarios.live = async () => {
   await page.fill('#live-src', '192.0.2.99');
   await page.waitForFunction((m) => !document.querySelector('#live-table tbody').textContent.includes(m), mark);
   check(true, 'a filter by another source hides the attack');
-  await page.fill('#live-src', '127.0.0.1');
+  await page.fill('#live-src', env.HS_ATTACKER || '127.0.0.1');
   await waitText('#live-table tbody', mark, 'a filter by its source shows it again');
   await page.fill('#live-type', 'session.input');
   await page.waitForFunction(() => [...document.querySelectorAll('#live-table tbody tr.event')]
