@@ -271,15 +271,18 @@
           el('td', { class: 'addr' }, vis(a.address)),
           el('td', { class: 'mono' }, vis(a.mac)),
           el('td', {}, vis(a.vendor || '-')),
+          el('td', {}, vis(a.personality || '-')),
+          el('td', {}, a.personality ? el('span', { class: a.rewriting ? 'badge on' : 'badge bad',
+            text: a.rewriting ? 'rewriting' : 'not rewriting' }) : ''),
           el('td', {}, vis(a.interface || '')),
           el('td', {}, vis(a.source || '')),
           el('td', {}, el('button', { type: 'button', class: 'small danger', text: 'Remove',
             on: { click: () => act('delAlias', [String(a.address)], loadAliases) } }))));
       }
       if (list.length === 0)
-        tb.appendChild(el('tr', {}, el('td', { colspan: 6, class: 'muted', text: 'No fake hosts.' })));
+        tb.appendChild(el('tr', {}, el('td', { colspan: 8, class: 'muted', text: 'No fake hosts.' })));
       d.appendChild(el('table', { class: 'compact', id: 'aliases-table' }, el('thead', {}, el('tr', {},
-        ['Address', 'MAC', 'Vendor', 'Link', 'From', ''].map((h) => el('th', { text: h })))), tb));
+        ['Address', 'MAC', 'Vendor', 'Personality', 'Stack', 'Link', 'From', ''].map((h) => el('th', { text: h })))), tb));
       d.appendChild(form('add-alias', [input('ip', '198.51.100.50', 16),
         el('input', { name: 'mac', placeholder: 'MAC or vendor (optional)', size: 22, spellcheck: 'false' })], 'Add fake host',
       (f) => {
