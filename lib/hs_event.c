@@ -68,7 +68,6 @@ struct dumpbuf {
 
 static int	 event_set(json_t *, const char *, json_t *);
 static int	 encoding_key(char *, size_t, const char *);
-static char	*b64_encode(const void *, size_t);
 static int	 icmp_counterpart(uint8_t, uint16_t, uint16_t *);
 static int	 dump_append(struct dumpbuf *, const char *, size_t);
 static int	 dump_cb(const char *, size_t, void *);
@@ -180,8 +179,9 @@ encoding_key(char *buf, size_t len, const char *key)
 	return (0);
 }
 
-static char *
-b64_encode(const void *data, size_t len)
+/* Base64 of any bytes, NUL-terminated, for the caller to free. */
+char *
+hs_b64_encode(const void *data, size_t len)
 {
 	char	*out;
 	size_t	 olen;
@@ -231,7 +231,7 @@ hs_event_set_bytes(json_t *ev, const char *key, const void *data, size_t len)
 	 * Anything else would be rejected or mangled by every JSON parser
 	 * downstream, and a lossy replacement would destroy the evidence.
 	 */
-	if ((b64 = b64_encode(data, len)) == NULL)
+	if ((b64 = hs_b64_encode(data, len)) == NULL)
 		return (-1);
 	s = json_string(b64);
 	free(b64);

@@ -49,13 +49,13 @@
 #include <event2/keyvalq_struct.h>
 #include <jansson.h>
 #include <openssl/err.h>
-#include <openssl/evp.h>
 #include <openssl/rand.h>
 #include <openssl/ssl.h>
 
 #include "calls.h"
 #include "enrich.h"
 #include "frame.h"
+#include "hs_event.h"
 #include "log.h"
 #include "net.h"
 #include "passwd.h"
@@ -804,7 +804,9 @@ api_login(struct evhttp_request *req)
 	}
 	user = json_string_value(json_object_get(o, "user"));
 	pw = json_string_value(json_object_get(o, "password"));
-	if (user == NULL || pw == NULL) {
+	/* A NUL inside would end the name early: "admin\u0000x" is not admin. */
+	if (user == NULL || pw == NULL ||
+	    strlen(user) != json_string_length(json_object_get(o, "user"))) {
 		json_decref(o);
 		web_error(req, 400, "user and password are needed");
 		return;
@@ -1534,7 +1536,6 @@ transcript_add(json_t *t, json_t *ev)
 	char		 enckey[64], *b64;
 	json_t		*o;
 	size_t		 len;
-	int		 n;
 
 	if (eid == NULL)
 		return;
@@ -1569,12 +1570,8 @@ transcript_add(json_t *t, json_t *ev)
 		    "data", data);
 	} else {
 		/* text, its exact bytes (NULs too): base64 for the page */
-		if (len > INT_MAX / 4 * 3 ||
-		    (b64 = malloc((len + 2) / 3 * 4 + 1)) == NULL)
+		if ((b64 = hs_b64_encode(data, len)) == NULL)
 			return;
-		n = EVP_EncodeBlock((unsigned char *)b64,
-		    (const unsigned char *)data, (int)len);
-		b64[n < 0 ? 0 : n] = '\0';
 		o = json_pack("{s:O, s:s, s:s}", "timestamp",
 		    json_object_get(ev, "timestamp"), "direction", key,
 		    "data", b64);
