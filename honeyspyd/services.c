@@ -508,9 +508,23 @@ services_bind_reply(struct imsg *imsg)
 	fd = imsg_get_fd(imsg);
 	if (imsg_get_data(imsg, &br, sizeof(br)) == -1 ||
 	    memchr(br.br_reason, '\0', sizeof(br.br_reason)) == NULL ||
-	    (ps = psvc_find(br.br_id)) == NULL ||
-	    ps->ps_state != PSVC_BINDING || (br.br_errno == 0) != (fd != -1))
+	    br.br_id == 0 || br.br_id >= psvc_nextid ||
+	    (br.br_errno == 0) != (fd != -1))
 		fatalx("%s: bad IMSG_BIND_FD from the binder", __func__);
+	/*
+	 * Removed while the binder worked (a reload, a pushed configuration
+	 * or delService in the meantime): the socket is nobody's.  Ids are
+	 * never used twice, so this one cannot be a newer service's.
+	 */
+	if ((ps = psvc_find(br.br_id)) == NULL) {
+		log_debug("%s: service %u went while it was bound", __func__,
+		    br.br_id);
+		if (fd != -1)
+			(void)close(fd);
+		return;
+	}
+	if (ps->ps_state != PSVC_BINDING)
+		fatalx("%s: IMSG_BIND_FD for a service not binding", __func__);
 	if (br.br_errno != 0) {
 		psvc_failed_reason(ps, &br);
 		return;
@@ -527,9 +541,14 @@ services_listening(struct imsg *imsg)
 
 	if (imsg_get_data(imsg, &br, sizeof(br)) == -1 ||
 	    memchr(br.br_reason, '\0', sizeof(br.br_reason)) == NULL ||
-	    (ps = psvc_find(br.br_id)) == NULL ||
-	    ps->ps_state != PSVC_BINDING)
+	    br.br_id == 0 || br.br_id >= psvc_nextid)
 		fatalx("%s: bad IMSG_SS_LISTENING from the superserver",
+		    __func__);
+	/* Removed meanwhile: the superserver has its removal queued too. */
+	if ((ps = psvc_find(br.br_id)) == NULL)
+		return;
+	if (ps->ps_state != PSVC_BINDING)
+		fatalx("%s: IMSG_SS_LISTENING for a service not binding",
 		    __func__);
 	if (br.br_errno != 0) {
 		psvc_failed_reason(ps, &br);
