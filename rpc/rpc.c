@@ -195,7 +195,8 @@ static int	ctl_dispatch(struct imsgev *, struct imsg *);
 static void	ctl_closed(struct imsgev *);
 static void	ctl_next(void);
 static void	ctl_job_free(struct ctl_job *);
-static void	fwd_finish(struct forward *, int, json_t *, const char *);
+static void	fwd_finish(struct forward *, int, int, json_t *,
+		    const char *);
 static void	crl_piece(struct imsg *);
 static void	crl_enforce(void);
 static void	hello_send(struct link *);
@@ -709,7 +710,7 @@ link_free(struct link *l, const char *why)
 		    l->l_port, why);
 	TAILQ_FOREACH_SAFE(fw, &forwards, fw_entry, fwtmp) {
 		if (fw->fw_sensor == l->l_id)
-			fwd_finish(fw, 0, NULL, "the sensor went away");
+			fwd_finish(fw, 0, 0, NULL, "the sensor went away");
 		else if (fw->fw_admin == l->l_id)
 			fw->fw_admin = 0;
 	}
@@ -1053,7 +1054,7 @@ link_frame(struct link *l, json_t *o, struct rpc_msg *m)
 			break;
 		TAILQ_FOREACH(fw, &forwards, fw_entry)
 			if (fw->fw_id == m->m_id && fw->fw_sensor == l->l_id) {
-				fwd_finish(fw, m->m_ok, m->m_result,
+				fwd_finish(fw, 1, m->m_ok, m->m_result,
 				    m->m_error);
 				return;
 			}
@@ -1397,7 +1398,8 @@ ctl_job_free(struct ctl_job *cj)
 
 /* The sensor answered a forwarded call, or never will: tell the admin. */
 static void
-fwd_finish(struct forward *fw, int ok, json_t *result, const char *error)
+fwd_finish(struct forward *fw, int answered, int ok, json_t *result,
+    const char *error)
 {
 	struct link	*admin;
 	char		 why[512];
@@ -1409,7 +1411,18 @@ fwd_finish(struct forward *fw, int ok, json_t *result, const char *error)
 	}
 	call_event(fw->fw_admin_name, fw->fw_role, fw->fw_sensor_name,
 	    fw->fw_call, fw->fw_args, ok, error, NULL);
-	if (fw->fw_admin != 0 && (admin = link_find(fw->fw_admin)) != NULL)
+	admin = fw->fw_admin != 0 ? link_find(fw->fw_admin) : NULL;
+	/*
+	 * A configuration is in our store before it goes out: a sensor that
+	 * went away or never answered gets it when it links again.
+	 */
+	if (admin != NULL && !answered && strcmp(fw->fw_call, "setConfig") ==
+	    0 && fw->fw_role == ROLE_ADMIN)
+		link_reply(admin, fw->fw_admin_id, json_pack("{s:s, s:b, "
+		    "s:b, s:s}", "node", fw->fw_sensor_name, "stored", 1,
+		    "applied", 0, "reason", error != NULL ? error : "failed"),
+		    NULL);
+	else if (admin != NULL)
 		link_reply(admin, fw->fw_admin_id, ok ? json_incref(result) :
 		    NULL, ok ? NULL : error != NULL ? error : "failed");
 	TAILQ_REMOVE(&forwards, fw, fw_entry);
@@ -1597,7 +1610,7 @@ rpc_tick(int fd, short event, void *arg)
 		if (now - fw->fw_started > RPC_CALL_TIMEOUT) {
 			(void)snprintf(why, sizeof(why), "no answer within %d "
 			    "seconds", RPC_CALL_TIMEOUT);
-			fwd_finish(fw, 0, NULL, why);
+			fwd_finish(fw, 0, 0, NULL, why);
 		}
 	if (evtimer_add(&tick_ev, &tv) == -1)
 		fatal("%s: evtimer_add", __func__);
