@@ -191,7 +191,7 @@ cap_count() {
 	ctl delFilter 3
 	[ "$(ctl getFilters | wc -l)" -eq 3 ]
 	grep -qxF "$SYN_RULE" "$HS_DIR/spool/capture-filters"
-	! grep -q "udp port 53" "$HS_DIR/spool/capture-filters"
+	! grep -q "udp port 53" "$HS_DIR/spool/capture-filters" || false
 	# The rule works at once.
 	syn 7002
 	cap_wait '.eventid == "honeyspy.packet.match" and .dst_port == 7002'

@@ -283,7 +283,7 @@ EOF
 	run rc stop
 	[ "$status" -eq 0 ]
 	[ "$output" = "honeyspyd: stopped" ]
-	! hs_alive "$pid"
+	! hs_alive "$pid" || false
 	[ ! -e "$HS_SOCK" ]
 	run rc status
 	[ "$status" -eq 3 ]
