@@ -74,12 +74,12 @@
 static const struct proc_def proc_table[] = {
 	/* CAP_NET_RAW only to open the sockets that announce new hosts */
 	{ PROC_NETCTL, "netctl", netctl_main,
-	    CAP(CAP_NET_ADMIN), CAP(CAP_NET_RAW), 1, 0, 0,
+	    CAP(CAP_NET_ADMIN), CAP(CAP_NET_RAW), 1, PD_SENSOR, 0,
 	    "virtual hosts and MAC addresses" },
 	{ PROC_CAPTURE, "capture", capture_main,
 	    0, CAP(CAP_NET_RAW), 1, 0, 0, "packet capture and fingerprints" },
 	{ PROC_PERSONA, "persona", persona_main,
-	    CAP(CAP_NET_ADMIN), 0, 1, 0, 0, "TCP/IP personalities" },
+	    CAP(CAP_NET_ADMIN), 0, 1, PD_SENSOR, 0, "TCP/IP personalities" },
 	{ PROC_BINDER, "binder", binder_main,
 	    CAP(CAP_NET_BIND_SERVICE), 0, 1, 0, 0,
 	    "services on ports below 1024" },
@@ -95,7 +95,7 @@ static const struct proc_def proc_table[] = {
 	{ PROC_RPC, "rpc", rpc_main,
 	    0, 0, 1, 0, 0, "link to the master" },
 	{ PROC_WEB, "web", web_main,
-	    0, 0, 1, 1, 0, "web console" },
+	    0, 0, 1, PD_MASTER, 0, "web console" },
 	/* A master's, or a standalone sensor's: as outputs are configured. */
 	{ PROC_OUTFILE, "out-file", output_main,
 	    0, 0, 1, 0, 0, "file outputs" },
@@ -476,9 +476,14 @@ parent_feature(const struct proc_def *pd, char *why, size_t len)
 	char		 names[128];
 
 	why[0] = '\0';
-	if (pd->pd_master_only &&
+	if (pd->pd_where == PD_MASTER &&
 	    hs->p_conf->c_node.n_mode != NODEMODE_MASTER) {
 		(void)strlcpy(why, "master mode only", len);
+		return (0);
+	}
+	if (pd->pd_where == PD_SENSOR &&
+	    hs->p_conf->c_node.n_mode == NODEMODE_MASTER) {
+		(void)strlcpy(why, "not on a master", len);
 		return (0);
 	}
 	if (!outputs_wanted(pd->pd_id, why, len))
@@ -527,8 +532,13 @@ parent_log_features(void)
 	char	 why[128];
 
 	for (i = 0; i < PROC_TABLE_SIZE; i++) {
-		/* Outputs not configured are not missed: no word. */
-		if (proc_table[i].pd_master_only ||
+		/*
+		 * Outputs not configured are not missed, nor a sensor's
+		 * children on a master: no word.  The web's is below.
+		 */
+		if (proc_table[i].pd_where == PD_MASTER ||
+		    (proc_table[i].pd_where == PD_SENSOR &&
+		    hs->p_conf->c_node.n_mode == NODEMODE_MASTER) ||
 		    !outputs_wanted(proc_table[i].pd_id, why, sizeof(why)))
 			continue;
 		if (!parent_feature(&proc_table[i], why, sizeof(why)))

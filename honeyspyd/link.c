@@ -201,7 +201,7 @@ link_start(void)
 	    sizeof(rc.rc_privmode));
 	feat = json_object();
 	for (i = 0; i < hs->p_ntable; i++)
-		if (!hs->p_table[i].pd_master_only)
+		if (hs->p_table[i].pd_where != PD_MASTER)
 			(void)json_object_set_new(feat,
 			    hs->p_table[i].pd_name, json_boolean(
 			    parent_feature(&hs->p_table[i], why,

@@ -52,6 +52,15 @@ struct imsgev {
 };
 
 /* What a process is allowed to keep, and where it lives. */
+/*
+ * Where a child runs: a master's children serve the network, a sensor's
+ * fake its hosts; one that changes the kernel's network set-up never runs
+ * on a master, which may share its host with a sensor.
+ */
+#define PD_ANY		0
+#define PD_MASTER	1
+#define PD_SENSOR	2
+
 struct proc_def {
 	enum proc_id	 pd_id;
 	const char	*pd_name;
@@ -59,7 +68,7 @@ struct proc_def {
 	uint64_t	 pd_caps;	/* effective while running */
 	uint64_t	 pd_setup_caps;	/* held only until setup is done */
 	int		 pd_chroot;	/* jailed in node.chroot */
-	int		 pd_master_only;
+	int		 pd_where;	/* PD_ANY, PD_MASTER or PD_SENSOR */
 	int		 pd_caps_optional;	/* runs without them too */
 	const char	*pd_feature;	/* what an operator loses without it */
 };

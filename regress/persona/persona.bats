@@ -294,6 +294,57 @@ named() {
 	named "OpenBSD 6.3" "$HS_DIR/nmap.restart"
 }
 
+@test "a master on the sensor's host leaves its fake hosts and personalities alone" {
+	local m=$HS_DIR/master mpid before after
+
+	persona_config
+	hs_start
+	wait_rules
+	snapshot() {
+		sensor nft list table ip honeyspy_persona 2>/dev/null
+		sensor nft list table bridge honeyspy
+		sensor ip -br link | awk '{ print $1 }' | sort
+		sensor ip rule
+	}
+	before=$(snapshot)
+	install -d -m 0755 "$m" "$m/jail"
+	install -d -m 0750 -o _honeyspy -g _honeyspy "$m/db"
+	"$BIN/honeyspy-cert" -d "$m/certs" -s 127.0.0.1 init >/dev/null
+	cat >"$m/conf.yaml" <<EOC
+node: {name: m, mode: master, chroot: $m/jail}
+listen:
+  address: 127.0.0.1
+  port: 7300
+  ca: $m/certs/ca.crt
+  cert: $m/certs/master.crt
+  key: $m/certs/master.key
+log: {file: $m/events.json, syslog: false, database: $m/db/events.db}
+EOC
+	sensor "$BIN/honeyspyd" -d -f "$m/conf.yaml" -s "$m/ctl.sock" \
+	    >"$m/log" 2>&1 &
+	mpid=$!
+	for _ in $(seq 1 100); do
+		grep -q 'ready: every process' "$m/log" && break
+		hs_alive "$mpid" || break
+		sleep 0.1
+	done
+	cat "$m/log"
+	grep -q 'ready: every process' "$m/log"
+	! grep -qE '^(persona|netctl):' "$m/log" || false
+	run "$BIN/honeyspyctl" -s "$m/ctl.sock" status
+	echo "$output"
+	grep -E '^persona +off +.*not on a master' <<<"$output"
+	grep -E '^netctl +off +.*not on a master' <<<"$output"
+	kill -TERM "$mpid"
+	hs_wait_exit "$mpid" 5000
+	after=$(snapshot)
+	[ "$before" = "$after" ]
+	# and the sensor still holds its queue and rewrites
+	run "$BIN/honeyspyctl" -s "$HS_SOCK" -j getAliases
+	[ "$(jq '[.[] | select(.rewriting)] | length' <<<"$output")" -eq \
+	    "${#PERSONAS[@]}" ]
+}
+
 @test "a live connection to an alias survives a restart of the suite" {
 	local a
 
