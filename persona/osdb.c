@@ -19,6 +19,7 @@
 #include <sys/types.h>
 
 #include <ctype.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -316,46 +317,98 @@ pfp_line(const char *line, struct pfp *pf)
 	}
 }
 
+/* The next line of BUF from *P, cut to fit LINE, without its CR. */
+static int
+pfp_next_line(const char **p, const char *end, char *line, size_t size)
+{
+	const char	*nl;
+	size_t		 n;
+
+	if (*p >= end)
+		return (0);
+	if ((nl = memchr(*p, '\n', end - *p)) == NULL)
+		nl = end;
+	n = nl - *p;
+	if (n >= size)
+		n = size - 1;
+	memcpy(line, *p, n);
+	line[n] = '\0';
+	if (n > 0 && line[n - 1] == '\r')
+		line[n - 1] = '\0';
+	*p = nl + 1;
+	return (1);
+}
+
+/* Whether LINE is one of an entry's tests, "SEQ(...)" to "IE(...)". */
+static int
+pfp_is_test(const char *line)
+{
+	static const char *const tests[] = { "SEQ(", "OPS(", "WIN(", "ECN(",
+	    "T1(", "T2(", "T3(", "T4(", "T5(", "T6(", "T7(", "U1(", "IE(" };
+	size_t	 i;
+
+	for (i = 0; i < sizeof(tests) / sizeof(tests[0]); i++)
+		if (strncmp(line, tests[i], strlen(tests[i])) == 0)
+			return (1);
+	return (0);
+}
+
 /*
- * The entry called NAME in an nmap-os-db held in BUF: the first of that
- * name, as nmap itself would print it.  -1 with the reason when absent.
+ * The entry called NAME in an nmap-os-db held in BUF.  Many names have
+ * several entries, taken from different machines; nmap prints the name
+ * whichever one matches.  We answer as the one with the fewest
+ * alternatives ("A|B") in its tests: it describes one machine most
+ * exactly, and a stack that answers with the first alternative of each
+ * of an entry's many can match none of them well.  The first of the
+ * fewest wins.  -1 with the reason when the name is absent.
  */
 int
 pfp_parse_nmap(const char *buf, size_t len, const char *name, struct pfp *pf,
     char *why, size_t wlen)
 {
-	const char	*p = buf, *end = buf + len, *nl;
+	const char	*p = buf, *end = buf + len, *at = NULL, *best = NULL;
 	char		 line[1024];
-	size_t		 n;
-	int		 in = 0;
+	size_t		 alts = 0, fewest = SIZE_MAX;
+	const char	*c;
 
 	memset(pf, 0, sizeof(*pf));
-	while (p < end) {
-		if ((nl = memchr(p, '\n', end - p)) == NULL)
-			nl = end;
-		n = nl - p;
-		if (n >= sizeof(line))
-			n = sizeof(line) - 1;
-		memcpy(line, p, n);
-		line[n] = '\0';
-		if (n > 0 && line[n - 1] == '\r')
-			line[n - 1] = '\0';
-		p = nl + 1;
-		if (!in) {
-			if (strncmp(line, "Fingerprint ", 12) == 0 &&
-			    strcmp(line + 12, name) == 0) {
-				in = 1;
-				if (strlcpy(pf->pf_name, name,
-				    sizeof(pf->pf_name)) >= sizeof(pf->pf_name))
-					break;
+	for (;;) {
+		const char	*here = p;
+		int		 more = pfp_next_line(&p, end, line,
+				    sizeof(line));
+
+		/* an entry ends at a blank line, the next entry or the end */
+		if (at != NULL && (!more || line[0] == '\0' ||
+		    strncmp(line, "Fingerprint ", 12) == 0)) {
+			if (alts < fewest) {
+				fewest = alts;
+				best = at;
 			}
-			continue;
+			at = NULL;
 		}
-		if (line[0] == '\0' || strncmp(line, "Fingerprint ", 12) == 0)
+		if (!more)
 			break;
-		pfp_line(line, pf);
+		if (strncmp(line, "Fingerprint ", 12) == 0 &&
+		    strcmp(line + 12, name) == 0) {
+			at = here;
+			alts = 0;
+		} else if (at != NULL && pfp_is_test(line))
+			for (c = line; (c = strchr(c, '|')) != NULL; c++)
+				alts++;
 	}
-	if (!in || !pf->pf_t[1].pt_present) {
+	if (best == NULL ||
+	    strlcpy(pf->pf_name, name, sizeof(pf->pf_name)) >=
+	    sizeof(pf->pf_name)) {
+		(void)snprintf(why, wlen, "no nmap fingerprint called \"%s\"",
+		    name);
+		return (-1);
+	}
+	p = best;
+	(void)pfp_next_line(&p, end, line, sizeof(line));	/* its name */
+	while (pfp_next_line(&p, end, line, sizeof(line)) &&
+	    line[0] != '\0' && strncmp(line, "Fingerprint ", 12) != 0)
+		pfp_line(line, pf);
+	if (!pf->pf_t[1].pt_present) {
 		(void)snprintf(why, wlen, "no nmap fingerprint called \"%s\"",
 		    name);
 		return (-1);

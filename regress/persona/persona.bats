@@ -3,6 +3,8 @@
 # ordinary session as its configured OS, from the attacker's side of the
 # segment; the sensor's own address still looks like the sensor.
 # PERSONA_ALL=1 runs nmap three times per personality instead of once.
+# PERSONA_FILE=FILE (one nmap-os-db name a line, at most 64) tries other
+# personalities in the first test; the later tests expect the twelve.
 
 load ../helpers
 # shellcheck source-path=SCRIPTDIR
@@ -23,6 +25,10 @@ PERSONAS=(
 	"HP LaserJet 1320 printer"
 	"Linux 2.4.20"
 )
+if [ -n "${PERSONA_FILE:-}" ]; then
+	mapfile -t PERSONAS < <(grep -v '^[[:space:]]*$' "$PERSONA_FILE" |
+	    head -n 64)
+fi
 BASE=50		# PERSONAS[i] lives on 198.51.100.(BASE + i)
 QHOLD=${HS_QHOLD_BIN:-$HS_TOP/build/cc/regress/qhold}
 OPEN=7000
@@ -133,7 +139,7 @@ named() {
 	[[ "$guess" == "$1 ("* ]]
 }
 
-@test "nmap -O names the configured OS for at least 9 of 12 personalities" {
+@test "nmap -O names the configured OS for at least 3 in 4 personalities" {
 	local i runs=1 r ok=0 tries=0
 
 	[ -z "${PERSONA_ALL:-}" ] || runs=3
@@ -167,7 +173,7 @@ named() {
 		done
 	done
 	echo "$ok of $tries named"
-	[ "$ok" -ge $((9 * runs)) ]
+	[ $((ok * 4)) -ge $((tries * 3)) ]
 
 	# the sensor itself: the same options, windows and answers as before
 	primary_fp >"$HS_DIR/primary.after"

@@ -170,6 +170,24 @@ test_parse(void **unused)
 	assert_int_equal(pfp_parse_nmap(db, sizeof(db) - 1, "Test OS",
 	    &other, why, sizeof(why)), -1);
 	assert_non_null(strstr(why, "no nmap fingerprint called"));
+	/* of two entries with one name, the one with fewer alternatives */
+	{
+		static const char two[] =
+		    "Fingerprint Twin\n"
+		    "Class A | B | C | general purpose\n"
+		    "OPS(O1=NNT11|M5B4NW0NNT00NNS%O2=M5B4)\n"
+		    "T1(R=Y%DF=Y%T=7B-85%TG=80%S=O%A=O|S+%F=A|AS%RD=0%Q=)\n"
+		    "\n"
+		    "Fingerprint Twin\n"
+		    "Class A | B | C | general purpose\n"
+		    "OPS(O1=M5B4NW0NNT00NNS%O2=M5B4)\n"
+		    "T1(R=Y%DF=Y%T=7B-85%TG=80%S=O%A=S+%F=AS%RD=0%Q=)\n";
+
+		assert_int_equal(pfp_parse_nmap(two, sizeof(two) - 1,
+		    "Twin", &other, why, sizeof(why)), 0);
+		assert_string_equal(other.pf_o[0], "M5B4NW0NNT00NNS");
+		assert_int_equal(other.pf_t[1].pt_flags, 0x12);	/* AS */
+	}
 	/* cut anywhere, the text never makes it read past its end */
 	for (size_t n = 0; n < sizeof(db) - 1; n += 7)
 		(void)pfp_parse_nmap(db, n, "Test OS 1.0", &other, why,
