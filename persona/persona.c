@@ -243,9 +243,17 @@ persona_setup(struct imsgev *iev)
 	 * No queue (a kernel without nfnetlink_queue, or none of ours):
 	 * the feature is off, and says why; the rest of the suite runs on.
 	 */
-	if (persona_queue(queue_num, why, sizeof(why)) == -1 ||
-	    persona_rules(why, sizeof(why)) == -1)
+	if (persona_queue(queue_num, why, sizeof(why)) == -1)
 		persona_off(why);
+	else if (persona_rules(why, sizeof(why)) == -1) {
+		/*
+		 * Nothing of ours may stay behind: rules that queue to a
+		 * child that no longer reads its queue hold every packet.
+		 */
+		persona_off(why);
+		persona_shutdown();
+		(void)pr_remove(why, sizeof(why));
+	}
 	for (i = 0; i < PRW_MAXALIAS; i++)
 		if (hosts[i].ph_used)
 			persona_tell(0, &hosts[i]);

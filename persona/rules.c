@@ -73,11 +73,22 @@ static void	 pr_set16(struct nftnl_rule *, uint32_t, const uint8_t *,
 int
 pr_open(char *why, size_t len)
 {
+	int	rcvbuf = 4 * 1024 * 1024;
+
 	if ((nl = mnl_socket_open(NETLINK_NETFILTER)) == NULL ||
 	    mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) == -1) {
 		(void)snprintf(why, len, "netlink: %s", strerror(errno));
 		return (-1);
 	}
+	/*
+	 * Room for the kernel's answers to a whole batch: a failed one
+	 * answers every message it got that far, and answers that find the
+	 * socket full are lost (ENOBUFS) although the batch was applied.
+	 */
+	if (setsockopt(mnl_socket_get_fd(nl), SOL_SOCKET, SO_RCVBUFFORCE,
+	    &rcvbuf, sizeof(rcvbuf)) == -1)
+		(void)setsockopt(mnl_socket_get_fd(nl), SOL_SOCKET, SO_RCVBUF,
+		    &rcvbuf, sizeof(rcvbuf));
 	nl_seq = (uint32_t)time(NULL);
 	return (0);
 }
@@ -112,7 +123,11 @@ pr_run(struct nftnl_batch *b, char *why, size_t len)
 		(void)snprintf(why, len, "netlink send: %s", strerror(errno));
 		return (-1);
 	}
-	/* an ack for each message: read until the socket has none */
+	/*
+	 * The table and the chains ask for an ack; rules, hundreds with
+	 * many hosts, are answered only when they fail.  The kernel has
+	 * done the batch when sendmsg returns: read until nothing is left.
+	 */
 	for (;;) {
 		n = recv(mnl_socket_get_fd(nl), buf, sizeof(buf),
 		    MSG_DONTWAIT);
@@ -331,7 +346,7 @@ pr_rule(struct nftnl_batch *b, const char *chain, uint32_t off,
 	nftnl_rule_add_expr(r, e);
 build:
 	nlh = nftnl_nlmsg_build_hdr(nftnl_batch_buffer(b), NFT_MSG_NEWRULE,
-	    NFPROTO_IPV4, NLM_F_APPEND | NLM_F_CREATE | NLM_F_ACK, nl_seq++);
+	    NFPROTO_IPV4, NLM_F_APPEND | NLM_F_CREATE, nl_seq++);
 	nftnl_rule_nlmsg_build_payload(nlh, r);
 	nftnl_rule_free(r);
 	(void)nftnl_batch_update(b);
