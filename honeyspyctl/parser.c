@@ -315,7 +315,8 @@ take_value(const struct token *t, const char *word)
 		    sizeof(res.alias.ca_addr));
 		return (0);
 	case MACVENDOR:
-		if (strlcpy(res.alias.ca_how, word, sizeof(res.alias.ca_how)) >=
+		if (strlen(word) >= HS_VENDORLEN ||
+		    strlcpy(res.alias.ca_how, word, sizeof(res.alias.ca_how)) >=
 		    sizeof(res.alias.ca_how)) {
 			perr("vendor name too long\n");
 			return (-1);

@@ -2144,7 +2144,12 @@ net_alias_msg(const struct ctl_alias *ca, struct alias_msg *am, char *why,
 			    "(xx:xx:xx:xx:xx:xx) nor a vendor name", len);
 			return (-1);
 		}
-	(void)strlcpy(am->al_vendor, ca->ca_how, sizeof(am->al_vendor));
+	if (strlcpy(am->al_vendor, ca->ca_how, sizeof(am->al_vendor)) >=
+	    sizeof(am->al_vendor)) {
+		(void)snprintf(why, len, "a vendor name has at most %zu bytes",
+		    sizeof(am->al_vendor) - 1);
+		return (-1);
+	}
 	return (0);
 }
 

@@ -38,6 +38,7 @@
 #define HS_DETECT_PATH		"/usr/bin/honeyspy-detect"
 #endif
 #define HS_NAMELEN		64
+#define HS_PERSONALITYLEN	256	/* nmap-os-db names run to 232 bytes */
 #define HS_SVC_USER		"_honeyspy-svc"
 #define HS_ADDRSTRLEN		48	/* INET6_ADDRSTRLEN and a NUL, rounded */
 #define HS_QUERY_TEXTLEN	256	/* getEvents text=: a substring */
@@ -349,7 +350,7 @@ struct service_msg {
 	char		sv_program[PATH_MAX];
 	char		sv_args[HS_ARGSLEN];	/* sv_nargs strings */
 	int32_t		sv_nargs;
-	char		sv_personality[HS_NAMELEN];
+	char		sv_personality[HS_PERSONALITYLEN];
 	uint32_t	sv_uid;
 	uint32_t	sv_gid;
 	char		sv_directory[PATH_MAX];
@@ -641,7 +642,7 @@ struct alias_msg {
 	uint8_t		al_persona;	/* PERSONA_* */
 	uint8_t		al_pad;
 	char		al_vendor[HS_VENDORLEN];	/* "" none */
-	char		al_personality[HS_NAMELEN];	/* "" none */
+	char		al_personality[HS_PERSONALITYLEN];	/* "" none */
 	char		al_ifname[HS_IFNAMELEN];	/* reply only */
 	int32_t		al_fromconf;	/* from hosts, not added */
 	int32_t		al_failclosed;	/* persona: drop when not rewritten */
@@ -669,7 +670,8 @@ struct net_result {
 /* addAlias IP [MAC|vendor], delAlias IP, as typed. */
 struct ctl_alias {
 	char		ca_addr[HS_ADDRSTRLEN];
-	char		ca_how[HS_VENDORLEN];	/* a MAC or a vendor; "" */
+	/* a MAC, a vendor (HS_VENDORLEN at most) or a personality; "" */
+	char		ca_how[HS_PERSONALITYLEN];
 };
 
 #define HS_URLLEN		256

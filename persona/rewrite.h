@@ -23,7 +23,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#define PFP_NAMELEN	64
+#define PFP_NAMELEN	256	/* nmap-os-db names run to 232 bytes */
 #define PFP_OPTMAX	40
 #define PFP_OSTRLEN	48
 #define PFP_P0FMAX	16
