@@ -242,6 +242,11 @@ hs_teardown() {
 	# Children exit when the parent goes; make sure of it.
 	if [ -n "${HS_DIR:-}" ]; then
 		pkill -KILL -f -- "-s $HS_SOCK" 2>/dev/null || true
-		rm -rf "$HS_DIR"
+		# HS_KEEP=1 keeps the test's files to look at afterwards.
+		if [ -n "${HS_KEEP:-}" ]; then
+			echo "kept $HS_DIR" >&3
+		else
+			rm -rf "$HS_DIR"
+		fi
 	fi
 }

@@ -167,7 +167,7 @@ named() {
 				echo "named ($NAMED_HOW): ${PERSONAS[$i]}"
 			else
 				echo "missed: ${PERSONAS[$i]}"
-				grep -E '^(OS details|Aggressive|Running)' \
+				grep -E '^(OS details|Aggressive|Running|No exact|Too many)' \
 				    "$HS_DIR/nmap.$i.$r" || true
 			fi
 		done
