@@ -89,6 +89,11 @@ pr_open(char *why, size_t len)
 	    &rcvbuf, sizeof(rcvbuf)) == -1)
 		(void)setsockopt(mnl_socket_get_fd(nl), SOL_SOCKET, SO_RCVBUF,
 		    &rcvbuf, sizeof(rcvbuf));
+	/* and for the batch itself, sent whole: 64 hosts make some 200 kB */
+	if (setsockopt(mnl_socket_get_fd(nl), SOL_SOCKET, SO_SNDBUFFORCE,
+	    &rcvbuf, sizeof(rcvbuf)) == -1)
+		(void)setsockopt(mnl_socket_get_fd(nl), SOL_SOCKET, SO_SNDBUF,
+		    &rcvbuf, sizeof(rcvbuf));
 	nl_seq = (uint32_t)time(NULL);
 	return (0);
 }
@@ -102,13 +107,14 @@ pr_run(struct nftnl_batch *b, char *why, size_t len)
 	ssize_t		 n;
 	int		 r, err = 0;
 
-	struct iovec		 iov[16];
+	struct iovec		*iov;
 	struct sockaddr_nl	 sa;
 	struct msghdr		 msg;
-	int			 niov;
+	int			 niov, rv;
 
-	if ((niov = nftnl_batch_iovec_len(b)) > 16) {
-		(void)snprintf(why, len, "too many rules");
+	niov = nftnl_batch_iovec_len(b);
+	if ((iov = calloc((size_t)niov, sizeof(*iov))) == NULL) {
+		(void)snprintf(why, len, "out of memory");
 		return (-1);
 	}
 	nftnl_batch_iovec(b, iov, (uint32_t)niov);
@@ -119,7 +125,9 @@ pr_run(struct nftnl_batch *b, char *why, size_t len)
 	msg.msg_namelen = sizeof(sa);
 	msg.msg_iov = iov;
 	msg.msg_iovlen = (size_t)niov;
-	if (sendmsg(mnl_socket_get_fd(nl), &msg, 0) == -1) {
+	rv = sendmsg(mnl_socket_get_fd(nl), &msg, 0) == -1 ? -1 : 0;
+	free(iov);
+	if (rv == -1) {
 		(void)snprintf(why, len, "netlink send: %s", strerror(errno));
 		return (-1);
 	}

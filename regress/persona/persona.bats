@@ -25,6 +25,7 @@ PERSONAS=(
 	"HP LaserJet 1320 printer"
 	"Linux 2.4.20"
 )
+DEFAULT_PERSONAS=("${PERSONAS[@]}")
 if [ -n "${PERSONA_FILE:-}" ]; then
 	mapfile -t PERSONAS < <(grep -v '^[[:space:]]*$' "$PERSONA_FILE" |
 	    head -n 64)
@@ -420,6 +421,34 @@ EOC
 	wait_rules
 	run attacker ping -c 1 -W 2 "$(addr_of 4)"
 	grep -q 'ttl=255' <<<"$output"
+}
+
+@test "sixty-four hosts, names as long as nmap-os-db's: all rewritten" {
+	local long="Apple Mac OS X 10.5 (Leopard) - 10.6.8 (Snow Leopard) or iOS 4.0 - 4.2.1 (Darwin 9.0.0b5 - 10.8.0)"
+	local i n=64
+
+	# PRW_MAXALIAS hosts: one batch of 7 rules each, and names of every
+	# length, the longest first
+	PERSONAS=("$long")
+	for i in $(seq 1 $((n - 1))); do
+		PERSONAS+=("${DEFAULT_PERSONAS[$((i % ${#DEFAULT_PERSONAS[@]}))]}")
+	done
+	persona_config
+	hs_start
+	wait_rules
+	! grep -E 'personalities are off|no nmap fingerprint' "$HS_LOG" || false
+	run sensor nft list table ip honeyspy_persona
+	[ "$(grep -c "queue num" <<<"$output")" -eq $((7 * n)) ]
+	run "$BIN/honeyspyctl" -s "$HS_SOCK" -j getAliases
+	[ "$(jq '[.[] | select(.rewriting)] | length' <<<"$output")" -eq "$n" ]
+	jq -e --arg p "$long" '.[] | select(.address == "'"$(addr_of 0)"'") |
+	    .personality == $p' <<<"$output"
+	run "$BIN/honeyspyctl" -s "$HS_SOCK" getFingerprint "$(addr_of 0)"
+	[[ "$output" == *"$long"* ]]
+	attacker nmap -O -Pn -n -p $OPEN,$CLOSED "$(addr_of 0)" \
+	    >"$HS_DIR/nmap.long" 2>&1
+	grep -E '^(OS details|Aggressive|No exact)' "$HS_DIR/nmap.long" || true
+	named "$long" "$HS_DIR/nmap.long"
 }
 
 @test "setFingerprint, getFingerprint and getAliases through honeyspyctl" {
