@@ -148,12 +148,28 @@ pfp_ipid(const char *args, const char *key, uint16_t *fixed)
 static int
 pfp_ttl(const char *args)
 {
-	long	 t;
+	char	 v[PFP_OSTRLEN], *end;
+	long	 t, lo = -1, hi = -1;
 
-	if ((t = pfp_hex(args, "TG", -1)) > 0 && t < 256)
+	/*
+	 * nmap scores T, the TTL the target sent, when it knows how far
+	 * away the target is, and TG, its guess, when not.  A few entries
+	 * have a TG outside T's range: T wins, from the middle of it.
+	 */
+	if (pfp_value(args, "T", v, sizeof(v)) == 0 && v[0] != '\0') {
+		lo = hi = strtol(v, &end, 16);
+		if (end == v)
+			lo = hi = -1;
+		else if (*end == '-')
+			hi = strtol(end + 1, NULL, 16);
+		if (hi < lo)
+			hi = lo;
+	}
+	t = pfp_hex(args, "TG", -1);
+	if (t > 0 && t < 256 && (lo == -1 || (t >= lo && t <= hi)))
 		return ((int)t);
-	if ((t = pfp_hex(args, "T", -1)) > 0 && t < 256)
-		return ((int)t);
+	if (lo > 0 && hi < 256)
+		return ((int)((lo + hi) / 2));
 	return (64);
 }
 

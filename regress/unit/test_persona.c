@@ -188,6 +188,16 @@ test_parse(void **unused)
 		assert_string_equal(other.pf_o[0], "M5B4NW0NNT00NNS");
 		assert_int_equal(other.pf_t[1].pt_flags, 0x12);	/* AS */
 	}
+	/* a guess outside the range sent: the range wins */
+	{
+		static const char odd[] =
+		    "Fingerprint Odd\n"
+		    "T1(R=Y%DF=Y%T=40-4A%TG=80%S=O%A=S+%F=AS%RD=0%Q=)\n";
+
+		assert_int_equal(pfp_parse_nmap(odd, sizeof(odd) - 1, "Odd",
+		    &other, why, sizeof(why)), 0);
+		assert_int_equal(other.pf_t[1].pt_ttl, 0x45);
+	}
 	/* cut anywhere, the text never makes it read past its end */
 	for (size_t n = 0; n < sizeof(db) - 1; n += 7)
 		(void)pfp_parse_nmap(db, n, "Test OS 1.0", &other, why,
