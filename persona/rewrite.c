@@ -827,8 +827,15 @@ tcp_out(struct prw *rw, int ai, struct pkt *k, uint32_t now)
 				put32(th + 8, seq);
 				put16(th + 14, (uint16_t)t->pt_w);
 				if (t->pt_haso) {
+					/*
+					 * Options on a reset (z/OS): its
+					 * clock where "T1x" wants one, and
+					 * an echo where "Tx1" does.
+					 */
+					tsval = ts_first(rw, ai, pf, now);
 					if ((olen = pfp_options(t->pt_o, opt,
-					    sizeof(opt), 0, 0, 0)) == -1 ||
+					    sizeof(opt), tsval != 0 ? tsval : 1,
+					    1, 0)) == -1 ||
 					    tcp_set_options(k, opt,
 					    (size_t)olen) == -1)
 						return (-1);
