@@ -36,6 +36,7 @@
 #define SC_MAXCAND	64
 #define SC_BACKSCAN	128	/* bytes searched before a syscall site */
 #define SC_GETPCBACK	32	/* bytes searched before a GetPC site */
+#define SC_DELIMSTARTS	8	/* starts after field ends, per site */
 #define SC_TRIES	32	/* restarts past faults per candidate */
 #define SC_MAXFIND	32
 #define SC_NINSN	8	/* instructions quoted in df_disasm */
@@ -876,13 +877,22 @@ sc_try(struct sc_state *st, struct sc_emu *e, const struct sc_cand *c)
 			sc_addfind(st, lo, hi, off, conf, e->is64, 0, desc);
 			return (1);
 		}
-		if (!r->fault || r->lastpc < SC_BASE ||
-		    r->lastpc >= SC_BASE + e->wlen)
+		/*
+		 * A run that faulted in the junk goes on past the fault.
+		 * One that left without a fault took a branch the junk made
+		 * ("q=" is jno +0x3d): go on from the next instruction, which
+		 * still lands on the site.
+		 */
+		fpc = SIZE_MAX;
+		if (r->fault && r->lastpc >= SC_BASE &&
+		    r->lastpc < SC_BASE + e->wlen)
+			fpc = e->wstart + (size_t)(r->lastpc - SC_BASE);
+		if (fpc != SIZE_MAX && fpc >= off && fpc < c->site)
+			off = fpc + (size_t)sc_insnlen(st, e->is64, fpc);
+		else if (off < c->site)
+			off += (size_t)sc_insnlen(st, e->is64, off);
+		else
 			return (0);
-		fpc = e->wstart + (size_t)(r->lastpc - SC_BASE);
-		if (fpc < off || fpc >= c->site)
-			return (0);
-		off = fpc + (size_t)sc_insnlen(st, e->is64, fpc);
 		if (off > c->site)
 			return (0);
 	}
@@ -930,6 +940,42 @@ sc_nopbyte(uint8_t b, int *printable)
 }
 
 /*
+ * Where a payload sent inside a protocol may start: the earliest start
+ * that lands on the site, and, as x86 code falls into step with any
+ * start after a few bytes, each aligned start right after a byte that
+ * ends a field ("pass=", "?q=", "GET /").  The earliest alone can be
+ * text whose own instructions branch away from the payload.
+ */
+static void
+sc_addstarts(struct sc_state *st, int is64, size_t site, size_t back,
+    int flags)
+{
+	static const char	 delim[] = " \t\r\n=&?:;,/<>\"'()[]{}|";
+	size_t			 d, s;
+	int			 n = 0;
+
+	/* a full table takes no more: no need to look for any */
+	if (st->ncand >= SC_MAXCAND)
+		return;
+	sc_addcand(st, sc_earliest(st, is64, site, back), site, flags);
+	if (!st->csok[is64])
+		return;
+	if (back > site)
+		back = site;
+	/* the nearest first: far back, fields of the protocol abound */
+	for (d = 1; d <= back && n < SC_DELIMSTARTS; d++) {
+		s = site - d;
+		if (s == 0 || (st->buf[s - 1] != '\0' &&
+		    strchr(delim, st->buf[s - 1]) == NULL))
+			continue;
+		if (sc_aligned(st, is64, s, site)) {
+			sc_addcand(st, s, site, flags);
+			n++;
+		}
+	}
+}
+
+/*
  * Sleds, and the places a payload probably starts.  A sled must be made
  * mostly of non-printable no-ops so that text, whose letters are inc/dec/
  * push/pop in 32-bit code, never counts as one.
@@ -951,32 +997,27 @@ sc_scan(struct sc_state *st)
 			    (uint32_t)b[i + 4] << 24);
 			if (rel >= -1024 && rel <= 1024 &&
 			    (rel >= 0 || (size_t)-rel <= i + 5)) {
-				sc_addcand(st, sc_earliest(st, 0, i,
-				    SC_GETPCBACK), i, CAND_GETPC);
+				sc_addstarts(st, 0, i, SC_GETPCBACK,
+				    CAND_GETPC);
 				sc_addcand(st, i, i, CAND_GETPC);
 			}
 		} else if (b[i] == 0xd9 && (b[i + 1] == 0x74 ||
 		    b[i + 1] == 0x34) && b[i + 2] == 0x24) {
-			sc_addcand(st, sc_earliest(st, 0, i, SC_GETPCBACK), i,
-			    CAND_GETPC);
+			sc_addstarts(st, 0, i, SC_GETPCBACK, CAND_GETPC);
 		} else if ((b[i] == 0x48 || b[i] == 0x4c) && b[i + 1] == 0x8d &&
 		    (b[i + 2] & 0xc7) == 0x05 && i + 7 <= len &&
 		    (b[i + 6] == 0 || b[i + 6] == 0xff) &&
 		    b[i + 5] == b[i + 6]) {
-			sc_addcand(st, sc_earliest(st, 1, i, SC_GETPCBACK), i,
-			    CAND_RIP);
+			sc_addstarts(st, 1, i, SC_GETPCBACK, CAND_RIP);
 		}
 	}
 	for (i = 0; i + 2 <= len; i++) {
 		if (b[i] == 0xcd && b[i + 1] == 0x80)
-			sc_addcand(st, sc_earliest(st, 0, i, SC_BACKSCAN), i,
-			    CAND_SYS32);
+			sc_addstarts(st, 0, i, SC_BACKSCAN, CAND_SYS32);
 		else if (b[i] == 0x0f && b[i + 1] == 0x34)
-			sc_addcand(st, sc_earliest(st, 0, i, SC_BACKSCAN), i,
-			    CAND_SYS32);
+			sc_addstarts(st, 0, i, SC_BACKSCAN, CAND_SYS32);
 		else if (b[i] == 0x0f && b[i + 1] == 0x05)
-			sc_addcand(st, sc_earliest(st, 1, i, SC_BACKSCAN), i,
-			    CAND_SYS64);
+			sc_addstarts(st, 1, i, SC_BACKSCAN, CAND_SYS64);
 	}
 	for (i = 0; i <= len; i++) {
 		if (i < len && sc_nopbyte(b[i], &pr)) {

@@ -21,8 +21,8 @@
 #
 # Attack samples are pwntools shellcraft payloads (plain and with pwntools'
 # decoder stubs) and hand-written nasm GetPC decoders, each embedded in an
-# HTTP request line, an HTTP header, an SMTP command and raw after a NOP
-# sled.  Benign samples are the traffic a honeypot sees every day.  Every
+# HTTP request line, an HTTP header, an SMTP command, raw after a NOP
+# sled, and with no sled right after a query's "q=" and a form's "pass=".  Benign samples are the traffic a honeypot sees every day.  Every
 # random choice comes from a fixed seed so that runs are comparable.
 # OUTDIR/manifest.tsv lists name, class, family and context of each file.
 
@@ -183,6 +183,15 @@ def contexts(rng, sc):
     yield "smtp", (b"220 mail.example.com ESMTP\r\nEHLO client\r\n"
                    b"MAIL FROM:<" + b"A" * rng.randint(8, 64) + sc +
                    b"@example.com>\r\nRCPT TO:<root@example.com>\r\n")
+    # No sled: the payload right after protocol text, whose bytes are
+    # instructions too ("q=" is jno +0x3d, which jumps over it).
+    yield "http_query", (b"GET /cgi-bin/search?q=" + sc + b" HTTP/1.0\r\n" +
+                         host + b"\r\n")
+    body = b"user=admin&pass=" + sc
+    yield "form_post", (b"POST /login.cgi HTTP/1.1\r\n" + host +
+                        b"Content-Type: application/x-www-form-urlencoded"
+                        b"\r\nContent-Length: " + str(len(body)).encode() +
+                        b"\r\n\r\n" + body)
     yield "raw_sled", (bytes(rng.randrange(256) for _ in
                              range(rng.randint(0, 64))) +
                        sled(rng, rng.randint(64, 300), rng.randint(0, 1)) +
