@@ -56,7 +56,9 @@ detect_limits_default(struct detect_limits *lim)
 /*
  * Every enabled analyzer over one buffer.  Returns the number of findings,
  * or -1 when an analyzer failed; the others still run, so that one broken
- * analyzer costs no findings of the rest.
+ * analyzer costs no findings of the rest.  The emulator goes last: the
+ * libunicorn we have can abort on some byte sequences ("tcg fatal
+ * error"), and what the other analyzers found has been reported by then.
  */
 int
 detect_all(const uint8_t *buf, size_t len, const struct detect_limits *lim,
@@ -69,12 +71,6 @@ detect_all(const uint8_t *buf, size_t len, const struct detect_limits *lim,
 		detect_limits_default(&dflt);
 		lim = &dflt;
 	}
-	if (kinds & (1U << DETECT_SHELLCODE)) {
-		if ((n = detect_shellcode(buf, len, lim, cb, arg)) == -1)
-			failed = 1;
-		else
-			total += n;
-	}
 	if (kinds & (1U << DETECT_FORMAT_STRING)) {
 		if ((n = detect_format_string(buf, len, lim, cb, arg)) == -1)
 			failed = 1;
@@ -83,6 +79,12 @@ detect_all(const uint8_t *buf, size_t len, const struct detect_limits *lim,
 	}
 	if (kinds & (1U << DETECT_OVERFLOW)) {
 		if ((n = detect_overflow(buf, len, lim, cb, arg)) == -1)
+			failed = 1;
+		else
+			total += n;
+	}
+	if (kinds & (1U << DETECT_SHELLCODE)) {
+		if ((n = detect_shellcode(buf, len, lim, cb, arg)) == -1)
 			failed = 1;
 		else
 			total += n;

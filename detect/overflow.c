@@ -33,6 +33,7 @@
 #define OV_HTTP_URI	8192	/* Apache, nginx, Tomcat refuse more */
 #define OV_HTTP_HNAME	256
 #define OV_HTTP_HLINE	16384	/* Apache/nginx refuse over 8 KiB */
+#define OV_HTTP_UESC	8	/* "%uXXXX" escapes in a request URI */
 #define OV_SMTP_LINE	1024	/* RFC 5321 4.5.3.1.4: 512 with CRLF */
 #define OV_SMTP_PATH	512	/* RFC 5321 4.5.3.1.3: 256 */
 #define OV_SMTP_AUTH	16384	/* RFC 4954 4: 12288 for AUTH lines */
@@ -146,10 +147,12 @@ static int	 ov_upper(int);
 static int	 ov_prefix(const uint8_t *, size_t, const char *);
 static int	 ov_b64(uint8_t);
 static int	 ov_alnum(uint8_t);
+static int	 ov_xdigit(uint8_t);
 static int	 ov_text(uint8_t);
 static int	 ov_conf(size_t, size_t);
 static int	 ov_http_request(struct ov_ctx *, size_t, size_t);
 static void	 ov_http_header(struct ov_ctx *, size_t, size_t);
+static void	 ov_http_uescapes(struct ov_ctx *, size_t, size_t);
 static size_t	 ov_wordlen(const struct ov_cmd *);
 static int	 ov_command(struct ov_ctx *, size_t, size_t);
 static void	 ov_lines(struct ov_ctx *);
@@ -192,6 +195,13 @@ static int
 ov_upper(int ch)
 {
 	return (ch >= 'a' && ch <= 'z' ? ch - 'a' + 'A' : ch);
+}
+
+static int
+ov_xdigit(uint8_t ch)
+{
+	return ((ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f') ||
+	    (ch >= 'A' && ch <= 'F'));
 }
 
 static int
@@ -285,7 +295,40 @@ ov_http_request(struct ov_ctx *c, size_t ls, size_t ll)
 		    "HTTP request URI of %zu bytes (limit %d): \"%s...\"",
 		    ue - us, OV_HTTP_URI, q);
 	}
+	ov_http_uescapes(c, ls + us, ue > us ? ue - us : 0);
 	return (versioned);
+}
+
+/*
+ * "%uXXXX": IIS's own escape for a 16-bit word, which no browser sends
+ * and no standard knows.  Code Red carried its code in the URI this way
+ * ("/default.ida?NNNN...%u9090%u6858..."), and scanners use it to get
+ * past filters that decode only "%XX".  A handful of them is a finding.
+ */
+static void
+ov_http_uescapes(struct ov_ctx *c, size_t us, size_t ul)
+{
+	const uint8_t	*p = c->b + us;
+	size_t		 i, j, n = 0, first = 0;
+	char		 q[OV_QUOTE * 4 + 1];
+
+	for (i = 0; i + 6 <= ul; i++) {
+		if (p[i] != '%' || (p[i + 1] != 'u' && p[i + 1] != 'U'))
+			continue;
+		for (j = 2; j < 6 && ov_xdigit(p[i + j]); j++)
+			;
+		if (j < 6)
+			continue;
+		if (n++ == 0)
+			first = i;
+		i += 5;
+	}
+	if (n < OV_HTTP_UESC)
+		return;
+	detect_quote(p + first, OV_QUOTE, q, sizeof(q));
+	ov_report(c, us + first, ul - first, n >= 2 * OV_HTTP_UESC ? 85 : 70,
+	    "HTTP request URI with %zu %%u-escaped words (IIS encoding, as "
+	    "in Code Red): \"%s...\"", n, q);
 }
 
 static void

@@ -93,6 +93,7 @@ def pct_text(r):
         "CPU 93% mem 41% disk 77% swap 0%",
         "growth of 5%/year, margin 12%, tax 7.5%",
         "url: /search?q=caf%C3%A9%20cr%C3%A8me&x=%2Fetc%2F",
+        "GET /cgi/find?name=%u5F20%u4E09&lang=zh HTTP/1.1",
         "The 4% rule vs 3.5% withdrawal",
         "%d %s",
     ]
@@ -333,7 +334,7 @@ def attack_fmt(r, i):
 
 
 def attack_ovf(r, i):
-    k = i % 9
+    k = i % 10
     n = r.randrange(300, 6000)
     if k in (0, 1):
         fill = r.choice([b"A", b"B", b"\x90", b"a", b"X", b"1", b"C"])
@@ -367,6 +368,14 @@ def attack_ovf(r, i):
                          b"GET / HTTP/1.1\r\nX-" + blob + b": 1\r\n\r\n"])
     if k == 7:
         return b"A" * r.randrange(40, 200) + b" / HTTP/1.1\r\nHost: x\r\n\r\n"
+    if k == 8:
+        # Code Red's shape: filler, then words in IIS's "%uXXXX".
+        words = b"".join(b"%%u%04x" % r.randrange(65536)
+                         for _ in range(r.randrange(8, 40)))
+        return (b"GET /" + r.choice([b"default.ida", b"null.ida",
+                                     b"scripts/x.idq"]) + b"?" +
+                r.choice([b"N", b"X", b"A"]) * r.randrange(0, 240) +
+                words + b"=a HTTP/1.0\r\n\r\n")
     return wrap_field(r, b"A" * n + struct.pack("<I", 0xbfffe000 +
                                                   r.randrange(8192)) * 4)
 
