@@ -1001,8 +1001,13 @@ sc_scan(struct sc_state *st)
 				    CAND_GETPC);
 				sc_addcand(st, i, i, CAND_GETPC);
 			}
-		} else if (b[i] == 0xd9 && (b[i + 1] == 0x74 ||
-		    b[i + 1] == 0x34) && b[i + 2] == 0x24) {
+		} else if (b[i] == 0xd9 && (b[i + 1] & 0x38) == 0x30 &&
+		    (b[i + 1] & 0xc0) != 0xc0) {
+			/*
+			 * fnstenv to memory, the FPU's GetPC: [esp-0xc] as
+			 * shikata_ga_nai writes it, [ecx-0xc] and the like
+			 * as alpha_mixed does.
+			 */
 			sc_addstarts(st, 0, i, SC_GETPCBACK, CAND_GETPC);
 		} else if ((b[i] == 0x48 || b[i] == 0x4c) && b[i + 1] == 0x8d &&
 		    (b[i + 2] & 0xc7) == 0x05 && i + 7 <= len &&

