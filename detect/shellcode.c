@@ -37,6 +37,7 @@
 #define SC_BACKSCAN	128	/* bytes searched before a syscall site */
 #define SC_GETPCBACK	32	/* bytes searched before a GetPC site */
 #define SC_DELIMSTARTS	8	/* starts after field ends, per site */
+#define SC_FPUBACK	16	/* bytes before fnstenv for its FPU insn */
 #define SC_TRIES	32	/* restarts past faults per candidate */
 #define SC_MAXFIND	32
 #define SC_NINSN	8	/* instructions quoted in df_disasm */
@@ -975,6 +976,18 @@ sc_addstarts(struct sc_state *st, int is64, size_t site, size_t back,
 	}
 }
 
+/* An x87 instruction on registers in the few bytes before OFF. */
+static int
+sc_fpubefore(const uint8_t *b, size_t off)
+{
+	size_t	 i;
+
+	for (i = off > SC_FPUBACK ? off - SC_FPUBACK : 0; i + 1 < off; i++)
+		if (b[i] >= 0xd8 && b[i] <= 0xdf && b[i + 1] >= 0xc0)
+			return (1);
+	return (0);
+}
+
 /*
  * Sleds, and the places a payload probably starts.  A sled must be made
  * mostly of non-printable no-ops so that text, whose letters are inc/dec/
@@ -1001,12 +1014,15 @@ sc_scan(struct sc_state *st)
 				    CAND_GETPC);
 				sc_addcand(st, i, i, CAND_GETPC);
 			}
-		} else if (b[i] == 0xd9 && (b[i + 1] & 0x38) == 0x30 &&
-		    (b[i + 1] & 0xc0) != 0xc0) {
+		} else if (b[i] == 0xd9 && (((b[i + 1] == 0x74 ||
+		    b[i + 1] == 0x34) && b[i + 2] == 0x24) ||
+		    ((b[i + 1] & 0x38) == 0x30 && (b[i + 1] & 0xc0) != 0xc0 &&
+		    sc_fpubefore(b, i)))) {
 			/*
 			 * fnstenv to memory, the FPU's GetPC: [esp-0xc] as
-			 * shikata_ga_nai writes it, [ecx-0xc] and the like
-			 * as alpha_mixed does.
+			 * shikata_ga_nai writes it, and below any other
+			 * register, as alpha_mixed does, once an FPU
+			 * instruction has run to leave its address there.
 			 */
 			sc_addstarts(st, 0, i, SC_GETPCBACK, CAND_GETPC);
 		} else if ((b[i] == 0x48 || b[i] == 0x4c) && b[i + 1] == 0x8d &&
