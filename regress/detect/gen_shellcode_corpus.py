@@ -88,27 +88,27 @@ def call_pop32(inner, key):
                 db(xor_bytes(inner, key)))
 
 
-def fnstenv32(inner, key):
+def fnstenv_xor32(getpc, inner, key):
+    # GETPC leaves the address of "start" in ebx; the loop decodes.
     return nasm("BITS 32\n"
-                "start:\n  fldz\n  fnstenv [esp - 0xc]\n  pop ebx\n"
+                "start:\n" + getpc +
                 "  add ebx, byte payload - start\n"
                 "  push byte %d\n  pop ecx\n"
                 "lp:\n  xor byte [ebx], 0x%02x\n  inc ebx\n  loop lp\n"
                 "payload:\n" % (len(inner), key) +
                 db(xor_bytes(inner, key)))
+
+
+def fnstenv32(inner, key):
+    return fnstenv_xor32("  fldz\n  fnstenv [esp - 0xc]\n  pop ebx\n",
+                         inner, key)
 
 
 def fnstenv_reg32(inner, key):
     # alpha_mixed's GetPC: the environment goes below another register
     # that holds esp, "fnstenv [edx - 0xc]".
-    return nasm("BITS 32\n"
-                "start:\n  mov edx, esp\n  fcmovu st0, st3\n"
-                "  fnstenv [edx - 0xc]\n  pop ebx\n"
-                "  add ebx, byte payload - start\n"
-                "  push byte %d\n  pop ecx\n"
-                "lp:\n  xor byte [ebx], 0x%02x\n  inc ebx\n  loop lp\n"
-                "payload:\n" % (len(inner), key) +
-                db(xor_bytes(inner, key)))
+    return fnstenv_xor32("  mov edx, esp\n  fcmovu st0, st3\n"
+                         "  fnstenv [edx - 0xc]\n  pop ebx\n", inner, key)
 
 
 def call_pop64(inner, key):
