@@ -38,6 +38,7 @@
 #define SC_GETPCBACK	32	/* bytes searched before a GetPC site */
 #define SC_DELIMSTARTS	8	/* starts after field ends, per site */
 #define SC_FPUBACK	16	/* bytes before fnstenv for its FPU insn */
+#define SC_PEBNEXT	16	/* bytes after a PEB read for the next step */
 #define SC_TRIES	32	/* restarts past faults per candidate */
 #define SC_MAXFIND	32
 #define SC_NINSN	8	/* instructions quoted in df_disasm */
@@ -849,6 +850,96 @@ sc_covered(struct sc_state *st, size_t off)
 }
 
 /*
+ * Windows shellcode finds its libraries through the PEB, fs:[0x30] in
+ * 32-bit code and gs:[0x60] in 64-bit, and goes straight on to the
+ * loader's data at PEB+0x0c (PEB+0x18): "mov edx, fs:[eax+0x30]; mov
+ * edx, [edx+0x0c]".  Is P such a read, followed within a few bytes by
+ * that step through the register it loaded?  Our emulator has no TEB,
+ * so the read is where such code faults.
+ */
+static int
+sc_pebread(const uint8_t *p, size_t n, int is64)
+{
+	size_t		 i = 1, want = is64 ? 0x60 : 0x30, end;
+	uint32_t	 disp = 0;
+	uint8_t		 modrm, mod, rm, reg, ldr = is64 ? 0x18 : 0x0c;
+	int		 rexr = 0;
+
+	if (n < 4 || p[0] != (is64 ? 0x65 : 0x64))
+		return (0);
+	if (is64 && (p[i] & 0xf8) == 0x48)
+		rexr = (p[i++] & 0x04) != 0;
+	if (p[i] == 0xa1) {			/* mov eax, seg:[moffs] */
+		if (i + 5 > n || p[i + 1] != want || p[i + 2] != 0 ||
+		    p[i + 3] != 0 || p[i + 4] != 0)
+			return (0);
+		reg = 0;
+		end = i + (is64 ? 9 : 5);
+		goto next;
+	}
+	if (p[i] != 0x8b || ++i >= n)		/* mov r, seg:[r/m] */
+		return (0);
+	modrm = p[i++];
+	mod = modrm >> 6;
+	rm = modrm & 7;
+	reg = (modrm >> 3) & 7;
+	if (mod == 3)
+		return (0);
+	if (rm == 4) {				/* SIB */
+		if (i >= n)
+			return (0);
+		if ((p[i++] & 7) == 5 && mod == 0)
+			mod = 2;		/* no base: disp32 */
+	} else if (rm == 5 && mod == 0) {
+		if (is64)
+			return (0);		/* rip-relative */
+		mod = 2;
+	}
+	if (mod == 1 && i < n) {
+		disp = p[i];
+		end = i + 1;
+	} else if (mod == 2 && i + 4 <= n) {
+		disp = (uint32_t)p[i] | (uint32_t)p[i + 1] << 8 |
+		    (uint32_t)p[i + 2] << 16 | (uint32_t)p[i + 3] << 24;
+		end = i + 4;
+	} else
+		return (0);
+	if (disp != want)
+		return (0);
+ next:
+	/* "mov r, [reg + Ldr]" in the next few bytes */
+	for (i = end; i + 3 <= n && i < end + SC_PEBNEXT; i++) {
+		if (is64) {
+			if ((p[i] & 0xf8) != 0x48 || ((p[i] & 1) != rexr) ||
+			    i + 4 > n)
+				continue;
+			if (p[i + 1] == 0x8b && (p[i + 2] & 0xc7) ==
+			    (0x40 | reg) && p[i + 3] == ldr)
+				return (1);
+		} else if (p[i] == 0x8b && (p[i + 1] & 0xc7) == (0x40 | reg) &&
+		    p[i + 2] == ldr)
+			return (1);
+	}
+	return (0);
+}
+
+/* A finding for the run that started at OFF, over the bytes it ran. */
+static void
+sc_found(struct sc_state *st, struct sc_emu *e, size_t off, int conf,
+    const char *desc)
+{
+	struct sc_run	*r = &e->run;
+	size_t		 lo = off, hi = off + 1;
+
+	if (r->lo != UINT64_MAX) {
+		if (e->wstart + (r->lo - SC_BASE) < lo)
+			lo = e->wstart + (size_t)(r->lo - SC_BASE);
+		hi = e->wstart + (size_t)(r->hi - SC_BASE);
+	}
+	sc_addfind(st, lo, hi, off, conf, e->is64, 0, desc);
+}
+
+/*
  * Emulates one candidate, restarting past each fault a few times: junk
  * before the payload (a protocol verb, padding) faults and must not hide
  * the code behind it.  Returns 1 on a finding, 0 if none, -1 on error.
@@ -858,7 +949,7 @@ sc_try(struct sc_state *st, struct sc_emu *e, const struct sc_cand *c)
 {
 	struct sc_run	*r = &e->run;
 	char		 desc[DETECT_DESCLEN];
-	size_t		 off = c->off, lo, hi, fpc;
+	size_t		 off = c->off, fpc;
 	int		 tries, conf;
 
 	for (tries = 0; tries < SC_TRIES && st->stepsleft > 0; tries++) {
@@ -867,15 +958,21 @@ sc_try(struct sc_state *st, struct sc_emu *e, const struct sc_cand *c)
 		if (sc_emu_run(st, e, off) == -1)
 			return (-1);
 		if ((conf = sc_judge(e, desc, sizeof(desc))) > 0) {
-			lo = off;
-			hi = off + 1;
-			if (r->lo != UINT64_MAX) {
-				if (e->wstart + (r->lo - SC_BASE) < lo)
-					lo = e->wstart + (size_t)(r->lo -
-					    SC_BASE);
-				hi = e->wstart + (size_t)(r->hi - SC_BASE);
-			}
-			sc_addfind(st, lo, hi, off, conf, e->is64, 0, desc);
+			sc_found(st, e, off, conf, desc);
+			return (1);
+		}
+		fpc = SIZE_MAX;
+		if (r->fault && r->lastpc >= SC_BASE &&
+		    r->lastpc < SC_BASE + e->wlen)
+			fpc = e->wstart + (size_t)(r->lastpc - SC_BASE);
+		/* after code of its own: four bytes alone are no payload */
+		if (fpc != SIZE_MAX && (r->getpc || r->steps >= 2) &&
+		    sc_pebread(st->buf + fpc, st->len - fpc, e->is64)) {
+			(void)snprintf(desc, sizeof(desc), "Windows PEB lookup "
+			    "(%s)%s%s", e->is64 ? "gs:[0x60]" : "fs:[0x30]",
+			    r->getpc ? " after " : "",
+			    r->getpc ? sc_getpcname(r->getpc) : "");
+			sc_found(st, e, off, r->getpc ? 80 : 65, desc);
 			return (1);
 		}
 		/*
@@ -884,10 +981,6 @@ sc_try(struct sc_state *st, struct sc_emu *e, const struct sc_cand *c)
 		 * ("q=" is jno +0x3d): go on from the next instruction, which
 		 * still lands on the site.
 		 */
-		fpc = SIZE_MAX;
-		if (r->fault && r->lastpc >= SC_BASE &&
-		    r->lastpc < SC_BASE + e->wlen)
-			fpc = e->wstart + (size_t)(r->lastpc - SC_BASE);
 		if (fpc != SIZE_MAX && fpc >= off && fpc < c->site)
 			off = fpc + (size_t)sc_insnlen(st, e->is64, fpc);
 		else if (off < c->site)
@@ -1038,6 +1131,11 @@ sc_scan(struct sc_state *st)
 		else if (b[i] == 0x0f && b[i + 1] == 0x34)
 			sc_addstarts(st, 0, i, SC_BACKSCAN, CAND_SYS32);
 		else if (b[i] == 0x0f && b[i + 1] == 0x05)
+			sc_addstarts(st, 1, i, SC_BACKSCAN, CAND_SYS64);
+		/* Windows code has no system calls: its PEB read instead */
+		else if (b[i] == 0x64 && sc_pebread(b + i, len - i, 0))
+			sc_addstarts(st, 0, i, SC_BACKSCAN, CAND_SYS32);
+		else if (b[i] == 0x65 && sc_pebread(b + i, len - i, 1))
 			sc_addstarts(st, 1, i, SC_BACKSCAN, CAND_SYS64);
 	}
 	for (i = 0; i <= len; i++) {

@@ -20,7 +20,8 @@
 # Usage: /usr/bin/python3 gen_shellcode_corpus.py OUTDIR
 #
 # Attack samples are pwntools shellcraft payloads (plain and with pwntools'
-# decoder stubs) and hand-written nasm GetPC decoders, each embedded in an
+# decoder stubs), hand-written nasm GetPC decoders and Windows-style code
+# that walks the PEB, each embedded in an
 # HTTP request line, an HTTP header, an SMTP command, raw after a NOP
 # sled, and with no sled right after a query's "q=" and a form's "pass=".  Benign samples are the traffic a honeypot sees every day.  Every
 # random choice comes from a fixed seed so that runs are comparable.
@@ -111,6 +112,38 @@ def fnstenv_reg32(inner, key):
                          "  fnstenv [edx - 0xc]\n  pop ebx\n", inner, key)
 
 
+# Windows code makes no system calls: it finds kernel32 through the PEB.
+WIN32_PEB = ("  xor ecx, ecx\n  mov eax, [fs:ecx + 0x30]\n"
+             "  mov eax, [eax + 0x0c]\n  mov esi, [eax + 0x14]\n"
+             "  lodsd\n  xchg eax, esi\n  lodsd\n  mov ebx, [eax + 0x10]\n"
+             "  mov edx, [ebx + 0x3c]\n  add edx, ebx\n"
+             "  mov edx, [edx + 0x78]\n  add edx, ebx\n  ret\n")
+
+
+def win32_peb():
+    return nasm("BITS 32\n  cld\n" + WIN32_PEB)
+
+
+def win32_blockapi():
+    # the shape of metasploit's block_api: call/pop, then "call ebp"
+    # into a routine that walks the PEB for a hashed name
+    return nasm("BITS 32\n  cld\n  call start\n"
+                "api:\n  pushad\n  mov ebp, esp\n  xor eax, eax\n"
+                "  mov edx, [fs:eax + 0x30]\n  mov edx, [edx + 0x0c]\n"
+                "  mov edx, [edx + 0x14]\n  popad\n  ret\n"
+                "start:\n  pop ebp\n  push byte 1\n"
+                "  lea eax, [ebp + cmd - api]\n  push eax\n"
+                "  push 0x876f8b31\n  call ebp\n"
+                "cmd:\n  db 'calc.exe', 0\n")
+
+
+def win64_peb():
+    return nasm("BITS 64\n  cld\n  xor rcx, rcx\n"
+                "  mov rax, [gs:rcx + 0x60]\n  mov rax, [rax + 0x18]\n"
+                "  mov rsi, [rax + 0x20]\n  lodsq\n  xchg rax, rsi\n"
+                "  lodsq\n  mov rbx, [rax + 0x20]\n  ret\n")
+
+
 def call_pop64(inner, key):
     return nasm("BITS 64\n"
                 "  jmp short get\n"
@@ -164,6 +197,9 @@ def families():
         out.append(("i386_fnstenv_" + k, "x86", fnstenv32(p32[k], 0xaa)))
         out.append(("i386_fnstenvreg_" + k, "x86",
                     fnstenv_reg32(p32[k], 0x5c)))
+    out.append(("win32_peb", "x86", win32_peb()))
+    out.append(("win32_blockapi", "x86", win32_blockapi()))
+    out.append(("win64_peb", "x86_64", win64_peb()))
     p64 = pwn_payloads("amd64")
     for k, v in p64.items():
         out.append(("amd64_" + k, "x86_64", v))
