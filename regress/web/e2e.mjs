@@ -323,8 +323,13 @@ scenarios.xss = async () => {
   await page.fill('#ev-eventid', '');
   await page.fill('#ev-q', `${tag}-1 `);
   await page.click('#ev-search');
-  await page.waitForFunction(() => /^Page 1:/.test(document.getElementById('ev-status').textContent) &&
-    document.querySelectorAll('#events-table tbody tr.event').length > 0);
+  // The table of the search before is on "Page 1:" too: wait for rows
+  // that all hold the text, or a timeout says the search is wrong.
+  await page.waitForFunction((t) => {
+    const rows = [...document.querySelectorAll('#events-table tbody tr.event')];
+    return /^Page 1:/.test(document.getElementById('ev-status').textContent) &&
+      rows.length > 0 && rows.every((r) => r.textContent.includes(t));
+  }, `${tag}-1`);
   const texts = await page.$$eval('#events-table tbody tr.event', (rows) => rows.map((r) => r.textContent));
   check(texts.every((t) => t.includes(`${tag}-1`)) && texts.some((t) => t.includes(visible(lines[1]))),
     `the text search finds payload 1's events only (${texts.length}): ${texts.join(' | ').slice(0, 600)}`);
