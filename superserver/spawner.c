@@ -58,8 +58,8 @@
  */
 #define SPAWNER_MAX_PROGRAMS	4096
 
-/* The first fd a program does not get: 0-2 the connection, 3 our pipe. */
-#define SPAWNER_ERRFD		3
+/* The first fd a program does not get: 0-1 the connection, 2 its events. */
+#define SPAWNER_FIRSTFD		3
 
 struct spawner_service {
 	TAILQ_ENTRY(spawner_service)	 svc_entry;
@@ -81,9 +81,9 @@ struct spawner_session {
 };
 TAILQ_HEAD(spawner_sessions, spawner_session);
 
-/* Where a program's start-up failed, sent back through the error pipe. */
+/* Where a program's start-up failed, left in our memory by the child. */
 enum spawn_step {
-	STEP_SETSID,
+	STEP_SETPGID,
 	STEP_SIGNALS,
 	STEP_RLIMIT,
 	STEP_CHROOT,
@@ -97,7 +97,7 @@ enum spawn_step {
 };
 
 static const char *const spawn_step_names[] = {
-	"setsid", "signals", "setrlimit", "chroot", "chdir",
+	"setpgid", "signals", "setrlimit", "chroot", "chdir",
 	"change ids", "drop capabilities", "no_new_privs", "verify",
 	"file descriptors", "execve"
 };
@@ -107,13 +107,15 @@ struct spawn_failure {
 	int32_t		sf_errno;
 };
 
-/* What the clone(2) child needs; it lives on our stack while it runs. */
+/*
+ * What the clone(2) child needs, and where it says why it failed; it
+ * lives on our stack, which the child shares until it execs or exits.
+ */
 struct spawner_child_ctx {
 	const struct service_msg	*cc_sv;
 	int				 cc_conn;
 	int				 cc_evfd;	/* its stderr */
-	int				 cc_errfd;
-	int				 cc_errclose;
+	volatile struct spawn_failure	 cc_failed;	/* sf_step -1: none */
 };
 
 /* The child's stack: CLONE_VFORK means one child at a time uses it. */
@@ -134,7 +136,8 @@ static void	spawner_service_set(const struct service_msg *);
 static void	spawner_service_del(uint32_t);
 static void	spawner_start(const struct service_msg *,
 		    const struct spawn_msg *, int);
-static __dead void spawner_exec(const struct service_msg *, int, int, int);
+static __dead void spawner_exec(const struct service_msg *, int, int,
+		    volatile struct spawn_failure *);
 static int	spawner_rlimit(int, int64_t);
 static int	spawner_verify(uid_t, gid_t, int);
 static int	spawner_can_setids(void);
@@ -174,6 +177,13 @@ spawner_main(const struct proc_def *pd)
 	proc_child_jail(pd, &hm);
 	proc_child_setup_done(pd, &hm);
 	spawner_note_ignored();
+	/*
+	 * A session of our own, without a terminal, for the programs to
+	 * share: none of them can then open the operator's terminal when
+	 * the daemon runs in the foreground.
+	 */
+	if (setsid() == -1)
+		fatal("%s: setsid", __func__);
 
 	/*
 	 * Without CAP_SETUID and CAP_SETGID (user mode, or capabilities mode
@@ -415,9 +425,9 @@ spawner_service_del(uint32_t id)
 
 /*
  * Start one program on the connection fd, which we always close.  The
- * child reports a failure before exec through a close-on-exec pipe, so
- * end-of-file means exec happened; a missing or unusable program becomes
- * an error reply instead of a session that dies at once.
+ * child shares our memory until it execs, and a failure before that is
+ * written into it; a missing or unusable program becomes an error reply
+ * instead of a session that dies at once.
  */
 static void
 spawner_start(const struct service_msg *sv, const struct spawn_msg *sp,
@@ -428,10 +438,8 @@ spawner_start(const struct service_msg *sv, const struct spawn_msg *sp,
 	struct timeval		 tv;
 	sigset_t		 all, old;
 	struct spawner_child_ctx child;
-	size_t			 got;
-	ssize_t			 n;
 	pid_t			 pid;
-	int			 errp[2], evp[2], status, saved;
+	int			 evp[2], status, saved;
 
 	if (sessions_live >= SPAWNER_MAX_PROGRAMS) {
 		log_warnx("session %016" PRIx64 ": %zu programs running, "
@@ -472,16 +480,6 @@ spawner_start(const struct service_msg *sv, const struct spawn_msg *sp,
 		close(fd);
 		return;
 	}
-	if (pipe2(errp, O_CLOEXEC) == -1) {
-		saved = errno;
-		log_warn("%s: pipe2", __func__);
-		close(evp[0]);
-		close(evp[1]);
-		spawner_reply(IMSG_SPAWN_STARTED, sp->sp_session, 0, saved, 0,
-		    -1);
-		close(fd);
-		return;
-	}
 
 	/*
 	 * Block signals across fork so that the child never runs one of our
@@ -493,50 +491,36 @@ spawner_start(const struct service_msg *sv, const struct spawn_msg *sp,
 	/*
 	 * Like posix_spawn(3): the child borrows our memory instead of
 	 * copying our page tables, and we sleep until it has exec'd or
-	 * failed, so the error pipe below is ready when we read it.
+	 * exited, so what it wrote into child.cc_failed is there to read.
 	 */
 	child.cc_sv = sv;
 	child.cc_conn = fd;
 	child.cc_evfd = evp[1];
-	child.cc_errfd = errp[1];
-	child.cc_errclose = errp[0];
+	child.cc_failed.sf_step = -1;
+	child.cc_failed.sf_errno = 0;
 	pid = clone(spawner_child, spawner_stack + sizeof(spawner_stack),
 	    CLONE_VM | CLONE_VFORK | SIGCHLD, &child);
 	saved = errno;
 	if (sigprocmask(SIG_SETMASK, &old, NULL) == -1)
 		fatal("%s: sigprocmask", __func__);
-	close(errp[1]);
 	close(evp[1]);
 	close(fd);
 	if (pid == -1) {
 		log_warnx("%s: fork: %s", __func__, strerror(saved));
-		close(errp[0]);
 		close(evp[0]);
 		spawner_reply(IMSG_SPAWN_STARTED, sp->sp_session, 0, saved, 0,
 		    -1);
 		return;
 	}
 
-	/* Blocks only until the child execs or fails, a few syscalls. */
-	for (got = 0; got < sizeof(sf); got += (size_t)n) {
-		n = read(errp[0], (char *)&sf + got, sizeof(sf) - got);
-		if (n == -1 && errno == EINTR) {
-			n = 0;
-			continue;
-		}
-		if (n == -1)
-			fatal("%s: read error pipe", __func__);
-		if (n == 0)
-			break;
-	}
-	close(errp[0]);
-	if (got != 0) {
-		if (got != sizeof(sf) || sf.sf_step < 0 ||
-		    sf.sf_step > STEP_EXEC) {
+	sf.sf_step = child.cc_failed.sf_step;
+	sf.sf_errno = child.cc_failed.sf_errno;
+	if (sf.sf_step != -1) {
+		if (sf.sf_step < 0 || sf.sf_step > STEP_EXEC) {
 			sf.sf_step = STEP_EXEC;
 			sf.sf_errno = EIO;
 		}
-		/* It _exits right after writing: reap it here, no session. */
+		/* It _exits right after failing: reap it here, no session. */
 		while (waitpid(pid, &status, 0) == -1)
 			if (errno != EINTR)
 				fatal("%s: waitpid", __func__);
@@ -615,31 +599,34 @@ spawner_child(void *arg)
 {
 	struct spawner_child_ctx	*c = arg;
 
-	close(c->cc_errclose);
-	spawner_exec(c->cc_sv, c->cc_conn, c->cc_evfd, c->cc_errfd);
+	spawner_exec(c->cc_sv, c->cc_conn, c->cc_evfd, &c->cc_failed);
 	/* NOTREACHED */
 	return (127);
 }
 
 /*
  * The child: become the program.  Only async-signal-safe calls from here;
- * every failure goes back through the pipe as (step, errno).
+ * a failure is left in *failed as (step, errno), which the spawner reads
+ * once we are gone.
  */
 static __dead void
-spawner_exec(const struct service_msg *sv, int conn, int evfd, int errfd)
+spawner_exec(const struct service_msg *sv, int conn, int evfd,
+    volatile struct spawn_failure *failed)
 {
-	struct spawn_failure	 sf;
 	struct spawner_ksigaction ks;
 	sigset_t		 none;
 	uid_t			 uid;
 	gid_t			 gid;
-	int			 sig, fd, step, changeids, flags;
+	int			 sig, step, changeids, flags;
 
-	step = STEP_SETSID;
-	/* Its own process group, so that one kill(-pid) ends all of it. */
-	if (setsid() == -1)
+	/*
+	 * Its own process group, so that one kill(-pid) ends all of it.  Not
+	 * a session of its own: we have no controlling terminal to leave,
+	 * and each new session would cost a scheduler group (autogroup).
+	 */
+	step = STEP_SETPGID;
+	if (setpgid(0, 0) == -1)
 		goto fail;
-
 	/*
 	 * We ignore SIGINT, SIGTERM, SIGHUP and SIGPIPE, and ignored signals
 	 * stay ignored across exec: a program would then survive what its
@@ -722,39 +709,33 @@ spawner_exec(const struct service_msg *sv, int conn, int evfd, int errfd)
 		goto fail;
 
 	/*
-	 * First lift the three fds clear of 0-3, so that no dup2 below
-	 * overwrites one we still need.  Fd 3 then becomes the error pipe:
-	 * it replaces our copy of the parent channel, which is not
-	 * close-on-exec and must never reach a program.
+	 * First lift both fds clear of 0-2, so that no dup2 below overwrites
+	 * one we still need; then nothing past stderr reaches the program,
+	 * our copy of the parent channel above all, which is not
+	 * close-on-exec.
 	 */
 	step = STEP_FDS;
-	if ((conn = fcntl(conn, F_DUPFD_CLOEXEC, SPAWNER_ERRFD + 1)) == -1 ||
-	    (evfd = fcntl(evfd, F_DUPFD_CLOEXEC, SPAWNER_ERRFD + 1)) == -1 ||
-	    (fd = fcntl(errfd, F_DUPFD_CLOEXEC, SPAWNER_ERRFD + 1)) == -1)
+	if ((conn = fcntl(conn, F_DUPFD_CLOEXEC, SPAWNER_FIRSTFD)) == -1 ||
+	    (evfd = fcntl(evfd, F_DUPFD_CLOEXEC, SPAWNER_FIRSTFD)) == -1)
 		goto fail;
-	errfd = fd;
 	/* Programs read their stdin blocking, whatever the sender left. */
 	if ((flags = fcntl(conn, F_GETFL)) == -1 ||
 	    fcntl(conn, F_SETFL, flags & ~O_NONBLOCK) == -1)
 		goto fail;
 	if (dup2(conn, STDIN_FILENO) == -1 ||
 	    dup2(conn, STDOUT_FILENO) == -1 ||
-	    dup2(evfd, STDERR_FILENO) == -1 ||
-	    dup3(errfd, SPAWNER_ERRFD, O_CLOEXEC) == -1)
+	    dup2(evfd, STDERR_FILENO) == -1)
 		goto fail;
-	errfd = SPAWNER_ERRFD;
-	closefrom(SPAWNER_ERRFD + 1);
+	closefrom(SPAWNER_FIRSTFD);
 
 	step = STEP_EXEC;
 	execve(spawn_args.sa_argv[0], spawn_args.sa_argv, spawn_env.se_envp);
  fail:
-	sf.sf_step = step;
-	sf.sf_errno = errno;
-	/* Nobody is left to tell if this fails; the spawner then sees EOF. */
-	if (write(errfd, &sf, sizeof(sf)) == -1)
-		_exit(126);
+	failed->sf_errno = errno;
+	failed->sf_step = step;
 	_exit(127);
 }
+
 
 /*
  * Both limits at the configured value, or at the hard limit we were
