@@ -217,8 +217,15 @@ imsgbuf_write_once(struct imsgbuf *ib)
 int
 imsgbuf_write(struct imsgbuf *ib)
 {
-	if (imsgbuf_write_once(ib) == -1)
-		return (-1);
+	int	rv;
+
+	/* An fd rides alone on its sendmsg, so a queue may take several. */
+	while (imsgbuf_queuelen(ib) > 0) {
+		if ((rv = imsgbuf_write_once(ib)) == -1)
+			return (-1);
+		if (rv == 0)
+			break;
+	}
 	return (0);
 }
 

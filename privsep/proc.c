@@ -66,9 +66,11 @@ imsgev_init(struct imsgev *iev, int fd, const char *name,
 }
 
 /*
- * Watch for input always, and for writability only while output is
- * queued.  The read event persists and the write event is armed only
- * when needed, so a busy channel costs no epoll_ctl per message.
+ * Watch for input always.  Output queued during one turn of the event
+ * loop goes out in one sendmsg at the end of that turn, from an event we
+ * make active ourselves; only when the socket is full do we wait for
+ * writability.  So a busy channel costs no epoll_ctl per message, and no
+ * message waits for the next epoll_wait.
  */
 void
 imsgev_add(struct imsgev *iev)
@@ -78,14 +80,16 @@ imsgev_add(struct imsgev *iev)
 		    imsgev_read, iev);
 		event_set(&iev->ev_write, iev->ibuf.fd, EV_WRITE, imsgev_write,
 		    iev);
+		event_set(&iev->ev_flush, -1, 0, imsgev_write, iev);
 		if (event_add(&iev->ev_read, NULL) == -1)
 			fatal("%s: event_add", __func__);
 		iev->attached = 1;
 	}
-	if (imsgbuf_queuelen(&iev->ibuf) > 0 &&
-	    !event_pending(&iev->ev_write, EV_WRITE, NULL) &&
-	    event_add(&iev->ev_write, NULL) == -1)
-		fatal("%s: event_add", __func__);
+	if (imsgbuf_queuelen(&iev->ibuf) > 0 && !iev->flushing &&
+	    !event_pending(&iev->ev_write, EV_WRITE, NULL)) {
+		iev->flushing = 1;
+		event_active(&iev->ev_flush, EV_WRITE, 1);
+	}
 }
 
 /* Stop watching and drop queued output; the fd is the owner's to close. */
@@ -95,8 +99,10 @@ imsgev_clear(struct imsgev *iev)
 	if (iev->attached) {
 		event_del(&iev->ev_read);
 		event_del(&iev->ev_write);
+		event_del(&iev->ev_flush);
 	}
 	iev->attached = 0;
+	iev->flushing = 0;
 	imsgbuf_clear(&iev->ibuf);
 }
 
@@ -159,6 +165,7 @@ imsgev_read(int fd, short event, void *arg)
 	imsgev_add(iev);
 }
 
+/* The end of a turn (ev_flush), or room in a full socket (ev_write). */
 static void
 imsgev_write(int fd, short event, void *arg)
 {
@@ -166,13 +173,16 @@ imsgev_write(int fd, short event, void *arg)
 
 	(void)fd;
 	(void)event;
+	iev->flushing = 0;
 	if (imsgbuf_write(&iev->ibuf) == -1) {
 		if (errno != EPIPE)
 			log_warn("%s: write to %s", __func__, iev->name);
 		imsgev_closed_now(iev);
 		return;
 	}
-	imsgev_add(iev);
+	if (imsgbuf_queuelen(&iev->ibuf) > 0 &&
+	    event_add(&iev->ev_write, NULL) == -1)
+		fatal("%s: event_add", __func__);
 }
 
 /*

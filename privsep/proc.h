@@ -43,7 +43,9 @@ typedef void	(*imsgev_closed)(struct imsgev *);
 struct imsgev {
 	struct imsgbuf	 ibuf;
 	struct event	 ev_read;	/* persistent */
-	struct event	 ev_write;	/* pending while output is queued */
+	struct event	 ev_write;	/* pending while the socket is full */
+	struct event	 ev_flush;	/* made active when output is queued */
+	int		 flushing;	/* ev_flush is active */
 	int		 attached;
 	imsgev_handler	 handler;
 	imsgev_closed	 closed;
