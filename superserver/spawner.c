@@ -84,6 +84,7 @@ TAILQ_HEAD(spawner_sessions, spawner_session);
 /* Where a program's start-up failed, left in our memory by the child. */
 enum spawn_step {
 	STEP_SETPGID,
+	STEP_FDS,
 	STEP_SIGNALS,
 	STEP_RLIMIT,
 	STEP_CHROOT,
@@ -92,14 +93,13 @@ enum spawn_step {
 	STEP_CAPS,
 	STEP_NNP,
 	STEP_VERIFY,
-	STEP_FDS,
 	STEP_EXEC
 };
 
 static const char *const spawn_step_names[] = {
-	"setpgid", "signals", "setrlimit", "chroot", "chdir",
-	"change ids", "drop capabilities", "no_new_privs", "verify",
-	"file descriptors", "execve"
+	"setpgid", "file descriptors", "signals", "setrlimit", "chroot",
+	"chdir", "change ids", "drop capabilities", "no_new_privs", "verify",
+	"execve"
 };
 
 struct spawn_failure {
@@ -470,9 +470,11 @@ spawner_start(const struct service_msg *sv, const struct spawn_msg *sp,
 	}
 	/*
 	 * The program's stderr is a pipe whose other end goes to the
-	 * superserver with our answer: its events, one JSON line each.
+	 * superserver with our answer: its events, one JSON line each.  The
+	 * superserver's end is non-blocking, as it needs; the child clears
+	 * the flag on its own.
 	 */
-	if (pipe2(evp, O_CLOEXEC) == -1) {
+	if (pipe2(evp, O_CLOEXEC | O_NONBLOCK) == -1) {
 		saved = errno;
 		log_warn("%s: pipe2", __func__);
 		spawner_reply(IMSG_SPAWN_STARTED, sp->sp_session, 0, saved, 0,
@@ -627,6 +629,33 @@ spawner_exec(const struct service_msg *sv, int conn, int evfd,
 	step = STEP_SETPGID;
 	if (setpgid(0, 0) == -1)
 		goto fail;
+
+	/*
+	 * The fds first, while no rlimit counts them: the spawner may hold
+	 * more than a program is allowed.  Lift both clear of 0-2, so that
+	 * no dup2 below overwrites one we still need; then nothing past
+	 * stderr reaches the program, our copy of the parent channel above
+	 * all, which is not close-on-exec.
+	 */
+	step = STEP_FDS;
+	if ((conn = fcntl(conn, F_DUPFD_CLOEXEC, SPAWNER_FIRSTFD)) == -1 ||
+	    (evfd = fcntl(evfd, F_DUPFD_CLOEXEC, SPAWNER_FIRSTFD)) == -1)
+		goto fail;
+	/*
+	 * Programs read their stdin and write their stderr blocking,
+	 * whatever the sender left; the event pipe is ours and fresh, with
+	 * no other flag to keep.
+	 */
+	if ((flags = fcntl(conn, F_GETFL)) == -1 ||
+	    fcntl(conn, F_SETFL, flags & ~O_NONBLOCK) == -1 ||
+	    fcntl(evfd, F_SETFL, 0) == -1)
+		goto fail;
+	if (dup2(conn, STDIN_FILENO) == -1 ||
+	    dup2(conn, STDOUT_FILENO) == -1 ||
+	    dup2(evfd, STDERR_FILENO) == -1)
+		goto fail;
+	closefrom(SPAWNER_FIRSTFD);
+
 	/*
 	 * We ignore SIGINT, SIGTERM, SIGHUP and SIGPIPE, and ignored signals
 	 * stay ignored across exec: a program would then survive what its
@@ -707,26 +736,6 @@ spawner_exec(const struct service_msg *sv, int conn, int evfd,
 	step = STEP_VERIFY;
 	if (spawner_verify(uid, gid, changeids) == -1)
 		goto fail;
-
-	/*
-	 * First lift both fds clear of 0-2, so that no dup2 below overwrites
-	 * one we still need; then nothing past stderr reaches the program,
-	 * our copy of the parent channel above all, which is not
-	 * close-on-exec.
-	 */
-	step = STEP_FDS;
-	if ((conn = fcntl(conn, F_DUPFD_CLOEXEC, SPAWNER_FIRSTFD)) == -1 ||
-	    (evfd = fcntl(evfd, F_DUPFD_CLOEXEC, SPAWNER_FIRSTFD)) == -1)
-		goto fail;
-	/* Programs read their stdin blocking, whatever the sender left. */
-	if ((flags = fcntl(conn, F_GETFL)) == -1 ||
-	    fcntl(conn, F_SETFL, flags & ~O_NONBLOCK) == -1)
-		goto fail;
-	if (dup2(conn, STDIN_FILENO) == -1 ||
-	    dup2(conn, STDOUT_FILENO) == -1 ||
-	    dup2(evfd, STDERR_FILENO) == -1)
-		goto fail;
-	closefrom(SPAWNER_FIRSTFD);
 
 	step = STEP_EXEC;
 	execve(spawn_args.sa_argv[0], spawn_args.sa_argv, spawn_env.se_envp);
