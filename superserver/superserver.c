@@ -48,6 +48,7 @@
 #include "superserver/superserver.h"
 
 #define SS_CHUNK		4096		/* bytes per transcript event */
+#define SS_READ_MAX		(4 * SS_CHUNK)	/* bytes per read */
 #define SS_HIGHWATER		(256 * 1024)	/* stop reading the other side */
 #define SS_ACCEPT_BATCH		64
 #define SS_MAX_SOURCES		65536		/* per service */
@@ -80,6 +81,17 @@ struct ss_source {
 };
 RB_HEAD(ss_sources, ss_source);
 
+/* One side of a TCP session: the client's socket, or the program's. */
+struct ss_end {
+	int			 e_fd;		/* -1: closed */
+	struct event		 e_rd;
+	struct event		 e_wr;
+	struct evbuffer		*e_out;		/* what it has not taken yet */
+	int			 e_reading;	/* e_rd is added */
+	int			 e_writing;	/* e_wr is added */
+	int			 e_eof;		/* it sent all it will */
+};
+
 struct ss_session {
 	RB_ENTRY(ss_session)	 ses_entry;	/* by id */
 	RB_ENTRY(ss_session)	 ses_peer_entry;	/* UDP: by peer */
@@ -95,8 +107,8 @@ struct ss_session {
 	int			 ses_dport;
 	struct sockaddr_storage	 ses_peer;	/* UDP: where replies go */
 	socklen_t		 ses_peerlen;
-	struct bufferevent	*ses_client;	/* TCP */
-	struct bufferevent	*ses_prog;	/* TCP */
+	struct ss_end		 ses_c;		/* TCP: the client */
+	struct ss_end		 ses_p;		/* TCP: the program */
 	int			 ses_pfd;	/* UDP: program's datagrams */
 	struct event		 ses_pev;	/* UDP */
 	struct event		 ses_timer;	/* whole session */
@@ -107,8 +119,6 @@ struct ss_session {
 	uint64_t		 ses_recorded;
 	EVP_MD_CTX		*ses_sha;	/* of everything received */
 	json_t			*ses_fields;	/* shared by its events */
-	int			 ses_client_eof;
-	int			 ses_prog_eof;
 	int			 ses_spawning;	/* no answer from the spawner yet */
 	int			 ses_exited;	/* its program and group are gone */
 	const char		*ses_ending;	/* closed, waiting for that answer */
@@ -230,7 +240,7 @@ static struct ss_session *ses_new(struct ss_service *, struct ss_source *,
 static void	ses_close(struct ss_session *, const char *);
 static void	ses_finish(struct ss_session *);
 static void	ses_final(struct ss_session *);
-static void	tcp_answered(struct ss_session *);
+static int	tcp_answered(struct ss_session *);
 static void	tcp_linger_timeout(int, short, void *);
 static void	ses_detect_timeout(int, short, void *);
 static void	detect_start(void);
@@ -254,12 +264,25 @@ static void	ses_record(struct ss_session *, int, const void *, size_t);
 static void	ses_spawn(struct ss_session *, int);
 static void	ses_timeout(int, short, void *);
 static void	ses_idle(int, short, void *);
-static void	tcp_client_read(struct bufferevent *, void *);
-static void	tcp_prog_read(struct bufferevent *, void *);
-static void	tcp_client_write(struct bufferevent *, void *);
-static void	tcp_prog_write(struct bufferevent *, void *);
-static void	tcp_client_event(struct bufferevent *, short, void *);
-static void	tcp_prog_event(struct bufferevent *, short, void *);
+static size_t	end_pending(const struct ss_end *);
+static void	end_reading(struct ss_end *, int);
+static void	end_writing(struct ss_end *, int);
+static void	end_open(struct ss_end *, int, void (*)(int, short, void *),
+		    void (*)(int, short, void *), struct ss_session *);
+static void	end_close(struct ss_end *);
+static int	end_send(struct ss_end *, const void *, size_t);
+static int	end_flush(struct ss_end *);
+static ssize_t	end_read(struct ss_end *, unsigned char *, size_t);
+static void	ses_record_all(struct ss_session *, int,
+		    const unsigned char *, size_t);
+static void	tcp_client_read(int, short, void *);
+static void	tcp_client_eof(struct ss_session *);
+static void	tcp_prog_read(int, short, void *);
+static int	tcp_prog_relay(struct ss_session *, const unsigned char *,
+		    size_t);
+static int	tcp_prog_done(struct ss_session *, int);
+static void	tcp_client_write(int, short, void *);
+static void	tcp_prog_write(int, short, void *);
 static void	udp_prog_read(int, short, void *);
 static void	event_send(json_t *);
 static json_t	*ses_event(struct ss_session *, const char *);
@@ -650,24 +673,20 @@ ses_new(struct ss_service *svc, struct ss_source *src,
 	}
 	type = svc->svc_sv.sv_proto == IPPROTO_UDP ? SOCK_DGRAM : SOCK_STREAM;
 	/*
-	 * Only our end is non-blocking: the flag belongs to the file, and a
-	 * program reading its stdin expects to block.
+	 * Both ends non-blocking: the flag belongs to each end's file, and
+	 * the spawner clears it on the program's, whose reads of its stdin
+	 * are expected to block.
 	 */
-	if (socketpair(AF_UNIX, type | SOCK_CLOEXEC, 0, sp) == -1) {
+	if (socketpair(AF_UNIX, type | SOCK_CLOEXEC | SOCK_NONBLOCK, 0,
+	    sp) == -1) {
 		log_warn("%s: socketpair", __func__);
-		free(ses);
-		return (NULL);
-	}
-	if (fd_nonblock(sp[0]) == -1) {
-		log_warn("%s: fd_nonblock", __func__);
-		close(sp[0]);
-		close(sp[1]);
 		free(ses);
 		return (NULL);
 	}
 	arc4random_buf(&ses->ses_id, sizeof(ses->ses_id));
 	ses->ses_svc = svc;
 	ses->ses_src = src;
+	ses->ses_c.e_fd = ses->ses_p.e_fd = -1;
 	ses->ses_pfd = -1;
 	ses->ses_evfd = -1;
 	af = net_addrtext(peer, ses->ses_stext, sizeof(ses->ses_stext),
@@ -693,23 +712,10 @@ ses_new(struct ss_service *svc, struct ss_source *src,
 	(void)clock_gettime(CLOCK_REALTIME, &ses->ses_start);
 
 	if (type == SOCK_STREAM) {
-		ses->ses_client = bufferevent_socket_new(base, fd,
-		    BEV_OPT_CLOSE_ON_FREE);
-		ses->ses_prog = bufferevent_socket_new(base, sp[0],
-		    BEV_OPT_CLOSE_ON_FREE);
-		if (ses->ses_client == NULL || ses->ses_prog == NULL)
-			fatalx("%s: bufferevent_socket_new", __func__);
-		bufferevent_setcb(ses->ses_client, tcp_client_read,
-		    tcp_client_write, tcp_client_event, ses);
-		bufferevent_setcb(ses->ses_prog, tcp_prog_read,
-		    tcp_prog_write, tcp_prog_event, ses);
-		bufferevent_setwatermark(ses->ses_client, EV_WRITE,
-		    SS_HIGHWATER / 2, 0);
-		bufferevent_setwatermark(ses->ses_prog, EV_WRITE,
-		    SS_HIGHWATER / 2, 0);
-		if (bufferevent_enable(ses->ses_client, EV_READ) == -1 ||
-		    bufferevent_enable(ses->ses_prog, EV_READ) == -1)
-			fatalx("%s: bufferevent_enable", __func__);
+		end_open(&ses->ses_c, fd, tcp_client_read, tcp_client_write,
+		    ses);
+		end_open(&ses->ses_p, sp[0], tcp_prog_read, tcp_prog_write,
+		    ses);
 	} else {
 		ses->ses_pfd = sp[0];
 		event_set(&ses->ses_pev, sp[0], EV_READ | EV_PERSIST,
@@ -818,179 +824,314 @@ ses_over_budget(struct ss_session *ses)
 	return (max > 0 && (int64_t)(ses->ses_in + ses->ses_out) > max);
 }
 
-/* Move what one side sent to the other, recording it on the way. */
-static void
-tcp_relay(struct ss_session *ses, struct bufferevent *from,
-    struct bufferevent *to, int input)
+/* How much input one side has not taken yet. */
+static size_t
+end_pending(const struct ss_end *e)
 {
-	struct evbuffer	*in = bufferevent_get_input(from);
-	struct evbuffer	*out = bufferevent_get_output(to);
-	unsigned char	*data;
-	size_t		 n;
+	return (e->e_out == NULL ? 0 : evbuffer_get_length(e->e_out));
+}
 
-	while ((n = evbuffer_get_length(in)) > 0) {
-		if (n > SS_CHUNK)
-			n = SS_CHUNK;
-		if ((data = evbuffer_pullup(in, (ssize_t)n)) == NULL)
-			fatalx("%s: evbuffer_pullup", __func__);
+/* Start (on) or stop watching one side for input. */
+static void
+end_reading(struct ss_end *e, int on)
+{
+	if (e->e_fd == -1 || e->e_reading == on)
+		return;
+	if ((on ? event_add(&e->e_rd, NULL) : event_del(&e->e_rd)) == -1)
+		fatal("%s: event", __func__);
+	e->e_reading = on;
+}
+
+static void
+end_writing(struct ss_end *e, int on)
+{
+	if (e->e_fd == -1 || e->e_writing == on)
+		return;
+	if ((on ? event_add(&e->e_wr, NULL) : event_del(&e->e_wr)) == -1)
+		fatal("%s: event", __func__);
+	e->e_writing = on;
+}
+
+static void
+end_open(struct ss_end *e, int fd, void (*rd)(int, short, void *),
+    void (*wr)(int, short, void *), struct ss_session *ses)
+{
+	e->e_fd = fd;
+	event_set(&e->e_rd, fd, EV_READ | EV_PERSIST, rd, ses);
+	event_set(&e->e_wr, fd, EV_WRITE | EV_PERSIST, wr, ses);
+	end_reading(e, 1);
+}
+
+static void
+end_close(struct ss_end *e)
+{
+	if (e->e_fd == -1)
+		return;
+	end_reading(e, 0);
+	end_writing(e, 0);
+	close(e->e_fd);
+	e->e_fd = -1;
+	if (e->e_out != NULL) {
+		evbuffer_free(e->e_out);
+		e->e_out = NULL;
+	}
+}
+
+/*
+ * Hand bytes to one side: at once when nothing waits before them, else
+ * queued behind what does, with a write event to take it from there.
+ * -1 with errno when the side can take nothing any more.
+ */
+static int
+end_send(struct ss_end *e, const void *data, size_t len)
+{
+	ssize_t	n = 0;
+
+	if (end_pending(e) == 0) {
+		if ((n = write(e->e_fd, data, len)) == -1) {
+			if (errno != EAGAIN && errno != EINTR)
+				return (-1);
+			n = 0;
+		}
+		if ((size_t)n == len)
+			return (0);
+	}
+	if (e->e_out == NULL && (e->e_out = evbuffer_new()) == NULL)
+		fatal("%s: evbuffer_new", __func__);
+	if (evbuffer_add(e->e_out, (const unsigned char *)data + n,
+	    len - (size_t)n) == -1)
+		fatal("%s: evbuffer_add", __func__);
+	end_writing(e, 1);
+	return (0);
+}
+
+/*
+ * Write what waits for one side.  1 when it all went, 0 when some is
+ * left for the next write event, -1 with errno when the side is gone.
+ */
+static int
+end_flush(struct ss_end *e)
+{
+	int	n;
+
+	while (end_pending(e) > 0) {
+		if ((n = evbuffer_write(e->e_out, e->e_fd)) == -1) {
+			if (errno == EAGAIN || errno == EINTR)
+				return (0);
+			return (-1);
+		}
+		if (n == 0)
+			return (0);
+	}
+	end_writing(e, 0);
+	return (1);
+}
+
+/*
+ * One read from one side into buf: the byte count, 0 at end-of-file,
+ * -1 with EAGAIN when nothing is there, -1 with another errno on error.
+ */
+static ssize_t
+end_read(struct ss_end *e, unsigned char *buf, size_t len)
+{
+	ssize_t	n;
+
+	while ((n = read(e->e_fd, buf, len)) == -1 && errno == EINTR)
+		;
+	return (n);
+}
+
+/* Record what one side sent, a chunk per event. */
+static void
+ses_record_all(struct ss_session *ses, int input, const unsigned char *data,
+    size_t len)
+{
+	size_t	n;
+
+	for (; len > 0; data += n, len -= n) {
+		n = len > SS_CHUNK ? SS_CHUNK : len;
 		ses_record(ses, input, data, n);
-		if (evbuffer_remove_buffer(in, out, n) != (int)n)
-			fatalx("%s: evbuffer_remove_buffer", __func__);
+	}
+}
+
+/*
+ * The client sent something.  While the program runs it goes there,
+ * recorded on the way; once the program is done (or while we linger),
+ * it is recorded and let go.
+ */
+static void
+tcp_client_read(int fd, short event, void *arg)
+{
+	struct ss_session	*ses = arg;
+	unsigned char		 buf[SS_READ_MAX];
+	ssize_t			 n;
+
+	(void)fd;
+	(void)event;
+	do {
+		if ((n = end_read(&ses->ses_c, buf, sizeof(buf))) == -1) {
+			if (errno != EAGAIN)
+				ses_close(ses, "client");
+			return;
+		}
+		if (n == 0) {
+			tcp_client_eof(ses);
+			return;
+		}
+		ses_record_all(ses, 1, buf, (size_t)n);
+		/* After a close the session may be gone: touch nothing. */
+		if (!ses->ses_p.e_eof && end_send(&ses->ses_p, buf,
+		    (size_t)n) == -1 && tcp_prog_done(ses, 1) == -1)
+			return;
+		if (ses_over_budget(ses)) {
+			ses_close(ses, "bytes");
+			return;
+		}
+	} while ((size_t)n == sizeof(buf) && ses->ses_c.e_reading);
+	/* A program that does not read must not make us buffer without end. */
+	if (end_pending(&ses->ses_p) >= SS_HIGHWATER)
+		end_reading(&ses->ses_c, 0);
+}
+
+/*
+ * The client is done sending.  The program still gets what is queued
+ * for it and then EOF, and may go on answering until it closes its end.
+ */
+static void
+tcp_client_eof(struct ss_session *ses)
+{
+	ses->ses_c.e_eof = 1;
+	end_reading(&ses->ses_c, 0);
+	if (ses->ses_p.e_eof) {
+		if (end_pending(&ses->ses_c) == 0)
+			ses_close(ses, "service");
+		return;
+	}
+	if (end_pending(&ses->ses_p) == 0)
+		(void)shutdown(ses->ses_p.e_fd, SHUT_WR);
+}
+
+/* The program said something: to the client, recorded on the way. */
+static void
+tcp_prog_read(int fd, short event, void *arg)
+{
+	struct ss_session	*ses = arg;
+	unsigned char		 buf[SS_READ_MAX];
+	ssize_t			 n;
+
+	(void)fd;
+	(void)event;
+	do {
+		if ((n = end_read(&ses->ses_p, buf, sizeof(buf))) == -1) {
+			if (errno != EAGAIN)
+				(void)tcp_prog_done(ses, 1);
+			return;
+		}
+		if (n == 0) {
+			(void)tcp_prog_done(ses, 0);
+			return;
+		}
+		if (tcp_prog_relay(ses, buf, (size_t)n) == -1)
+			return;
+	} while ((size_t)n == sizeof(buf) && ses->ses_p.e_reading);
+	if (end_pending(&ses->ses_c) >= SS_HIGHWATER)
+		end_reading(&ses->ses_p, 0);
+}
+
+/* -1 when the session ended on the way. */
+static int
+tcp_prog_relay(struct ss_session *ses, const unsigned char *data, size_t len)
+{
+	ses_record_all(ses, 0, data, len);
+	if (end_send(&ses->ses_c, data, len) == -1) {
+		ses_close(ses, "client");
+		return (-1);
 	}
 	if (ses_over_budget(ses)) {
 		ses_close(ses, "bytes");
-		return;
+		return (-1);
 	}
-	/* A side that does not read must not make us buffer without end. */
-	if (evbuffer_get_length(out) >= SS_HIGHWATER)
-		(void)bufferevent_disable(from, EV_READ);
-}
-
-static void
-tcp_client_read(struct bufferevent *bev, void *arg)
-{
-	struct ss_session	*ses = arg;
-	struct evbuffer		*in;
-	unsigned char		*data;
-	size_t			 n;
-
-	/* Nobody reads it any more: record it and let it go. */
-	if (ses->ses_prog_eof) {
-		in = bufferevent_get_input(bev);
-		while ((n = evbuffer_get_length(in)) > 0) {
-			if (n > SS_CHUNK)
-				n = SS_CHUNK;
-			if ((data = evbuffer_pullup(in, (ssize_t)n)) == NULL)
-				fatalx("%s: evbuffer_pullup", __func__);
-			ses_record(ses, 1, data, n);
-			(void)evbuffer_drain(in, n);
-		}
-		if (ses_over_budget(ses))
-			ses_close(ses, "bytes");
-		return;
-	}
-
-	tcp_relay(ses, bev, ses->ses_prog, 1);
-}
-
-static void
-tcp_prog_read(struct bufferevent *bev, void *arg)
-{
-	struct ss_session	*ses = arg;
-
-	tcp_relay(ses, bev, ses->ses_client, 0);
-}
-
-/* The client's output drained below the watermark. */
-static void
-tcp_client_write(struct bufferevent *bev, void *arg)
-{
-	struct ss_session	*ses = arg;
-
-	if (ses->ses_prog_eof) {
-		if (evbuffer_get_length(bufferevent_get_output(bev)) == 0)
-			tcp_answered(ses);
-		return;
-	}
-	(void)bufferevent_enable(ses->ses_prog, EV_READ);
-}
-
-/* The program's input drained: take more from the client, or say EOF. */
-static void
-tcp_prog_write(struct bufferevent *bev, void *arg)
-{
-	struct ss_session	*ses = arg;
-
-	if (ses->ses_client_eof) {
-		if (evbuffer_get_length(bufferevent_get_output(bev)) == 0)
-			(void)shutdown(bufferevent_getfd(bev), SHUT_WR);
-		return;
-	}
-	(void)bufferevent_enable(ses->ses_client, EV_READ);
+	return (0);
 }
 
 /*
- * The client is done sending.  The program still gets what is buffered
- * and then EOF, and may go on answering until it closes its end.
+ * The program closed its end, exited, or stopped reading: flush to the
+ * client, then end.  A program that exits without reading all we sent
+ * resets the socket, and what it said last is still unread there: take
+ * it all before giving up on that side, or the client never gets the
+ * answer and the transcript misses it.  A client that only half-closed
+ * still reads the answer, so its output drains first either way;
+ * tcp_client_write finishes the job.  drain: after an error, when data
+ * may still wait.  -1 when the session ended, and may be gone.
  */
+static int
+tcp_prog_done(struct ss_session *ses, int drain)
+{
+	unsigned char	 buf[SS_READ_MAX];
+	ssize_t		 n;
+	int		 resets = 0;
+
+	if (ses->ses_p.e_eof)
+		return (0);
+	ses->ses_p.e_eof = 1;
+	/* The reset is reported once, then the data follow. */
+	while (drain) {
+		n = end_read(&ses->ses_p, buf, sizeof(buf));
+		if (n == -1 && errno == ECONNRESET && resets++ == 0)
+			continue;
+		if (n <= 0)
+			break;
+		if (tcp_prog_relay(ses, buf, (size_t)n) == -1)
+			return (-1);
+	}
+	end_close(&ses->ses_p);
+	if (end_pending(&ses->ses_c) == 0)
+		return (tcp_answered(ses));
+	return (0);
+}
+
+/* The client took what was queued for it; more may come now. */
 static void
-tcp_client_event(struct bufferevent *bev, short what, void *arg)
+tcp_client_write(int fd, short event, void *arg)
 {
 	struct ss_session	*ses = arg;
+	int			 r;
 
-	if (what & BEV_EVENT_ERROR) {
+	(void)fd;
+	(void)event;
+	if ((r = end_flush(&ses->ses_c)) == -1) {
 		ses_close(ses, "client");
 		return;
 	}
-	if (what & BEV_EVENT_EOF) {
-		ses->ses_client_eof = 1;
-		(void)bufferevent_disable(bev, EV_READ);
-		if (ses->ses_prog_eof) {
-			if (evbuffer_get_length(bufferevent_get_output(bev)) ==
-			    0)
-				ses_close(ses, "service");
-			return;
-		}
-		tcp_prog_write(ses->ses_prog, ses);
+	if (ses->ses_p.e_eof) {
+		if (r == 1)
+			(void)tcp_answered(ses);
+		return;
 	}
+	if (end_pending(&ses->ses_c) < SS_HIGHWATER / 2)
+		end_reading(&ses->ses_p, 1);
 }
 
-/*
- * The program closed its end (or exited): flush to the client, then end.
- * A client that only half-closed still reads the answer, so its output
- * drains first either way; tcp_client_write finishes the job.  The side
- * that closed first is the one that ended the session.
- */
+/* The program took what was queued for it: more from the client, or EOF. */
 static void
-tcp_prog_event(struct bufferevent *bev, short what, void *arg)
+tcp_prog_write(int fd, short event, void *arg)
 {
 	struct ss_session	*ses = arg;
-	struct evbuffer		*left;
-	unsigned char		*data;
-	size_t			 n;
-	int			 r, resets;
+	int			 r;
 
-	if (what & (BEV_EVENT_EOF | BEV_EVENT_ERROR)) {
-		/*
-		 * A program that exits without reading all we sent resets
-		 * the socket, and what it said last is still unread there:
-		 * take it all before giving up on that side, or the client
-		 * never gets the answer and the transcript misses it.
-		 */
-		if (what & BEV_EVENT_ERROR) {
-			/* The bufferevent's own input takes only its reads. */
-			if ((left = evbuffer_new()) == NULL)
-				fatal("%s: evbuffer_new", __func__);
-			/* The reset is reported once, then the data follow. */
-			for (resets = 0;;) {
-				r = evbuffer_read(left, bufferevent_getfd(bev),
-				    SS_CHUNK);
-				if (r > 0 || (r == -1 && errno == ECONNRESET &&
-				    resets++ == 0))
-					continue;
-				break;
-			}
-			while ((n = evbuffer_get_length(left)) > 0) {
-				if (n > SS_CHUNK)
-					n = SS_CHUNK;
-				if ((data = evbuffer_pullup(left,
-				    (ssize_t)n)) == NULL)
-					fatalx("%s: evbuffer_pullup", __func__);
-				ses_record(ses, 0, data, n);
-				if (evbuffer_remove_buffer(left,
-				    bufferevent_get_output(ses->ses_client),
-				    n) != (int)n)
-					fatalx("%s: evbuffer_remove_buffer",
-					    __func__);
-			}
-			evbuffer_free(left);
-		}
-		ses->ses_prog_eof = 1;
-		(void)bufferevent_disable(bev, EV_READ);
-		if (evbuffer_get_length(bufferevent_get_output(
-		    ses->ses_client)) == 0)
-			tcp_answered(ses);
+	(void)fd;
+	(void)event;
+	if ((r = end_flush(&ses->ses_p)) == -1) {
+		(void)tcp_prog_done(ses, 1);
+		return;
 	}
+	if (ses->ses_c.e_eof) {
+		if (r == 1)
+			(void)shutdown(ses->ses_p.e_fd, SHUT_WR);
+		return;
+	}
+	if (end_pending(&ses->ses_p) < SS_HIGHWATER / 2)
+		end_reading(&ses->ses_c, 1);
 }
 
 /*
@@ -998,25 +1139,28 @@ tcp_prog_event(struct bufferevent *bev, short what, void *arg)
  * now, with client data unread, would send a reset, and a reset makes
  * the client's kernel drop whatever of the answer it has not read yet.
  * So, like Apache's lingering close, we only stop sending, and read and
- * record what still comes for a moment before we close.
+ * record what still comes for a moment before we close.  The side that
+ * closed first is the one that ended the session.  -1 when the session
+ * ended, and may be gone.
  */
-static void
+static int
 tcp_answered(struct ss_session *ses)
 {
 	struct timeval	 tv = { SS_LINGER, 0 };
 
-	if (ses->ses_client_eof) {
+	if (ses->ses_c.e_eof) {
 		ses_close(ses, "client");
-		return;
+		return (-1);
 	}
 	if (ses->ses_lingering)
-		return;
+		return (0);
 	ses->ses_lingering = 1;
-	(void)shutdown(bufferevent_getfd(ses->ses_client), SHUT_WR);
-	(void)bufferevent_enable(ses->ses_client, EV_READ);
+	(void)shutdown(ses->ses_c.e_fd, SHUT_WR);
+	end_reading(&ses->ses_c, 1);
 	evtimer_set(&ses->ses_ltimer, tcp_linger_timeout, ses);
 	if (evtimer_add(&ses->ses_ltimer, &tv) == -1)
 		fatal("%s: evtimer_add", __func__);
+	return (0);
 }
 
 static void
@@ -1081,14 +1225,8 @@ ses_close(struct ss_session *ses, const char *why)
 	evtimer_del(&ses->ses_timer);
 	if (ses->ses_lingering)
 		evtimer_del(&ses->ses_ltimer);
-	if (ses->ses_client != NULL) {
-		bufferevent_free(ses->ses_client);
-		ses->ses_client = NULL;
-	}
-	if (ses->ses_prog != NULL) {
-		bufferevent_free(ses->ses_prog);
-		ses->ses_prog = NULL;
-	}
+	end_close(&ses->ses_c);
+	end_close(&ses->ses_p);
 	if (ses->ses_pfd != -1) {
 		event_del(&ses->ses_pev);
 		evtimer_del(&ses->ses_idle);
@@ -1220,12 +1358,10 @@ ses_final(struct ss_session *ses)
 		svc_release(svc);
 }
 
-/* The read end of the pipe that is the program's stderr. */
+/* The read end of the pipe that is the program's stderr, non-blocking. */
 static void
 ses_events_attach(struct ss_session *ses, int fd)
 {
-	if (fd_nonblock(fd) == -1)
-		fatal("%s: fd_nonblock", __func__);
 	if ((ses->ses_evbuf = evbuffer_new()) == NULL)
 		fatal("%s: evbuffer_new", __func__);
 	ses->ses_evfd = fd;
@@ -1255,13 +1391,16 @@ static int
 ses_events_pull(struct ss_session *ses)
 {
 	struct evbuffer_ptr	 eol;
+	unsigned char		 buf[SS_CHUNK];
 	size_t			 len;
 	char			*line;
-	int			 n;
+	ssize_t			 n;
 
-	n = evbuffer_read(ses->ses_evbuf, ses->ses_evfd, SS_CHUNK);
+	n = read(ses->ses_evfd, buf, sizeof(buf));
 	if (n == -1 && (errno == EAGAIN || errno == EINTR))
 		return (-1);
+	if (n > 0 && evbuffer_add(ses->ses_evbuf, buf, (size_t)n) == -1)
+		fatal("%s: evbuffer_add", __func__);
 	for (;;) {
 		eol = evbuffer_search_eol(ses->ses_evbuf, NULL, &len,
 		    EVBUFFER_EOL_LF);
