@@ -43,6 +43,7 @@
 static void	imsgev_read(int, short, void *);
 static void	imsgev_write(int, short, void *);
 static void	imsgev_closed_now(struct imsgev *);
+static void	imsgev_schedule(struct imsgev *, int);
 static void	child_log_sink(int, const char *, int);
 static void	child_closed(struct imsgev *);
 
@@ -85,11 +86,38 @@ imsgev_add(struct imsgev *iev)
 			fatal("%s: event_add", __func__);
 		iev->attached = 1;
 	}
-	if (imsgbuf_queuelen(&iev->ibuf) > 0 && !iev->flushing &&
-	    !event_pending(&iev->ev_write, EV_WRITE, NULL)) {
-		iev->flushing = 1;
-		event_active(&iev->ev_flush, EV_WRITE, 1);
+	imsgev_schedule(iev, 0);
+}
+
+/* Queued output goes within IMSGEV_LATER_MS, with what follows it. */
+void
+imsgev_flush_later(struct imsgev *iev)
+{
+	if (iev->attached)
+		imsgev_schedule(iev, 1);
+}
+
+static void
+imsgev_schedule(struct imsgev *iev, int later)
+{
+	struct timeval	 tv = { 0, IMSGEV_LATER_MS * 1000 };
+
+	if (imsgbuf_queuelen(&iev->ibuf) == 0 ||
+	    iev->flushing == IMSGEV_FLUSH_NOW ||
+	    event_pending(&iev->ev_write, EV_WRITE, NULL))
+		return;
+	if (later && imsgbuf_queuelen(&iev->ibuf) < IMSGEV_LATER_MAX) {
+		if (iev->flushing == IMSGEV_FLUSH_NONE) {
+			if (evtimer_add(&iev->ev_flush, &tv) == -1)
+				fatal("%s: evtimer_add", __func__);
+			iev->flushing = IMSGEV_FLUSH_LATER;
+		}
+		return;
 	}
+	if (iev->flushing == IMSGEV_FLUSH_LATER)
+		evtimer_del(&iev->ev_flush);
+	iev->flushing = IMSGEV_FLUSH_NOW;
+	event_active(&iev->ev_flush, EV_WRITE, 1);
 }
 
 /* Stop watching and drop queued output; the fd is the owner's to close. */
@@ -102,8 +130,22 @@ imsgev_clear(struct imsgev *iev)
 		event_del(&iev->ev_flush);
 	}
 	iev->attached = 0;
-	iev->flushing = 0;
+	iev->flushing = IMSGEV_FLUSH_NONE;
 	imsgbuf_clear(&iev->ibuf);
+}
+
+/* Like imsgev_compose, for messages that can wait a moment: no fd. */
+int
+imsgev_compose_later(struct imsgev *iev, uint32_t type, uint32_t peerid,
+    pid_t pid, const void *data, size_t len)
+{
+	int	 ret;
+
+	if ((ret = imsg_compose(&iev->ibuf, type, peerid, pid, -1, data,
+	    len)) == -1)
+		return (-1);
+	imsgev_flush_later(iev);
+	return (ret);
 }
 
 int
@@ -115,6 +157,14 @@ imsgev_compose(struct imsgev *iev, uint32_t type, uint32_t peerid, pid_t pid,
 	if ((ret = imsg_compose(&iev->ibuf, type, peerid, pid, fd, data,
 	    len)) == -1)
 		return (-1);
+	/*
+	 * An fd rides alone on its sendmsg, so waiting for the end of the
+	 * turn would batch nothing; alone in the queue it goes at once.  A
+	 * failure leaves it queued, for the flush to meet and report.
+	 */
+	if (fd != -1 && iev->attached && imsgbuf_queuelen(&iev->ibuf) == 1 &&
+	    !event_pending(&iev->ev_write, EV_WRITE, NULL))
+		(void)imsgbuf_write(&iev->ibuf);
 	if (iev->attached)
 		imsgev_add(iev);
 	return (ret);
@@ -173,7 +223,9 @@ imsgev_write(int fd, short event, void *arg)
 
 	(void)fd;
 	(void)event;
-	iev->flushing = 0;
+	if (iev->flushing == IMSGEV_FLUSH_LATER)
+		evtimer_del(&iev->ev_flush);
+	iev->flushing = IMSGEV_FLUSH_NONE;
 	if (imsgbuf_write(&iev->ibuf) == -1) {
 		if (errno != EPIPE)
 			log_warn("%s: write to %s", __func__, iev->name);

@@ -44,8 +44,8 @@ struct imsgev {
 	struct imsgbuf	 ibuf;
 	struct event	 ev_read;	/* persistent */
 	struct event	 ev_write;	/* pending while the socket is full */
-	struct event	 ev_flush;	/* made active when output is queued */
-	int		 flushing;	/* ev_flush is active */
+	struct event	 ev_flush;	/* active, or a timer, while queued */
+	int		 flushing;	/* IMSGEV_FLUSH_* */
 	int		 attached;
 	imsgev_handler	 handler;
 	imsgev_closed	 closed;
@@ -78,8 +78,22 @@ struct proc_def {
 /* imsg on libevent */
 void	imsgev_init(struct imsgev *, int, const char *, imsgev_handler,
 	    imsgev_closed, void *);
+/*
+ * Output waits for the end of the loop's turn, or, sent "later", up to
+ * IMSGEV_LATER_MS so that one write and one wake-up of the reader carry
+ * many messages; IMSGEV_LATER_MAX queued messages go at once.
+ */
+#define IMSGEV_FLUSH_NONE	0
+#define IMSGEV_FLUSH_NOW	1
+#define IMSGEV_FLUSH_LATER	2
+#define IMSGEV_LATER_MS		10
+#define IMSGEV_LATER_MAX	128
+
 void	imsgev_add(struct imsgev *);
+void	imsgev_flush_later(struct imsgev *);
 void	imsgev_clear(struct imsgev *);
+int	imsgev_compose_later(struct imsgev *, uint32_t, uint32_t, pid_t,
+	    const void *, size_t);
 int	imsgev_compose(struct imsgev *, uint32_t, uint32_t, pid_t, int,
 	    const void *, size_t);
 
