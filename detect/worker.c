@@ -54,6 +54,7 @@
 #define WORKER_STEP		4096	/* new bytes worth a look */
 #define WORKER_OVERLAP		1024	/* looked at again, for what spans */
 #define WORKER_MAXREPORTED	64	/* findings per session */
+#define WORKER_QUEUE_MAX	256	/* answers held before a write */
 
 struct wfound {
 	int	 wf_kind;
@@ -108,7 +109,11 @@ ws_cmp(struct wsession *a, struct wsession *b)
 	return (a->ws_id < b->ws_id ? -1 : a->ws_id > b->ws_id);
 }
 
-/* Queue one message and write it out at once: we never wait on input. */
+/*
+ * Queue one message.  The queue is written out before we wait for input
+ * again, so that the answers to one read go in one write; a long queue
+ * goes at once.
+ */
 static void
 wsend(uint32_t type, const void *hdr, size_t hlen, const void *data,
     size_t dlen)
@@ -120,7 +125,8 @@ wsend(uint32_t type, const void *hdr, size_t hlen, const void *data,
 	    (dlen > 0 && imsg_add(b, data, dlen) == -1))
 		_exit(3);
 	imsg_close(&wout, b);
-	if (imsgbuf_flush(&wout) == -1)
+	if (imsgbuf_queuelen(&wout) >= WORKER_QUEUE_MAX &&
+	    imsgbuf_flush(&wout) == -1)
 		_exit(3);
 }
 
@@ -390,6 +396,8 @@ worker_main(void)
 	worker_sandbox();
 
 	for (;;) {
+		if (imsgbuf_flush(&wout) == -1)
+			_exit(3);
 		if ((r = imsgbuf_read(&win)) == -1)
 			errx(2, "read: %s", strerror(errno));
 		if (r == 0)
