@@ -21,18 +21,35 @@
 #include <sys/uio.h>
 
 #include <errno.h>
+#include <event.h>
 #include <fcntl.h>
 #include <libgen.h>
 #include <limits.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "honeyspyd.h"
 #include "log.h"
 
+/*
+ * Lines wait here until the end of the event loop's turn, so that a busy
+ * turn costs one write(2), not one per event.  They are in our memory
+ * either way; a crash of the parent ends the suite.
+ */
+#define EVENTLOG_BUF	(64 * 1024)
+
 static int	 eventlog_fd = -1;
 static int	 eventlog_failing;
 static char	 eventlog_path[PATH_MAX];
+static char	 eventlog_buf[EVENTLOG_BUF];
+static size_t	 eventlog_used;
+static struct event eventlog_ev;
+static int	 eventlog_armed;
+static int	 eventlog_held;		/* the event loop exists: hold lines */
+
+static void	 eventlog_put(const struct iovec *, int);
+static void	 eventlog_flush_cb(int, short, void *);
 
 /*
  * Open (as root, before the drop) the file that events are appended to,
@@ -58,6 +75,9 @@ eventlog_open(const char *path, uid_t uid, gid_t gid, int root)
 	if (root && fchown(fd, uid, gid) == -1)
 		fatal("log.file %s: fchown", path);
 	eventlog_fd = fd;
+	/* fatal() and every other exit write what is still held. */
+	if (atexit(eventlog_flush) != 0)
+		fatalx("%s: atexit", __func__);
 }
 
 /* SIGHUP: follow a rotated file; keep the old one if that fails. */
@@ -73,6 +93,7 @@ eventlog_reopen(void)
 		log_warn("log.file %s: reopen", eventlog_path);
 		return;
 	}
+	eventlog_flush();
 	close(eventlog_fd);
 	eventlog_fd = fd;
 	eventlog_failing = 0;
@@ -99,14 +120,89 @@ eventlog_write(const char *line, size_t len)
 			fatalx("%s: event with a raw control byte", __func__);
 	if (eventlog_fd == -1)
 		return;
-	iov[0].iov_base = (void *)(uintptr_t)line;
-	iov[0].iov_len = len - 1;
-	iov[1].iov_base = (void *)(uintptr_t)"\n";
-	iov[1].iov_len = 1;
-	if (writev(eventlog_fd, iov, 2) == -1) {
-		if (!eventlog_failing)
-			log_warn("log.file %s", eventlog_path);
-		eventlog_failing = 1;
-	} else
-		eventlog_failing = 0;
+	if (eventlog_used + len > sizeof(eventlog_buf))
+		eventlog_flush();
+	if (len > sizeof(eventlog_buf)) {
+		iov[0].iov_base = (void *)(uintptr_t)line;
+		iov[0].iov_len = len - 1;
+		iov[1].iov_base = (void *)(uintptr_t)"\n";
+		iov[1].iov_len = 1;
+		eventlog_put(iov, 2);
+		return;
+	}
+	memcpy(eventlog_buf + eventlog_used, line, len - 1);
+	eventlog_buf[eventlog_used + len - 1] = '\n';
+	eventlog_used += len;
+	if (!eventlog_held)
+		eventlog_flush();
+	else if (!eventlog_armed) {
+		event_set(&eventlog_ev, -1, 0, eventlog_flush_cb, NULL);
+		event_active(&eventlog_ev, EV_WRITE, 1);
+		eventlog_armed = 1;
+	}
+}
+
+/* From now on lines wait for the end of the turn: the event loop exists. */
+void
+eventlog_hold(void)
+{
+	eventlog_held = 1;
+}
+
+/* Write what is held, now. */
+void
+eventlog_flush(void)
+{
+	struct iovec	 iov;
+
+	if (eventlog_armed) {
+		event_del(&eventlog_ev);
+		eventlog_armed = 0;
+	}
+	if (eventlog_used == 0)
+		return;
+	iov.iov_base = eventlog_buf;
+	iov.iov_len = eventlog_used;
+	eventlog_used = 0;
+	eventlog_put(&iov, 1);
+}
+
+static void
+eventlog_flush_cb(int fd, short event, void *arg)
+{
+	(void)fd;
+	(void)event;
+	(void)arg;
+	eventlog_armed = 0;
+	eventlog_flush();
+}
+
+/* Whole lines to the file; O_APPEND keeps a short write's tail after it. */
+static void
+eventlog_put(const struct iovec *iov, int iovcnt)
+{
+	struct iovec	 left[2];
+	ssize_t		 n;
+	size_t		 skip;
+	int		 i, cnt;
+
+	memcpy(left, iov, (size_t)iovcnt * sizeof(*iov));
+	cnt = iovcnt;
+	for (i = 0; i < cnt;) {
+		if ((n = writev(eventlog_fd, left + i, cnt - i)) == -1) {
+			if (errno == EINTR)
+				continue;
+			if (!eventlog_failing)
+				log_warn("log.file %s", eventlog_path);
+			eventlog_failing = 1;
+			return;
+		}
+		for (skip = (size_t)n; i < cnt && skip >= left[i].iov_len; i++)
+			skip -= left[i].iov_len;
+		if (i < cnt) {
+			left[i].iov_base = (char *)left[i].iov_base + skip;
+			left[i].iov_len -= skip;
+		}
+	}
+	eventlog_failing = 0;
 }

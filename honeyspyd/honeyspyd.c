@@ -383,6 +383,7 @@ main(int argc, char *argv[])
 
 	if (event_init() == NULL)
 		fatalx("event_init");
+	eventlog_hold();
 	signal_set(&ev_sigterm, SIGTERM, parent_sig, NULL);
 	signal_set(&ev_sigint, SIGINT, parent_sig, NULL);
 	signal_set(&ev_sighup, SIGHUP, parent_sig, NULL);

@@ -113,6 +113,8 @@ void	artifacts_end(const struct detect_done *);
 void	eventlog_open(const char *, uid_t, gid_t, int);
 void	eventlog_reopen(void);
 void	eventlog_write(const char *, size_t);
+void	eventlog_flush(void);
+void	eventlog_hold(void);
 
 /* outputs.c: a master's outputs, the parent's side */
 struct store;
