@@ -543,6 +543,53 @@ dump_cb(const char *data, size_t len, void *arg)
 	return (dump_append(db, data, len));
 }
 
+/*
+ * One line from three parts, in this order: head (an event's eventid,
+ * timestamp and sensor), common (members already dumped, without their
+ * braces, that many events share: a session's flow, say) and the event's
+ * own members in tail.  The shared members are dumped once, not once
+ * per event.  As hs_event_dump otherwise; no key may be in two parts.
+ */
+char *
+hs_event_dump_joined(json_t *head, const char *common, json_t *tail,
+    size_t maxlen)
+{
+	struct dumpbuf	 db;
+	size_t		 at;
+
+	if (!json_is_object(head) || json_object_size(head) == 0 ||
+	    !json_is_object(tail) || common == NULL || maxlen == SIZE_MAX) {
+		errno = EINVAL;
+		return (NULL);
+	}
+	memset(&db, 0, sizeof(db));
+	db.max = maxlen;
+	if (json_dump_callback(head, dump_cb, &db,
+	    JSON_COMPACT | JSON_ENSURE_ASCII) == -1)
+		goto fail;
+	/* Its closing brace goes; the tail brings one. */
+	db.len--;
+	if (*common != '\0' && (dump_append(&db, ",", 1) == -1 ||
+	    dump_append(&db, common, strlen(common)) == -1))
+		goto fail;
+	at = db.len;
+	if (json_dump_callback(tail, dump_cb, &db,
+	    JSON_COMPACT | JSON_ENSURE_ASCII) == -1)
+		goto fail;
+	/* "{}" becomes "}", and "{k:v...}" becomes ",k:v...}". */
+	if (json_object_size(tail) == 0) {
+		db.len = at;
+		if (dump_append(&db, "}", 1) == -1)
+			goto fail;
+	} else
+		db.buf[at] = ',';
+	return (db.buf);
+ fail:
+	free(db.buf);
+	errno = db.toolong ? EMSGSIZE : ENOMEM;
+	return (NULL);
+}
+
 char *
 hs_event_dump(json_t *ev, size_t maxlen)
 {

@@ -45,6 +45,7 @@ int	 community_id(char *, size_t, uint16_t, int, const void *,
 int	 hs_event_set_flow(json_t *, int, const void *, const void *, uint8_t,
 	    uint16_t, uint16_t);
 char	*hs_event_dump(json_t *, size_t);
+char	*hs_event_dump_joined(json_t *, const char *, json_t *, size_t);
 char	*hs_b64_encode(const void *, size_t);
 
 #endif /* HS_HS_EVENT_H */

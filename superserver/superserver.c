@@ -63,6 +63,7 @@
 #define SS_PACKETS_MAX		1024	/* packets out with the analyser */
 #define SS_DETECT_WAIT		30	/* seconds for the analyser's verdict */
 #define SS_DETECT_QUEUE		2048	/* messages queued for it, at most */
+#define SS_DETECT_STAGE		2048	/* bytes held back per direction */
 #define SS_DETECT_BACKOFF_MAX	60	/* seconds between restarts */
 
 struct ss_service;
@@ -119,6 +120,7 @@ struct ss_session {
 	uint64_t		 ses_recorded;
 	EVP_MD_CTX		*ses_sha;	/* of everything received */
 	json_t			*ses_fields;	/* shared by its events */
+	char			*ses_common;	/* the same, dumped once */
 	int			 ses_spawning;	/* no answer from the spawner yet */
 	int			 ses_exited;	/* its program and group are gone */
 	const char		*ses_ending;	/* closed, waiting for that answer */
@@ -136,6 +138,8 @@ struct ss_session {
 	const char		*ses_derror;	/* why it has no verdict */
 	int			 ses_dtruncated;
 	uint64_t		 ses_dsent[2];
+	unsigned char		*ses_dstage[2];	/* held back, not sent yet */
+	size_t			 ses_dstaged[2];
 	uint64_t		 ses_dpayload[2]; /* artifact bytes passed on */
 	struct event		 ses_dtimer;
 	int			 ses_dtimed;	/* ses_dtimer is set */
@@ -254,6 +258,8 @@ static int	detect_finding(struct imsg *);
 static int	detect_payload(struct imsg *);
 static int	detect_done(struct imsg *);
 static void	detect_feed(struct ss_session *, int, const void *, size_t);
+static void	detect_send(struct ss_session *, int, const void *, size_t);
+static void	detect_unstage(struct ss_session *, int, int);
 static struct ss_session *detect_owner(uint64_t, int *);
 static void	ses_events_attach(struct ss_session *, int);
 static void	ses_events_read(int, short, void *);
@@ -286,6 +292,9 @@ static void	tcp_prog_write(int, short, void *);
 static void	udp_prog_read(int, short, void *);
 static void	event_send(json_t *);
 static json_t	*ses_event(struct ss_session *, const char *);
+static void	ses_send(struct ss_session *, json_t *);
+static char	*ses_common(json_t *);
+static int	ses_reserved(struct ss_session *, const char *);
 static int	ses_cmp(struct ss_session *, struct ss_session *);
 static int	peer_cmp(struct ss_session *, struct ss_session *);
 static int	src_cmp(struct ss_source *, struct ss_source *);
@@ -374,7 +383,7 @@ event_send(json_t *ev)
 	}
 	if ((line = hs_event_dump(ev, HS_EVENT_MAX - 1)) == NULL)
 		log_warn("%s: event_dump", __func__);
-	else if (imsgev_compose(iev_parent, IMSG_EVENT, 0, 0, -1, line,
+	else if (imsgev_compose_later(iev_parent, IMSG_EVENT, 0, 0, line,
 	    strlen(line) + 1) == -1)
 		fatal("%s: compose", __func__);
 	free(line);
@@ -409,19 +418,77 @@ ses_fields(struct ss_session *ses)
 	return (f);
 }
 
+/* The shared members, dumped, without the braces around them. */
+static char *
+ses_common(json_t *fields)
+{
+	char	*s;
+	size_t	 len;
+
+	if (fields == NULL ||
+	    (s = hs_event_dump(fields, HS_EVENT_MAX / 2)) == NULL)
+		return (NULL);
+	if ((len = strlen(s)) < 2) {
+		free(s);
+		return (NULL);
+	}
+	memmove(s, s + 1, len - 2);
+	s[len - 2] = '\0';
+	return (s);
+}
+
 static json_t *
 ses_event(struct ss_session *ses, const char *eventid)
 {
 	json_t	*ev;
 
-	if (ses->ses_fields == NULL ||
-	    (ev = hs_event_new(eventid, sensor)) == NULL)
+	if (ses->ses_common == NULL || (ev = json_object()) == NULL)
 		return (NULL);
-	if (json_object_update(ev, ses->ses_fields) == -1) {
+	if (hs_event_set_str(ev, "eventid", eventid) == -1) {
 		json_decref(ev);
 		return (NULL);
 	}
 	return (ev);
+}
+
+/*
+ * A session's event: what ses_event made, with its own members added.
+ * The time, the sensor and the session's shared members go in here, the
+ * shared ones as dumped once when the session began.
+ */
+static void
+ses_send(struct ss_session *ses, json_t *ev)
+{
+	const char	*id;
+	json_t		*head;
+	char		*line;
+
+	if (ev == NULL ||
+	    (id = json_string_value(json_object_get(ev, "eventid"))) == NULL ||
+	    (head = hs_event_new(id, sensor)) == NULL) {
+		log_warnx("%s: cannot build event", __func__);
+		json_decref(ev);
+		return;
+	}
+	(void)json_object_del(ev, "eventid");
+	if ((line = hs_event_dump_joined(head, ses->ses_common, ev,
+	    HS_EVENT_MAX - 1)) == NULL)
+		log_warn("%s: event_dump", __func__);
+	else if (imsgev_compose_later(iev_parent, IMSG_EVENT, 0, 0, line,
+	    strlen(line) + 1) == -1)
+		fatal("%s: compose", __func__);
+	free(line);
+	json_decref(head);
+	json_decref(ev);
+}
+
+/* A member that ses_send sets for every event of the session. */
+static int
+ses_reserved(struct ss_session *ses, const char *key)
+{
+	return (strcmp(key, "eventid") == 0 || strcmp(key, "timestamp") == 0 ||
+	    strcmp(key, "sensor") == 0 ||
+	    json_object_get(ses->ses_fields, key) != NULL);
 }
 
 /*
@@ -709,6 +776,7 @@ ses_new(struct ss_service *svc, struct ss_source *src,
 	    EVP_DigestInit_ex(ses->ses_sha, sha256, NULL) != 1)
 		fatalx("%s: EVP_DigestInit_ex", __func__);
 	ses->ses_fields = ses_fields(ses);
+	ses->ses_common = ses_common(ses->ses_fields);
 	(void)clock_gettime(CLOCK_REALTIME, &ses->ses_start);
 
 	if (type == SOCK_STREAM) {
@@ -738,7 +806,7 @@ ses_new(struct ss_service *svc, struct ss_source *src,
 	RB_INSERT(ss_sessions, &sessions, ses);
 	svc->svc_sessions++;
 	src->src_sessions++;
-	event_send(ses_event(ses, "honeyspy.session.connect"));
+	ses_send(ses, ses_event(ses, "honeyspy.session.connect"));
 	ses_spawn(ses, sp[1]);
 	return (ses);
 }
@@ -810,7 +878,7 @@ ses_record(struct ss_session *ses, int input, const void *data, size_t len)
 			json_decref(ev);
 			ev = NULL;
 		}
-		event_send(ev);
+		ses_send(ses, ev);
 		data = (const unsigned char *)data + chunk;
 		keep -= chunk;
 	}
@@ -1265,14 +1333,17 @@ ses_finish(struct ss_session *ses)
 		evbuffer_free(ses->ses_evbuf);
 		ses->ses_evfd = -1;
 	}
+	for (dir = SS_IN; dir <= SS_OUT; dir++)
+		detect_unstage(ses, dir, detect_up && !draining &&
+		    ses->ses_derror == NULL);
 	if (detect_up && !draining) {
 		for (dir = SS_IN; dir <= SS_OUT; dir++) {
 			if (!ses->ses_detect[dir])
 				continue;
 			dd.dd_session = dir == SS_IN ? ses->ses_id :
 			    SS_OUTPUT_ID(ses->ses_id);
-			if (imsgev_compose(&iev_detect, IMSG_DETECT_END, 0, 0,
-			    -1, &dd, sizeof(dd)) == -1)
+			if (imsgev_compose_later(&iev_detect, IMSG_DETECT_END,
+			    0, 0, &dd, sizeof(dd)) == -1)
 				fatal("%s: compose", __func__);
 			ses->ses_dwait++;
 		}
@@ -1341,18 +1412,21 @@ ses_final(struct ss_session *ses)
 	    "detect_truncated", 1) == -1) ||
 	    (ses->ses_derror != NULL && hs_event_set_str(ev, "detect_error",
 	    ses->ses_derror) == -1) ||
-	    (json_object_get(ev, "os") == NULL &&
+	    (json_object_get(ses->ses_fields, "os") == NULL &&
 	    (os = host_os(ses->ses_af, ses->ses_saddr)) != NULL &&
 	    hs_event_set_str(ev, "os", os) == -1))) {
 		json_decref(ev);
 		ev = NULL;
 	}
-	event_send(ev);
+	ses_send(ses, ev);
 	json_decref(ses->ses_detections);
 
 	RB_REMOVE(ss_sessions, &sessions, ses);
 	ses->ses_src->src_sessions--;
 	json_decref(ses->ses_fields);
+	free(ses->ses_common);
+	detect_unstage(ses, SS_IN, 0);
+	detect_unstage(ses, SS_OUT, 0);
 	free(ses);
 	if (--svc->svc_sessions == 0 && svc->svc_deleted)
 		svc_release(svc);
@@ -1496,6 +1570,7 @@ ses_events_line(struct ss_session *ses, const char *line, size_t len)
 				break;
 			}
 			if (json_object_get(ev, key) == NULL &&
+			    !ses_reserved(ses, key) &&
 			    json_object_set(ev, key, v) == -1) {
 				ok = 0;
 				break;
@@ -1511,7 +1586,7 @@ ses_events_line(struct ss_session *ses, const char *line, size_t len)
 			ev = NULL;
 		}
 	}
-	event_send(ev);
+	ses_send(ses, ev);
 }
 
 static void
@@ -2028,6 +2103,8 @@ detect_lost(const char *why)
 		packet_free(pk, 1);
 	for (ses = RB_MIN(ss_sessions, &sessions); ses != NULL; ses = next) {
 		next = RB_NEXT(ss_sessions, &sessions, ses);
+		detect_unstage(ses, SS_IN, 0);
+		detect_unstage(ses, SS_OUT, 0);
 		if (!ses->ses_detect[SS_IN] && !ses->ses_detect[SS_OUT])
 			continue;
 		ses->ses_detect[SS_IN] = ses->ses_detect[SS_OUT] = 0;
@@ -2084,11 +2161,48 @@ detect_stderr_event(struct bufferevent *bev, short what, void *arg)
 }
 
 /*
- * A session's input for the analyser: at most what it keeps, and never
- * more than a bounded queue, so a stalled analyser costs us no memory.
+ * A session's input for the analyser.  The first bytes are held back, so
+ * that a short session reaches the analyser in one go when it ends,
+ * instead of waking it for every read.
  */
 static void
 detect_feed(struct ss_session *ses, int dir, const void *data, size_t len)
+{
+	if (!detect_up || ses->ses_derror != NULL)
+		return;
+	if (ses->ses_dsent[dir] == 0 &&
+	    ses->ses_dstaged[dir] + len <= SS_DETECT_STAGE) {
+		if (ses->ses_dstage[dir] == NULL &&
+		    (ses->ses_dstage[dir] = malloc(SS_DETECT_STAGE)) == NULL)
+			fatal("%s: malloc", __func__);
+		memcpy(ses->ses_dstage[dir] + ses->ses_dstaged[dir], data, len);
+		ses->ses_dstaged[dir] += len;
+		ses->ses_detect[dir] = 1;
+		return;
+	}
+	detect_unstage(ses, dir, 1);
+	detect_send(ses, dir, data, len);
+}
+
+/* What was held back goes to the analyser now (send), or is let go. */
+static void
+detect_unstage(struct ss_session *ses, int dir, int send)
+{
+	size_t	n = ses->ses_dstaged[dir];
+
+	ses->ses_dstaged[dir] = 0;
+	if (send && n > 0)
+		detect_send(ses, dir, ses->ses_dstage[dir], n);
+	free(ses->ses_dstage[dir]);
+	ses->ses_dstage[dir] = NULL;
+}
+
+/*
+ * At most what the analyser keeps, and never more than a bounded queue,
+ * so a stalled analyser costs us no memory.
+ */
+static void
+detect_send(struct ss_session *ses, int dir, const void *data, size_t len)
 {
 	struct detect_data	 dd;
 	struct ibuf		*b;
@@ -2112,7 +2226,7 @@ detect_feed(struct ss_session *ses, int dir, const void *data, size_t len)
 		    imsg_add(b, data, n) == -1)
 			fatal("%s: imsg_create", __func__);
 		imsg_close(&iev_detect.ibuf, b);
-		imsgev_add(&iev_detect);
+		imsgev_flush_later(&iev_detect);
 		ses->ses_detect[dir] = 1;
 		ses->ses_dsent[dir] += n;
 		data = (const uint8_t *)data + n;
@@ -2196,7 +2310,7 @@ detect_finding(struct imsg *imsg)
 			log_warnx("%s: cannot keep an event", __func__);
 		return (0);
 	}
-	event_send(ev);
+	ses_send(ses, ev);
 	/* The closed event lists them, briefly. */
 	if (ses->ses_detections == NULL &&
 	    (ses->ses_detections = json_array()) == NULL)

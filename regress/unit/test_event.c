@@ -520,6 +520,53 @@ test_dump(void **state)
 	json_decref(ev);
 }
 
+/* Head, shared members dumped once, the event's own: one valid object. */
+static void
+test_dump_joined(void **state)
+{
+	json_t	*head, *tail, *back;
+	char	*line;
+	size_t	 len;
+
+	(void)state;
+	assert_non_null(head = json_object());
+	assert_int_equal(hs_event_set_str(head, "eventid", "x.y"), 0);
+	assert_non_null(tail = json_object());
+	assert_non_null(line = hs_event_dump_joined(head,
+	    "\"session\":\"01\",\"src_port\":7", tail, 4096));
+	assert_string_equal(line,
+	    "{\"eventid\":\"x.y\",\"session\":\"01\",\"src_port\":7}");
+	free(line);
+	assert_int_equal(hs_event_set_bytes(tail, "input", "a\x7f\n", 3), 0);
+	assert_int_equal(hs_event_set_int(tail, "n", 2), 0);
+	assert_non_null(line = hs_event_dump_joined(head, "\"s\":1", tail,
+	    4096));
+	assert_string_equal(line, "{\"eventid\":\"x.y\",\"s\":1,"
+	    "\"input\":\"a\\u007f\\n\",\"n\":2}");
+	assert_non_null(back = json_loads(line, JSON_REJECT_DUPLICATES, NULL));
+	assert_int_equal(json_object_size(back), 4);
+	json_decref(back);
+	len = strlen(line);
+	free(line);
+	/* No shared members at all. */
+	assert_non_null(line = hs_event_dump_joined(head, "", tail, 4096));
+	assert_string_equal(line, "{\"eventid\":\"x.y\","
+	    "\"input\":\"a\\u007f\\n\",\"n\":2}");
+	free(line);
+	/* The bound is on the whole line. */
+	assert_non_null(line = hs_event_dump_joined(head, "\"s\":1", tail,
+	    len));
+	free(line);
+	errno = 0;
+	assert_null(hs_event_dump_joined(head, "\"s\":1", tail, len - 1));
+	assert_int_equal(errno, EMSGSIZE);
+	errno = 0;
+	assert_null(hs_event_dump_joined(tail, NULL, head, 4096));
+	assert_int_equal(errno, EINVAL);
+	json_decref(head);
+	json_decref(tail);
+}
+
 static void
 test_sha256(void **state)
 {
@@ -551,6 +598,7 @@ main(void)
 		cmocka_unit_test(test_bytes_roundtrip),
 		cmocka_unit_test(test_get_bytes_bad),
 		cmocka_unit_test(test_dump),
+		cmocka_unit_test(test_dump_joined),
 		cmocka_unit_test(test_sha256),
 	};
 
