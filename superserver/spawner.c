@@ -832,7 +832,13 @@ spawner_reply(uint32_t type, uint64_t session, pid_t pid, int err,
 	sr.sr_pid = pid;
 	sr.sr_errno = err;
 	sr.sr_status = status;
-	if (imsgev_compose(&iev_ss, type, 0, 0, fd, &sr, sizeof(sr)) == -1)
+	/* An exit only spares the superserver a kill request: it can wait. */
+	if (type == IMSG_SPAWN_EXIT && fd == -1) {
+		if (imsgev_compose_later(&iev_ss, type, 0, 0, &sr,
+		    sizeof(sr)) == -1)
+			fatal("%s: compose", __func__);
+	} else if (imsgev_compose(&iev_ss, type, 0, 0, fd, &sr,
+	    sizeof(sr)) == -1)
 		fatal("%s: compose", __func__);
 }
 

@@ -1266,10 +1266,10 @@ ses_idle_reset(struct ss_session *ses)
 
 /*
  * End a session: its I/O stops and its program's process group is killed
- * (it may outlive its socket) at once.  The closed event waits for the
- * spawner's answer to our request, because that answer carries the
- * program's event pipe: what a quick program said before it exited is
- * still in the pipe, and it belongs before the totals.
+ * (it may outlive its socket) within moments.  The closed event waits
+ * for the spawner's answer to our request, because that answer carries
+ * the program's event pipe: what a quick program said before it exited
+ * is still in the pipe, and it belongs before the totals.
  */
 static void
 ses_close(struct ss_session *ses, const char *why)
@@ -1282,11 +1282,15 @@ ses_close(struct ss_session *ses, const char *why)
 	ses->ses_ending = why;
 	(void)clock_gettime(CLOCK_REALTIME, &ses->ses_end);
 
-	/* The spawner ends a group when its leader exits; else we ask. */
+	/*
+	 * The spawner ends a group when its leader exits; else we ask.  The
+	 * request may wait a few ms for company: mostly the program is
+	 * exiting anyway, and its exit and our request cross.
+	 */
 	memset(&sr, 0, sizeof(sr));
 	sr.sr_session = ses->ses_id;
 	if (spawner_attached && !ses->ses_exited &&
-	    imsgev_compose(&iev_spawner, IMSG_SPAWN_KILL, 0, 0, -1, &sr,
+	    imsgev_compose_later(&iev_spawner, IMSG_SPAWN_KILL, 0, 0, &sr,
 	    sizeof(sr)) == -1)
 		fatal("%s: compose", __func__);
 
