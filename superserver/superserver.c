@@ -267,7 +267,7 @@ static int	ses_events_pull(struct ss_session *);
 static void	ses_events_line(struct ss_session *, const char *, size_t);
 static int	prog_eventid_ok(const char *);
 static void	ses_record(struct ss_session *, int, const void *, size_t);
-static void	ses_spawn(struct ss_session *, int);
+static int	ses_spawn(struct ss_session *, int);
 static void	ses_timeout(int, short, void *);
 static void	ses_idle(int, short, void *);
 static size_t	end_pending(const struct ss_end *);
@@ -732,7 +732,7 @@ ses_new(struct ss_service *svc, struct ss_source *src,
 {
 	struct ss_session	*ses;
 	struct timeval		 tv;
-	int			 sp[2], type, af;
+	int			 sp[2], type, af, spawned;
 
 	if ((ses = calloc(1, sizeof(*ses))) == NULL) {
 		log_warn("%s: calloc", __func__);
@@ -772,6 +772,8 @@ ses_new(struct ss_service *svc, struct ss_source *src,
 	memcpy(&ses->ses_peer, peer, sizeof(ses->ses_peer));
 	ses->ses_peerlen = peer->ss_family == AF_INET6 ?
 	    sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
+	/* The program starts while we set up the rest. */
+	spawned = ses_spawn(ses, sp[1]) == 0;
 	if ((ses->ses_sha = EVP_MD_CTX_new()) == NULL ||
 	    EVP_DigestInit_ex(ses->ses_sha, sha256, NULL) != 1)
 		fatalx("%s: EVP_DigestInit_ex", __func__);
@@ -807,12 +809,16 @@ ses_new(struct ss_service *svc, struct ss_source *src,
 	svc->svc_sessions++;
 	src->src_sessions++;
 	ses_send(ses, ses_event(ses, "honeyspy.session.connect"));
-	ses_spawn(ses, sp[1]);
+	if (!spawned)
+		ses_close(ses, "no spawner");
 	return (ses);
 }
 
-/* Ask the spawner for a program on the other end of the socketpair. */
-static void
+/*
+ * Ask the spawner for a program on the other end of the socketpair, which
+ * we always give away; -1 when there is no spawner to ask.
+ */
+static int
 ses_spawn(struct ss_session *ses, int fd)
 {
 	struct spawn_msg	 sm;
@@ -830,13 +836,13 @@ ses_spawn(struct ss_session *ses, int fd)
 		(void)strlcpy(sm.sp_remote_os, os, sizeof(sm.sp_remote_os));
 	if (!spawner_attached) {
 		close(fd);
-		ses_close(ses, "no spawner");
-		return;
+		return (-1);
 	}
 	if (imsgev_compose(&iev_spawner, IMSG_SPAWN_REQ, 0, 0, fd, &sm,
 	    sizeof(sm)) == -1)
 		fatal("%s: compose", __func__);
 	ses->ses_spawning = 1;
+	return (0);
 }
 
 /*
@@ -1033,6 +1039,7 @@ tcp_client_read(int fd, short event, void *arg)
 	struct ss_session	*ses = arg;
 	unsigned char		 buf[SS_READ_MAX];
 	ssize_t			 n;
+	int			 failed;
 
 	(void)fd;
 	(void)event;
@@ -1046,10 +1053,12 @@ tcp_client_read(int fd, short event, void *arg)
 			tcp_client_eof(ses);
 			return;
 		}
+		/* Passed on first, then recorded: the program waits, the log can. */
+		failed = !ses->ses_p.e_eof && end_send(&ses->ses_p, buf,
+		    (size_t)n) == -1;
 		ses_record_all(ses, 1, buf, (size_t)n);
 		/* After a close the session may be gone: touch nothing. */
-		if (!ses->ses_p.e_eof && end_send(&ses->ses_p, buf,
-		    (size_t)n) == -1 && tcp_prog_done(ses, 1) == -1)
+		if (failed && tcp_prog_done(ses, 1) == -1)
 			return;
 		if (ses_over_budget(ses)) {
 			ses_close(ses, "bytes");
@@ -1110,8 +1119,12 @@ tcp_prog_read(int fd, short event, void *arg)
 static int
 tcp_prog_relay(struct ss_session *ses, const unsigned char *data, size_t len)
 {
+	int	failed;
+
+	/* Passed on first, then recorded: the client waits, the log can. */
+	failed = end_send(&ses->ses_c, data, len) == -1;
 	ses_record_all(ses, 0, data, len);
-	if (end_send(&ses->ses_c, data, len) == -1) {
+	if (failed) {
 		ses_close(ses, "client");
 		return (-1);
 	}
