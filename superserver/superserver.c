@@ -49,6 +49,7 @@
 
 #define SS_CHUNK		4096		/* bytes per transcript event */
 #define SS_READ_MAX		(4 * SS_CHUNK)	/* bytes per read */
+#define SS_READS		8	/* reads per wake-up, at most */
 #define SS_HIGHWATER		(256 * 1024)	/* stop reading the other side */
 #define SS_ACCEPT_BATCH		64
 #define SS_MAX_SOURCES		65536		/* per service */
@@ -1031,7 +1032,8 @@ ses_record_all(struct ss_session *ses, int input, const unsigned char *data,
 /*
  * The client sent something.  While the program runs it goes there,
  * recorded on the way; once the program is done (or while we linger),
- * it is recorded and let go.
+ * it is recorded and let go.  We read until the socket is empty, a few
+ * times at most: a line and the EOF behind it then take one wake-up.
  */
 static void
 tcp_client_read(int fd, short event, void *arg)
@@ -1039,7 +1041,7 @@ tcp_client_read(int fd, short event, void *arg)
 	struct ss_session	*ses = arg;
 	unsigned char		 buf[SS_READ_MAX];
 	ssize_t			 n;
-	int			 failed;
+	int			 failed, reads = 0;
 
 	(void)fd;
 	(void)event;
@@ -1064,7 +1066,7 @@ tcp_client_read(int fd, short event, void *arg)
 			ses_close(ses, "bytes");
 			return;
 		}
-	} while ((size_t)n == sizeof(buf) && ses->ses_c.e_reading);
+	} while (++reads < SS_READS && ses->ses_c.e_reading);
 	/* A program that does not read must not make us buffer without end. */
 	if (end_pending(&ses->ses_p) >= SS_HIGHWATER)
 		end_reading(&ses->ses_c, 0);
@@ -1095,6 +1097,7 @@ tcp_prog_read(int fd, short event, void *arg)
 	struct ss_session	*ses = arg;
 	unsigned char		 buf[SS_READ_MAX];
 	ssize_t			 n;
+	int			 reads = 0;
 
 	(void)fd;
 	(void)event;
@@ -1110,7 +1113,7 @@ tcp_prog_read(int fd, short event, void *arg)
 		}
 		if (tcp_prog_relay(ses, buf, (size_t)n) == -1)
 			return;
-	} while ((size_t)n == sizeof(buf) && ses->ses_p.e_reading);
+	} while (++reads < SS_READS && ses->ses_p.e_reading);
 	if (end_pending(&ses->ses_c) >= SS_HIGHWATER)
 		end_reading(&ses->ses_p, 0);
 }
