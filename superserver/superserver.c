@@ -272,6 +272,7 @@ static int	ses_spawn(struct ss_session *, int);
 static void	ses_timeout(int, short, void *);
 static void	ses_idle(int, short, void *);
 static size_t	end_pending(const struct ss_end *);
+static void	end_watch(struct ss_end *, struct event *, int *, int);
 static void	end_reading(struct ss_end *, int);
 static void	end_writing(struct ss_end *, int);
 static void	end_open(struct ss_end *, int, void (*)(int, short, void *),
@@ -906,25 +907,29 @@ end_pending(const struct ss_end *e)
 	return (e->e_out == NULL ? 0 : evbuffer_get_length(e->e_out));
 }
 
+/* Start (on) or stop one of a side's events; *added says which it is. */
+static void
+end_watch(struct ss_end *e, struct event *ev, int *added, int on)
+{
+	if (e->e_fd == -1 || *added == on)
+		return;
+	if ((on ? event_add(ev, NULL) : event_del(ev)) == -1)
+		fatal("%s: event", __func__);
+	*added = on;
+}
+
 /* Start (on) or stop watching one side for input. */
 static void
 end_reading(struct ss_end *e, int on)
 {
-	if (e->e_fd == -1 || e->e_reading == on)
-		return;
-	if ((on ? event_add(&e->e_rd, NULL) : event_del(&e->e_rd)) == -1)
-		fatal("%s: event", __func__);
-	e->e_reading = on;
+	end_watch(e, &e->e_rd, &e->e_reading, on);
 }
 
+/* Start (on) or stop waiting for room on one side. */
 static void
 end_writing(struct ss_end *e, int on)
 {
-	if (e->e_fd == -1 || e->e_writing == on)
-		return;
-	if ((on ? event_add(&e->e_wr, NULL) : event_del(&e->e_wr)) == -1)
-		fatal("%s: event", __func__);
-	e->e_writing = on;
+	end_watch(e, &e->e_wr, &e->e_writing, on);
 }
 
 static void
