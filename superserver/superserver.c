@@ -281,8 +281,6 @@ static void	end_close(struct ss_end *);
 static int	end_send(struct ss_end *, const void *, size_t);
 static int	end_flush(struct ss_end *);
 static ssize_t	end_read(struct ss_end *, unsigned char *, size_t);
-static void	ses_record_all(struct ss_session *, int,
-		    const unsigned char *, size_t);
 static void	tcp_client_read(int, short, void *);
 static void	tcp_client_eof(struct ss_session *);
 static void	tcp_prog_read(int, short, void *);
@@ -1021,19 +1019,6 @@ end_read(struct ss_end *e, unsigned char *buf, size_t len)
 	return (n);
 }
 
-/* Record what one side sent, a chunk per event. */
-static void
-ses_record_all(struct ss_session *ses, int input, const unsigned char *data,
-    size_t len)
-{
-	size_t	n;
-
-	for (; len > 0; data += n, len -= n) {
-		n = len > SS_CHUNK ? SS_CHUNK : len;
-		ses_record(ses, input, data, n);
-	}
-}
-
 /*
  * The client sent something.  While the program runs it goes there,
  * recorded on the way; once the program is done (or while we linger),
@@ -1063,7 +1048,7 @@ tcp_client_read(int fd, short event, void *arg)
 		/* Passed on first, then recorded: the program waits, the log can. */
 		failed = !ses->ses_p.e_eof && end_send(&ses->ses_p, buf,
 		    (size_t)n) == -1;
-		ses_record_all(ses, 1, buf, (size_t)n);
+		ses_record(ses, 1, buf, (size_t)n);
 		/* After a close the session may be gone: touch nothing. */
 		if (failed && tcp_prog_done(ses, 1) == -1)
 			return;
@@ -1131,7 +1116,7 @@ tcp_prog_relay(struct ss_session *ses, const unsigned char *data, size_t len)
 
 	/* Passed on first, then recorded: the client waits, the log can. */
 	failed = end_send(&ses->ses_c, data, len) == -1;
-	ses_record_all(ses, 0, data, len);
+	ses_record(ses, 0, data, len);
 	if (failed) {
 		ses_close(ses, "client");
 		return (-1);
