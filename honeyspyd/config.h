@@ -102,13 +102,17 @@ struct conf_limits {
 	int			 l_idle;	/* seconds a UDP session idles */
 };
 
-/* What a service program may use: setrlimit(2) values, 0 to leave as is. */
+/*
+ * What a service program may use: setrlimit(2) values, 0 to leave as is,
+ * and how much nicer than the daemon it runs.
+ */
 struct conf_rlimits {
 	long long		 rl_cpu;	/* seconds */
 	long long		 rl_memory;	/* address space, bytes */
 	long long		 rl_files;
 	long long		 rl_processes;
 	long long		 rl_filesize;	/* bytes */
+	long long		 rl_nice;	/* added to the daemon's nice */
 };
 
 struct conf_service {

@@ -245,9 +245,9 @@ enum { SL_CONNECTIONS, SL_PER_SOURCE, SL_RATE, SL_TIMEOUT, SL_TRANSCRIPT,
 static const char *const limit_keys[] = { "connections", "per_source",
     "rate", "timeout", "transcript", "bytes", "idle", "window", NULL };
 
-enum { RL_CPU, RL_MEMORY, RL_FILES, RL_PROCESSES, RL_FILESIZE };
+enum { RL_CPU, RL_MEMORY, RL_FILES, RL_PROCESSES, RL_FILESIZE, RL_NICE };
 static const char *const rlimit_keys[] = { "cpu", "memory", "files",
-    "processes", "filesize", NULL };
+    "processes", "filesize", "nice", NULL };
 
 enum { CP_INTERFACE, CP_FILTERS, CP_ENABLED, CP_SNAPLEN, CP_RING };
 static const char *const capture_keys[] = { "interface", "filters",
@@ -1703,6 +1703,7 @@ config_service_init(struct conf_service *s)
 	s->s_rlimits.rl_files = 64;
 	s->s_rlimits.rl_processes = 256;
 	s->s_rlimits.rl_filesize = 16 * 1048576;
+	s->s_rlimits.rl_nice = HS_SVC_NICE;
 }
 
 /*
@@ -1752,6 +1753,10 @@ parse_rlimits(struct pstate *ps, int idx, struct ynode *v, const char *path,
 	case RL_FILESIZE:
 		(void)get_number(ps, v, path, 0, 1LL << 40,
 		    &rl->rl_filesize);
+		break;
+	case RL_NICE:
+		(void)get_number(ps, v, path, 0, HS_SVC_NICE_MAX,
+		    &rl->rl_nice);
 		break;
 	}
 }

@@ -288,6 +288,7 @@ config_print(FILE *fp, const struct hs_config *c)
 			    s->s_rlimits.rl_processes);
 			fprintf(fp, "      filesize: %lld\n",
 			    s->s_rlimits.rl_filesize);
+			fprintf(fp, "      nice: %lld\n", s->s_rlimits.rl_nice);
 		}
 
 		fputs("capture:\n", fp);

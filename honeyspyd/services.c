@@ -199,6 +199,7 @@ svc_build(const struct conf_service *s, struct service_msg *sv, char *why,
 	sv->sv_rl_nofile = s->s_rlimits.rl_files;
 	sv->sv_rl_nproc = s->s_rlimits.rl_processes;
 	sv->sv_rl_fsize = s->s_rlimits.rl_filesize;
+	sv->sv_nice = (int32_t)s->s_rlimits.rl_nice;
 	if (!service_msg_valid(sv, why, len))
 		return (-1);
 	if (hs->p_privmode == PRIVMODE_USER && sv->sv_port < 1024) {
@@ -293,6 +294,8 @@ detect_configure(void)
 	s.s_rlimits.rl_memory = 4096 * 1048576LL;
 	s.s_rlimits.rl_files = 16;
 	s.s_rlimits.rl_filesize = 0;
+	/* It works for the superserver, which waits for its verdicts. */
+	s.s_rlimits.rl_nice = 0;
 	if (svc_build(&s, &sv, why, sizeof(why)) == -1) {
 		log_warnx("exploit detection on live sessions disabled: %s",
 		    why);

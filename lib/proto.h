@@ -40,6 +40,12 @@
 #define HS_NAMELEN		64
 #define HS_PERSONALITYLEN	256	/* nmap-os-db names run to 232 bytes */
 #define HS_SVC_USER		"_honeyspy-svc"
+/*
+ * Programs run this much nicer than the daemon, so that the processes
+ * every session passes through stay ahead of those attackers drive.
+ */
+#define HS_SVC_NICE		10
+#define HS_SVC_NICE_MAX		19
 #define HS_ADDRSTRLEN		48	/* INET6_ADDRSTRLEN and a NUL, rounded */
 #define HS_QUERY_TEXTLEN	256	/* getEvents text=: a substring */
 #define HS_ARGSLEN		1024	/* a service's argv, NUL-separated */
@@ -370,6 +376,7 @@ struct service_msg {
 	int64_t		sv_rl_nofile;
 	int64_t		sv_rl_nproc;
 	int64_t		sv_rl_fsize;	/* bytes */
+	int32_t		sv_nice;	/* added to the spawner's nice */
 };
 
 struct bind_msg {

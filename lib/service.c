@@ -86,7 +86,8 @@ service_msg_valid(const struct service_msg *sv, char *why, size_t len)
 	    sv->sv_idle < 1 ||
 	    sv->sv_bytes < 0 || sv->sv_transcript < 0 || sv->sv_rl_cpu < 0 ||
 	    sv->sv_rl_as < 0 || sv->sv_rl_nofile < 0 || sv->sv_rl_nproc < 0 ||
-	    sv->sv_rl_fsize < 0) {
+	    sv->sv_rl_fsize < 0 || sv->sv_nice < 0 ||
+	    sv->sv_nice > HS_SVC_NICE_MAX) {
 		(void)snprintf(why, len, "limit out of range");
 		return (0);
 	}

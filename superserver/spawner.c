@@ -93,13 +93,14 @@ enum spawn_step {
 	STEP_CAPS,
 	STEP_NNP,
 	STEP_VERIFY,
+	STEP_NICE,
 	STEP_EXEC
 };
 
 static const char *const spawn_step_names[] = {
 	"setpgid", "file descriptors", "signals", "setrlimit", "chroot",
 	"chdir", "change ids", "drop capabilities", "no_new_privs", "verify",
-	"execve"
+	"setpriority", "execve"
 };
 
 struct spawn_failure {
@@ -163,6 +164,7 @@ static char			 spawner_node[HS_NAMELEN];
 static int			 spawner_setids;
 /* Built before fork, read by the child: too big for the stack. */
 static uint64_t			 spawner_ignored;	/* bit sig-1: SIG_IGN */
+static int			 spawner_nice;	/* ours; programs add theirs */
 static struct spawn_argv	 spawn_args;
 static struct spawn_envp	 spawn_env;
 
@@ -177,6 +179,9 @@ spawner_main(const struct proc_def *pd)
 	proc_child_jail(pd, &hm);
 	proc_child_setup_done(pd, &hm);
 	spawner_note_ignored();
+	errno = 0;
+	if ((spawner_nice = getpriority(PRIO_PROCESS, 0)) == -1 && errno != 0)
+		fatal("%s: getpriority", __func__);
 	/*
 	 * A session of our own, without a terminal, for the programs to
 	 * share: none of them can then open the operator's terminal when
@@ -619,7 +624,7 @@ spawner_exec(const struct service_msg *sv, int conn, int evfd,
 	sigset_t		 none;
 	uid_t			 uid;
 	gid_t			 gid;
-	int			 sig, step, changeids, flags;
+	int			 sig, step, changeids, flags, prio;
 
 	/*
 	 * Its own process group, so that one kill(-pid) ends all of it.  Not
@@ -736,6 +741,19 @@ spawner_exec(const struct service_msg *sv, int conn, int evfd,
 	step = STEP_VERIFY;
 	if (spawner_verify(uid, gid, changeids) == -1)
 		goto fail;
+
+	/*
+	 * Last, so that everything up to here still runs at our priority:
+	 * we wait for it.  Nicer programs leave the CPU to the processes
+	 * all sessions pass through, which then never queue behind them.
+	 */
+	step = STEP_NICE;
+	if (sv->sv_nice > 0) {
+		if ((prio = spawner_nice + sv->sv_nice) > HS_SVC_NICE_MAX)
+			prio = HS_SVC_NICE_MAX;
+		if (setpriority(PRIO_PROCESS, 0, prio) == -1)
+			goto fail;
+	}
 
 	step = STEP_EXEC;
 	execve(spawn_args.sa_argv[0], spawn_args.sa_argv, spawn_env.se_envp);

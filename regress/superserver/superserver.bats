@@ -209,7 +209,7 @@ echo "args: $*"
 echo "src=$HONEYD_IP_SRC:$HONEYD_SRC_PORT dst=$HONEYD_IP_DST:$HONEYD_DST_PORT"
 echo "personality=$HONEYD_PERSONALITY template=$HONEYD_TEMPLATE_NAME"
 echo "session=$HONEYSPY_SESSION proto=$HONEYSPY_PROTO"
-echo "uid=$(id -u) pwd=$(pwd)"
+echo "uid=$(id -u) pwd=$(pwd) nice=$(cut -d' ' -f19 /proc/$$/stat)"
 read -r line
 echo "you said: $line"
 EOF
@@ -237,7 +237,10 @@ EOF
 	[[ "$output" == *"src=$LAB_ATTACKER_IP:$sport dst=$SENSOR:23"* ]]
 	[[ "$output" == *"personality=Microsoft Windows XP Professional SP1 template=Microsoft Windows XP Professional SP1"* ]]
 	[[ "$output" == *"session=$ses proto=tcp"* ]]
-	[[ "$output" == *"uid=$(id -u _honeyspy-svc) pwd=/tmp"* ]]
+	# Programs run 10 nicer than the daemon by default, at most 19.
+	nice=$(($(cut -d' ' -f19 /proc/self/stat) + 10))
+	[ "$nice" -le 19 ] || nice=19
+	[[ "$output" == *"uid=$(id -u _honeyspy-svc) pwd=/tmp nice=$nice"* ]]
 	[[ "$output" == *"you said: hello"* ]]
 }
 

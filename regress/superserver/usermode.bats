@@ -12,7 +12,7 @@ setup() {
 	cat >"$HS_DIR/bin/who" <<'EOF'
 #!/bin/sh
 # The shell's own status, not awk's: gawk ignores SIGPIPE for itself.
-echo "uid=$(id -u) nnp=$(awk '$1 == "NoNewPrivs:" { print $2 }' /proc/$$/status) files=$(ulimit -n) sigign=$(awk '$1 == "SigIgn:" { print $2 }' /proc/$$/status)"
+echo "uid=$(id -u) nnp=$(awk '$1 == "NoNewPrivs:" { print $2 }' /proc/$$/status) files=$(ulimit -n) sigign=$(awk '$1 == "SigIgn:" { print $2 }' /proc/$$/status) nice=$(cut -d' ' -f19 /proc/$$/stat)"
 exec cat
 EOF
 	chmod 0755 "$HS_DIR/bin/who"
@@ -22,7 +22,7 @@ services:
   - address: 127.0.0.1
     port: 7300
     program: $HS_DIR/bin/who
-    rlimits: {files: 32}
+    rlimits: {files: 32, nice: 5}
 EOF
 }
 
@@ -30,13 +30,16 @@ teardown() {
 	hs_teardown
 }
 
-@test "user mode: high ports work, programs run as the suite's user with no-new-privs and rlimits" {
+@test "user mode: high ports work, programs run as the suite's user with no-new-privs, rlimits and nice" {
 	hs_start_as_nobody
+	# The daemon runs at our nice; the program 5 nicer, at most 19.
+	nice=$(($(cut -d' ' -f19 /proc/self/stat) + 5))
+	[ "$nice" -le 19 ] || nice=19
 	run timeout 10 socat -t 10 - TCP:127.0.0.1:7300 <<<"ping"
 	echo "$output"
 	[ "$status" -eq 0 ]
 	# No signal the suite ignores stays ignored in a program.
-	[ "${lines[0]}" = "uid=$(id -u nobody) nnp=1 files=32 sigign=0000000000000000" ]
+	[ "${lines[0]}" = "uid=$(id -u nobody) nnp=1 files=32 sigign=0000000000000000 nice=$nice" ]
 	[ "${lines[1]}" = ping ]
 	grep -q "spawner: user mode: service programs run as uid $(id -u nobody), not as their own users" "$HS_LOG"
 }
