@@ -352,6 +352,7 @@ community_id(char *out, size_t outlen, uint16_t seed, int af,
     const void *saddr, const void *daddr, uint8_t proto, uint16_t sport,
     uint16_t dport, int hasports)
 {
+	static EVP_MD	*sha1;
 	unsigned char	 msg[2 + 16 + 16 + 1 + 1 + 2 + 2];
 	unsigned char	 md[EVP_MAX_MD_SIZE];
 	const void	*a1, *a2;
@@ -421,7 +422,12 @@ community_id(char *out, size_t outlen, uint16_t seed, int af,
 		msg[n++] = p2 & 0xff;
 	}
 
-	if (EVP_Digest(msg, n, md, &mdlen, EVP_sha1(), NULL) != 1 ||
+	/* Fetched once: an implicit fetch per call costs more than SHA-1. */
+	if (sha1 == NULL && (sha1 = EVP_MD_fetch(NULL, "SHA1", NULL)) == NULL) {
+		errno = ENOSYS;
+		return (-1);
+	}
+	if (EVP_Digest(msg, n, md, &mdlen, sha1, NULL) != 1 ||
 	    mdlen != 20) {
 		errno = EINVAL;
 		return (-1);

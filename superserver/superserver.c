@@ -141,6 +141,7 @@ struct ss_session {
 	uint64_t		 ses_dsent[2];
 	unsigned char		*ses_dstage[2];	/* held back, not sent yet */
 	size_t			 ses_dstaged[2];
+	size_t			 ses_dstagesz[2];	/* allocated */
 	uint64_t		 ses_dpayload[2]; /* artifact bytes passed on */
 	struct event		 ses_dtimer;
 	int			 ses_dtimed;	/* ses_dtimer is set */
@@ -260,6 +261,7 @@ static int	detect_payload(struct imsg *);
 static int	detect_done(struct imsg *);
 static void	detect_feed(struct ss_session *, int, const void *, size_t);
 static void	detect_send(struct ss_session *, int, const void *, size_t);
+static void	detect_stage_grow(struct ss_session *, int, size_t);
 static void	detect_unstage(struct ss_session *, int, int);
 static struct ss_session *detect_owner(uint64_t, int *);
 static void	ses_events_attach(struct ss_session *, int);
@@ -2182,9 +2184,7 @@ detect_feed(struct ss_session *ses, int dir, const void *data, size_t len)
 		return;
 	if (ses->ses_dsent[dir] == 0 &&
 	    ses->ses_dstaged[dir] + len <= SS_DETECT_STAGE) {
-		if (ses->ses_dstage[dir] == NULL &&
-		    (ses->ses_dstage[dir] = malloc(SS_DETECT_STAGE)) == NULL)
-			fatal("%s: malloc", __func__);
+		detect_stage_grow(ses, dir, ses->ses_dstaged[dir] + len);
 		memcpy(ses->ses_dstage[dir] + ses->ses_dstaged[dir], data, len);
 		ses->ses_dstaged[dir] += len;
 		ses->ses_detect[dir] = 1;
@@ -2192,6 +2192,29 @@ detect_feed(struct ss_session *ses, int dir, const void *data, size_t len)
 	}
 	detect_unstage(ses, dir, 1);
 	detect_send(ses, dir, data, len);
+}
+
+/*
+ * Room for need bytes, doubling from a small start: most sessions stage a
+ * few lines, and a block of the full size would be a large allocation.
+ */
+static void
+detect_stage_grow(struct ss_session *ses, int dir, size_t need)
+{
+	unsigned char	*p;
+	size_t		 size;
+
+	if (need <= ses->ses_dstagesz[dir])
+		return;
+	size = ses->ses_dstagesz[dir] == 0 ? 256 : ses->ses_dstagesz[dir];
+	while (size < need)
+		size *= 2;
+	if (size > SS_DETECT_STAGE)
+		size = SS_DETECT_STAGE;
+	if ((p = realloc(ses->ses_dstage[dir], size)) == NULL)
+		fatal("%s: realloc", __func__);
+	ses->ses_dstage[dir] = p;
+	ses->ses_dstagesz[dir] = size;
 }
 
 /* What was held back goes to the analyser now (send), or is let go. */
@@ -2205,6 +2228,7 @@ detect_unstage(struct ss_session *ses, int dir, int send)
 		detect_send(ses, dir, ses->ses_dstage[dir], n);
 	free(ses->ses_dstage[dir]);
 	ses->ses_dstage[dir] = NULL;
+	ses->ses_dstagesz[dir] = 0;
 }
 
 /*
