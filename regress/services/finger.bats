@@ -52,6 +52,12 @@ attacker() {
 	jq -e -s --arg a "$LAB_ATTACKER_IP" 'map(select(.eventid == "honeyspy.finger.request")) |
 	    length == 1 and .[0].username == "jsmith" and .[0].src_ip == $a and
 	    .[0].service == "finger" and .[0].dst_port == 79' "$HS_EVENTS"
+	# The answer leaves in one write, so its transcript is one chunk
+	# whatever the scheduler does, not an event per byte.
+	hs_wait_event honeyspy.session.closed
+	jq -e -s 'map(select(.eventid == "honeyspy.session.output")) |
+	    length == 1 and (.[0].output | startswith("\r\nWelcome to Linux")
+	    and endswith("No Plan.\r\n"))' "$HS_EVENTS"
 }
 
 @test "finger @HOST lists who is on; unknown names get the real error" {

@@ -53,10 +53,14 @@ static const char	*hostname = "srv01";
 static const char	*release = "2.6.32-5-amd64";
 static int		 welcome = 1;
 static time_t		 boot;
+static char		*reply;		/* the answer, sent in one write */
+static size_t		 replylen, replysz;
 
 static void	usage(void) __attribute__((__noreturn__));
 static void	user_add(const char *);
 static const struct fuser *user_find(const char *);
+static void	reply_add(const char *, size_t);
+static void	reply_send(void);
 static void	out(const char *, ...)
 		    __attribute__((__format__(printf, 1, 2)));
 static void	put_welcome(time_t);
@@ -70,6 +74,37 @@ usage(void)
 	fprintf(stderr, "usage: finger [-n] [-H hostname] [-r release] "
 	    "[-t timeout] [-u login:name:dir:shell[:tty[:from]]]\n");
 	exit(2);
+}
+
+static void
+reply_add(const char *p, size_t len)
+{
+	char	*n;
+	size_t	 sz;
+
+	if (replysz - replylen < len) {
+		sz = replysz == 0 ? 1024 : replysz;
+		while (sz - replylen < len)
+			sz *= 2;
+		if ((n = realloc(reply, sz)) == NULL)
+			err(1, NULL);
+		reply = n;
+		replysz = sz;
+	}
+	memcpy(reply + replylen, p, len);
+	replylen += len;
+}
+
+/*
+ * The answer leaves in one piece, as from fingerd's buffered filter: a
+ * write per byte would reach the log as an output event per byte.
+ */
+static void
+reply_send(void)
+{
+	if (replylen > 0 && svc_write(STDOUT_FILENO, reply, replylen) == -1)
+		exit(0);
+	replylen = 0;
 }
 
 /* Lines end in CRLF on the wire, as fingerd's output filter makes them. */
@@ -86,10 +121,9 @@ out(const char *fmt, ...)
 	if (len == -1)
 		exit(1);
 	for (p = s; *p != '\0'; p++) {
-		if (*p == '\n' && svc_write(STDOUT_FILENO, "\r", 1) == -1)
-			exit(0);
-		if (svc_write(STDOUT_FILENO, p, 1) == -1)
-			exit(0);
+		if (*p == '\n')
+			reply_add("\r", 1);
+		reply_add(p, 1);
 	}
 	free(s);
 }
@@ -143,18 +177,21 @@ put_date(char *buf, size_t size, time_t t, const char *fmt)
 static void
 put_welcome(time_t now)
 {
-	char	 clock[16];
+	char	 clock[16], *banner;
 	long	 up = (long)(now - boot) / 60;
 	size_t	 i, on = 0;
+	int	 len;
 
 	for (i = 0; i < nusers; i++)
 		if (users[i].fu_tty != NULL)
 			on++;
 	put_date(clock, sizeof(clock), now, "%H:%M:%S");
 	/* The banner's own "\r\n\n" is fingerd's, not the output filter's. */
-	if (svc_printf(STDOUT_FILENO, "\r\nWelcome to Linux version %s at "
-	    "%s !\r\n\n", release, hostname) == -1)
-		exit(0);
+	if ((len = asprintf(&banner, "\r\nWelcome to Linux version %s at "
+	    "%s !\r\n\n", release, hostname)) == -1)
+		exit(1);
+	reply_add(banner, (size_t)len);
+	free(banner);
 	out(" %s up %ld days, %2ld:%02ld, %zu user%s,  load average: "
 	    "0.08, 0.03, 0.01\n\n", clock, up / 1440, (up / 60) % 24, up % 60,
 	    on, on == 1 ? "" : "s");
@@ -315,6 +352,7 @@ main(int argc, char *argv[])
 		(void)json_object_set(ev, "usernames", list);
 	}
 	json_decref(list);
+	reply_send();
 	svc_emit(ev);
 	return (0);
 }
