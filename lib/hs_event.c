@@ -102,7 +102,15 @@ hs_event_timestamp(char *buf, size_t len, const struct timespec *ts)
 json_t *
 hs_event_new(const char *eventid, const char *sensor)
 {
-	struct timespec	 ts;
+	return (hs_event_new_at(eventid, sensor, NULL));
+}
+
+/* An event that happened at *ts, or now when ts is NULL. */
+json_t *
+hs_event_new_at(const char *eventid, const char *sensor,
+    const struct timespec *ts)
+{
+	struct timespec	 now;
 	char		 stamp[EVENT_TIMESTAMP_LEN];
 	json_t		*ev;
 
@@ -110,8 +118,12 @@ hs_event_new(const char *eventid, const char *sensor)
 		errno = EINVAL;
 		return (NULL);
 	}
-	if (clock_gettime(CLOCK_REALTIME, &ts) == -1 ||
-	    hs_event_timestamp(stamp, sizeof(stamp), &ts) == -1)
+	if (ts == NULL) {
+		if (clock_gettime(CLOCK_REALTIME, &now) == -1)
+			return (NULL);
+		ts = &now;
+	}
+	if (hs_event_timestamp(stamp, sizeof(stamp), ts) == -1)
 		return (NULL);
 	if ((ev = json_object()) == NULL)
 		return (NULL);

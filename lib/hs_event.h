@@ -33,6 +33,7 @@
 #define COMMUNITY_ID_LEN	31
 
 json_t	*hs_event_new(const char *, const char *);
+json_t	*hs_event_new_at(const char *, const char *, const struct timespec *);
 int	 hs_event_timestamp(char *, size_t, const struct timespec *);
 int	 hs_event_set_str(json_t *, const char *, const char *);
 int	 hs_event_set_int(json_t *, const char *, long long);

@@ -48,6 +48,7 @@
 #include "superserver/superserver.h"
 
 #define SS_CHUNK		4096		/* bytes per transcript event */
+#define SS_GATHER_MS		100	/* a TCP chunk gathers this long */
 #define SS_READ_MAX		(4 * SS_CHUNK)	/* bytes per read */
 #define SS_READS		8	/* reads per wake-up, at most */
 #define SS_HIGHWATER		(256 * 1024)	/* stop reading the other side */
@@ -150,6 +151,14 @@ struct ss_session {
 	int			 ses_finishing;
 	int			 ses_lingering;	/* TCP: answered, still reading */
 	struct event		 ses_ltimer;
+	/* TCP: the transcript chunk being gathered, one direction's */
+	unsigned char		*ses_chunk;
+	size_t			 ses_chunklen;
+	size_t			 ses_chunksz;	/* allocated */
+	int			 ses_chunkdir;
+	struct timespec		 ses_chunkts;	/* when its first byte came */
+	struct event		 ses_ctimer;
+	int			 ses_ctimed;	/* ses_ctimer is set */
 };
 RB_HEAD(ss_sessions, ss_session);
 RB_HEAD(ss_peers, ss_session);
@@ -261,7 +270,6 @@ static int	detect_payload(struct imsg *);
 static int	detect_done(struct imsg *);
 static void	detect_feed(struct ss_session *, int, const void *, size_t);
 static void	detect_send(struct ss_session *, int, const void *, size_t);
-static void	detect_stage_grow(struct ss_session *, int, size_t);
 static void	detect_unstage(struct ss_session *, int, int);
 static struct ss_session *detect_owner(uint64_t, int *);
 static void	ses_events_attach(struct ss_session *, int);
@@ -270,6 +278,14 @@ static int	ses_events_pull(struct ss_session *);
 static void	ses_events_line(struct ss_session *, const char *, size_t);
 static int	prog_eventid_ok(const char *);
 static void	ses_record(struct ss_session *, int, const void *, size_t);
+static void	ses_send_bytes(struct ss_session *, int, const void *, size_t,
+		    const struct timespec *);
+static void	ses_gather(struct ss_session *, int, const void *, size_t);
+static void	ses_chunk_send(struct ss_session *);
+static void	ses_chunk_due(int, short, void *);
+static void	ses_send_at(struct ss_session *, json_t *,
+		    const struct timespec *);
+static void	grow(unsigned char **, size_t *, size_t, size_t);
 static int	ses_spawn(struct ss_session *, int);
 static void	ses_timeout(int, short, void *);
 static void	ses_idle(int, short, void *);
@@ -461,13 +477,20 @@ ses_event(struct ss_session *ses, const char *eventid)
 static void
 ses_send(struct ss_session *ses, json_t *ev)
 {
+	ses_send_at(ses, ev, NULL);
+}
+
+/* The same for what happened at *ts. */
+static void
+ses_send_at(struct ss_session *ses, json_t *ev, const struct timespec *ts)
+{
 	const char	*id;
 	json_t		*head;
 	char		*line;
 
 	if (ev == NULL ||
 	    (id = json_string_value(json_object_get(ev, "eventid"))) == NULL ||
-	    (head = hs_event_new(id, sensor)) == NULL) {
+	    (head = hs_event_new_at(id, sensor, ts)) == NULL) {
 		log_warnx("%s: cannot build event", __func__);
 		json_decref(ev);
 		return;
@@ -854,7 +877,6 @@ ses_spawn(struct ss_session *ses, int fd)
 static void
 ses_record(struct ss_session *ses, int input, const void *data, size_t len)
 {
-	json_t	*ev;
 	int64_t	 budget = ses->ses_svc->svc_sv.sv_transcript;
 	size_t	 keep = len, chunk;
 
@@ -872,24 +894,129 @@ ses_record(struct ss_session *ses, int input, const void *data, size_t len)
 	if ((int64_t)(ses->ses_recorded + keep) > budget)
 		keep = (size_t)(budget - (int64_t)ses->ses_recorded);
 	ses->ses_recorded += keep;
+	if (ses->ses_pfd == -1) {
+		ses_gather(ses, input ? SS_IN : SS_OUT, data, keep);
+		return;
+	}
 	/*
-	 * A chunk at most per event: the worst encoding (\u00XX for every
-	 * byte) of SS_CHUNK bytes stays far below an event's size limit, so
-	 * no datagram, however large, loses its record.
+	 * A datagram is a record of its own, cut in chunks: the worst
+	 * encoding (\u00XX for every byte) of SS_CHUNK bytes stays far below
+	 * an event's size limit, so no datagram, however large, loses its
+	 * record.
 	 */
 	while (keep > 0) {
 		chunk = keep > SS_CHUNK ? SS_CHUNK : keep;
-		ev = ses_event(ses, input ? "honeyspy.session.input" :
-		    "honeyspy.session.output");
-		if (ev != NULL && hs_event_set_bytes(ev, input ? "input" :
-		    "output", data, chunk) == -1) {
-			json_decref(ev);
-			ev = NULL;
-		}
-		ses_send(ses, ev);
+		ses_send_bytes(ses, input, data, chunk, NULL);
 		data = (const unsigned char *)data + chunk;
 		keep -= chunk;
 	}
+}
+
+/* One transcript event: bytes of one direction, from *ts (NULL: now). */
+static void
+ses_send_bytes(struct ss_session *ses, int input, const void *data,
+    size_t len, const struct timespec *ts)
+{
+	json_t	*ev;
+
+	ev = ses_event(ses, input ? "honeyspy.session.input" :
+	    "honeyspy.session.output");
+	if (ev != NULL && hs_event_set_bytes(ev, input ? "input" : "output",
+	    data, len) == -1) {
+		json_decref(ev);
+		ev = NULL;
+	}
+	ses_send_at(ses, ev, ts);
+}
+
+/*
+ * A TCP stream's bytes gather into chunks: a chunk holds one direction's
+ * bytes for SS_GATHER_MS from its first, SS_CHUNK at most, and leaves
+ * early when the other side speaks or the session ends.  A peer sending
+ * a byte per segment, or a program writing a byte at a time, would
+ * otherwise make an event per byte.
+ */
+static void
+ses_gather(struct ss_session *ses, int dir, const void *data, size_t len)
+{
+	struct timeval	 tv = { 0, SS_GATHER_MS * 1000 };
+	size_t		 n;
+
+	if (ses->ses_chunklen > 0 && ses->ses_chunkdir != dir)
+		ses_chunk_send(ses);
+	while (len > 0) {
+		if (ses->ses_chunklen == 0) {
+			ses->ses_chunkdir = dir;
+			(void)clock_gettime(CLOCK_REALTIME, &ses->ses_chunkts);
+		}
+		n = SS_CHUNK - ses->ses_chunklen;
+		if (n > len)
+			n = len;
+		grow(&ses->ses_chunk, &ses->ses_chunksz, ses->ses_chunklen + n,
+		    SS_CHUNK);
+		memcpy(ses->ses_chunk + ses->ses_chunklen, data, n);
+		ses->ses_chunklen += n;
+		data = (const unsigned char *)data + n;
+		len -= n;
+		if (ses->ses_chunklen == SS_CHUNK)
+			ses_chunk_send(ses);
+	}
+	if (ses->ses_chunklen > 0 && !ses->ses_ctimed) {
+		evtimer_set(&ses->ses_ctimer, ses_chunk_due, ses);
+		if (evtimer_add(&ses->ses_ctimer, &tv) == -1)
+			fatal("%s: evtimer_add", __func__);
+		ses->ses_ctimed = 1;
+	}
+}
+
+/* The chunk gathered so far, as an event with its first byte's time. */
+static void
+ses_chunk_send(struct ss_session *ses)
+{
+	if (ses->ses_ctimed) {
+		evtimer_del(&ses->ses_ctimer);
+		ses->ses_ctimed = 0;
+	}
+	if (ses->ses_chunklen == 0)
+		return;
+	ses_send_bytes(ses, ses->ses_chunkdir == SS_IN, ses->ses_chunk,
+	    ses->ses_chunklen, &ses->ses_chunkts);
+	ses->ses_chunklen = 0;
+}
+
+static void
+ses_chunk_due(int fd, short event, void *arg)
+{
+	struct ss_session	*ses = arg;
+
+	(void)fd;
+	(void)event;
+	ses->ses_ctimed = 0;
+	ses_chunk_send(ses);
+}
+
+/*
+ * Room for need bytes in *p, doubling from a small start up to max: most
+ * sessions say a few lines, and a block of the full size for each would
+ * be a large allocation.
+ */
+static void
+grow(unsigned char **p, size_t *size, size_t need, size_t max)
+{
+	unsigned char	*n;
+	size_t		 sz;
+
+	if (need <= *size)
+		return;
+	sz = *size == 0 ? 256 : *size;
+	while (sz < need)
+		sz *= 2;
+	if (sz > max)
+		sz = max;
+	if ((n = realloc(*p, sz)) == NULL)
+		fatal("%s: realloc", __func__);
+	*p = n;
+	*size = sz;
 }
 
 static int
@@ -1289,6 +1416,7 @@ ses_close(struct ss_session *ses, const char *why)
 		return;
 	ses->ses_ending = why;
 	(void)clock_gettime(CLOCK_REALTIME, &ses->ses_end);
+	ses_chunk_send(ses);
 
 	/*
 	 * The spawner ends a group when its leader exits; else we ask.  The
@@ -1439,6 +1567,7 @@ ses_final(struct ss_session *ses)
 	free(ses->ses_common);
 	detect_unstage(ses, SS_IN, 0);
 	detect_unstage(ses, SS_OUT, 0);
+	free(ses->ses_chunk);
 	free(ses);
 	if (--svc->svc_sessions == 0 && svc->svc_deleted)
 		svc_release(svc);
@@ -2184,7 +2313,8 @@ detect_feed(struct ss_session *ses, int dir, const void *data, size_t len)
 		return;
 	if (ses->ses_dsent[dir] == 0 &&
 	    ses->ses_dstaged[dir] + len <= SS_DETECT_STAGE) {
-		detect_stage_grow(ses, dir, ses->ses_dstaged[dir] + len);
+		grow(&ses->ses_dstage[dir], &ses->ses_dstagesz[dir],
+		    ses->ses_dstaged[dir] + len, SS_DETECT_STAGE);
 		memcpy(ses->ses_dstage[dir] + ses->ses_dstaged[dir], data, len);
 		ses->ses_dstaged[dir] += len;
 		ses->ses_detect[dir] = 1;
@@ -2192,29 +2322,6 @@ detect_feed(struct ss_session *ses, int dir, const void *data, size_t len)
 	}
 	detect_unstage(ses, dir, 1);
 	detect_send(ses, dir, data, len);
-}
-
-/*
- * Room for need bytes, doubling from a small start: most sessions stage a
- * few lines, and a block of the full size would be a large allocation.
- */
-static void
-detect_stage_grow(struct ss_session *ses, int dir, size_t need)
-{
-	unsigned char	*p;
-	size_t		 size;
-
-	if (need <= ses->ses_dstagesz[dir])
-		return;
-	size = ses->ses_dstagesz[dir] == 0 ? 256 : ses->ses_dstagesz[dir];
-	while (size < need)
-		size *= 2;
-	if (size > SS_DETECT_STAGE)
-		size = SS_DETECT_STAGE;
-	if ((p = realloc(ses->ses_dstage[dir], size)) == NULL)
-		fatal("%s: realloc", __func__);
-	ses->ses_dstage[dir] = p;
-	ses->ses_dstagesz[dir] = size;
 }
 
 /* What was held back goes to the analyser now (send), or is let go. */

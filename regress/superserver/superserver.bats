@@ -158,6 +158,57 @@ EOF
 	[ "$(hs_transcript "$ses" output)" = bye ]
 }
 
+@test "a byte per segment, and a program writing a byte at a time: the transcript gathers into chunks" {
+	hs_write_config gather
+	hs_add_config <<EOF
+services:
+  - address: $SENSOR
+    port: 7012
+    program: /bin/sh
+    args: ["-c", "cat >/dev/null; i=0; while [ \$i -lt 500 ]; do printf x; i=\$((i + 1)); done"]
+EOF
+	hs_start
+	# 2000 segments of one byte each over about a second, as a slow
+	# flood would send them; then the answer, written a byte at a time.
+	# It prints how long each direction took.
+	attacker /usr/bin/python3 -c '
+import socket, sys, time
+s = socket.create_connection((sys.argv[1], 7012))
+s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+t0 = time.monotonic()
+for i in range(2000):
+    s.send(bytes([i % 256]))
+    time.sleep(0.0005)
+t1 = time.monotonic()
+s.shutdown(socket.SHUT_WR)
+got = s.recv(4096)
+t2 = time.monotonic()
+while True:
+    b = s.recv(4096)
+    if not b:
+        break
+    got += b
+assert got == b"x" * 500, got
+print(t1 - t0, time.monotonic() - t2)
+' "$SENSOR" >"$HS_DIR/took"
+	hs_wait_event honeyspy.session.closed
+	ses=$(hs_last_session)
+	/usr/bin/python3 -c 'import sys; sys.stdout.buffer.write(bytes(i % 256 for i in range(2000)))' >"$HS_DIR/sent"
+	hs_transcript "$ses" input >"$HS_DIR/in"
+	cmp "$HS_DIR/sent" "$HS_DIR/in"
+	[ "$(hs_transcript "$ses" output)" = "$(printf 'x%.0s' $(seq 500))" ]
+	# A chunk gathers for 100 ms: some ten events a second, not an
+	# event per byte.
+	read -r tin tout <"$HS_DIR/took"
+	n_in=$(jq -s --arg s "$ses" 'map(select(.session == $s and .eventid == "honeyspy.session.input")) | length' "$HS_EVENTS")
+	n_out=$(jq -s --arg s "$ses" 'map(select(.session == $s and .eventid == "honeyspy.session.output")) | length' "$HS_EVENTS")
+	echo "input: $n_in events in $tin s; output: $n_out events in $tout s"
+	/usr/bin/python3 -c 'import sys; n, t = int(sys.argv[1]), float(sys.argv[2]); sys.exit(not 1 <= n <= 10 * t + 2)' "$n_in" "$tin"
+	/usr/bin/python3 -c 'import sys; n, t = int(sys.argv[1]), float(sys.argv[2]); sys.exit(not 1 <= n <= 10 * t + 2)' "$n_out" "$tout"
+	# Each chunk carries the time of its first byte, in order.
+	jq -s -e --arg s "$ses" 'map(select(.session == $s)) | map(.timestamp) as $t | $t == ($t | sort)' "$HS_EVENTS"
+}
+
 @test "UDP: one pseudo-session per source, datagrams relayed and recorded exactly" {
 	hs_write_config udp
 	hs_add_config <<EOF

@@ -276,6 +276,17 @@ test_timestamp(void **state)
 
 	assert_null(hs_event_new("honeyspy.bad.\xff", "s"));
 	assert_null(hs_event_new(NULL, "s"));
+
+	/* An event of a given time: a transcript chunk's first byte. */
+	ts.tv_sec = 1795780324;
+	ts.tv_nsec = 123456789;
+	assert_non_null(ev = hs_event_new_at("honeyspy.session.input", "s1",
+	    &ts));
+	assert_string_equal(json_string_value(json_object_get(ev,
+	    "timestamp")), "2026-11-27T11:52:04.123456Z");
+	json_decref(ev);
+	ts.tv_nsec = -1;
+	assert_null(hs_event_new_at("honeyspy.session.input", "s1", &ts));
 }
 
 static void
