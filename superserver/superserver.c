@@ -932,7 +932,8 @@ ses_send_bytes(struct ss_session *ses, int input, const void *data,
 /*
  * A TCP stream's bytes gather into chunks: a chunk holds one direction's
  * bytes for SS_GATHER_MS from its first, SS_CHUNK at most, and leaves
- * early when the other side speaks or the session ends.  A peer sending
+ * early when the other side speaks, the program reports an event or the
+ * session ends.  A peer sending
  * a byte per segment, or a program writing a byte at a time, would
  * otherwise make an event per byte.
  */
@@ -1727,6 +1728,8 @@ ses_events_line(struct ss_session *ses, const char *line, size_t len)
 			ev = NULL;
 		}
 	}
+	/* What the program heard before it spoke goes first in the log. */
+	ses_chunk_send(ses);
 	ses_send(ses, ev);
 }
 

@@ -209,6 +209,38 @@ print(t1 - t0, time.monotonic() - t2)
 	jq -s -e --arg s "$ses" 'map(select(.session == $s)) | map(.timestamp) as $t | $t == ($t | sort)' "$HS_EVENTS"
 }
 
+@test "what a program heard comes before the event it made of it in the log" {
+	cat >"$HS_DIR/heard" <<'EOS'
+#!/bin/sh
+read -r line
+printf '{"eventid":"honeyspy.command.input","input":"%s"}\n' "$line" >&2
+cat >/dev/null
+EOS
+	chmod 0755 "$HS_DIR/heard"
+	hs_write_config heard
+	hs_add_config <<EOF
+services:
+  - address: $SENSOR
+    port: 7013
+    program: $HS_DIR/heard
+EOF
+	hs_start
+	# The client stays, silent, until the program's event is logged: the
+	# line it sent is a chunk still gathering when the program speaks.
+	coproc client { attacker socat -t 10 - "TCP:$SENSOR:7013"; }
+	echo whoami >&"${client[1]}"
+	hs_wait_event honeyspy.command.input
+	eval "exec ${client[1]}>&-"
+	hs_wait_event honeyspy.session.closed
+	ses=$(hs_last_session)
+	jq -r --arg s "$ses" 'select(.session == $s) | .eventid' "$HS_EVENTS" >"$HS_DIR/order"
+	cat "$HS_DIR/order"
+	printf '%s\n' honeyspy.session.connect honeyspy.session.input \
+	    honeyspy.command.input honeyspy.session.closed | diff - "$HS_DIR/order"
+	jq -e -s --arg s "$ses" 'map(select(.session == $s)) |
+	    .[1].input == "whoami\n" and .[2].input == "whoami"' "$HS_EVENTS"
+}
+
 @test "UDP: one pseudo-session per source, datagrams relayed and recorded exactly" {
 	hs_write_config udp
 	hs_add_config <<EOF
