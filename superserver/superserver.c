@@ -1417,7 +1417,6 @@ ses_close(struct ss_session *ses, const char *why)
 		return;
 	ses->ses_ending = why;
 	(void)clock_gettime(CLOCK_REALTIME, &ses->ses_end);
-	ses_chunk_send(ses);
 
 	/*
 	 * The spawner ends a group when its leader exits; else we ask.  The
@@ -1443,6 +1442,8 @@ ses_close(struct ss_session *ses, const char *why)
 		ses->ses_pfd = -1;
 		RB_REMOVE(ss_peers, &svc->svc_peers, ses);
 	}
+	/* Recorded once the client has its end of file, not before. */
+	ses_chunk_send(ses);
 	if (!ses->ses_spawning)
 		ses_finish(ses);
 }
