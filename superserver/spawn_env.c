@@ -41,11 +41,12 @@ struct spawn_out {
 static int	out_addc(struct spawn_out *, char);
 static int	out_adds(struct spawn_out *, const char *);
 static int	env_add(struct spawn_envp *, struct spawn_out *, const char *,
-		    const char *, ...)
-		    __attribute__((__format__(printf, 4, 5)));
+		    const char *);
 static int	terminated(const char *, size_t);
 
 #define TERMINATED(a)	terminated((a), sizeof(a))
+
+_Static_assert(STDERR_FILENO == 2, "HONEYSPY_EVENT_FD is written as 2");
 
 static int
 terminated(const char *s, size_t size)
@@ -195,33 +196,28 @@ spawn_argv_build(struct spawn_argv *sa, const struct service_msg *sv,
 	return (0);
 }
 
+/*
+ * NAME=value, copied: the environment is built for every session, and
+ * formatting each of its strings took a seventh of the spawner's time.
+ */
 static int
 env_add(struct spawn_envp *se, struct spawn_out *o, const char *name,
-    const char *fmt, ...)
+    const char *value)
 {
-	va_list	 ap;
-	size_t	 room;
-	int	 n;
+	size_t	 nlen = strlen(name), vlen = strlen(value);
+	char	*p;
 
-	if (se->se_envc >= SPAWN_ENV_MAX || o->so_len >= o->so_size) {
+	if (se->se_envc >= SPAWN_ENV_MAX || o->so_len > o->so_size ||
+	    o->so_size - o->so_len < nlen + vlen + 2) {
 		errno = E2BIG;
 		return (-1);
 	}
-	room = o->so_size - o->so_len;
-	n = snprintf(o->so_buf + o->so_len, room, "%s=", name);
-	if (n < 0 || (size_t)n >= room) {
-		errno = E2BIG;
-		return (-1);
-	}
-	va_start(ap, fmt);
-	n += vsnprintf(o->so_buf + o->so_len + n, room - (size_t)n, fmt, ap);
-	va_end(ap);
-	if ((size_t)n >= room) {
-		errno = E2BIG;
-		return (-1);
-	}
-	se->se_envp[se->se_envc++] = o->so_buf + o->so_len;
-	o->so_len += (size_t)n + 1;
+	p = o->so_buf + o->so_len;
+	memcpy(p, name, nlen);
+	p[nlen] = '=';
+	memcpy(p + nlen + 1, value, vlen + 1);
+	se->se_envp[se->se_envc++] = p;
+	o->so_len += nlen + vlen + 2;
 	return (0);
 }
 
@@ -237,8 +233,10 @@ spawn_envp_build(struct spawn_envp *se, const struct service_msg *sv,
 {
 	struct spawn_out	 o;
 	const char		*proto, *tmpl;
+	char			 sport[8], dport[8], session[17];
 
-	memset(se, 0, sizeof(*se));
+	se->se_envc = 0;
+	se->se_envp[0] = NULL;
 	if (!TERMINATED(sv->sv_directory) || !TERMINATED(sv->sv_name) ||
 	    !TERMINATED(sv->sv_personality) || !TERMINATED(sp->sp_src) ||
 	    !TERMINATED(sp->sp_dst) || !TERMINATED(sp->sp_remote_os) ||
@@ -260,41 +258,43 @@ spawn_envp_build(struct spawn_envp *se, const struct service_msg *sv,
 	}
 	tmpl = sv->sv_personality[0] != '\0' ? sv->sv_personality :
 	    sp->sp_dst;
+	(void)snprintf(sport, sizeof(sport), "%d", (int)sp->sp_sport);
+	(void)snprintf(dport, sizeof(dport), "%d", (int)sp->sp_dport);
+	(void)snprintf(session, sizeof(session), "%016" PRIx64,
+	    sp->sp_session);
 
 	o.so_buf = se->se_buf;
 	o.so_len = 0;
 	o.so_size = sizeof(se->se_buf);
-	if (env_add(se, &o, "PATH", "%s", "/usr/local/bin:/usr/bin:/bin") ||
-	    env_add(se, &o, "HOME", "%s", sv->sv_directory) ||
-	    env_add(se, &o, "LANG", "%s", "C") ||
-	    env_add(se, &o, "SHELL", "%s", "/bin/sh") ||
-	    env_add(se, &o, "HONEYD_IP_SRC", "%s", sp->sp_src) ||
-	    env_add(se, &o, "HONEYD_SRC_PORT", "%d", (int)sp->sp_sport) ||
-	    env_add(se, &o, "HONEYD_IP_DST", "%s", sp->sp_dst) ||
-	    env_add(se, &o, "HONEYD_DST_PORT", "%d", (int)sp->sp_dport) ||
-	    env_add(se, &o, "HONEYD_PERSONALITY", "%s", sv->sv_personality) ||
-	    env_add(se, &o, "HONEYD_TEMPLATE_NAME", "%s", tmpl) ||
-	    env_add(se, &o, "HONEYD_INTERFACE", "%s", "honeyspy") ||
-	    env_add(se, &o, "HONEYD_HOME", "%s", sv->sv_directory))
+	if (env_add(se, &o, "PATH", "/usr/local/bin:/usr/bin:/bin") ||
+	    env_add(se, &o, "HOME", sv->sv_directory) ||
+	    env_add(se, &o, "LANG", "C") ||
+	    env_add(se, &o, "SHELL", "/bin/sh") ||
+	    env_add(se, &o, "HONEYD_IP_SRC", sp->sp_src) ||
+	    env_add(se, &o, "HONEYD_SRC_PORT", sport) ||
+	    env_add(se, &o, "HONEYD_IP_DST", sp->sp_dst) ||
+	    env_add(se, &o, "HONEYD_DST_PORT", dport) ||
+	    env_add(se, &o, "HONEYD_PERSONALITY", sv->sv_personality) ||
+	    env_add(se, &o, "HONEYD_TEMPLATE_NAME", tmpl) ||
+	    env_add(se, &o, "HONEYD_INTERFACE", "honeyspy") ||
+	    env_add(se, &o, "HONEYD_HOME", sv->sv_directory))
 		return (-1);
 	if (sp->sp_remote_os[0] != '\0' &&
-	    env_add(se, &o, "HONEYD_REMOTE_OS", "%s", sp->sp_remote_os))
+	    env_add(se, &o, "HONEYD_REMOTE_OS", sp->sp_remote_os))
 		return (-1);
-	/* Where a HoneySpy service writes its events: see svc.h. */
-	if (env_add(se, &o, "HONEYSPY_EVENT_FD", "%d", STDERR_FILENO) ||
-	    env_add(se, &o, "HONEYSPY_SRC_IP", "%s", sp->sp_src) ||
-	    env_add(se, &o, "HONEYSPY_SRC_PORT", "%d", (int)sp->sp_sport) ||
-	    env_add(se, &o, "HONEYSPY_DST_IP", "%s", sp->sp_dst) ||
-	    env_add(se, &o, "HONEYSPY_DST_PORT", "%d", (int)sp->sp_dport) ||
-	    env_add(se, &o, "HONEYSPY_PROTO", "%s", proto) ||
-	    env_add(se, &o, "HONEYSPY_SESSION", "%016" PRIx64,
-	    sp->sp_session) ||
-	    env_add(se, &o, "HONEYSPY_SERVICE", "%s", sv->sv_name) ||
-	    env_add(se, &o, "HONEYSPY_PERSONALITY", "%s",
-	    sv->sv_personality))
+	/* Where a HoneySpy service writes its events (stderr): see svc.h. */
+	if (env_add(se, &o, "HONEYSPY_EVENT_FD", "2") ||
+	    env_add(se, &o, "HONEYSPY_SRC_IP", sp->sp_src) ||
+	    env_add(se, &o, "HONEYSPY_SRC_PORT", sport) ||
+	    env_add(se, &o, "HONEYSPY_DST_IP", sp->sp_dst) ||
+	    env_add(se, &o, "HONEYSPY_DST_PORT", dport) ||
+	    env_add(se, &o, "HONEYSPY_PROTO", proto) ||
+	    env_add(se, &o, "HONEYSPY_SESSION", session) ||
+	    env_add(se, &o, "HONEYSPY_SERVICE", sv->sv_name) ||
+	    env_add(se, &o, "HONEYSPY_PERSONALITY", sv->sv_personality))
 		return (-1);
 	if (sp->sp_remote_os[0] != '\0' &&
-	    env_add(se, &o, "HONEYSPY_REMOTE_OS", "%s", sp->sp_remote_os))
+	    env_add(se, &o, "HONEYSPY_REMOTE_OS", sp->sp_remote_os))
 		return (-1);
 	se->se_envp[se->se_envc] = NULL;
 	return (0);
