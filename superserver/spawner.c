@@ -139,6 +139,7 @@ static void	spawner_start(const struct service_msg *,
 		    const struct spawn_msg *, int);
 static __dead void spawner_exec(const struct service_msg *, int, int,
 		    volatile struct spawn_failure *);
+static void	spawner_note_hard(void);
 static int	spawner_rlimit(int, int64_t);
 static int	spawner_verify(uid_t, gid_t, int);
 static int	spawner_can_setids(void);
@@ -165,6 +166,7 @@ static int			 spawner_setids;
 /* Built before fork, read by the child: too big for the stack. */
 static uint64_t			 spawner_ignored;	/* bit sig-1: SIG_IGN */
 static int			 spawner_nice;	/* ours; programs add theirs */
+static rlim_t			 spawner_hard[RLIM_NLIMITS];	/* ours */
 static struct spawn_argv	 spawn_args;
 static struct spawn_envp	 spawn_env;
 
@@ -179,6 +181,7 @@ spawner_main(const struct proc_def *pd)
 	proc_child_jail(pd, &hm);
 	proc_child_setup_done(pd, &hm);
 	spawner_note_ignored();
+	spawner_note_hard();
 	errno = 0;
 	if ((spawner_nice = getpriority(PRIO_PROCESS, 0)) == -1 && errno != 0)
 		fatal("%s: getpriority", __func__);
@@ -624,7 +627,7 @@ spawner_exec(const struct service_msg *sv, int conn, int evfd,
 	sigset_t		 none;
 	uid_t			 uid;
 	gid_t			 gid;
-	int			 sig, step, changeids, flags, prio;
+	int			 sig, step, changeids, prio;
 
 	/*
 	 * Its own process group, so that one kill(-pid) ends all of it.  Not
@@ -651,9 +654,7 @@ spawner_exec(const struct service_msg *sv, int conn, int evfd,
 	 * whatever the sender left; the event pipe is ours and fresh, with
 	 * no other flag to keep.
 	 */
-	if ((flags = fcntl(conn, F_GETFL)) == -1 ||
-	    fcntl(conn, F_SETFL, flags & ~O_NONBLOCK) == -1 ||
-	    fcntl(evfd, F_SETFL, 0) == -1)
+	if (fcntl(conn, F_SETFL, 0) == -1 || fcntl(evfd, F_SETFL, 0) == -1)
 		goto fail;
 	if (dup2(conn, STDIN_FILENO) == -1 ||
 	    dup2(conn, STDOUT_FILENO) == -1 ||
@@ -765,25 +766,52 @@ spawner_exec(const struct service_msg *sv, int conn, int evfd,
 
 
 /*
+ * Our hard limits, read once: the children read them at every spawn
+ * otherwise, in the vfork the spawner waits for.
+ */
+static void
+spawner_note_hard(void)
+{
+	struct rlimit	 rl;
+	int		 r;
+
+	for (r = 0; r < RLIM_NLIMITS; r++) {
+		if (getrlimit(r, &rl) == -1)
+			fatal("%s: getrlimit %d", __func__, r);
+		spawner_hard[r] = rl.rlim_max;
+	}
+}
+
+/*
  * Both limits at the configured value, or at the hard limit we were
  * given if that is lower: raising it needs a capability we do not hold,
- * and the tighter limit already does the job.
+ * and the tighter limit already does the job.  Should someone have
+ * lowered our hard limit since we noted it, the current one is read.
  */
 static int
 spawner_rlimit(int resource, int64_t value)
 {
 	struct rlimit	 rl;
-	rlim_t		 v;
+	rlim_t		 max = spawner_hard[resource];
+	int		 try;
 
 	if (value == 0)
 		return (0);
-	if (getrlimit(resource, &rl) == -1)
-		return (-1);
-	v = (rlim_t)value;
-	if (rl.rlim_max != RLIM_INFINITY && v > rl.rlim_max)
-		v = rl.rlim_max;
-	rl.rlim_cur = rl.rlim_max = v;
-	return (setrlimit(resource, &rl));
+	for (try = 0; try < 2; try++) {
+		if (try == 1) {
+			if (getrlimit(resource, &rl) == -1)
+				return (-1);
+			max = rl.rlim_max;
+		}
+		rl.rlim_cur = rl.rlim_max = (rlim_t)value;
+		if (max != RLIM_INFINITY && rl.rlim_max > max)
+			rl.rlim_cur = rl.rlim_max = max;
+		if (setrlimit(resource, &rl) == 0)
+			return (0);
+		if (errno != EPERM)
+			return (-1);
+	}
+	return (-1);
 }
 
 /* Trust but verify: the ids we asked for, one group, no capability. */
