@@ -650,9 +650,9 @@ spawner_exec(const struct service_msg *sv, int conn, int evfd,
 	    (evfd = fcntl(evfd, F_DUPFD_CLOEXEC, SPAWNER_FIRSTFD)) == -1)
 		goto fail;
 	/*
-	 * Programs read their stdin and write their stderr blocking,
-	 * whatever the sender left; the event pipe is ours and fresh, with
-	 * no other flag to keep.
+	 * Programs read their stdin and write their stderr blocking: both
+	 * files lose every flag, O_NONBLOCK and whatever else the sender
+	 * may have left on the connection.
 	 */
 	if (fcntl(conn, F_SETFL, 0) == -1 || fcntl(evfd, F_SETFL, 0) == -1)
 		goto fail;
