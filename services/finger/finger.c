@@ -53,13 +53,13 @@ static const char	*hostname = "srv01";
 static const char	*release = "2.6.32-5-amd64";
 static int		 welcome = 1;
 static time_t		 boot;
-static char		*reply;		/* the answer, sent in one write */
-static size_t		 replylen, replysz;
+static FILE		*reply;		/* the answer, sent in one write */
+static char		*replybuf;
+static size_t		 replylen;
 
 static void	usage(void) __attribute__((__noreturn__));
 static void	user_add(const char *);
 static const struct fuser *user_find(const char *);
-static void	reply_add(const char *, size_t);
 static void	reply_send(void);
 static void	out(const char *, ...)
 		    __attribute__((__format__(printf, 1, 2)));
@@ -76,25 +76,6 @@ usage(void)
 	exit(2);
 }
 
-static void
-reply_add(const char *p, size_t len)
-{
-	char	*n;
-	size_t	 sz;
-
-	if (replysz - replylen < len) {
-		sz = replysz == 0 ? 1024 : replysz;
-		while (sz - replylen < len)
-			sz *= 2;
-		if ((n = realloc(reply, sz)) == NULL)
-			err(1, NULL);
-		reply = n;
-		replysz = sz;
-	}
-	memcpy(reply + replylen, p, len);
-	replylen += len;
-}
-
 /*
  * The answer leaves in one piece, as from fingerd's buffered filter: a
  * write per byte would reach the log as an output event per byte.
@@ -102,9 +83,11 @@ reply_add(const char *p, size_t len)
 static void
 reply_send(void)
 {
-	if (replylen > 0 && svc_write(STDOUT_FILENO, reply, replylen) == -1)
+	if (fclose(reply) == EOF)
+		err(1, "answer");
+	if (replylen > 0 && svc_write(STDOUT_FILENO, replybuf, replylen) == -1)
 		exit(0);
-	replylen = 0;
+	free(replybuf);
 }
 
 /* Lines end in CRLF on the wire, as fingerd's output filter makes them. */
@@ -122,8 +105,8 @@ out(const char *fmt, ...)
 		exit(1);
 	for (p = s; *p != '\0'; p++) {
 		if (*p == '\n')
-			reply_add("\r", 1);
-		reply_add(p, 1);
+			(void)putc('\r', reply);
+		(void)putc(*p, reply);
 	}
 	free(s);
 }
@@ -177,21 +160,17 @@ put_date(char *buf, size_t size, time_t t, const char *fmt)
 static void
 put_welcome(time_t now)
 {
-	char	 clock[16], *banner;
+	char	 clock[16];
 	long	 up = (long)(now - boot) / 60;
 	size_t	 i, on = 0;
-	int	 len;
 
 	for (i = 0; i < nusers; i++)
 		if (users[i].fu_tty != NULL)
 			on++;
 	put_date(clock, sizeof(clock), now, "%H:%M:%S");
 	/* The banner's own "\r\n\n" is fingerd's, not the output filter's. */
-	if ((len = asprintf(&banner, "\r\nWelcome to Linux version %s at "
-	    "%s !\r\n\n", release, hostname)) == -1)
-		exit(1);
-	reply_add(banner, (size_t)len);
-	free(banner);
+	(void)fprintf(reply, "\r\nWelcome to Linux version %s at %s !\r\n\n",
+	    release, hostname);
 	out(" %s up %ld days, %2ld:%02ld, %zu user%s,  load average: "
 	    "0.08, 0.03, 0.01\n\n", clock, up / 1440, (up / 60) % 24, up % 60,
 	    on, on == 1 ? "" : "s");
@@ -290,6 +269,8 @@ main(int argc, char *argv[])
 	/* Up for a while, and the same while for every query this hour. */
 	boot = now - 86400 * 47 - (now % 3600) * 7;
 
+	if ((reply = open_memstream(&replybuf, &replylen)) == NULL)
+		err(1, "open_memstream");
 	svc_in_init(&in, STDIN_FILENO, timeout);
 	if ((len = svc_getline(&in, query, sizeof(query), &cut)) == -1) {
 		if (errno == 0 || errno == ETIMEDOUT)
