@@ -18,6 +18,10 @@ setup_file() {
 	OUT_DNS=$(rpc_free_port)
 	export OUT_TLS OUT_UDP OUT_DNS
 	local c=$RPC_DIR/certs
+	# A sensor that never runs, for the events a test sends itself: a
+	# hello as s1 would race the real s1 when it links again, and the
+	# master keeps the newer link of two with one name.
+	"$BIN/honeyspy-cert" -d "$c" sensor e1 >/dev/null
 
 	# The receiving end: rsyslog with TLS only, and UDP, each into a
 	# file of its own, one message (structured data and text) a line.
@@ -279,8 +283,8 @@ out_ticks() {
 	# packet goes anywhere, only the event's field names one.
 	run /usr/bin/python3 "$HS_TOP/regress/rpc/peer.py" 127.0.0.1 \
 	    "$RPC_PORT" "$RPC_DIR/certs/ca.crt" \
-	    "$RPC_DIR/certs/sensors/s1.crt" "$RPC_DIR/certs/sensors/s1.key" \
-	    - event '{"timestamp":"2026-11-27T00:00:00.000000Z","eventid":"honeyspy.session.connect","sensor":"s1","src_ip":"193.0.6.139","src_port":4242,"dst_ip":"127.0.0.1","dst_port":22,"protocol":"tcp","username":"\u001b[31mroot"}'
+	    "$RPC_DIR/certs/sensors/e1.crt" "$RPC_DIR/certs/sensors/e1.key" \
+	    - event '{"timestamp":"2026-11-27T00:00:00.000000Z","eventid":"honeyspy.session.connect","sensor":"e1","src_ip":"193.0.6.139","src_port":4242,"dst_ip":"127.0.0.1","dst_port":22,"protocol":"tcp","username":"\u001b[31mroot"}'
 	echo "$output"
 	[ "$status" -eq 0 ]
 	for i in $(seq 1 400); do
