@@ -84,6 +84,7 @@ TAILQ_HEAD(spawner_sessions, spawner_session);
 /* Where a program's start-up failed, left in our memory by the child. */
 enum spawn_step {
 	STEP_SETPGID,
+	STEP_AFFINITY,
 	STEP_FDS,
 	STEP_SIGNALS,
 	STEP_RLIMIT,
@@ -98,9 +99,9 @@ enum spawn_step {
 };
 
 static const char *const spawn_step_names[] = {
-	"setpgid", "file descriptors", "signals", "setrlimit", "chroot",
-	"chdir", "change ids", "drop capabilities", "no_new_privs", "verify",
-	"setpriority", "execve"
+	"setpgid", "CPU affinity", "file descriptors", "signals", "setrlimit",
+	"chroot", "chdir", "change ids", "drop capabilities", "no_new_privs",
+	"verify", "setpriority", "execve"
 };
 
 struct spawn_failure {
@@ -140,6 +141,8 @@ static void	spawner_start(const struct service_msg *,
 static __dead void spawner_exec(const struct service_msg *, int, int,
 		    volatile struct spawn_failure *);
 static void	spawner_note_hard(void);
+static void	spawner_cpu_narrow(void);
+static void	spawner_cpu_widen(void);
 static int	spawner_rlimit(int, int64_t);
 static int	spawner_verify(uid_t, gid_t, int);
 static int	spawner_can_setids(void);
@@ -167,6 +170,9 @@ static int			 spawner_setids;
 static uint64_t			 spawner_ignored;	/* bit sig-1: SIG_IGN */
 static int			 spawner_nice;	/* ours; programs add theirs */
 static rlim_t			 spawner_hard[RLIM_NLIMITS];	/* ours */
+static cpu_set_t		 spawner_cpus;	/* ours, and the programs' */
+static int			 spawner_ncpus;	/* in spawner_cpus */
+static int			 spawner_narrowed;	/* to one of them */
 static struct spawn_argv	 spawn_args;
 static struct spawn_envp	 spawn_env;
 
@@ -182,6 +188,8 @@ spawner_main(const struct proc_def *pd)
 	proc_child_setup_done(pd, &hm);
 	spawner_note_ignored();
 	spawner_note_hard();
+	if (sched_getaffinity(0, sizeof(spawner_cpus), &spawner_cpus) == 0)
+		spawner_ncpus = CPU_COUNT(&spawner_cpus);
 	errno = 0;
 	if ((spawner_nice = getpriority(PRIO_PROCESS, 0)) == -1 && errno != 0)
 		fatal("%s: getpriority", __func__);
@@ -508,9 +516,11 @@ spawner_start(const struct service_msg *sv, const struct spawn_msg *sp,
 	child.cc_evfd = evp[1];
 	child.cc_failed.sf_step = -1;
 	child.cc_failed.sf_errno = 0;
+	spawner_cpu_narrow();
 	pid = clone(spawner_child, spawner_stack + sizeof(spawner_stack),
 	    CLONE_VM | CLONE_VFORK | SIGCHLD, &child);
 	saved = errno;
+	spawner_cpu_widen();
 	if (sigprocmask(SIG_SETMASK, &old, NULL) == -1)
 		fatal("%s: sigprocmask", __func__);
 	close(evp[1]);
@@ -636,6 +646,12 @@ spawner_exec(const struct service_msg *sv, int conn, int evfd,
 	 */
 	step = STEP_SETPGID;
 	if (setpgid(0, 0) == -1)
+		goto fail;
+
+	/* Our CPUs, all of them: only where it starts was ours to choose. */
+	step = STEP_AFFINITY;
+	if (spawner_narrowed && sched_setaffinity(0, sizeof(spawner_cpus),
+	    &spawner_cpus) == -1)
 		goto fail;
 
 	/*
@@ -764,6 +780,44 @@ spawner_exec(const struct service_msg *sv, int conn, int evfd,
 	_exit(127);
 }
 
+
+/*
+ * While fewer programs run than we have CPUs, the next one starts on the
+ * CPU we run on.  The kernel would start it on the idlest CPU, which is
+ * then an idle one: waking that CPU costs an interrupt (and an exit to
+ * the hypervisor in a VM), its caches are cold, and we wait all the while,
+ * as the child runs in our memory until its exec.  On a quiet sensor that
+ * is a fifth of a connection's latency.  With as many programs as CPUs the
+ * kernel's choice stands, and spreads them.  The child takes our whole
+ * set back first thing, so no program stays tied to one CPU.
+ */
+static void
+spawner_cpu_narrow(void)
+{
+	cpu_set_t	 one;
+	int		 cpu;
+
+	if (spawner_ncpus < 2 || sessions_live >= (size_t)spawner_ncpus ||
+	    (cpu = sched_getcpu()) == -1)
+		return;
+	CPU_ZERO(&one);
+	CPU_SET(cpu, &one);
+	if (sched_setaffinity(0, sizeof(one), &one) == 0)
+		spawner_narrowed = 1;
+}
+
+/* Back to our own set; failing that, the children still take it back. */
+static void
+spawner_cpu_widen(void)
+{
+	if (!spawner_narrowed)
+		return;
+	if (sched_setaffinity(0, sizeof(spawner_cpus), &spawner_cpus) == -1) {
+		log_warn("%s: sched_setaffinity", __func__);
+		return;
+	}
+	spawner_narrowed = 0;
+}
 
 /*
  * Our hard limits, read once: the children read them at every spawn

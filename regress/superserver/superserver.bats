@@ -293,6 +293,7 @@ echo "src=$HONEYD_IP_SRC:$HONEYD_SRC_PORT dst=$HONEYD_IP_DST:$HONEYD_DST_PORT"
 echo "personality=$HONEYD_PERSONALITY template=$HONEYD_TEMPLATE_NAME"
 echo "session=$HONEYSPY_SESSION proto=$HONEYSPY_PROTO"
 echo "uid=$(id -u) pwd=$(pwd) nice=$(cut -d' ' -f19 /proc/$$/stat)"
+echo "cpus=$(awk '$1 == "Cpus_allowed_list:" { print $2 }' /proc/$$/status)"
 read -r line
 echo "you said: $line"
 EOF
@@ -324,6 +325,10 @@ EOF
 	nice=$(($(cut -d' ' -f19 /proc/self/stat) + 10))
 	[ "$nice" -le 19 ] || nice=19
 	[[ "$output" == *"uid=$(id -u _honeyspy-svc) pwd=/tmp nice=$nice"* ]]
+	# It starts on the spawner's CPU on a quiet sensor, yet may run on
+	# every CPU the daemon may.
+	cpus=$(awk '$1 == "Cpus_allowed_list:" { print $2 }' /proc/self/status)
+	[[ "$output" == *"cpus=$cpus"* ]]
 	[[ "$output" == *"you said: hello"* ]]
 }
 
