@@ -171,7 +171,7 @@ static uint64_t			 spawner_ignored;	/* bit sig-1: SIG_IGN */
 static int			 spawner_nice;	/* ours; programs add theirs */
 static rlim_t			 spawner_hard[RLIM_NLIMITS];	/* ours */
 static cpu_set_t		 spawner_cpus;	/* ours, and the programs' */
-static int			 spawner_ncpus;	/* in spawner_cpus */
+static int			 spawner_ncpus;	/* in it, at start */
 static int			 spawner_narrowed;	/* to one of them */
 static struct spawn_argv	 spawn_args;
 static struct spawn_envp	 spawn_env;
@@ -786,10 +786,11 @@ spawner_exec(const struct service_msg *sv, int conn, int evfd,
  * CPU we run on.  The kernel would start it on the idlest CPU, which is
  * then an idle one: waking that CPU costs an interrupt (and an exit to
  * the hypervisor in a VM), its caches are cold, and we wait all the while,
- * as the child runs in our memory until its exec.  On a quiet sensor that
- * is a fifth of a connection's latency.  With as many programs as CPUs the
- * kernel's choice stands, and spreads them.  The child takes our whole
- * set back first thing, so no program stays tied to one CPU.
+ * as the child runs in our memory until its exec; the program then runs
+ * there too, away from the superserver it talks to.  On a quiet sensor
+ * that made each connection a fifth slower.  With as many programs as
+ * CPUs the kernel's choice stands, and spreads them.  The child takes our
+ * whole set back first thing, so no program stays tied to one CPU.
  */
 static void
 spawner_cpu_narrow(void)
@@ -797,8 +798,14 @@ spawner_cpu_narrow(void)
 	cpu_set_t	 one;
 	int		 cpu;
 
-	if (spawner_ncpus < 2 || sessions_live >= (size_t)spawner_ncpus ||
-	    (cpu = sched_getcpu()) == -1)
+	/* Still narrowed, if widening failed: the children widen. */
+	if (spawner_narrowed || sessions_live >= (size_t)spawner_ncpus)
+		return;
+	/* Read again: the operator may have changed it since. */
+	if (sched_getaffinity(0, sizeof(spawner_cpus), &spawner_cpus) == -1 ||
+	    CPU_COUNT(&spawner_cpus) < 2 ||
+	    sessions_live >= (size_t)CPU_COUNT(&spawner_cpus) ||
+	    (cpu = sched_getcpu()) == -1 || !CPU_ISSET(cpu, &spawner_cpus))
 		return;
 	CPU_ZERO(&one);
 	CPU_SET(cpu, &one);
