@@ -89,12 +89,20 @@ nats_stop() {
 	rm -f "$RPC_DIR/nats$1.pid"
 }
 
+# The logs' lines on a JetStream metadata leader, all nodes together.
+nats_leaders() {
+	cat "$RPC_DIR"/nats*.log 2>/dev/null | grep -c 'metadata leader' ||
+	    true
+}
+
+# nats_wait_leader [BEFORE]: a leader line beyond the BEFORE there were.
+# The logs survive a restart, so a leader of the cluster's last life
+# must not count for the new one.
 nats_wait_leader() {
 	local i
 
 	for i in $(seq 1 400); do
-		grep -qh 'metadata leader' "$RPC_DIR"/nats*.log 2>/dev/null &&
-		    return 0
+		[ "$(nats_leaders)" -gt "${1:-0}" ] && return 0
 		sleep 0.05
 	done
 	return 1
@@ -196,12 +204,16 @@ nats_wait_all() {
 	rpc_wait_sql "select count(*) from events where eventid = 'honeyspy.test.tick'" 5000 30
 	rpc_wait_grep "$RPC_DIR/master/events.json" \
 	    '"eventid":"honeyspy.output.down".*"output":"js"' $((down + 1))
+	leaders=$(nats_leaders)
 	for i in 1 2 3; do
 		nats_start "$i"
 	done
-	nats_wait_leader
+	nats_wait_leader "$leaders"
+	# Then the stream needs its own leader, and the output its next try:
+	# each try that comes too early waits 5 s for acknowledgements and
+	# up to 2.5 s more before the next.
 	rpc_wait_grep "$RPC_DIR/master/events.json" \
-	    '"eventid":"honeyspy.output.up".*"output":"js"' $((up + 1))
+	    '"eventid":"honeyspy.output.up".*"output":"js"' $((up + 1)) 60
 	nats_wait_all
 	out=$(nats_read)
 	[ "$(awk '{ print $2 }' <<<"$out" | sort -u | wc -l)" -eq \

@@ -185,12 +185,12 @@ rpc_wait_sql() {
 	return 1
 }
 
-# rpc_wait_grep FILE PATTERN [COUNT]: poll for lines matching an
-# extended regular expression (20 s at most).
+# rpc_wait_grep FILE PATTERN [COUNT [SECONDS]]: poll for lines matching
+# an extended regular expression (SECONDS at most, 20 unless given).
 rpc_wait_grep() {
 	local i n
 
-	for i in $(seq 1 400); do
+	for i in $(seq 1 $((${4:-20} * 20))); do
 		n=$(grep -Ec -- "$2" "$1" 2>/dev/null || true)
 		[ "${n:-0}" -ge "${3:-1}" ] && return 0
 		sleep 0.05
