@@ -171,7 +171,7 @@ static uint64_t			 spawner_ignored;	/* bit sig-1: SIG_IGN */
 static int			 spawner_nice;	/* ours; programs add theirs */
 static rlim_t			 spawner_hard[RLIM_NLIMITS];	/* ours */
 static cpu_set_t		 spawner_cpus;	/* ours, and the programs' */
-static int			 spawner_ncpus;	/* in it, at start */
+static int			 spawner_ncpus;	/* in it, when last read */
 static int			 spawner_narrowed;	/* to one of them */
 static struct spawn_argv	 spawn_args;
 static struct spawn_envp	 spawn_env;
@@ -802,9 +802,10 @@ spawner_cpu_narrow(void)
 	if (spawner_narrowed || sessions_live >= (size_t)spawner_ncpus)
 		return;
 	/* Read again: the operator may have changed it since. */
-	if (sched_getaffinity(0, sizeof(spawner_cpus), &spawner_cpus) == -1 ||
-	    CPU_COUNT(&spawner_cpus) < 2 ||
-	    sessions_live >= (size_t)CPU_COUNT(&spawner_cpus) ||
+	if (sched_getaffinity(0, sizeof(spawner_cpus), &spawner_cpus) == -1)
+		return;
+	spawner_ncpus = CPU_COUNT(&spawner_cpus);
+	if (spawner_ncpus < 2 || sessions_live >= (size_t)spawner_ncpus ||
 	    (cpu = sched_getcpu()) == -1 || !CPU_ISSET(cpu, &spawner_cpus))
 		return;
 	CPU_ZERO(&one);
