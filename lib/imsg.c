@@ -361,6 +361,7 @@ imsgbuf_read(struct imsgbuf *ib)
 	size_t		 i, nfds;
 	int		 f, fd = -1, refused = 0;
 
+	ib->r_fdlast = 0;
 	if (ib->r_err != 0) {
 		errno = ib->r_err;
 		return (-1);
@@ -411,6 +412,8 @@ imsgbuf_read(struct imsgbuf *ib)
 		imsg_close_fd(fd);
 		return (0);
 	}
+	/* The kernel ends a read with a message carrying fds. */
+	ib->r_fdlast = fd != -1 || refused;
 	/*
 	 * An fd on a channel that never allowed them means the peer is not
 	 * the program we think it is: fail closed instead of guessing.

@@ -60,6 +60,7 @@ struct imsgbuf {
 	int			 r_hdrfd;	/* fd for the header in r_hdr */
 	int			 r_hdrhere;	/* r_hdr began in this read */
 	int			 r_err;		/* errno: stream broken */
+	int			 r_fdlast;	/* last read ended with an fd */
 	int			 fd;
 	int			 flags;
 	uint32_t		 maxsize;	/* header included */

@@ -39,6 +39,7 @@
 #include "util.h"
 
 #define LOG_TEXT_MAX	1024
+#define IMSGEV_READS	64	/* reads per call, while fds come */
 
 static void	imsgev_read(int, short, void *);
 static void	imsgev_write(int, short, void *);
@@ -177,22 +178,31 @@ imsgev_closed_now(struct imsgev *iev)
 	iev->closed(iev);
 }
 
-/* Read, hand each complete message to the handler, arm the writer. */
+/*
+ * Read, hand each complete message to the handler, arm the writer.  A
+ * read that ended with a passed fd may have stopped short of more, so we
+ * read on: an AF_UNIX socket in flight makes the kernel queue its garbage
+ * collector at every release of any AF_UNIX socket, and what we have
+ * read is no longer in flight.  End of file or an error after such a
+ * read waits for the next call, once what came before it is handled.
+ */
 static void
 imsgev_read(int fd, short event, void *arg)
 {
 	struct imsgev	*iev = arg;
 	struct imsg	 imsg;
-	int		 n, rv;
+	int		 n, rv, reads;
 
 	(void)fd;
 	(void)event;
-	if ((n = imsgbuf_read(&iev->ibuf)) == -1) {
-		log_warn("%s: read from %s", __func__, iev->name);
-		imsgev_closed_now(iev);
-		return;
-	}
-	if (n == 0) {
+	for (reads = 0; reads < IMSGEV_READS; reads++) {
+		if ((n = imsgbuf_read(&iev->ibuf)) == 1 &&
+		    iev->ibuf.r_fdlast)
+			continue;
+		if (n == 1 || reads > 0)
+			break;
+		if (n == -1)
+			log_warn("%s: read from %s", __func__, iev->name);
 		imsgev_closed_now(iev);
 		return;
 	}

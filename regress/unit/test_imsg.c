@@ -334,6 +334,57 @@ test_two_fds(void **state)
 	close(b[0]);
 }
 
+/*
+ * The kernel ends a read with the message carrying an fd, however much
+ * follows; r_fdlast says so, for readers that then read on.
+ */
+static void
+test_fd_ends_read(void **state)
+{
+	struct pair	*p = *state;
+	struct imsg	 m;
+	int		 a[2], b[2], fd;
+	uint32_t	 tag = 0;
+
+	assert_int_equal(pipe(a), 0);
+	assert_int_equal(pipe(b), 0);
+	assert_int_equal(imsg_compose(&p->tx, 1, 0, 0, a[1], &tag, 4), 1);
+	assert_int_equal(imsg_compose(&p->tx, 2, 0, 0, b[1], &tag, 4), 1);
+	assert_int_equal(imsg_compose(&p->tx, 3, 0, 0, -1, &tag, 4), 1);
+	assert_int_equal(imsgbuf_flush(&p->tx), 0);
+
+	/* First read: message 1 and its fd, nothing more. */
+	assert_int_equal(imsgbuf_read(&p->rx), 1);
+	assert_int_equal(p->rx.r_fdlast, 1);
+	assert_true(imsg_get(&p->rx, &m) > 0);
+	assert_int_equal(imsg_get_type(&m), 1);
+	assert_true((fd = imsg_get_fd(&m)) >= 0);
+	close(fd);
+	imsg_free(&m);
+	assert_int_equal(imsg_get(&p->rx, &m), 0);
+
+	/* Second: message 2 with its fd, sent with message 3 behind it. */
+	assert_int_equal(imsgbuf_read(&p->rx), 1);
+	assert_int_equal(p->rx.r_fdlast, 1);
+	assert_true(imsg_get(&p->rx, &m) > 0);
+	assert_int_equal(imsg_get_type(&m), 2);
+	assert_true((fd = imsg_get_fd(&m)) >= 0);
+	close(fd);
+	imsg_free(&m);
+	assert_true(imsg_get(&p->rx, &m) > 0);
+	assert_int_equal(imsg_get_type(&m), 3);
+	assert_int_equal(imsg_get_fd(&m), -1);
+	imsg_free(&m);
+
+	/* Then nothing to read, so no fd. */
+	assert_int_equal(fcntl(p->sv[1], F_SETFL, O_NONBLOCK), 0);
+	assert_int_equal(imsgbuf_read(&p->rx), 1);
+	assert_int_equal(p->rx.r_fdlast, 0);
+	assert_int_equal(imsg_get(&p->rx, &m), 0);
+	close(a[0]);
+	close(b[0]);
+}
+
 static void
 test_oversized_compose(void **state)
 {
@@ -862,6 +913,7 @@ main(void)
 		T(test_create_add_forward),
 		T(test_fdpass),
 		T(test_two_fds),
+		T(test_fd_ends_read),
 		T(test_oversized_compose),
 		T(test_bad_header),
 		T(test_truncated),
