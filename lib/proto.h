@@ -123,7 +123,9 @@ enum imsg_type {
 	IMSG_SPAWN_CHAN,
 
 	/* superserver <-> spawner */
-	IMSG_SPAWN_REQ,		/* struct spawn_msg, fd: the program's end */
+	IMSG_SPAWN_PAIR,	/* struct spawn_pair, fd: a program's end */
+	IMSG_SPAWN_REQ,		/* struct spawn_msg, fd: the program's end,
+				   unless sp_pair names one sent ahead */
 	IMSG_SPAWN_STARTED,	/* struct spawn_reply: pid, or errno */
 	IMSG_SPAWN_EXIT,	/* struct spawn_reply: wait status */
 	IMSG_SPAWN_KILL,	/* struct spawn_reply: session to kill */
@@ -393,9 +395,19 @@ struct bind_reply {
 	char		br_reason[128];
 };
 
+/*
+ * The program's end of a socketpair, sent ahead of the request that names
+ * it; requests name them in the order they were sent.
+ */
+struct spawn_pair {
+	uint32_t	spp_pair;	/* never 0 */
+	int32_t		spp_type;	/* SOCK_STREAM or SOCK_DGRAM */
+};
+
 /* A connection for the spawner to hand to a new program. */
 struct spawn_msg {
 	uint64_t	sp_session;
+	uint32_t	sp_pair;	/* 0: the socket comes with this */
 	uint32_t	sp_service;
 	int32_t		sp_proto;
 	char		sp_src[HS_ADDRSTRLEN];

@@ -81,6 +81,20 @@ struct spawner_session {
 };
 TAILQ_HEAD(spawner_sessions, spawner_session);
 
+/*
+ * Program ends of socketpairs the superserver made ahead, one list per
+ * socket type, in the order it sent them, which is the order in which its
+ * requests name them.  It keeps up to 128 of each: more is a peer out of
+ * step.
+ */
+struct spawner_pair {
+	TAILQ_ENTRY(spawner_pair)	 pr_entry;
+	uint32_t			 pr_id;
+	int				 pr_fd;
+};
+TAILQ_HEAD(spawner_pairs, spawner_pair);
+#define SPAWNER_MAX_PAIRS	512
+
 /* Where a program's start-up failed, left in our memory by the child. */
 enum spawn_step {
 	STEP_SETPGID,
@@ -154,12 +168,18 @@ static void	spawner_killall(void);
 static void	spawner_session_free(struct spawner_session *);
 static struct spawner_session *spawner_session_byid(uint64_t);
 static struct spawner_session *spawner_session_bypid(pid_t);
+static void	spawner_pair_add(const struct spawn_pair *, int);
+static int	spawner_pair_take(int, uint32_t);
 
 static struct spawner_services	 services =
 				    TAILQ_HEAD_INITIALIZER(services);
 static struct spawner_sessions	 sessions =
 				    TAILQ_HEAD_INITIALIZER(sessions);
 static size_t			 sessions_live;
+static struct spawner_pairs	 pairs[] = {	/* stream, datagram */
+	TAILQ_HEAD_INITIALIZER(pairs[0]), TAILQ_HEAD_INITIALIZER(pairs[1])
+};
+static size_t			 npairs;
 static struct imsgev		 iev_ss;	/* to the superserver */
 static int			 iev_ss_attached;
 static struct event		 ev_sigchld;
@@ -302,17 +322,31 @@ spawner_dispatch_ss(struct imsgev *iev, struct imsg *imsg)
 	const struct service_msg	*sv;
 	struct spawner_session		*ses;
 	struct spawn_msg		 sp;
+	struct spawn_pair		 spp;
 	struct spawn_reply		 sr;
 	int				 fd;
 
 	(void)iev;
 	switch (imsg_get_type(imsg)) {
-	case IMSG_SPAWN_REQ:
+	case IMSG_SPAWN_PAIR:
 		if ((fd = imsg_get_fd(imsg)) == -1)
-			fatalx("%s: IMSG_SPAWN_REQ: expected an fd", __func__);
+			fatalx("%s: IMSG_SPAWN_PAIR: expected an fd", __func__);
+		if (imsg_get_data(imsg, &spp, sizeof(spp)) == -1 ||
+		    spp.spp_pair == 0 || (spp.spp_type != SOCK_STREAM &&
+		    spp.spp_type != SOCK_DGRAM))
+			fatalx("%s: IMSG_SPAWN_PAIR: bad message", __func__);
+		spawner_pair_add(&spp, fd);
+		break;
+	case IMSG_SPAWN_REQ:
+		fd = imsg_get_fd(imsg);
 		if (imsg_get_data(imsg, &sp, sizeof(sp)) == -1)
 			fatalx("%s: IMSG_SPAWN_REQ: bad size", __func__);
+		if ((fd == -1) == (sp.sp_pair == 0))
+			fatalx("%s: IMSG_SPAWN_REQ: not one socket", __func__);
 		sv = spawner_check_request(&sp);
+		if (fd == -1)
+			fd = spawner_pair_take(sp.sp_proto == IPPROTO_UDP ?
+			    SOCK_DGRAM : SOCK_STREAM, sp.sp_pair);
 		spawner_start(sv, &sp, fd);
 		break;
 	case IMSG_SPAWN_KILL:
@@ -329,6 +363,40 @@ spawner_dispatch_ss(struct imsgev *iev, struct imsg *imsg)
 		    imsg_get_type(imsg));
 	}
 	return (0);
+}
+
+static void
+spawner_pair_add(const struct spawn_pair *spp, int fd)
+{
+	struct spawner_pair	*pr;
+
+	if (npairs >= SPAWNER_MAX_PAIRS)
+		fatalx("%s: over %d socketpairs ahead", __func__,
+		    SPAWNER_MAX_PAIRS);
+	if ((pr = calloc(1, sizeof(*pr))) == NULL)
+		fatal("%s: calloc", __func__);
+	pr->pr_id = spp->spp_pair;
+	pr->pr_fd = fd;
+	TAILQ_INSERT_TAIL(&pairs[spp->spp_type == SOCK_STREAM ? 0 : 1], pr,
+	    pr_entry);
+	npairs++;
+}
+
+/* The oldest pair of the type, which must be the one named. */
+static int
+spawner_pair_take(int type, uint32_t id)
+{
+	struct spawner_pairs	*list = &pairs[type == SOCK_STREAM ? 0 : 1];
+	struct spawner_pair	*pr;
+	int			 fd;
+
+	if ((pr = TAILQ_FIRST(list)) == NULL || pr->pr_id != id)
+		fatalx("%s: socketpair %u is not the next one", __func__, id);
+	TAILQ_REMOVE(list, pr, pr_entry);
+	npairs--;
+	fd = pr->pr_fd;
+	free(pr);
+	return (fd);
 }
 
 /* Without the superserver nobody can use a program: stop them all. */

@@ -57,6 +57,8 @@
 #define SS_SWEEP		1		/* seconds between sweeps */
 #define SS_DGRAM_MAX		65536
 #define SS_LINGER		2	/* seconds to read after the answer */
+#define SS_POOL_SIZE		128	/* socketpairs made ahead, per type */
+#define SS_POOL_LOW		64	/* made again below this many */
 #define SS_IN			0
 #define SS_OUT			1
 /* The analyser's id for a session's output: its id with the top bit flipped. */
@@ -201,6 +203,25 @@ struct ss_service {
 	struct ss_peers		 svc_peers;	/* UDP sessions */
 };
 
+/*
+ * Socketpairs for sessions, made ahead in batches, their program ends
+ * already with the spawner; a spawn request then names one instead of
+ * carrying it.  The kernel queues its AF_UNIX garbage collector, a
+ * kworker's run, at every release of an AF_UNIX socket while any such
+ * socket is in flight anywhere: with a socket in each request, one was in
+ * flight nearly all the time under load (1.7 runs per connection with 32
+ * in flight; 0.5 with pairs made ahead, which are in flight only while a
+ * batch crosses).  One pool per socket type, started by the first session
+ * of that type.
+ */
+struct ss_pool {
+	int			 pl_type;	/* SOCK_STREAM, SOCK_DGRAM */
+	int			 pl_fd[SS_POOL_SIZE];	/* our ends */
+	uint32_t		 pl_id[SS_POOL_SIZE];
+	size_t			 pl_head;
+	size_t			 pl_count;
+};
+
 static TAILQ_HEAD(, ss_service)	 services = TAILQ_HEAD_INITIALIZER(services);
 static struct ss_sessions	 sessions = RB_INITIALIZER(&sessions);
 static struct imsgev		*iev_parent;
@@ -212,6 +233,10 @@ static struct ss_hostlru	 hostlru = TAILQ_HEAD_INITIALIZER(hostlru);
 static size_t			 nhosts;
 static struct ss_packets	 packets = RB_INITIALIZER(&packets);
 static size_t			 npackets;
+static struct ss_pool		 pools[] = {
+	{ .pl_type = SOCK_STREAM }, { .pl_type = SOCK_DGRAM }
+};
+static uint32_t			 pair_last;	/* ids: never 0 */
 
 /*
  * The payload analyser: honeyspy-detect -w, a program the spawner runs
@@ -286,7 +311,10 @@ static void	ses_chunk_due(int, short, void *);
 static void	ses_send_at(struct ss_session *, json_t *,
 		    const struct timespec *);
 static void	grow(unsigned char **, size_t *, size_t, size_t);
-static int	ses_spawn(struct ss_session *, int);
+static int	ses_spawn(struct ss_session *, int, uint32_t);
+static struct ss_pool *pool_of(int);
+static int	pool_take(struct ss_pool *, uint32_t *);
+static void	pool_fill(struct ss_pool *);
 static void	ses_timeout(int, short, void *);
 static void	ses_idle(int, short, void *);
 static size_t	end_pending(const struct ss_end *);
@@ -756,7 +784,9 @@ ses_new(struct ss_service *svc, struct ss_source *src,
     int fd)
 {
 	struct ss_session	*ses;
+	struct ss_pool		*pl;
 	struct timeval		 tv;
+	uint32_t		 pair;
 	int			 sp[2], type, af, spawned;
 
 	if ((ses = calloc(1, sizeof(*ses))) == NULL) {
@@ -764,17 +794,6 @@ ses_new(struct ss_service *svc, struct ss_source *src,
 		return (NULL);
 	}
 	type = svc->svc_sv.sv_proto == IPPROTO_UDP ? SOCK_DGRAM : SOCK_STREAM;
-	/*
-	 * Both ends non-blocking: the flag belongs to each end's file, and
-	 * the spawner clears it on the program's, whose reads of its stdin
-	 * are expected to block.
-	 */
-	if (socketpair(AF_UNIX, type | SOCK_CLOEXEC | SOCK_NONBLOCK, 0,
-	    sp) == -1) {
-		log_warn("%s: socketpair", __func__);
-		free(ses);
-		return (NULL);
-	}
 	arc4random_buf(&ses->ses_id, sizeof(ses->ses_id));
 	ses->ses_svc = svc;
 	ses->ses_src = src;
@@ -788,8 +807,16 @@ ses_new(struct ss_service *svc, struct ss_source *src,
 	    addr_bytes(af, ses->ses_stext, ses->ses_saddr) == -1 ||
 	    addr_bytes(af, ses->ses_dtext, ses->ses_daddr) == -1) {
 		log_warnx("%s: unusable addresses", __func__);
-		close(sp[0]);
-		close(sp[1]);
+		free(ses);
+		return (NULL);
+	}
+	/* A pair made ahead, or, while there is none, one made now. */
+	pl = pool_of(type);
+	sp[1] = -1;
+	if ((sp[0] = pool_take(pl, &pair)) == -1 &&
+	    socketpair(AF_UNIX, type | SOCK_CLOEXEC | SOCK_NONBLOCK, 0,
+	    sp) == -1) {
+		log_warn("%s: socketpair", __func__);
 		free(ses);
 		return (NULL);
 	}
@@ -798,7 +825,10 @@ ses_new(struct ss_service *svc, struct ss_source *src,
 	ses->ses_peerlen = peer->ss_family == AF_INET6 ?
 	    sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
 	/* The program starts while we set up the rest. */
-	spawned = ses_spawn(ses, sp[1]) == 0;
+	spawned = ses_spawn(ses, sp[1], pair) == 0;
+	/* After the request, which need not wait for them. */
+	if (pl->pl_count < SS_POOL_LOW)
+		pool_fill(pl);
 	if ((ses->ses_sha = EVP_MD_CTX_new()) == NULL ||
 	    EVP_DigestInit_ex(ses->ses_sha, sha256, NULL) != 1)
 		fatalx("%s: EVP_DigestInit_ex", __func__);
@@ -840,17 +870,19 @@ ses_new(struct ss_service *svc, struct ss_source *src,
 }
 
 /*
- * Ask the spawner for a program on the other end of the socketpair, which
- * we always give away; -1 when there is no spawner to ask.
+ * Ask the spawner for a program on the other end of the socketpair: the
+ * pair made ahead, or fd, which we always give away; -1 when there is no
+ * spawner to ask.
  */
 static int
-ses_spawn(struct ss_session *ses, int fd)
+ses_spawn(struct ss_session *ses, int fd, uint32_t pair)
 {
 	struct spawn_msg	 sm;
 	const char		*os;
 
 	memset(&sm, 0, sizeof(sm));
 	sm.sp_session = ses->ses_id;
+	sm.sp_pair = pair;
 	sm.sp_service = ses->ses_svc->svc_sv.sv_id;
 	sm.sp_proto = ses->ses_svc->svc_sv.sv_proto;
 	(void)strlcpy(sm.sp_src, ses->ses_stext, sizeof(sm.sp_src));
@@ -860,7 +892,8 @@ ses_spawn(struct ss_session *ses, int fd)
 	if ((os = host_os(ses->ses_af, ses->ses_saddr)) != NULL)
 		(void)strlcpy(sm.sp_remote_os, os, sizeof(sm.sp_remote_os));
 	if (!spawner_attached) {
-		close(fd);
+		if (fd != -1)
+			close(fd);
 		return (-1);
 	}
 	if (imsgev_compose(&iev_spawner, IMSG_SPAWN_REQ, 0, 0, fd, &sm,
@@ -868,6 +901,63 @@ ses_spawn(struct ss_session *ses, int fd)
 		fatal("%s: compose", __func__);
 	ses->ses_spawning = 1;
 	return (0);
+}
+
+static struct ss_pool *
+pool_of(int type)
+{
+	return (type == SOCK_STREAM ? &pools[0] : &pools[1]);
+}
+
+/* Our end of the oldest pair made ahead, and its id; -1 if none. */
+static int
+pool_take(struct ss_pool *pl, uint32_t *id)
+{
+	int	 fd;
+
+	*id = 0;
+	if (pl->pl_count == 0)
+		return (-1);
+	fd = pl->pl_fd[pl->pl_head];
+	*id = pl->pl_id[pl->pl_head];
+	pl->pl_head = (pl->pl_head + 1) % SS_POOL_SIZE;
+	pl->pl_count--;
+	return (fd);
+}
+
+/*
+ * Make pairs until the pool is full, each program end sent to the spawner
+ * ahead of the request that will name it.  Both ends non-blocking: the
+ * flag belongs to each end's file, and the spawner clears it on the
+ * program's, whose reads of its stdin are expected to block.  A failure
+ * leaves the pool short; sessions then make their own.
+ */
+static void
+pool_fill(struct ss_pool *pl)
+{
+	struct spawn_pair	 spp;
+	size_t			 slot;
+	int			 sp[2];
+
+	while (spawner_attached && pl->pl_count < SS_POOL_SIZE) {
+		if (socketpair(AF_UNIX, pl->pl_type | SOCK_CLOEXEC |
+		    SOCK_NONBLOCK, 0, sp) == -1) {
+			log_warn("%s: socketpair", __func__);
+			return;
+		}
+		if (++pair_last == 0)
+			pair_last = 1;
+		memset(&spp, 0, sizeof(spp));
+		spp.spp_pair = pair_last;
+		spp.spp_type = pl->pl_type;
+		if (imsgev_compose(&iev_spawner, IMSG_SPAWN_PAIR, 0, 0, sp[1],
+		    &spp, sizeof(spp)) == -1)
+			fatal("%s: compose", __func__);
+		slot = (pl->pl_head + pl->pl_count) % SS_POOL_SIZE;
+		pl->pl_fd[slot] = sp[0];
+		pl->pl_id[slot] = pair_last;
+		pl->pl_count++;
+	}
 }
 
 /*
@@ -1527,6 +1617,7 @@ ses_final(struct ss_session *ses)
 	unsigned int		 dlen;
 	json_t			*ev;
 	double			 duration;
+	size_t			 i;
 
 	if (ses->ses_dtimed)
 		evtimer_del(&ses->ses_dtimer);
@@ -1573,6 +1664,14 @@ ses_final(struct ss_session *ses)
 	free(ses);
 	if (--svc->svc_sessions == 0 && svc->svc_deleted)
 		svc_release(svc);
+	/*
+	 * Quiet again: pools that are in use fill up, so that a quiet
+	 * superserver always holds the same descriptors.
+	 */
+	if (RB_EMPTY(&sessions))
+		for (i = 0; i < sizeof(pools) / sizeof(pools[0]); i++)
+			if (pools[i].pl_count > 0)
+				pool_fill(&pools[i]);
 }
 
 /* The read end of the pipe that is the program's stderr, non-blocking. */
