@@ -18,6 +18,7 @@
 
 #include <sys/types.h>
 #include <sys/queue.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/tree.h>
 #include <sys/wait.h>
@@ -58,7 +59,6 @@
 #define SS_DGRAM_MAX		65536
 #define SS_LINGER		2	/* seconds to read after the answer */
 #define SS_POOL_SIZE		128	/* socketpairs made ahead, per type */
-#define SS_POOL_LOW		64	/* made again below this many */
 #define SS_IN			0
 #define SS_OUT			1
 /* The analyser's id for a session's output: its id with the top bit flipped. */
@@ -237,6 +237,8 @@ static struct ss_pool		 pools[] = {
 	{ .pl_type = SOCK_STREAM }, { .pl_type = SOCK_DGRAM }
 };
 static uint32_t			 pair_last;	/* ids: never 0 */
+static int			 pool_failing;	/* socketpair(2) failed */
+static size_t			 pool_size = SS_POOL_SIZE;	/* or fewer */
 
 /*
  * The payload analyser: honeyspy-detect -w, a program the spawner runs
@@ -388,12 +390,20 @@ superserver_main(const struct proc_def *pd)
 {
 	struct hello_msg	 hm;
 	struct timeval		 tv = { SS_SWEEP, 0 };
+	struct rlimit		 rl;
 
 	proc_child_init(pd, &hm);
 	proc_child_jail(pd, &hm);
 	/* OpenSSL may read its configuration here, before the sandbox. */
 	if ((sha256 = EVP_MD_fetch(NULL, "SHA256", NULL)) == NULL)
 		fatalx("%s: EVP_MD_fetch SHA256", __func__);
+	/*
+	 * A pool holds one of our descriptors per pair: both together at
+	 * most an eighth of what we may open, never what sessions need.
+	 */
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 &&
+	    rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur / 16 < pool_size)
+		pool_size = (size_t)rl.rlim_cur / 16;
 	proc_child_setup_done(pd, &hm);
 	base = proc_child_base();
 	evtimer_set(&ev_detect_retry, detect_retry, NULL);
@@ -826,8 +836,8 @@ ses_new(struct ss_service *svc, struct ss_source *src,
 	    sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
 	/* The program starts while we set up the rest. */
 	spawned = ses_spawn(ses, sp[1], pair) == 0;
-	/* After the request, which need not wait for them. */
-	if (pl->pl_count < SS_POOL_LOW)
+	/* After the request, which need not wait for them; in batches. */
+	if (pl->pl_count < pool_size / 2)
 		pool_fill(pl);
 	if ((ses->ses_sha = EVP_MD_CTX_new()) == NULL ||
 	    EVP_DigestInit_ex(ses->ses_sha, sha256, NULL) != 1)
@@ -939,12 +949,16 @@ pool_fill(struct ss_pool *pl)
 	size_t			 slot;
 	int			 sp[2];
 
-	while (spawner_attached && pl->pl_count < SS_POOL_SIZE) {
+	while (spawner_attached && pl->pl_count < pool_size) {
 		if (socketpair(AF_UNIX, pl->pl_type | SOCK_CLOEXEC |
 		    SOCK_NONBLOCK, 0, sp) == -1) {
-			log_warn("%s: socketpair", __func__);
+			/* Said once: each session that then fails says so. */
+			if (!pool_failing)
+				log_warn("%s: socketpair", __func__);
+			pool_failing = 1;
 			return;
 		}
+		pool_failing = 0;
 		if (++pair_last == 0)
 			pair_last = 1;
 		memset(&spp, 0, sizeof(spp));
