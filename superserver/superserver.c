@@ -210,9 +210,9 @@ struct ss_service {
  * kworker's run, at every release of an AF_UNIX socket while any such
  * socket is in flight anywhere: with a socket in each request, one was in
  * flight nearly all the time under load (1.7 runs per connection with 32
- * in flight; 0.5 with pairs made ahead, which are in flight only while a
- * batch crosses).  One pool per socket type, started by the first session
- * of that type.
+ * in flight; 0.26 with pairs made ahead, which are in flight only while
+ * a batch crosses).  One pool per socket type, started by the first
+ * session of that type.
  */
 struct ss_pool {
 	int			 pl_type;	/* SOCK_STREAM, SOCK_DGRAM */
@@ -836,8 +836,12 @@ ses_new(struct ss_service *svc, struct ss_source *src,
 	    sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
 	/* The program starts while we set up the rest. */
 	spawned = ses_spawn(ses, sp[1], pair) == 0;
-	/* After the request, which need not wait for them; in batches. */
-	if (pl->pl_count < pool_size / 2)
+	/*
+	 * After the request, which need not wait for them.  The spawner
+	 * only needs them before the requests that name them, so the pool
+	 * may run low: the larger a batch, the fewer times one crosses.
+	 */
+	if (pl->pl_count < pool_size / 8)
 		pool_fill(pl);
 	if ((ses->ses_sha = EVP_MD_CTX_new()) == NULL ||
 	    EVP_DigestInit_ex(ses->ses_sha, sha256, NULL) != 1)
