@@ -839,9 +839,10 @@ ses_new(struct ss_service *svc, struct ss_source *src,
 	/*
 	 * After the request, which need not wait for them.  The spawner
 	 * only needs them before the requests that name them, so the pool
-	 * may run low: the larger a batch, the fewer times one crosses.
+	 * may run low, down to an eighth or empty: the larger a batch, the
+	 * fewer times one crosses.
 	 */
-	if (pl->pl_count < pool_size / 8)
+	if (pl->pl_count <= pool_size / 8)
 		pool_fill(pl);
 	if ((ses->ses_sha = EVP_MD_CTX_new()) == NULL ||
 	    EVP_DigestInit_ex(ses->ses_sha, sha256, NULL) != 1)
