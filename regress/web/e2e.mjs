@@ -376,12 +376,15 @@ scenarios.xss = async () => {
 scenarios.paging = async () => {
   await login();
   execFileSync('/bin/sh', ['-c', env.HS_TICK], { timeout: 15000 });
-  await page.waitForFunction(async () => {
-    const r = await fetch('/api/events?eventid=honeyspy.test.tick&limit=1000');
+  // The very search the page makes, with its "since", so that what is
+  // counted here is what the pages can show.
+  const search = 'eventid=honeyspy.test.tick&since=' + (env.HS_SINCE || '0');
+  await page.waitForFunction(async (s) => {
+    const r = await fetch('/api/events?' + s + '&limit=1000');
     return r.ok && (await r.json()).events.length === 1000;
-  }, null, { polling: 250 });
+  }, search, { polling: 250 });
   check(true, 'the master stored the 1000 events');
-  await go('#/events?eventid=honeyspy.test.tick&since=' + (env.HS_SINCE || '0') + '&limit=250');
+  await go('#/events?' + search + '&limit=250');
   const seen = [];
   for (let p = 1; p <= 4; p++) {
     await page.waitForFunction((n) => document.getElementById('ev-status').textContent.startsWith(`Page ${n}:`), p);
