@@ -168,6 +168,7 @@ static void	spawner_killall(void);
 static void	spawner_session_free(struct spawner_session *);
 static struct spawner_session *spawner_session_byid(uint64_t);
 static struct spawner_session *spawner_session_bypid(pid_t);
+static struct spawner_pairs *spawner_pairs_of(int);
 static void	spawner_pair_add(const struct spawn_pair *, int);
 static int	spawner_pair_take(int, uint32_t);
 
@@ -365,6 +366,12 @@ spawner_dispatch_ss(struct imsgev *iev, struct imsg *imsg)
 	return (0);
 }
 
+static struct spawner_pairs *
+spawner_pairs_of(int type)
+{
+	return (type == SOCK_STREAM ? &pairs[0] : &pairs[1]);
+}
+
 static void
 spawner_pair_add(const struct spawn_pair *spp, int fd)
 {
@@ -377,8 +384,7 @@ spawner_pair_add(const struct spawn_pair *spp, int fd)
 		fatal("%s: calloc", __func__);
 	pr->pr_id = spp->spp_pair;
 	pr->pr_fd = fd;
-	TAILQ_INSERT_TAIL(&pairs[spp->spp_type == SOCK_STREAM ? 0 : 1], pr,
-	    pr_entry);
+	TAILQ_INSERT_TAIL(spawner_pairs_of(spp->spp_type), pr, pr_entry);
 	npairs++;
 }
 
@@ -386,7 +392,7 @@ spawner_pair_add(const struct spawn_pair *spp, int fd)
 static int
 spawner_pair_take(int type, uint32_t id)
 {
-	struct spawner_pairs	*list = &pairs[type == SOCK_STREAM ? 0 : 1];
+	struct spawner_pairs	*list = spawner_pairs_of(type);
 	struct spawner_pair	*pr;
 	int			 fd;
 

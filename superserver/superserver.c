@@ -314,6 +314,7 @@ static void	ses_send_at(struct ss_session *, json_t *,
 		    const struct timespec *);
 static void	grow(unsigned char **, size_t *, size_t, size_t);
 static int	ses_spawn(struct ss_session *, int, uint32_t);
+static int	pair_make(int, int [2]);
 static struct ss_pool *pool_of(int);
 static int	pool_take(struct ss_pool *, uint32_t *);
 static void	pool_fill(struct ss_pool *);
@@ -824,8 +825,7 @@ ses_new(struct ss_service *svc, struct ss_source *src,
 	pl = pool_of(type);
 	sp[1] = -1;
 	if ((sp[0] = pool_take(pl, &pair)) == -1 &&
-	    socketpair(AF_UNIX, type | SOCK_CLOEXEC | SOCK_NONBLOCK, 0,
-	    sp) == -1) {
+	    pair_make(type, sp) == -1) {
 		log_warn("%s: socketpair", __func__);
 		free(ses);
 		return (NULL);
@@ -941,11 +941,21 @@ pool_take(struct ss_pool *pl, uint32_t *id)
 }
 
 /*
+ * A session's socketpair.  Both ends non-blocking: the flag belongs to
+ * each end's file, and the spawner clears it on the program's, whose
+ * reads of its stdin are expected to block.
+ */
+static int
+pair_make(int type, int sp[2])
+{
+	return (socketpair(AF_UNIX, type | SOCK_CLOEXEC | SOCK_NONBLOCK, 0,
+	    sp));
+}
+
+/*
  * Make pairs until the pool is full, each program end sent to the spawner
- * ahead of the request that will name it.  Both ends non-blocking: the
- * flag belongs to each end's file, and the spawner clears it on the
- * program's, whose reads of its stdin are expected to block.  A failure
- * leaves the pool short; sessions then make their own.
+ * ahead of the request that will name it.  A failure leaves the pool
+ * short; sessions then make their own.
  */
 static void
 pool_fill(struct ss_pool *pl)
@@ -955,8 +965,7 @@ pool_fill(struct ss_pool *pl)
 	int			 sp[2];
 
 	while (spawner_attached && pl->pl_count < pool_size) {
-		if (socketpair(AF_UNIX, pl->pl_type | SOCK_CLOEXEC |
-		    SOCK_NONBLOCK, 0, sp) == -1) {
+		if (pair_make(pl->pl_type, sp) == -1) {
 			/* Said once: each session that then fails says so. */
 			if (!pool_failing)
 				log_warn("%s: socketpair", __func__);
