@@ -155,6 +155,9 @@ static void	spawner_start(const struct service_msg *,
 static __dead void spawner_exec(const struct service_msg *, int, int,
 		    volatile struct spawn_failure *);
 static void	spawner_note_hard(void);
+static void	spawner_slots_init(void);
+static int	spawner_slots_fill(int, int);
+static void	spawner_slots_clear(void);
 static void	spawner_cpu_narrow(void);
 static void	spawner_cpu_widen(void);
 static int	spawner_rlimit(int, int64_t);
@@ -196,6 +199,18 @@ static int			 spawner_ncpus;	/* in it, when last read */
 static int			 spawner_narrowed;	/* to one of them */
 static struct spawn_argv	 spawn_args;
 static struct spawn_envp	 spawn_env;
+/*
+ * Two fds low in our table, each on a placeholder: a program's connection
+ * and its events wait there while it starts.  With them low, the child can
+ * share our table until its first step and then copy only the part up to
+ * them, not the socketpairs made ahead that we hold, which it would copy
+ * and close one by one otherwise.
+ */
+static int			 spawner_slot[2] = { -1, -1 };
+static int			 spawner_slot_end;	/* past both */
+static int			 spawner_placeholder = -1;
+static int			 spawner_unshare;	/* the kernel can */
+static int			 spawner_nnp;	/* we have no_new_privs */
 
 #define TERMINATED(a)	(memchr((a), '\0', sizeof(a)) != NULL)
 
@@ -209,6 +224,9 @@ spawner_main(const struct proc_def *pd)
 	proc_child_setup_done(pd, &hm);
 	spawner_note_ignored();
 	spawner_note_hard();
+	spawner_slots_init();
+	/* The seccomp table came with it, and children inherit it. */
+	spawner_nnp = prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) == 1;
 	if (sched_getaffinity(0, sizeof(spawner_cpus), &spawner_cpus) == 0)
 		spawner_ncpus = CPU_COUNT(&spawner_cpus);
 	errno = 0;
@@ -573,6 +591,20 @@ spawner_start(const struct service_msg *sv, const struct spawn_msg *sp,
 		return;
 	}
 
+	/* The program's two files move to the slots, until it has them. */
+	if (spawner_slots_fill(fd, evp[1]) == -1) {
+		saved = errno;
+		log_warn("%s: dup3", __func__);
+		spawner_reply(IMSG_SPAWN_STARTED, sp->sp_session, 0, saved, 0,
+		    -1);
+		close(evp[0]);
+		close(evp[1]);
+		close(fd);
+		return;
+	}
+	close(evp[1]);
+	close(fd);
+
 	/*
 	 * Block signals across fork so that the child never runs one of our
 	 * handlers (libevent's would write into our signal pipe); the child
@@ -584,21 +616,23 @@ spawner_start(const struct service_msg *sv, const struct spawn_msg *sp,
 	 * Like posix_spawn(3): the child borrows our memory instead of
 	 * copying our page tables, and we sleep until it has exec'd or
 	 * exited, so what it wrote into child.cc_failed is there to read.
+	 * It borrows our fd table as well, when it can take its own copy
+	 * of just the start of it.
 	 */
 	child.cc_sv = sv;
-	child.cc_conn = fd;
-	child.cc_evfd = evp[1];
+	child.cc_conn = spawner_slot[0];
+	child.cc_evfd = spawner_slot[1];
 	child.cc_failed.sf_step = -1;
 	child.cc_failed.sf_errno = 0;
 	spawner_cpu_narrow();
 	pid = clone(spawner_child, spawner_stack + sizeof(spawner_stack),
-	    CLONE_VM | CLONE_VFORK | SIGCHLD, &child);
+	    CLONE_VM | CLONE_VFORK | (spawner_unshare ? CLONE_FILES : 0) |
+	    SIGCHLD, &child);
 	saved = errno;
 	spawner_cpu_widen();
+	spawner_slots_clear();
 	if (sigprocmask(SIG_SETMASK, &old, NULL) == -1)
 		fatal("%s: sigprocmask", __func__);
-	close(evp[1]);
-	close(fd);
 	if (pid == -1) {
 		log_warnx("%s: fork: %s", __func__, strerror(saved));
 		close(evp[0]);
@@ -730,14 +764,16 @@ spawner_exec(const struct service_msg *sv, int conn, int evfd,
 
 	/*
 	 * The fds first, while no rlimit counts them: the spawner may hold
-	 * more than a program is allowed.  Lift both clear of 0-2, so that
-	 * no dup2 below overwrites one we still need; then nothing past
-	 * stderr reaches the program, our copy of the parent channel above
-	 * all, which is not close-on-exec.
+	 * more than a program is allowed.  Until here the table may be the
+	 * spawner's own: our copy takes only what lies below the end of
+	 * the slots, which are clear of 0-2, so that no dup2 below
+	 * overwrites one we still need.  Then nothing past stderr reaches
+	 * the program, our copy of the parent channel above all, which is
+	 * not close-on-exec.
 	 */
 	step = STEP_FDS;
-	if ((conn = fcntl(conn, F_DUPFD_CLOEXEC, SPAWNER_FIRSTFD)) == -1 ||
-	    (evfd = fcntl(evfd, F_DUPFD_CLOEXEC, SPAWNER_FIRSTFD)) == -1)
+	if (spawner_unshare && close_range((unsigned int)spawner_slot_end,
+	    ~0U, CLOSE_RANGE_UNSHARE) == -1)
 		goto fail;
 	/*
 	 * Programs read their stdin and write their stderr blocking: both
@@ -819,14 +855,17 @@ spawner_exec(const struct service_msg *sv, int conn, int evfd,
 		memset(&hdr, 0, sizeof(hdr));
 		memset(data, 0, sizeof(data));
 		hdr.version = _LINUX_CAPABILITY_VERSION_3;
-		if (syscall(SYS_capset, &hdr, data) == -1 ||
-		    prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0,
-		    0) == -1)
+		/*
+		 * The ambient set goes with them: the kernel keeps it
+		 * within both the permitted and the inheritable set.
+		 */
+		if (syscall(SYS_capset, &hdr, data) == -1)
 			goto fail;
 	}
 
+	/* Inherited from us, when our seccomp table brought it. */
 	step = STEP_NNP;
-	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == -1)
+	if (!spawner_nnp && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == -1)
 		goto fail;
 
 	step = STEP_VERIFY;
@@ -854,6 +893,62 @@ spawner_exec(const struct service_msg *sv, int conn, int evfd,
 	_exit(127);
 }
 
+
+/*
+ * The slots, taken once, before anything else fills our table, and the
+ * file they hold while empty: the read end of a pipe nobody writes to.
+ * Whether the kernel can unshare a table's start (Linux 5.9) is asked
+ * of our own table, which nobody shares: that does nothing.
+ */
+static void
+spawner_slots_init(void)
+{
+	int	 p[2], i;
+
+	if (pipe2(p, O_CLOEXEC) == -1)
+		fatal("%s: pipe2", __func__);
+	close(p[1]);
+	spawner_placeholder = p[0];
+	for (i = 0; i < 2; i++)
+		if ((spawner_slot[i] = fcntl(p[0], F_DUPFD_CLOEXEC,
+		    SPAWNER_FIRSTFD)) == -1)
+			fatal("%s: fcntl", __func__);
+	spawner_slot_end = (spawner_slot[0] > spawner_slot[1] ?
+	    spawner_slot[0] : spawner_slot[1]) + 1;
+	spawner_unshare = close_range(~0U, ~0U, CLOSE_RANGE_UNSHARE) == 0;
+	if (!spawner_unshare)
+		log_debug("%s: close_range: %s; children copy our whole fd "
+		    "table", __func__, strerror(errno));
+}
+
+/* The connection and the events into the slots; -1 leaves them empty. */
+static int
+spawner_slots_fill(int conn, int evfd)
+{
+	if (dup3(conn, spawner_slot[0], O_CLOEXEC) == -1)
+		return (-1);
+	if (dup3(evfd, spawner_slot[1], O_CLOEXEC) == -1) {
+		spawner_slots_clear();
+		return (-1);
+	}
+	return (0);
+}
+
+/*
+ * Back to the placeholder.  A slot we could not empty would keep the
+ * program's end of its connection open here, and its session would
+ * never see the end: better to stop.
+ */
+static void
+spawner_slots_clear(void)
+{
+	int	 i;
+
+	for (i = 0; i < 2; i++)
+		if (dup3(spawner_placeholder, spawner_slot[i],
+		    O_CLOEXEC) == -1)
+			fatal("%s: dup3", __func__);
+}
 
 /*
  * While fewer programs run than we have CPUs, the next one starts on the
