@@ -192,6 +192,9 @@ struct ss_service {
 	struct service_msg	 svc_sv;
 	int			 svc_fd;
 	int			 svc_sockaf;	/* the listening socket's */
+	/* Bound to one address, which is then every connection's. */
+	struct sockaddr_storage	 svc_local;
+	int			 svc_local_fixed;	/* else getsockname */
 	struct event		 svc_ev;
 	struct event		 svc_pause;
 	int			 svc_listening;
@@ -266,6 +269,7 @@ static void	superserver_drain(void);
 static void	spawner_closed(struct imsgev *);
 static struct ss_service *svc_find(uint32_t);
 static void	svc_listen(struct ss_service *, int);
+static int	sockaddr_fixed(const struct sockaddr_storage *);
 static void	svc_delete(struct ss_service *);
 static void	svc_release(struct ss_service *);
 static void	svc_accept(int, short, void *);
@@ -555,6 +559,22 @@ ses_reserved(struct ss_session *ses, const char *key)
 	    json_object_get(ses->ses_fields, key) != NULL);
 }
 
+/* Bound to one address, not to the any-address of its family. */
+static int
+sockaddr_fixed(const struct sockaddr_storage *ss)
+{
+	const struct sockaddr_in	*sin = (const struct sockaddr_in *)ss;
+	const struct sockaddr_in6	*sin6 = (const struct sockaddr_in6 *)ss;
+
+	switch (ss->ss_family) {
+	case AF_INET:
+		return (sin->sin_addr.s_addr != htonl(INADDR_ANY));
+	case AF_INET6:
+		return (!IN6_IS_ADDR_UNSPECIFIED(&sin6->sin6_addr));
+	}
+	return (0);
+}
+
 /*
  * Start listening: on the fd the binder made, or, without one (user
  * mode), on a socket of our own.  The parent learns either way.
@@ -590,8 +610,11 @@ svc_listen(struct ss_service *svc, int fd)
 		struct sockaddr_storage	 ss;
 		socklen_t		 sslen = sizeof(ss);
 
-		if (getsockname(fd, (struct sockaddr *)&ss, &sslen) == 0)
+		if (getsockname(fd, (struct sockaddr *)&ss, &sslen) == 0) {
 			svc->svc_sockaf = ss.ss_family;
+			svc->svc_local = ss;
+			svc->svc_local_fixed = sockaddr_fixed(&ss);
+		}
 	}
 	if (sv->sv_proto == IPPROTO_TCP)
 		event_set(&svc->svc_ev, fd, EV_READ | EV_PERSIST, svc_accept,
@@ -1887,8 +1910,14 @@ svc_accept(int lfd, short event, void *arg)
 			return;
 		}
 		llen = sizeof(local);
-		if (getsockname(fd, (struct sockaddr *)&local, &llen) == -1 ||
-		    (af = net_addrtext(&peer, text, sizeof(text), &port)) ==
+		if (svc->svc_local_fixed)
+			local = svc->svc_local;
+		else if (getsockname(fd, (struct sockaddr *)&local,
+		    &llen) == -1) {
+			close(fd);
+			continue;
+		}
+		if ((af = net_addrtext(&peer, text, sizeof(text), &port)) ==
 		    -1 || addr_bytes(af, text, addr) == -1 ||
 		    (src = src_get(svc, af, addr, text)) == NULL) {
 			close(fd);
