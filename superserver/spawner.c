@@ -115,7 +115,7 @@ enum spawn_step {
 static const char *const spawn_step_names[] = {
 	"setpgid", "CPU affinity", "file descriptors", "signals", "setrlimit",
 	"chroot", "chdir", "change ids", "drop capabilities", "no_new_privs",
-	"verify", "setpriority", "execve"
+	"verify", "scheduling", "execve"
 };
 
 struct spawn_failure {
@@ -160,6 +160,7 @@ static int	spawner_slots_fill(int, int);
 static void	spawner_slots_clear(void);
 static void	spawner_cpu_narrow(void);
 static void	spawner_cpu_widen(void);
+static void	spawner_sched(int);
 static int	spawner_rlimit(int, int64_t);
 static int	spawner_verify(uid_t, gid_t, int);
 static int	spawner_can_setids(void);
@@ -197,6 +198,8 @@ static rlim_t			 spawner_hard[RLIM_NLIMITS];	/* ours */
 static cpu_set_t		 spawner_cpus;	/* ours, and the programs' */
 static int			 spawner_ncpus;	/* in it, when last read */
 static int			 spawner_narrowed;	/* to one of them */
+static int			 spawner_batch;	/* SCHED_BATCH, while quiet */
+static int			 spawner_sched_failed;
 static struct spawn_argv	 spawn_args;
 static struct spawn_envp	 spawn_env;
 /*
@@ -624,6 +627,7 @@ spawner_start(const struct service_msg *sv, const struct spawn_msg *sp,
 	child.cc_evfd = spawner_slot[1];
 	child.cc_failed.sf_step = -1;
 	child.cc_failed.sf_errno = 0;
+	spawner_sched(sessions_live < (size_t)spawner_ncpus);
 	spawner_cpu_narrow();
 	pid = clone(spawner_child, spawner_stack + sizeof(spawner_stack),
 	    CLONE_VM | CLONE_VFORK | (spawner_unshare ? CLONE_FILES : 0) |
@@ -680,6 +684,21 @@ spawner_start(const struct service_msg *sv, const struct spawn_msg *sp,
 	    sp->sp_session, sv->sv_program, (int)pid);
 	spawner_reply(IMSG_SPAWN_STARTED, sp->sp_session, pid, 0, 0, evp[0]);
 }
+
+/*
+ * sched_setattr(2)'s argument in its first version (Linux 3.14), which
+ * the kernel takes by its size; glibc 2.36 has neither the call nor it.
+ */
+struct spawner_sched_attr {
+	uint32_t	 size;
+	uint32_t	 sched_policy;
+	uint64_t	 sched_flags;
+	int32_t		 sched_nice;
+	uint32_t	 sched_priority;
+	uint64_t	 sched_runtime;
+	uint64_t	 sched_deadline;
+	uint64_t	 sched_period;
+};
 
 /*
  * The kernel's own sigaction: glibc refuses its two internal real-time
@@ -876,12 +895,19 @@ spawner_exec(const struct service_msg *sv, int conn, int evfd,
 	 * Last, so that everything up to here still runs at our priority:
 	 * we wait for it.  Nicer programs leave the CPU to the processes
 	 * all sessions pass through, which then never queue behind them.
+	 * The policy is the usual one, whatever ours is (spawner_sched).
 	 */
 	step = STEP_NICE;
-	if (sv->sv_nice > 0) {
+	if (sv->sv_nice > 0 || spawner_batch) {
+		struct spawner_sched_attr attr;
+
 		if ((prio = spawner_nice + sv->sv_nice) > HS_SVC_NICE_MAX)
 			prio = HS_SVC_NICE_MAX;
-		if (setpriority(PRIO_PROCESS, 0, prio) == -1)
+		memset(&attr, 0, sizeof(attr));
+		attr.size = sizeof(attr);
+		attr.sched_policy = SCHED_OTHER;
+		attr.sched_nice = prio;
+		if (syscall(SYS_sched_setattr, 0, &attr, 0) == -1)
 			goto fail;
 	}
 
@@ -994,6 +1020,33 @@ spawner_cpu_widen(void)
 		return;
 	}
 	spawner_narrowed = 0;
+}
+
+/*
+ * While fewer programs run than we have CPUs, our wake-ups do not take
+ * the CPU from whoever runs there (SCHED_BATCH): what we do then, answer
+ * the superserver and reap, can wait for the next free moment, and
+ * whatever runs, the program the client waits on most of all, need not.
+ * Sequential connections came about 5 % faster.  Under load we take our
+ * turn as usual: with SCHED_BATCH throughout, the CPUs went idle for 3 to
+ * 5 % of the time and 32 connections in flight came 5 to 10 % slower.
+ * Children would inherit the policy; each program sets the usual one.
+ */
+static void
+spawner_sched(int quiet)
+{
+	struct sched_param	 param;
+
+	if (quiet == spawner_batch || spawner_sched_failed)
+		return;
+	memset(&param, 0, sizeof(param));
+	if (sched_setscheduler(0, quiet ? SCHED_BATCH : SCHED_OTHER,
+	    &param) == -1) {
+		log_warn("%s: sched_setscheduler, no longer tried", __func__);
+		spawner_sched_failed = 1;
+		return;
+	}
+	spawner_batch = quiet;
 }
 
 /*
