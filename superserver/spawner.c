@@ -158,6 +158,7 @@ static void	spawner_note_hard(void);
 static void	spawner_slots_init(void);
 static int	spawner_slots_fill(int, int);
 static void	spawner_slots_clear(void);
+static int	spawner_quiet(void);
 static void	spawner_cpu_narrow(void);
 static void	spawner_cpu_widen(void);
 static void	spawner_sched(int);
@@ -181,6 +182,7 @@ static struct spawner_services	 services =
 static struct spawner_sessions	 sessions =
 				    TAILQ_HEAD_INITIALIZER(sessions);
 static size_t			 sessions_live;
+static size_t			 analysers_live;	/* of those */
 static struct spawner_pairs	 pairs[] = {	/* stream, datagram */
 	TAILQ_HEAD_INITIALIZER(pairs[0]), TAILQ_HEAD_INITIALIZER(pairs[1])
 };
@@ -550,7 +552,7 @@ spawner_start(const struct service_msg *sv, const struct spawn_msg *sp,
 	sigset_t		 all, old;
 	struct spawner_child_ctx child;
 	pid_t			 pid;
-	int			 evp[2], status, saved;
+	int			 evp[2], status, saved, quiet;
 
 	if (sessions_live >= SPAWNER_MAX_PROGRAMS) {
 		log_warnx("session %016" PRIx64 ": %zu programs running, "
@@ -627,8 +629,10 @@ spawner_start(const struct service_msg *sv, const struct spawn_msg *sp,
 	child.cc_evfd = spawner_slot[1];
 	child.cc_failed.sf_step = -1;
 	child.cc_failed.sf_errno = 0;
-	spawner_sched(sessions_live < (size_t)spawner_ncpus);
-	spawner_cpu_narrow();
+	quiet = spawner_quiet();
+	spawner_sched(quiet);
+	if (quiet)
+		spawner_cpu_narrow();
 	pid = clone(spawner_child, spawner_stack + sizeof(spawner_stack),
 	    CLONE_VM | CLONE_VFORK | (spawner_unshare ? CLONE_FILES : 0) |
 	    SIGCHLD, &child);
@@ -672,6 +676,8 @@ spawner_start(const struct service_msg *sv, const struct spawn_msg *sp,
 	ses->ses_service = sv->sv_id;
 	TAILQ_INSERT_TAIL(&sessions, ses, ses_entry);
 	sessions_live++;
+	if (ses->ses_service == HS_DETECT_SERVICE)
+		analysers_live++;
 	if (sv->sv_timeout > 0) {
 		evtimer_set(&ses->ses_timer, spawner_timeout, ses);
 		timerclear(&tv);
@@ -977,6 +983,20 @@ spawner_slots_clear(void)
 }
 
 /*
+ * Fewer programs run than we have CPUs.  The payload analyser is not
+ * counted: it waits for input nearly all the time.  A program that has
+ * exited but waits for us to reap it would be, and sequential clients
+ * come back before we do: at the border we reap first.
+ */
+static int
+spawner_quiet(void)
+{
+	if (sessions_live - analysers_live == (size_t)spawner_ncpus)
+		spawner_sigchld(SIGCHLD, 0, NULL);
+	return (sessions_live - analysers_live < (size_t)spawner_ncpus);
+}
+
+/*
  * While fewer programs run than we have CPUs, the next one starts on the
  * CPU we run on.  The kernel would start it on the idlest CPU, which is
  * then an idle one: waking that CPU costs an interrupt (and an exit to
@@ -994,13 +1014,13 @@ spawner_cpu_narrow(void)
 	int		 cpu;
 
 	/* Still narrowed, if widening failed: the children widen. */
-	if (spawner_narrowed || sessions_live >= (size_t)spawner_ncpus)
+	if (spawner_narrowed)
 		return;
 	/* Read again: the operator may have changed it since. */
 	if (sched_getaffinity(0, sizeof(spawner_cpus), &spawner_cpus) == -1)
 		return;
 	spawner_ncpus = CPU_COUNT(&spawner_cpus);
-	if (spawner_ncpus < 2 || sessions_live >= (size_t)spawner_ncpus ||
+	if (spawner_ncpus < 2 || !spawner_quiet() ||
 	    (cpu = sched_getcpu()) == -1 || !CPU_ISSET(cpu, &spawner_cpus))
 		return;
 	CPU_ZERO(&one);
@@ -1256,6 +1276,8 @@ spawner_session_free(struct spawner_session *ses)
 		evtimer_del(&ses->ses_timer);
 	TAILQ_REMOVE(&sessions, ses, ses_entry);
 	sessions_live--;
+	if (ses->ses_service == HS_DETECT_SERVICE)
+		analysers_live--;
 	free(ses);
 }
 
