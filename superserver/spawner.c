@@ -1048,8 +1048,9 @@ spawner_cpu_widen(void)
  * the superserver and reap, can wait for the next free moment, and
  * whatever runs, the program the client waits on most of all, need not.
  * Sequential connections came about 5 % faster.  Under load we take our
- * turn as usual: with SCHED_BATCH throughout, the CPUs went idle for 3 to
- * 5 % of the time and 32 connections in flight came 5 to 10 % slower.
+ * turn as usual: with SCHED_BATCH throughout, the CPUs went idle for 2.5
+ * to 4.5 % of the time and 32 connections in flight came 5 to 10 %
+ * slower (bench/RESULTS.md).
  * Children would inherit the policy; each program sets the usual one.
  */
 static void
