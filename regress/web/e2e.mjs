@@ -56,11 +56,11 @@ function ctl(call) {
 const ctlRules = () => ctl('getFilters').map((f) => f.rule);
 const ctlPorts = () => ctl('getServices').filter((x) => x.state === 'listening').map((x) => x.port);
 
-// Poll COND every 100 ms for at most 10 s.
-async function until(what, cond) {
-  for (const end = Date.now() + 10000; !cond();) {
+// Poll COND (which may be async) every 100 ms for at most SECS s.
+async function until(what, cond, secs = 10) {
+  for (const end = Date.now() + secs * 1000; !(await cond());) {
     if (Date.now() > end)
-      throw new Failure(`${what}: not within 10 s`);
+      throw new Failure(`${what}: not within ${secs} s`);
     await page.waitForTimeout(100);
   }
   check(true, what);
@@ -379,11 +379,12 @@ scenarios.paging = async () => {
   // The very search the page makes, with its "since", so that what is
   // counted here is what the pages can show.
   const search = 'eventid=honeyspy.test.tick&since=' + (env.HS_SINCE || '0');
-  await page.waitForFunction(async (s) => {
+  // Polled from here: waitForFunction takes an async predicate's
+  // promise for a true value and returns after the first try.
+  await until('the master stored the 1000 events', () => page.evaluate(async (s) => {
     const r = await fetch('/api/events?' + s + '&limit=1000');
     return r.ok && (await r.json()).events.length === 1000;
-  }, search, { polling: 250 });
-  check(true, 'the master stored the 1000 events');
+  }, search), 60);
   await go('#/events?' + search + '&limit=250');
   const seen = [];
   for (let p = 1; p <= 4; p++) {
