@@ -712,12 +712,24 @@ tcp_out(struct prw *rw, int ai, struct pkt *k, uint32_t now)
 		if ((l = tcp_opt_find(th + 20, thl - 20, 8, &at)) == 10) {
 			hasts = 1;
 			tsval = get32(th + 20 + at + 2);
-			if (cls != PRB_NONE || pf->pf_ts == 0) {
+			if (cls != PRB_NONE) {
 				if (!(f->pf_flags & FL_TS))
 					f->pf_tsdelta = tsval - ts_first(rw, ai,
 					    pf, now);
 				tsval -= f->pf_tsdelta;
 				f->pf_flags |= FL_TS;
+			} else if (pf->pf_ts == 0) {
+				/*
+				 * A clock at zero, in the SYN+ACK only.  The
+				 * data that follow never reach us and carry
+				 * the kernel's clock, so the FIN or reset we
+				 * see must carry it too: a zero after it
+				 * fails the client's PAWS test (RFC 7323),
+				 * and the FIN, with the last data it may
+				 * carry, is dropped at every retransmission.
+				 * A zero in a SYN+ACK is taken as no clock.
+				 */
+				tsval = 0;
 			}
 			tsecr = get32(th + 20 + at + 6);
 		}
