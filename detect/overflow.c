@@ -514,7 +514,9 @@ ov_primitive(const uint8_t *p, int len)
 
 /*
  * Does the little-endian value look like a code or stack address on
- * i386 or amd64 Linux?  -1.0f is 0xbf800000, hence the low-half test.
+ * i386 or amd64 Linux, or in a 32-bit Windows DLL (system DLLs load at
+ * 0x6.. to 0x7f.., third-party ones at their default base 0x10..)?
+ * -1.0f is 0xbf800000 and +inf 0x7f800000, hence the low-half test.
  */
 static int
 ov_address(const uint8_t *p, int width, uint64_t *vp)
@@ -527,7 +529,9 @@ ov_address(const uint8_t *p, int width, uint64_t *vp)
 	*vp = v;
 	if (width == 4)
 		return ((v >> 24) == 0x08 || (v >> 24) == 0xf7 ||
-		    ((v >> 24) == 0xbf && (v & 0xffff) != 0));
+		    (((v >> 24) == 0xbf || (v >> 24) == 0x10 ||
+		    ((v >> 24) >= 0x60 && (v >> 24) <= 0x7f)) &&
+		    (v & 0xffff) != 0 && v != 0x7fffffff));
 	return ((v >> 40) == 0x7f || (v >> 40) == 0x55 || (v >> 40) == 0x56 ||
 	    (v >= 0x400000 && v < 0x1000000));
 }

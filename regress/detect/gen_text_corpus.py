@@ -343,12 +343,18 @@ def attack_ovf(r, i):
         return wrap_field(r, cyclic(r.randrange(100, 5000),
                                     n=r.choice([4, 4, 8])))
     if k == 3:
+        # Linux stack and code, and Windows DLLs (system ones at 0x7..,
+        # third-party ones at their default base): after filler, or
+        # sprayed alone right where the field starts.
         ret = r.choice([struct.pack("<I", 0xbffff000 + r.randrange(4096)),
                         struct.pack("<I", 0x08048000 + r.randrange(65536)),
                         struct.pack("<Q", 0x7fffffffe000 +
-                                    r.randrange(4096))])
-        return wrap_field(r, b"A" * r.randrange(64, 2000) +
-                          ret * r.randrange(8, 64))
+                                    r.randrange(4096)),
+                        struct.pack("<I", 0x7c800000 + r.randrange(1 << 20)),
+                        struct.pack("<I", 0x71ab0000 + r.randrange(65536)),
+                        struct.pack("<I", 0x10010000 + r.randrange(65536))])
+        fill = b"A" * r.randrange(64, 2000) if r.random() < 0.5 else b""
+        return wrap_field(r, fill + ret * r.randrange(8, 64))
     if k == 4:
         ret = struct.pack("<I", r.randrange(2**32))
         return (b"A" * r.randrange(100, 3000) + ret + b"\x90" *
