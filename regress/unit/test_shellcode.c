@@ -42,6 +42,16 @@ static const uint8_t sc_amd64[] = {
 	0x48, 0x89, 0xe7, 0x6a, 0x3b, 0x58, 0x0f, 0x05
 };
 
+/*
+ * pwntools' ascii_shellcode encoding of its i386 shellcraft.sh(): printable
+ * code that builds the payload on the stack with sub and push.
+ */
+static const char sc_ascii[] =
+    "TX-&!!!-~_``-~~~~P\\%!!!!%@@@@-!!6!-V!~!-~e~<P-.)!!-~~[v-~~~~P-b"
+    "!!c-~/_~P-!!Q3-!!~~-n4~~P-!!U!-/H~nP-O^@!-~~~>P-7&!!-~~!I-~~.~P-"
+    "!!!!-!~!!-6~U=P-^!!!-~!`!-~>~PP-!6!!-a~Vf-~~~~P-!!!<-&'k~-~~~~P-"
+    "\\YY!-~~~}PPPPPPPPPPPPPPPPPPPPP";
+
 static const char english[] =
     "When the server answers a request it writes a short header, then the "
     "body; Please Read All Headers Before You Decide What Happens Next. "
@@ -147,6 +157,38 @@ test_sled(void **state)
 	assert_non_null(strstr(s.desc, "sled"));
 }
 
+/* Printable code is run with its address in the registers, and then
+ * what it built on the stack; a base64 blob of the same length is not. */
+static void
+test_printable(void **state)
+{
+	static const char	 pre[] = "GET /scripts/", post[] =
+	    " HTTP/1.0\r\n\r\n";
+	uint8_t			 buf[512];
+	struct seen		 s;
+	size_t			 n = 0, i;
+
+	(void)state;
+	memcpy(buf, pre, sizeof(pre) - 1);
+	n += sizeof(pre) - 1;
+	memcpy(buf + n, sc_ascii, sizeof(sc_ascii) - 1);
+	n += sizeof(sc_ascii) - 1;
+	memcpy(buf + n, post, sizeof(post) - 1);
+	n += sizeof(post) - 1;
+	assert_int_equal(run(buf, n, &s), 1);
+	assert_string_equal(s.arch, "x86");
+	assert_true(s.conf >= 80);
+	assert_non_null(strstr(s.desc, "execve"));
+	assert_non_null(strstr(s.desc, "built it on the stack"));
+	assert_true(s.off >= sizeof(pre) - 2 && s.off <= sizeof(pre) - 1);
+	assert_true(strncmp(s.disasm, "push esp; pop eax; sub eax", 26) == 0);
+
+	for (i = 0; i < sizeof(sc_ascii) - 1; i++)
+		buf[sizeof(pre) - 1 + i] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijkl"
+		    "mnopqrstuvwxyz0123456789+/"[(i * 7 + i / 3) % 64];
+	assert_int_equal(run(buf, n, &s), 0);
+}
+
 /* Letters are inc/dec/push/pop in 32-bit code; they are no sled. */
 static void
 test_english(void **state)
@@ -230,6 +272,7 @@ main(void)
 		cmocka_unit_test(test_i386_callpop),
 		cmocka_unit_test(test_amd64_execve),
 		cmocka_unit_test(test_sled),
+		cmocka_unit_test(test_printable),
 		cmocka_unit_test(test_english),
 		cmocka_unit_test(test_random),
 		cmocka_unit_test(test_limits),
