@@ -40,6 +40,9 @@
 #define FMT_MAXDIGITS	10
 /* Quoted bytes in a description. */
 #define FMT_QUOTE	48
+/* URL-encoded binary: escapes of non-text bytes this near a "%90n". */
+#define FMT_URLNEAR	32
+#define FMT_URLBIN	4
 /* A flood of clusters says nothing new; cap the callbacks. */
 #define FMT_MAXFIND	64
 
@@ -71,7 +74,8 @@ static int	 fmt_gap(const uint8_t *, size_t);
 static int	 fmt_digits(const uint8_t *, size_t, size_t *);
 static int	 fmt_parse(const uint8_t *, size_t, size_t, size_t,
 		    struct fmt_dir *);
-static int	 fmt_urlescape(const uint8_t *, const struct fmt_dir *);
+static int	 fmt_urlescape(const uint8_t *, size_t,
+		    const struct fmt_dir *);
 static int	 fmt_xdigit(uint8_t);
 static int	 fmt_text(uint8_t);
 static int	 fmt_context(const uint8_t *, size_t, size_t, size_t, int);
@@ -244,16 +248,43 @@ fmt_parse(const uint8_t *b, size_t len, size_t off, size_t intro,
 
 /*
  * "%2c", "%0d", "%3a" are URL escapes (",", CR, ":") that also parse as
- * directives; real URLs are full of them.
+ * directives; real URLs are full of them.  len: of the buffer.
  */
 static int
-fmt_urlescape(const uint8_t *b, const struct fmt_dir *d)
+fmt_urlescape(const uint8_t *b, size_t len, const struct fmt_dir *d)
 {
-	size_t	 p = d->fd_start + (d->fd_encoded ? 3 : 1);
+	size_t	 p = d->fd_start + (d->fd_encoded ? 3 : 1), k, lo, hi;
+	int	 v, nbin = 0;
 
-	if (d->fd_end - p != 2)
+	if (d->fd_end - p < 2 || !fmt_xdigit(b[p]) || !fmt_xdigit(b[p + 1]))
 		return (0);
-	return (fmt_xdigit(b[p]) && fmt_xdigit(b[p + 1]));
+	if (d->fd_end - p == 2)
+		return (1);
+	/*
+	 * "%90n" is a write with a width, or the byte 0x90 and a letter in
+	 * URL-encoded binary (a signature, an upload, shellcode): the
+	 * latter when escapes of bytes that are not text, and that no
+	 * directive could be ("%8b", "%e8"), surround it.
+	 */
+	if (d->fd_encoded)
+		return (0);
+	lo = d->fd_start > FMT_URLNEAR ? d->fd_start - FMT_URLNEAR : 0;
+	hi = d->fd_end + FMT_URLNEAR < len ? d->fd_end + FMT_URLNEAR : len;
+	for (k = lo; k + 2 < hi; k++) {
+		if (b[k] != '%' || k == d->fd_start || !fmt_xdigit(b[k + 1]) ||
+		    !fmt_xdigit(b[k + 2]))
+			continue;
+		/* "%08x", "%96c": decimal digits are a directive's width */
+		if (b[k + 1] <= '9' && b[k + 2] <= '9')
+			continue;
+		v = (b[k + 1] <= '9' ? b[k + 1] - '0' : (b[k + 1] | 0x20) -
+		    'a' + 10) << 4 | (b[k + 2] <= '9' ? b[k + 2] - '0' :
+		    (b[k + 2] | 0x20) - 'a' + 10);
+		if (v < 0x20 || v >= 0x7f)
+			nbin++;
+		k += 2;
+	}
+	return (nbin >= FMT_URLBIN);
 }
 
 /* Locale-free: isxdigit(3) may widen its set under some locales. */
@@ -384,7 +415,7 @@ detect_format_string(const uint8_t *buf, size_t len,
 			ok = fmt_parse(buf, n, i, 3, &d);
 		if (ok == 0)
 			ok = fmt_parse(buf, n, i, 1, &d);
-		if (ok != 1 || fmt_urlescape(buf, &d))
+		if (ok != 1 || fmt_urlescape(buf, n, &d))
 			continue;
 
 		if (c.fc_count > 0 && (d.fd_start > c.fc_end + 3 * FMT_GAP ||

@@ -170,6 +170,14 @@ test_urlencoded(void **state)
 	assert_int_equal(scan_str("GET /%2512%24hhn%2513%24hhn HTTP/1.1\r\n",
 	    &s), 1);
 	assert_true(s.maxconf >= 90);
+	/* In URL-encoded binary "%90n" is the byte 0x90 and an 'n'... */
+	assert_int_equal(scan_str("GET /t?sig=%8B%E4%C0%90nA%FF%3A%9Cq "
+	    "HTTP/1.1\r\n", &s), 0);
+	/* ...but not among widths, which are decimal: "%08x", "%14$". */
+	assert_int_equal(scan_str("USER %96c%14$hhn%16c%15$hhn%65c%16$hhn"
+	    "\r\n", &s), 1);
+	assert_int_equal(scan_str("PASS AAAA%08x.%08x.%08x.%08x.%90n\r\n",
+	    &s), 1);
 }
 
 static void
