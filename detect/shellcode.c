@@ -1508,9 +1508,9 @@ sc_candcmp(const void *pa, const void *pb)
 	return (0);
 }
 
-int
-detect_shellcode(const uint8_t *buf, size_t len,
-    const struct detect_limits *lim, detect_cb cb, void *arg)
+static int
+sc_analyze(const uint8_t *buf, size_t len, const struct detect_limits *lim,
+    detect_cb cb, void *arg)
 {
 	struct sc_state		*st;
 	struct detect_finding	 df;
@@ -1592,5 +1592,163 @@ detect_shellcode(const uint8_t *buf, size_t len,
 	}
 	free(st->zero);
 	free(st);
+	return (n);
+}
+
+/*
+ * Binary sent through a text protocol is often escaped: "%eb%1f%5e" in a
+ * URL or a form, "\\xeb\\x1f" in a command line, IIS's "%u1feb".  The
+ * server decodes it before the code runs, so each such region is decoded
+ * and analysed as well: a region is what surrounds at least SC_ESCMIN
+ * escapes, up to a byte that ends a field, and counts if SC_ESCBIN of the
+ * decoded bytes are not printable.  Literal bytes in it stay as they are
+ * ("/bin/sh" needs no escape).  Findings are given over the region.
+ */
+#define SC_ESCMIN	8
+#define SC_ESCBIN	8
+#define SC_ESCREGIONS	4	/* regions analysed per buffer */
+
+struct sc_esc {
+	detect_cb	 cb;
+	void		*arg;
+	size_t		 off, len;
+	const char	*how;
+};
+
+static int
+sc_hexval(uint8_t c)
+{
+	if (c >= '0' && c <= '9')
+		return (c - '0');
+	c |= 0x20;
+	if (c >= 'a' && c <= 'f')
+		return (c - 'a' + 10);
+	return (-1);
+}
+
+/* Length of the escape at p (0 if none); its bytes go to out. */
+static size_t
+sc_escape(const uint8_t *p, size_t n, uint8_t *out, size_t *nout,
+    int *style)
+{
+	int	 h[4], i;
+
+	if (n >= 6 && p[0] == '%' && (p[1] | 0x20) == 'u') {
+		for (i = 0; i < 4; i++)
+			if ((h[i] = sc_hexval(p[2 + i])) < 0)
+				return (0);
+		out[0] = (uint8_t)(h[2] << 4 | h[3]);
+		out[1] = (uint8_t)(h[0] << 4 | h[1]);
+		*nout = 2;
+		*style = 'u';
+		return (6);
+	}
+	if (n >= 3 && p[0] == '%' && (h[0] = sc_hexval(p[1])) >= 0 &&
+	    (h[1] = sc_hexval(p[2])) >= 0) {
+		out[0] = (uint8_t)(h[0] << 4 | h[1]);
+		*nout = 1;
+		*style = '%';
+		return (3);
+	}
+	if (n >= 4 && p[0] == '\\' && (p[1] | 0x20) == 'x' &&
+	    (h[0] = sc_hexval(p[2])) >= 0 && (h[1] = sc_hexval(p[3])) >= 0) {
+		out[0] = (uint8_t)(h[0] << 4 | h[1]);
+		*nout = 1;
+		*style = 'x';
+		return (4);
+	}
+	return (0);
+}
+
+/* Bytes that end a field of text, and so an escaped region. */
+static int
+sc_escend(uint8_t c)
+{
+	return (c <= 0x20 || c >= 0x7f || c == '&' || c == '"' ||
+	    c == '\'' || c == '<' || c == '>' || c == ';' || c == '=' ||
+	    c == '?');
+}
+
+static void
+sc_esccb(const struct detect_finding *f, void *arg)
+{
+	struct sc_esc		*x = arg;
+	struct detect_finding	 df = *f;
+
+	df.df_offset = x->off;
+	df.df_length = x->len;
+	(void)strlcpy(df.df_desc, x->how, sizeof(df.df_desc));
+	(void)strlcat(df.df_desc, ": ", sizeof(df.df_desc));
+	(void)strlcat(df.df_desc, f->df_desc, sizeof(df.df_desc));
+	x->cb(&df, x->arg);
+}
+
+int
+detect_shellcode(const uint8_t *buf, size_t len,
+    const struct detect_limits *lim, detect_cb cb, void *arg)
+{
+	struct detect_limits	 sub;
+	struct sc_esc		 x;
+	uint8_t			*dec = NULL, one[2];
+	size_t			 i, j, k, s, e, dn, n1, nregion = 0;
+	int			 n, m, nesc, nbin, style, how;
+
+	if ((n = sc_analyze(buf, len, lim, cb, arg)) == -1 || len == 0)
+		return (n);
+	if (lim != NULL && lim->dl_scan != 0 && len > lim->dl_scan)
+		len = lim->dl_scan;
+	memset(&sub, 0, sizeof(sub));
+	if (lim != NULL)
+		sub = *lim;
+	/* the decoded regions share half as many steps again */
+	sub.dl_steps = (sub.dl_steps != 0 ? sub.dl_steps : 100000) / 2 /
+	    SC_ESCREGIONS;
+	for (i = 0; i < len && nregion < SC_ESCREGIONS; i = e) {
+		if (sc_escape(buf + i, len - i, one, &n1, &style) == 0) {
+			e = i + 1;
+			continue;
+		}
+		/* the field around it: back to where it starts */
+		for (s = i; s > 0 && !sc_escend(buf[s - 1]); s--)
+			continue;
+		for (e = i, nesc = 0; e < len && !sc_escend(buf[e]); e += k)
+			if ((k = sc_escape(buf + e, len - e, one, &n1,
+			    &style)) == 0)
+				k = 1;
+			else
+				nesc++;
+		if (nesc < SC_ESCMIN)
+			continue;
+		if (dec == NULL && (dec = malloc(len)) == NULL)
+			return (-1);
+		how = 0;
+		for (j = s, dn = 0, nbin = 0; j < e; j += k) {
+			if ((k = sc_escape(buf + j, e - j, dec + dn, &n1,
+			    &style)) == 0) {
+				dec[dn] = buf[j] == '+' ? ' ' : buf[j];
+				n1 = k = 1;
+			} else if (how == 0)
+				how = style;
+			for (; n1 > 0; n1--, dn++)
+				if (dec[dn] < 0x20 || dec[dn] >= 0x7f)
+					nbin++;
+		}
+		if (nbin < SC_ESCBIN)
+			continue;
+		nregion++;
+		x.cb = cb;
+		x.arg = arg;
+		x.off = s;
+		x.len = e - s;
+		x.how = how == 'x' ? "\\x-escaped" : how == 'u' ?
+		    "%u-escaped" : "URL-encoded";
+		if ((m = sc_analyze(dec, dn, &sub, cb != NULL ? sc_esccb : NULL,
+		    &x)) == -1) {
+			n = -1;
+			break;
+		}
+		n += m;
+	}
+	free(dec);
 	return (n);
 }

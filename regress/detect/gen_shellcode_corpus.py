@@ -35,6 +35,7 @@ import struct
 import subprocess
 import sys
 import tempfile
+import urllib.parse
 import zlib
 
 os.environ.setdefault("PWNLIB_NOTERM", "1")
@@ -281,6 +282,28 @@ def printable_families():
     return out
 
 
+def escaped_contexts(rng, sc):
+    # Binary through a text protocol, escaped as the server will decode
+    # it: URL-encoding in a query and a form (quote_plus: "+" for a
+    # space), and "\\x" escapes in a shell line and a query.
+    s1 = sled(rng, rng.randint(0, 32), 0)
+    host = b"Host: www.example.com\r\n"
+    yield "url_query", (b"GET /cgi-bin/view.cgi?file=" +
+                        urllib.parse.quote_from_bytes(s1 + sc).encode() +
+                        b" HTTP/1.1\r\n" + host + b"\r\n")
+    body = (b"user=admin&pass=" +
+            urllib.parse.quote_plus(s1 + sc).encode() + b"&submit=1")
+    yield "url_form", (b"POST /login.php HTTP/1.1\r\n" + host +
+                       b"Content-Type: application/x-www-form-urlencoded\r\n"
+                       b"Content-Length: " + str(len(body)).encode() +
+                       b"\r\n\r\n" + body)
+    esc = "".join("\\x%02x" % c for c in s1 + sc).encode()
+    yield "hex_shell", (b"cd /tmp; echo -ne '" + esc + b"' > .x; chmod +x .x"
+                        b"\r\n")
+    yield "hex_query", (b"GET /index.php?cmd=" + esc + b" HTTP/1.0\r\n" +
+                        host + b"\r\n")
+
+
 def printable_contexts(rng, sc):
     # Where printable code goes: fields that take no binary bytes.
     host = b"Host: www.example.com\r\n"
@@ -489,6 +512,22 @@ def benign(rng):
         yield "printable", rng.choice([
             b"GET /x?token=" + tok + b" HTTP/1.1\r\nHost: a\r\n\r\n",
             b"GET / HTTP/1.1\r\nCookie: s=" + tok + b"\r\n\r\n", tok])
+    # Escaped bytes a server decodes: UTF-8 searches in other scripts,
+    # and binary tokens.
+    words = ["привет мир", "поиск файлов", "東京 天気", "中文 搜索 结果",
+             "Ελληνικά κείμενο", "שלום עולם", "مرحبا بالعالم", "日本語"]
+    for i in range(40):
+        q = " ".join(rng.choice(words) for _ in range(rng.randint(1, 6)))
+        yield "url_utf8", (b"GET /search?q=" +
+                           urllib.parse.quote_plus(q).encode() +
+                           b"&lang=ru HTTP/1.1\r\nHost: a\r\n\r\n")
+    for i in range(20):
+        tok = rng.randbytes(rng.randint(16, 512))
+        yield "url_binary", rng.choice([
+            b"GET /t?sig=" + urllib.parse.quote_from_bytes(tok).encode() +
+            b" HTTP/1.1\r\nHost: a\r\n\r\n",
+            b"printf '" + "".join("\\x%02x" % c for c in tok).encode() +
+            b"' | od -c\r\n"])
     for i in range(40):
         yield "gzip", gzip.compress(english(rng, rng.randint(100, 20000)),
                                     mtime=0)
@@ -517,6 +556,19 @@ def main():
     n = 0
     for fam, arch, sc in families():
         for ctx, data in contexts(rng, sc):
+            name = "attack-shellcode-%d.bin" % n
+            n += 1
+            with open(os.path.join(outdir, name), "wb") as f:
+                f.write(data)
+            manifest.append((name, "attack", fam, ctx))
+    for fam, arch, sc in families():
+        if not fam.startswith(("i386_sh", "i386_connect_dupsh",
+                               "i386_xorenc_sh", "i386_fnstenv_sh",
+                               "i386_jmpcallpop_sh", "amd64_sh",
+                               "amd64_connect_dupsh", "amd64_callpop_sh",
+                               "win32_blockapi", "win32_iat_kernel32")):
+            continue
+        for ctx, data in escaped_contexts(rng, sc):
             name = "attack-shellcode-%d.bin" % n
             n += 1
             with open(os.path.join(outdir, name), "wb") as f:

@@ -189,6 +189,39 @@ test_printable(void **state)
 	assert_int_equal(run(buf, n, &s), 0);
 }
 
+/* Escaped binary is analysed as the server decodes it. */
+static void
+test_escaped(void **state)
+{
+	char		 buf[512];
+	struct seen	 s;
+	size_t		 i, n;
+
+	(void)state;
+	n = (size_t)snprintf(buf, sizeof(buf), "GET /cgi-bin/view?file=");
+	for (i = 0; i < sizeof(sc_i386); i++)
+		n += (size_t)snprintf(buf + n, sizeof(buf) - n, "%%%02X",
+		    sc_i386[i]);
+	n += (size_t)snprintf(buf + n, sizeof(buf) - n, " HTTP/1.1\r\n\r\n");
+	assert_int_equal(run((const uint8_t *)buf, n, &s), 1);
+	assert_non_null(strstr(s.desc, "URL-encoded: execve"));
+	assert_int_equal(s.off, 23);
+	assert_int_equal(s.len, 3 * sizeof(sc_i386));
+
+	n = (size_t)snprintf(buf, sizeof(buf), "echo -ne '");
+	for (i = 0; i < sizeof(sc_i386); i++)
+		n += (size_t)snprintf(buf + n, sizeof(buf) - n, "\\x%02x",
+		    sc_i386[i]);
+	n += (size_t)snprintf(buf + n, sizeof(buf) - n, "' > /tmp/x\n");
+	assert_int_equal(run((const uint8_t *)buf, n, &s), 1);
+	assert_non_null(strstr(s.desc, "\\x-escaped: execve"));
+
+	/* UTF-8 text, URL-encoded: bytes that are not ASCII, and no code */
+	n = (size_t)snprintf(buf, sizeof(buf), "GET /search?q=%s HTTP/1.1\r\n",
+	    "%D0%BF%D1%80%D0%B8%D0%B2%D0%B5%D1%82+%D0%BC%D0%B8%D1%80");
+	assert_int_equal(run((const uint8_t *)buf, n, &s), 0);
+}
+
 /* Letters are inc/dec/push/pop in 32-bit code; they are no sled. */
 static void
 test_english(void **state)
@@ -273,6 +306,7 @@ main(void)
 		cmocka_unit_test(test_amd64_execve),
 		cmocka_unit_test(test_sled),
 		cmocka_unit_test(test_printable),
+		cmocka_unit_test(test_escaped),
 		cmocka_unit_test(test_english),
 		cmocka_unit_test(test_random),
 		cmocka_unit_test(test_limits),
