@@ -606,6 +606,19 @@ ov_repeat(struct ov_ctx *c, int per, size_t s, size_t e)
 		    len / (size_t)per, len);
 		return;
 	}
+	/* "A\0A\0A\0": filler in UTF-16, for Windows' wide-string APIs */
+	if (per == 2 && (p[0] == 0) != (p[1] == 0) &&
+	    (ov_alnum(p[0] | p[1]) || (p[0] | p[1]) == 0x90)) {
+		k = p[0] | p[1];
+		if (len / 2 >= OV_FILLER_CTX) {
+			c->have_filler = 1;
+			c->filler_end = e;
+		}
+		if (len / 2 >= OV_RUN_FILLER)
+			ov_report(c, s, len, len / 2 >= 4 * OV_RUN_FILLER ?
+			    80 : 70, "UTF-16 run of %zu x 0x%02x", len / 2, k);
+		return;
+	}
 	if (per != 4 && per != 8)
 		return;
 	after_filler = c->have_filler && c->filler_end <= s &&

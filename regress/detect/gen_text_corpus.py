@@ -338,6 +338,11 @@ def attack_ovf(r, i):
     n = r.randrange(300, 6000)
     if k in (0, 1):
         fill = r.choice([b"A", b"B", b"\x90", b"a", b"X", b"1", b"C"])
+        if k == 1 and r.random() < 0.3:
+            # A wide string for a Windows RPC or SMB path: UTF-16.
+            return (b"\x05\x00\x00\x03\x10\x00\x00\x00" +
+                    r.randbytes(16) + b"\\\x00\\\x00" +
+                    (fill + b"\x00") * (n // 2) + b"\x00\x00")
         return wrap_field(r, fill * n)
     if k == 2:
         return wrap_field(r, cyclic(r.randrange(100, 5000),
