@@ -21,6 +21,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "detect.h"
 
@@ -134,6 +135,31 @@ static const struct ov_cmd ov_cmds[] = {
 	{ "NOOP",	"SMTP/FTP", OC_LINE,	OV_SMTP_LINE },
 	{ "HELP",	"SMTP/FTP", OC_LINE,	OV_SMTP_LINE },
 	{ "QUIT",	"SMTP/FTP", OC_LINE,	OV_SMTP_LINE },
+};
+
+/*
+ * Headers whose values have a syntax that bounds them: a DNS name and a
+ * port, a number, a date, a token list.  The limit is past anything a
+ * real client sends; exploits of small web servers put their overflow in
+ * exactly these (and "Range: bytes=0-,5-0,5-1,..." is Apache Killer).
+ */
+static const struct {
+	const char	*oh_name;
+	size_t		 oh_limit;
+} ov_hdrs[] = {
+	{ "Host",		300 },	/* 253 + ":65535", IPv6 brackets */
+	{ "Content-Length",	32 },
+	{ "Content-Type",	1024 },	/* a boundary is at most 70 */
+	{ "Accept-Language",	1024 },
+	{ "Accept-Encoding",	1024 },
+	{ "Accept-Charset",	1024 },
+	{ "Connection",		256 },
+	{ "Transfer-Encoding",	256 },
+	{ "Expect",		256 },
+	{ "Range",		1024 },
+	{ "If-Modified-Since",	128 },
+	{ "If-Unmodified-Since", 128 },
+	{ "Date",		128 },
 };
 
 static const char *const ov_methods[] = {
@@ -335,7 +361,7 @@ static void
 ov_http_header(struct ov_ctx *c, size_t ls, size_t ll)
 {
 	const uint8_t	*p = c->b + ls;
-	size_t		 k;
+	size_t		 k, v, i;
 	char		 q[OV_QUOTE * 4 + 1];
 
 	for (k = 0; k < ll && p[k] != ':' && p[k] > 0x20 && p[k] < 0x7f; k++)
@@ -350,6 +376,22 @@ ov_http_header(struct ov_ctx *c, size_t ls, size_t ll)
 		ov_report(c, ls, ll, ov_conf(ll, OV_HTTP_HLINE),
 		    "HTTP header \"%s\" of %zu bytes (limit %d)", q, ll,
 		    OV_HTTP_HLINE);
+	} else if (k < ll) {
+		for (v = k + 1; v < ll && (p[v] == ' ' || p[v] == '\t'); v++)
+			;
+		for (i = 0; i < sizeof(ov_hdrs) / sizeof(ov_hdrs[0]); i++) {
+			if (strlen(ov_hdrs[i].oh_name) != k ||
+			    strncasecmp((const char *)p, ov_hdrs[i].oh_name,
+			    k) != 0)
+				continue;
+			if (ll - v > ov_hdrs[i].oh_limit)
+				ov_report(c, ls + v, ll - v,
+				    ov_conf(ll - v, ov_hdrs[i].oh_limit),
+				    "HTTP %s value of %zu bytes (limit %zu)",
+				    ov_hdrs[i].oh_name, ll - v,
+				    ov_hdrs[i].oh_limit);
+			break;
+		}
 	}
 }
 

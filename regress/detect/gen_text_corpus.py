@@ -342,7 +342,7 @@ def attack_ovf(r, i):
             # A wide string for a Windows RPC or SMB path: UTF-16.
             return (b"\x05\x00\x00\x03\x10\x00\x00\x00" +
                     r.randbytes(16) + b"\\\x00\\\x00" +
-                    (fill + b"\x00") * (n // 2) + b"\x00\x00")
+                    (fill + b"\x00") * n + b"\x00\x00")
         return wrap_field(r, fill * n)
     if k == 2:
         return wrap_field(r, cyclic(r.randrange(100, 5000),
@@ -376,7 +376,12 @@ def attack_ovf(r, i):
                          b"MAIL FROM:<" + blob + b"@x>\r\n",
                          b"USER " + blob + b"\r\n",
                          b"GET /" + blob * 2 + b" HTTP/1.1\r\n\r\n",
-                         b"GET / HTTP/1.1\r\nX-" + blob + b": 1\r\n\r\n"])
+                         b"GET / HTTP/1.1\r\nX-" + blob + b": 1\r\n\r\n",
+                         # bounded header values: a name, a number
+                         b"GET / HTTP/1.1\r\nHost: " +
+                         blob[:r.randrange(400, 4000)] + b"\r\n\r\n",
+                         b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: " +
+                         b"9" * r.randrange(40, 400) + b"\r\n\r\n"])
     if k == 7:
         return b"A" * r.randrange(40, 200) + b" / HTTP/1.1\r\nHost: x\r\n\r\n"
     if k == 8:

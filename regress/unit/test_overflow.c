@@ -282,8 +282,9 @@ test_runs(void **state)
 	puts_(&tin, "GET /index.html HTTP/1.1\r\nHost: ");
 	fill(&tin, 0, 1000);
 	puts_(&tin, "\r\nAccept: */*\r\n\r\n");
-	assert_int_equal(scan(&tin, &s), 1);
+	assert_int_equal(scan(&tin, &s), 2);
 	assert_true(has(&s, "run of 1000 x 0x00") >= 0);
+	assert_true(has(&s, "HTTP Host value of 1000 bytes (limit 300)") >= 0);
 
 	/* Patterns. */
 	reset(&tin);
