@@ -94,6 +94,35 @@ sys.stdout.buffer.write(b'USER ' + b'\x90' * 64 + asm(shellcraft.i386.linux.sh()
 	[ "$(sha256sum <"$HS_DIR/artifacts/$art" | cut -d' ' -f1)" = "$art" ]
 }
 
+@test "shellcode URL-encoded or printable in a request line is found as the server would decode it" {
+	"$PY" -c "
+import sys, urllib.parse
+from pwn import asm, context, shellcraft
+context.arch = 'i386'
+sc = asm(shellcraft.i386.linux.sh())
+sys.stdout.buffer.write(b'GET /cgi-bin/view?file=' +
+    urllib.parse.quote_from_bytes(b'\x90' * 16 + sc).encode() +
+    b' HTTP/1.0\r\nHost: x\r\n\r\n')
+" >"$HS_DIR/url"
+	"$PY" -c "
+import sys
+from pwn import asm, context, shellcraft
+import pwnlib.encoders.i386.ascii_shellcode as ascii
+context.arch = 'i386'
+sc = ascii.encode(asm(shellcraft.i386.linux.sh()))
+sys.stdout.buffer.write(b'GET /scripts/' + sc + b' HTTP/1.0\r\n\r\n')
+" >"$HS_DIR/ascii"
+	send "$HS_DIR/url"
+	send "$HS_DIR/ascii"
+	hs_wait_event honeyspy.session.closed 2
+	jq -e -s 'map(select(.eventid == "honeyspy.detect.shellcode" and
+	    (.description | test("^URL-encoded: execve")))) | length >= 1' \
+	    "$HS_EVENTS"
+	jq -e -s 'map(select(.eventid == "honeyspy.detect.shellcode" and
+	    (.description | test("^execve syscall reached by printable code"))))
+	    | length >= 1' "$HS_EVENTS"
+}
+
 @test "format strings and overflows are found; a benign session has no detections and no artifact" {
 	printf 'SITE EXEC %%08x.%%08x.%%08x.%%08x.%%7$n%%n\r\n' >"$HS_DIR/fmt"
 	send "$HS_DIR/fmt"
