@@ -554,33 +554,25 @@ def main():
     rng = random.Random(20260101)
     manifest = []
     n = 0
-    for fam, arch, sc in families():
-        for ctx, data in contexts(rng, sc):
-            name = "attack-shellcode-%d.bin" % n
-            n += 1
-            with open(os.path.join(outdir, name), "wb") as f:
-                f.write(data)
-            manifest.append((name, "attack", fam, ctx))
-    for fam, arch, sc in families():
-        if not fam.startswith(("i386_sh", "i386_connect_dupsh",
-                               "i386_xorenc_sh", "i386_fnstenv_sh",
-                               "i386_jmpcallpop_sh", "amd64_sh",
-                               "amd64_connect_dupsh", "amd64_callpop_sh",
-                               "win32_blockapi", "win32_iat_kernel32")):
-            continue
-        for ctx, data in escaped_contexts(rng, sc):
-            name = "attack-shellcode-%d.bin" % n
-            n += 1
-            with open(os.path.join(outdir, name), "wb") as f:
-                f.write(data)
-            manifest.append((name, "attack", fam, ctx))
-    for fam, arch, sc in printable_families():
-        for ctx, data in printable_contexts(rng, sc):
-            name = "attack-shellcode-%d.bin" % n
-            n += 1
-            with open(os.path.join(outdir, name), "wb") as f:
-                f.write(data)
-            manifest.append((name, "attack", fam, ctx))
+
+    def attacks(fams, ctxs):
+        nonlocal n
+        for fam, arch, sc in fams:
+            for ctx, data in ctxs(rng, sc):
+                name = "attack-shellcode-%d.bin" % n
+                n += 1
+                with open(os.path.join(outdir, name), "wb") as f:
+                    f.write(data)
+                manifest.append((name, "attack", fam, ctx))
+
+    attacks(families(), contexts)
+    escaped = ("i386_sh", "i386_connect_dupsh", "i386_xorenc_sh",
+               "i386_fnstenv_sh", "i386_jmpcallpop_sh", "amd64_sh",
+               "amd64_connect_dupsh", "amd64_callpop_sh", "win32_blockapi",
+               "win32_iat_kernel32")
+    attacks([f for f in families() if f[0].startswith(escaped)],
+            escaped_contexts)
+    attacks(printable_families(), printable_contexts)
     rng = random.Random(20260102)
     n = 0
     for fam, data in benign(rng):

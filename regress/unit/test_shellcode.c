@@ -89,6 +89,20 @@ collect(const struct detect_finding *f, void *arg)
 	}
 }
 
+/* pre, payload, post into buf; returns the length. */
+static size_t
+frame(uint8_t *buf, size_t size, const char *pre, const void *p, size_t plen,
+    const char *post)
+{
+	size_t	 n = strlen(pre), m = strlen(post);
+
+	assert_true(n + plen + m <= size);
+	memcpy(buf, pre, n);
+	memcpy(buf + n, p, plen);
+	memcpy(buf + n + plen, post, m);
+	return (n + plen + m);
+}
+
 static int
 run(const uint8_t *buf, size_t len, struct seen *s)
 {
@@ -107,15 +121,10 @@ test_i386_callpop(void **state)
 	    " HTTP/1.1\r\nHost: example.com\r\n\r\n";
 	uint8_t			 buf[256];
 	struct seen		 s;
-	size_t			 n = 0;
+	size_t			 n;
 
 	(void)state;
-	memcpy(buf, pre, sizeof(pre) - 1);
-	n += sizeof(pre) - 1;
-	memcpy(buf + n, sc_i386, sizeof(sc_i386));
-	n += sizeof(sc_i386);
-	memcpy(buf + n, post, sizeof(post) - 1);
-	n += sizeof(post) - 1;
+	n = frame(buf, sizeof(buf), pre, sc_i386, sizeof(sc_i386), post);
 	assert_int_equal(run(buf, n, &s), 1);
 	assert_string_equal(s.arch, "x86");
 	assert_true(s.conf >= 80);
@@ -166,15 +175,10 @@ test_printable(void **state)
 	    " HTTP/1.0\r\n\r\n";
 	uint8_t			 buf[512];
 	struct seen		 s;
-	size_t			 n = 0, i;
+	size_t			 n, i;
 
 	(void)state;
-	memcpy(buf, pre, sizeof(pre) - 1);
-	n += sizeof(pre) - 1;
-	memcpy(buf + n, sc_ascii, sizeof(sc_ascii) - 1);
-	n += sizeof(sc_ascii) - 1;
-	memcpy(buf + n, post, sizeof(post) - 1);
-	n += sizeof(post) - 1;
+	n = frame(buf, sizeof(buf), pre, sc_ascii, sizeof(sc_ascii) - 1, post);
 	assert_int_equal(run(buf, n, &s), 1);
 	assert_string_equal(s.arch, "x86");
 	assert_true(s.conf >= 80);
