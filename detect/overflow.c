@@ -376,7 +376,7 @@ ov_http_header(struct ov_ctx *c, size_t ls, size_t ll)
 		ov_report(c, ls, ll, ov_conf(ll, OV_HTTP_HLINE),
 		    "HTTP header \"%s\" of %zu bytes (limit %d)", q, ll,
 		    OV_HTTP_HLINE);
-	} else if (k < ll) {
+	} else if (k < ll && p[k] == ':') {
 		for (v = k + 1; v < ll && (p[v] == ' ' || p[v] == '\t'); v++)
 			;
 		for (i = 0; i < sizeof(ov_hdrs) / sizeof(ov_hdrs[0]); i++) {

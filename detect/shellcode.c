@@ -30,8 +30,8 @@
 #define SC_BASE		0x10000000ULL	/* guest address of the window */
 #define SC_STACK	0x20000000ULL
 #define SC_BUILT	0x30000000ULL	/* code built on the stack, run here */
-#define SC_BUILTMAX	(4 * SC_PAGE)
 #define SC_PAGE		4096ULL
+#define SC_BUILTMAX	(4 * SC_PAGE)
 #define SC_STACKMAX	(64 * 1024)
 #define SC_SLEDMIN	64	/* bytes of sled that are a finding alone */
 #define SC_SLEDCAND	8	/* bytes of sled whose end is worth a try */
