@@ -61,8 +61,14 @@
 #define SS_POOL_SIZE		128	/* socketpairs made ahead, per type */
 #define SS_IN			0
 #define SS_OUT			1
-/* The analyser's id for a session's output: its id with the top bit flipped. */
+#define SS_DEC			2	/* what the service decoded of the input */
+#define SS_NDIR			3
+/*
+ * The analyser's id for each: the session's id, with the top bit flipped
+ * for its output and the next one for the decoded input.
+ */
 #define SS_OUTPUT_ID(id)	((id) ^ (1ULL << 63))
+#define SS_DECODED_ID(id)	((id) ^ (1ULL << 62))
 #define SS_HOSTS_MAX		4096	/* sources whose os we keep */
 #define SS_PACKETS_MAX		1024	/* packets out with the analyser */
 #define SS_DETECT_WAIT		30	/* seconds for the analyser's verdict */
@@ -136,20 +142,23 @@ struct ss_session {
 	uint64_t		 ses_evbytes;
 	uint64_t		 ses_evdropped;
 	/* exploit detection */
-	/* per direction: [SS_IN] what the client sent, [SS_OUT] replies */
-	int			 ses_detect[2];	/* the analyser has some */
+	/*
+	 * per direction: [SS_IN] what the client sent, [SS_OUT] replies,
+	 * [SS_DEC] what the service decoded of the input (ses_events_line)
+	 */
+	int			 ses_detect[SS_NDIR];	/* the analyser has some */
 	int			 ses_dwait;	/* verdicts still to come */
 	const char		*ses_derror;	/* why it has no verdict */
 	int			 ses_dtruncated;
-	uint64_t		 ses_dsent[2];
-	unsigned char		*ses_dstage[2];	/* held back, not sent yet */
-	size_t			 ses_dstaged[2];
-	size_t			 ses_dstagesz[2];	/* allocated */
-	uint64_t		 ses_dpayload[2]; /* artifact bytes passed on */
+	uint64_t		 ses_dsent[SS_NDIR];
+	unsigned char		*ses_dstage[SS_NDIR];	/* held back, not sent */
+	size_t			 ses_dstaged[SS_NDIR];
+	size_t			 ses_dstagesz[SS_NDIR];	/* allocated */
+	uint64_t		 ses_dpayload[SS_NDIR]; /* artifact bytes passed on */
 	struct event		 ses_dtimer;
 	int			 ses_dtimed;	/* ses_dtimer is set */
 	json_t			*ses_detections;
-	char			 ses_artifact[2][65];
+	char			 ses_artifact[SS_NDIR][65];
 	int			 ses_finishing;
 	int			 ses_lingering;	/* TCP: answered, still reading */
 	struct event		 ses_ltimer;
@@ -301,6 +310,10 @@ static int	detect_payload(struct imsg *);
 static int	detect_done(struct imsg *);
 static void	detect_feed(struct ss_session *, int, const void *, size_t);
 static void	detect_send(struct ss_session *, int, const void *, size_t);
+static void	ses_decoded(struct ss_session *, const char *, json_t *);
+static uint64_t	detect_id_of(const struct ss_session *, int);
+static int	detect_any(const struct ss_session *);
+static const char *detect_dirname(int);
 static void	detect_unstage(struct ss_session *, int, int);
 static struct ss_session *detect_owner(uint64_t, int *);
 static void	ses_events_attach(struct ss_session *, int);
@@ -1616,15 +1629,14 @@ ses_finish(struct ss_session *ses)
 		evbuffer_free(ses->ses_evbuf);
 		ses->ses_evfd = -1;
 	}
-	for (dir = SS_IN; dir <= SS_OUT; dir++)
+	for (dir = 0; dir < SS_NDIR; dir++)
 		detect_unstage(ses, dir, detect_up && !draining &&
 		    ses->ses_derror == NULL);
 	if (detect_up && !draining) {
-		for (dir = SS_IN; dir <= SS_OUT; dir++) {
+		for (dir = 0; dir < SS_NDIR; dir++) {
 			if (!ses->ses_detect[dir])
 				continue;
-			dd.dd_session = dir == SS_IN ? ses->ses_id :
-			    SS_OUTPUT_ID(ses->ses_id);
+			dd.dd_session = detect_id_of(ses, dir);
 			if (imsgev_compose_later(&iev_detect, IMSG_DETECT_END,
 			    0, 0, &dd, sizeof(dd)) == -1)
 				fatal("%s: compose", __func__);
@@ -1638,8 +1650,7 @@ ses_finish(struct ss_session *ses)
 			return;
 		}
 	}
-	if ((ses->ses_detect[SS_IN] || ses->ses_detect[SS_OUT]) &&
-	    ses->ses_derror == NULL)
+	if (detect_any(ses) && ses->ses_derror == NULL)
 		ses->ses_derror = draining ? "shutdown" : "analyser down";
 	ses_final(ses);
 }
@@ -1669,6 +1680,7 @@ ses_final(struct ss_session *ses)
 	json_t			*ev;
 	double			 duration;
 	size_t			 i;
+	int			 dir;
 
 	if (ses->ses_dtimed)
 		evtimer_del(&ses->ses_dtimer);
@@ -1692,6 +1704,8 @@ ses_final(struct ss_session *ses)
 	    "artifact", ses->ses_artifact[SS_IN]) == -1) ||
 	    (ses->ses_artifact[SS_OUT][0] != '\0' && hs_event_set_str(ev,
 	    "artifact_output", ses->ses_artifact[SS_OUT]) == -1) ||
+	    (ses->ses_artifact[SS_DEC][0] != '\0' && hs_event_set_str(ev,
+	    "artifact_decoded", ses->ses_artifact[SS_DEC]) == -1) ||
 	    (ses->ses_dtruncated && hs_event_set_int(ev,
 	    "detect_truncated", 1) == -1) ||
 	    (ses->ses_derror != NULL && hs_event_set_str(ev, "detect_error",
@@ -1709,8 +1723,8 @@ ses_final(struct ss_session *ses)
 	ses->ses_src->src_sessions--;
 	json_decref(ses->ses_fields);
 	free(ses->ses_common);
-	detect_unstage(ses, SS_IN, 0);
-	detect_unstage(ses, SS_OUT, 0);
+	for (dir = 0; dir < SS_NDIR; dir++)
+		detect_unstage(ses, dir, 0);
 	free(ses->ses_chunk);
 	free(ses);
 	if (--svc->svc_sessions == 0 && svc->svc_deleted)
@@ -1833,6 +1847,33 @@ prog_eventid_ok(const char *id)
  * program's message.  Either way it counts against the transcript
  * budget, so a program echoing an attacker cannot flood the log.
  */
+/*
+ * Attacker text that the transcript shows only encrypted or encoded, as
+ * the service decoded it: a shell's command lines (SSH), login names and
+ * passwords (SSH, SMTP AUTH).  The analyser gets it as the session's
+ * third stream, a line each.  Other events repeat what the transcript
+ * already shows in clear, and would only find the same things twice.
+ */
+static void
+ses_decoded(struct ss_session *ses, const char *id, json_t *in)
+{
+	static const char *const keys[] = { "input", "username", "password" };
+	unsigned char	*b;
+	size_t		 i, n;
+
+	if (strcmp(id, "honeyspy.command.input") != 0 &&
+	    strcmp(id, "honeyspy.login.failed") != 0 &&
+	    strcmp(id, "honeyspy.login.success") != 0)
+		return;
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		if ((b = hs_event_get_bytes(in, keys[i], &n)) == NULL)
+			continue;
+		detect_feed(ses, SS_DEC, b, n);
+		detect_feed(ses, SS_DEC, "\n", 1);
+		free(b);
+	}
+}
+
 static void
 ses_events_line(struct ss_session *ses, const char *line, size_t len)
 {
@@ -1855,6 +1896,7 @@ ses_events_line(struct ss_session *ses, const char *line, size_t len)
 	    (id = json_string_value(json_object_get(in, "eventid"))) != NULL &&
 	    prog_eventid_ok(id) && (ev = ses_event(ses, id)) != NULL) {
 		ok = 1;
+		ses_decoded(ses, id, in);
 		json_object_foreach(in, key, v) {
 			if (strlen(key) > HS_NAMELEN ||
 			    key[strspn(key, "abcdefghijklmnopqrstuvwxyz"
@@ -2378,6 +2420,7 @@ detect_lost(const char *why)
 	struct ss_packet	*pk;
 	struct spawn_reply	 sr;
 	struct timeval		 tv;
+	int			 dir;
 
 	if (why != NULL)
 		log_warnx("the payload analyser %s", why);
@@ -2404,11 +2447,11 @@ detect_lost(const char *why)
 		packet_free(pk, 1);
 	for (ses = RB_MIN(ss_sessions, &sessions); ses != NULL; ses = next) {
 		next = RB_NEXT(ss_sessions, &sessions, ses);
-		detect_unstage(ses, SS_IN, 0);
-		detect_unstage(ses, SS_OUT, 0);
-		if (!ses->ses_detect[SS_IN] && !ses->ses_detect[SS_OUT])
+		for (dir = 0; dir < SS_NDIR; dir++)
+			detect_unstage(ses, dir, 0);
+		if (!detect_any(ses))
 			continue;
-		ses->ses_detect[SS_IN] = ses->ses_detect[SS_OUT] = 0;
+		memset(ses->ses_detect, 0, sizeof(ses->ses_detect));
 		ses->ses_derror = "analyser failed";
 		if (ses->ses_dwait)
 			ses_final(ses);
@@ -2511,7 +2554,7 @@ detect_send(struct ss_session *ses, int dir, const void *data, size_t len)
 
 	if (!detect_up || ses->ses_derror != NULL)
 		return;
-	dd.dd_session = dir == SS_IN ? ses->ses_id : SS_OUTPUT_ID(ses->ses_id);
+	dd.dd_session = detect_id_of(ses, dir);
 	while (len > 0) {
 		if (ses->ses_dsent[dir] >= HS_ARTIFACT_MAX ||
 		    imsgbuf_queuelen(&iev_detect.ibuf) >= SS_DETECT_QUEUE) {
@@ -2541,14 +2584,45 @@ detect_owner(uint64_t id, int *dir)
 {
 	struct ss_session	 key, *ses;
 
-	key.ses_id = id;
-	if ((ses = RB_FIND(ss_sessions, &sessions, &key)) != NULL) {
-		*dir = SS_IN;
-		return (ses);
+	for (*dir = 0; *dir < SS_NDIR; (*dir)++) {
+		key.ses_id = id;
+		key.ses_id = detect_id_of(&key, *dir);
+		if ((ses = RB_FIND(ss_sessions, &sessions, &key)) != NULL)
+			return (ses);
 	}
-	key.ses_id = SS_OUTPUT_ID(id);
-	*dir = SS_OUT;
-	return (RB_FIND(ss_sessions, &sessions, &key));
+	return (NULL);
+}
+
+/* Which of a session's streams the analyser's id names (its inverse). */
+static uint64_t
+detect_id_of(const struct ss_session *ses, int dir)
+{
+	switch (dir) {
+	case SS_OUT:
+		return (SS_OUTPUT_ID(ses->ses_id));
+	case SS_DEC:
+		return (SS_DECODED_ID(ses->ses_id));
+	default:
+		return (ses->ses_id);
+	}
+}
+
+static int
+detect_any(const struct ss_session *ses)
+{
+	int	 dir;
+
+	for (dir = 0; dir < SS_NDIR; dir++)
+		if (ses->ses_detect[dir])
+			return (1);
+	return (0);
+}
+
+static const char *
+detect_dirname(int dir)
+{
+	return (dir == SS_IN ? "input" : dir == SS_OUT ? "output" :
+	    "decoded");
 }
 
 static int
@@ -2580,8 +2654,8 @@ detect_finding(struct imsg *imsg)
 		if (!ses->ses_detect[dir])
 			return (0);
 		if ((ev = ses_event(ses, eventid)) != NULL &&
-		    hs_event_set_str(ev, "direction", dir == SS_IN ? "input" :
-		    "output") == -1) {
+		    hs_event_set_str(ev, "direction", detect_dirname(dir)) ==
+		    -1) {
 			json_decref(ev);
 			ev = NULL;
 		}
@@ -2617,7 +2691,7 @@ detect_finding(struct imsg *imsg)
 	    (ses->ses_detections = json_array()) == NULL)
 		return (0);
 	if ((d = json_pack("{s:s, s:s, s:I, s:I, s:i}", "kind",
-	    kinds[m.df_kind], "direction", dir == SS_IN ? "input" : "output",
+	    kinds[m.df_kind], "direction", detect_dirname(dir),
 	    "offset", (json_int_t)m.df_offset, "length",
 	    (json_int_t)m.df_length, "confidence", m.df_confidence)) != NULL)
 		(void)json_array_append_new(ses->ses_detections, d);
@@ -2711,7 +2785,7 @@ detect_done(struct imsg *imsg)
 		    &dn, sizeof(dn)) == -1)
 			fatal("%s: compose", __func__);
 	}
-	/* The session ends when both directions have their verdict. */
+	/* The session ends when every direction has its verdict. */
 	if (--ses->ses_dwait == 0)
 		ses_final(ses);
 	return (0);

@@ -125,6 +125,25 @@ sshc() {
 	events honeyspy.client.size | jq -e 'has("width") and has("height")'
 }
 
+@test "exploits typed into the shell are analysed as the service decoded them" {
+	ssh_start -u root:hunter2
+	# i386 execve("/bin//sh") as a shell would write it to a file
+	sc='\x31\xc0\x50\x68\x2f\x2f\x73\x68\x68\x2f\x62\x69\x6e\x89\xe3\x50\x53\x89\xe1\xb0\x0b\xcd\x80'
+	run sshc hunter2 "root@$SENSOR" \
+	    "printf '$sc' >/tmp/.x; echo %08x.%08x.%08x.%08x.%n%n"
+	echo "$output"
+	hs_wait_event honeyspy.session.closed
+	# The transcript is encrypted: only the decoded input shows them.
+	events honeyspy.detect.shellcode | jq -e -s 'length >= 1 and
+	    (.[0].direction == "decoded") and
+	    (.[0].description | test("^\\\\x-escaped: execve"))'
+	events honeyspy.detect.format_string | jq -e -s 'length >= 1 and
+	    (.[0].direction == "decoded")'
+	events honeyspy.session.closed | jq -e '
+	    (.detections | map(select(.direction == "decoded")) | length >= 2)
+	    and (.artifact_decoded | length == 64)'
+}
+
 @test "hydra: N wrong passwords make exactly N failed logins with those passwords" {
 	ssh_start -u root:hunter2
 	seq 1 8 | sed 's/^/guess/' >"$HS_DIR/words"
