@@ -1841,13 +1841,6 @@ prog_eventid_ok(const char *id)
 }
 
 /*
- * One line from the program.  A JSON object with a proper eventid is
- * its event: our fields (time, sensor, session, flow) replace any it
- * set.  Anything else, a honeyd script's complaint say, is kept as the
- * program's message.  Either way it counts against the transcript
- * budget, so a program echoing an attacker cannot flood the log.
- */
-/*
  * Attacker text that the transcript shows only encrypted or encoded, as
  * the service decoded it: a shell's command lines (SSH), login names and
  * passwords (SSH, SMTP AUTH).  The analyser gets it as the session's
@@ -1874,6 +1867,13 @@ ses_decoded(struct ss_session *ses, const char *id, json_t *in)
 	}
 }
 
+/*
+ * One line from the program.  A JSON object with a proper eventid is
+ * its event: our fields (time, sensor, session, flow) replace any it
+ * set.  Anything else, a honeyd script's complaint say, is kept as the
+ * program's message.  Either way it counts against the transcript
+ * budget, so a program echoing an attacker cannot flood the log.
+ */
 static void
 ses_events_line(struct ss_session *ses, const char *line, size_t len)
 {
@@ -2593,7 +2593,10 @@ detect_owner(uint64_t id, int *dir)
 	return (NULL);
 }
 
-/* Which of a session's streams the analyser's id names (its inverse). */
+/*
+ * The analyser's id for one of a session's streams.  Flipping a bit is
+ * its own inverse, so detect_owner finds the session with it too.
+ */
 static uint64_t
 detect_id_of(const struct ss_session *ses, int dir)
 {
