@@ -1704,7 +1704,7 @@ detect_shellcode(const uint8_t *buf, size_t len,
 	sub.dl_steps = (sub.dl_steps != 0 ? sub.dl_steps : 100000) / 2 /
 	    SC_ESCREGIONS;
 	for (i = 0; i < len && nregion < SC_ESCREGIONS; i = e) {
-		if (sc_escape(buf + i, len - i, one, &n1, &style) == 0) {
+		if (sc_escape(buf + i, len - i, one, &n1, &how) == 0) {
 			e = i + 1;
 			continue;
 		}
@@ -1721,14 +1721,14 @@ detect_shellcode(const uint8_t *buf, size_t len,
 			continue;
 		if (dec == NULL && (dec = malloc(len)) == NULL)
 			return (-1);
-		how = 0;
+		/* how: the first escape's style; '+' is a space in a URL */
 		for (j = s, dn = 0, nbin = 0; j < e; j += k) {
 			if ((k = sc_escape(buf + j, e - j, dec + dn, &n1,
 			    &style)) == 0) {
-				dec[dn] = buf[j] == '+' ? ' ' : buf[j];
+				dec[dn] = buf[j] == '+' && how != 'x' ? ' ' :
+				    buf[j];
 				n1 = k = 1;
-			} else if (how == 0)
-				how = style;
+			}
 			for (; n1 > 0; n1--, dn++)
 				if (dec[dn] < 0x20 || dec[dn] >= 0x7f)
 					nbin++;
