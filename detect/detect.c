@@ -120,3 +120,15 @@ detect_quote(const uint8_t *b, size_t len, char *out, size_t outlen)
 	}
 	out[o] = '\0';
 }
+
+/* A hex digit's value, -1 if it is none; locale-free, unlike isxdigit(3). */
+int
+detect_hexval(uint8_t c)
+{
+	if (c >= '0' && c <= '9')
+		return (c - '0');
+	c |= 0x20;
+	if (c >= 'a' && c <= 'f')
+		return (c - 'a' + 10);
+	return (-1);
+}

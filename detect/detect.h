@@ -60,6 +60,7 @@ typedef void	(*detect_cb)(const struct detect_finding *, void *);
 const char	*detect_kind_name(enum detect_kind);
 void		 detect_limits_default(struct detect_limits *);
 void		 detect_quote(const uint8_t *, size_t, char *, size_t);
+int		 detect_hexval(uint8_t);
 
 /* Each returns the number of findings reported, or -1 on an error. */
 int	detect_shellcode(const uint8_t *, size_t, const struct detect_limits *,

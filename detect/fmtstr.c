@@ -277,9 +277,7 @@ fmt_urlescape(const uint8_t *b, size_t len, const struct fmt_dir *d)
 		/* "%08x", "%96c": decimal digits are a directive's width */
 		if (b[k + 1] <= '9' && b[k + 2] <= '9')
 			continue;
-		v = (b[k + 1] <= '9' ? b[k + 1] - '0' : (b[k + 1] | 0x20) -
-		    'a' + 10) << 4 | (b[k + 2] <= '9' ? b[k + 2] - '0' :
-		    (b[k + 2] | 0x20) - 'a' + 10);
+		v = detect_hexval(b[k + 1]) << 4 | detect_hexval(b[k + 2]);
 		if (v < 0x20 || v >= 0x7f)
 			nbin++;
 		k += 2;

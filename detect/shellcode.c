@@ -1615,17 +1615,6 @@ struct sc_esc {
 	const char	*how;
 };
 
-static int
-sc_hexval(uint8_t c)
-{
-	if (c >= '0' && c <= '9')
-		return (c - '0');
-	c |= 0x20;
-	if (c >= 'a' && c <= 'f')
-		return (c - 'a' + 10);
-	return (-1);
-}
-
 /* Length of the escape at p (0 if none); its bytes go to out. */
 static size_t
 sc_escape(const uint8_t *p, size_t n, uint8_t *out, size_t *nout,
@@ -1635,7 +1624,7 @@ sc_escape(const uint8_t *p, size_t n, uint8_t *out, size_t *nout,
 
 	if (n >= 6 && p[0] == '%' && (p[1] | 0x20) == 'u') {
 		for (i = 0; i < 4; i++)
-			if ((h[i] = sc_hexval(p[2 + i])) < 0)
+			if ((h[i] = detect_hexval(p[2 + i])) < 0)
 				return (0);
 		out[0] = (uint8_t)(h[2] << 4 | h[3]);
 		out[1] = (uint8_t)(h[0] << 4 | h[1]);
@@ -1643,15 +1632,15 @@ sc_escape(const uint8_t *p, size_t n, uint8_t *out, size_t *nout,
 		*style = 'u';
 		return (6);
 	}
-	if (n >= 3 && p[0] == '%' && (h[0] = sc_hexval(p[1])) >= 0 &&
-	    (h[1] = sc_hexval(p[2])) >= 0) {
+	if (n >= 3 && p[0] == '%' && (h[0] = detect_hexval(p[1])) >= 0 &&
+	    (h[1] = detect_hexval(p[2])) >= 0) {
 		out[0] = (uint8_t)(h[0] << 4 | h[1]);
 		*nout = 1;
 		*style = '%';
 		return (3);
 	}
 	if (n >= 4 && p[0] == '\\' && (p[1] | 0x20) == 'x' &&
-	    (h[0] = sc_hexval(p[2])) >= 0 && (h[1] = sc_hexval(p[3])) >= 0) {
+	    (h[0] = detect_hexval(p[2])) >= 0 && (h[1] = detect_hexval(p[3])) >= 0) {
 		out[0] = (uint8_t)(h[0] << 4 | h[1]);
 		*nout = 1;
 		*style = 'x';
