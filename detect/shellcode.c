@@ -28,6 +28,7 @@
 #include "detect.h"
 
 #define SC_BASE		0x10000000ULL	/* guest address of the window */
+#define SC_STEPS	100000	/* steps when the limits give none */
 #define SC_STACK	0x20000000ULL
 #define SC_BUILT	0x30000000ULL	/* code built on the stack, run here */
 #define SC_PAGE		4096ULL
@@ -1525,7 +1526,7 @@ sc_analyze(const uint8_t *buf, size_t len, const struct detect_limits *lim,
 		return (-1);
 	st->buf = buf;
 	st->len = len;
-	steps = 100000;
+	steps = SC_STEPS;
 	st->memory = 1024 * 1024;
 	if (lim != NULL) {
 		if (lim->dl_steps != 0)
@@ -1690,7 +1691,7 @@ detect_shellcode(const uint8_t *buf, size_t len,
 	if (lim != NULL)
 		sub = *lim;
 	/* the decoded regions share half as many steps again */
-	sub.dl_steps = (sub.dl_steps != 0 ? sub.dl_steps : 100000) / 2 /
+	sub.dl_steps = (sub.dl_steps != 0 ? sub.dl_steps : SC_STEPS) / 2 /
 	    SC_ESCREGIONS;
 	for (i = 0; i < len && nregion < SC_ESCREGIONS; i = e) {
 		if (sc_escape(buf + i, len - i, one, &n1, &how) == 0) {
