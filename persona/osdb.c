@@ -41,8 +41,10 @@ static long	 pfp_hex(const char *, const char *, long);
 static void	 pfp_tcp(const char *, struct pfp_tcp *);
 static void	 pfp_line(const char *, struct pfp *);
 static enum pfp_ipid pfp_ipid(const char *, const char *, uint16_t *);
+static int	 p0f_vercmp(const char *, const char *, int *);
+static int	 p0f_alt(const char *, const char *, size_t);
 static int	 p0f_names(const char *, const char *, const char *);
-static int	 p0f_sig(const char *, struct pfp *, uint32_t);
+static int	 p0f_sig(const char *, struct pfp *);
 static long	 pfp_mid(const char *, const char *, long);
 
 /* The middle of a hex range "a-b", or the value. */
@@ -540,89 +542,169 @@ pfp_options(const char *o, uint8_t *out, size_t len, uint32_t tsval,
 }
 
 /*
- * Whether a p0f label's flavour ("7 or 8", "2.4.x", "9.x") names this
- * personality: one of its alternatives follows NAME as a word in it.
+ * Compare the dotted version at V with the bound B ("2.4", "9") on B's
+ * components: -1, 0 or 1 in *CMP.  -1 when either has no number there.
+ */
+static int
+p0f_vercmp(const char *v, const char *b, int *cmp)
+{
+	unsigned long	 x, y;
+	char		*ve, *be;
+
+	for (;;) {
+		if (!isdigit((unsigned char)*v) || !isdigit((unsigned char)*b))
+			return (-1);
+		x = strtoul(v, &ve, 10);
+		y = strtoul(b, &be, 10);
+		if (x != y) {
+			*cmp = x < y ? -1 : 1;
+			return (0);
+		}
+		if (*be != '.' || !isdigit((unsigned char)be[1])) {
+			*cmp = 0;
+			return (0);
+		}
+		if (*ve != '.')
+			return (-1);
+		v = ve + 1;
+		b = be + 1;
+	}
+}
+
+/*
+ * Whether the version at V falls under one alternative of a p0f flavour:
+ * a release ("8", "10.x"), a range ("2.4-2.6", "8.x-9.x") or a word
+ * ("XP").
+ */
+static int
+p0f_alt(const char *v, const char *alt, size_t n)
+{
+	char		 lo[32], *hi, *p;
+	const char	*num = v;
+	int		 c;
+
+	if (n == 0 || n >= sizeof(lo))
+		return (0);
+	memcpy(lo, alt, n);
+	lo[n] = '\0';
+	if (!isdigit((unsigned char)lo[0]))
+		return (strncmp(v, lo, n) == 0 && (v[n] == '\0' ||
+		    v[n] == ' ' || v[n] == ',' || v[n] == ')'));
+	while ((p = strstr(lo, ".x")) != NULL)
+		memmove(p, p + 2, strlen(p + 2) + 1);
+	hi = lo;
+	if ((p = strchr(lo, '-')) != NULL) {
+		*p = '\0';
+		hi = p + 1;
+	}
+	/* HP-UX writes its releases "B.11.31" */
+	if (isupper((unsigned char)num[0]) && num[1] == '.')
+		num += 2;
+	if (p0f_vercmp(num, lo, &c) == -1 || c < 0)
+		return (0);
+	if (p0f_vercmp(num, hi, &c) == -1 || c > 0)
+		return (0);
+	return (1);
+}
+
+/*
+ * Whether a p0f label names this personality: the label's OS, as a word
+ * of the nmap name (or as nmap spells it: "macOS" and "OS X" for p0f's
+ * "Mac OS X"), followed by a version one of the flavour's alternatives
+ * ("7 or 8", "2.4-2.6", "9.x") covers.
  */
 static int
 p0f_names(const char *pname, const char *os, const char *flavor)
 {
-	char		 alt[32], *p;
-	const char	*f = flavor, *at, *next;
-	size_t		 n;
+	static const char *const spell[][3] = {
+		{ "Mac OS X", "macOS", "OS X" },
+	};
+	const char	*names[3] = { os, NULL, NULL };
+	const char	*f, *at, *next;
+	size_t		 i, k, n;
 
-	if ((at = strstr(pname, os)) == NULL)
-		return (0);
-	at += strlen(os);
-	while (*f != '\0') {
-		next = strstr(f, " or ");
-		n = next != NULL ? (size_t)(next - f) : strlen(f);
-		if (n == 0 || n >= sizeof(alt))
-			return (0);
-		memcpy(alt, f, n);
-		alt[n] = '\0';
-		if ((p = strstr(alt, ".x")) != NULL)
-			*p = '\0';
-		if ((p = strchr(alt, '-')) != NULL)
-			*p = '\0';
-		n = strlen(alt);
-		if (n > 0 && at[0] == ' ' && strncmp(at + 1, alt, n) == 0 &&
-		    (at[1 + n] == '\0' || at[1 + n] == ' ' ||
-		    at[1 + n] == '.' || at[1 + n] == '-'))
-			return (1);
-		if (next == NULL)
-			break;
-		f = next + 4;
+	for (i = 0; i < sizeof(spell) / sizeof(spell[0]); i++)
+		if (strcmp(os, spell[i][0]) == 0)
+			for (k = 1; k < 3; k++)
+				names[k] = spell[i][k];
+	for (k = 0; k < 3 && names[k] != NULL; k++) {
+		n = strlen(names[k]);
+		for (at = pname; (at = strstr(at, names[k])) != NULL;
+		    at += n) {
+			if ((at != pname && at[-1] != ' ' && at[-1] != '(') ||
+			    at[n] != ' ')
+				continue;
+			for (f = flavor; *f != '\0'; f = next + 4) {
+				next = strstr(f, " or ");
+				if (p0f_alt(at + n + 1, f, next != NULL ?
+				    (size_t)(next - f) : strlen(f)))
+					return (1);
+				if (next == NULL)
+					break;
+			}
+		}
 	}
 	return (0);
 }
 
-/* One "sig = ver:ittl:olen:mss:wsize,scale:olayout:quirks:pclass". */
+/*
+ * One "sig = ver:ittl:olen:mss:wsize,scale:olayout:quirks:pclass".  A
+ * signature with window scaling is left out: ordinary connections go
+ * without it.  Returns 1 when taken.
+ */
 static int
-p0f_sig(const char *sig, struct pfp *pf, uint32_t mss)
+p0f_sig(const char *sig, struct pfp *pf)
 {
+	struct pfp_p0f	*ps;
 	char		 f[8][96], o[PFP_OSTRLEN], tok[16];
 	const char	*p = sig, *e;
 	size_t		 i, n, on = 0;
-	unsigned long	 w, scale = 0;
+	unsigned long	 w, mss = 0;
 
 	for (i = 0; i < 8; i++) {
 		e = strchr(p, i < 7 ? ':' : '\0');
 		if (e == NULL)
-			return (-1);
+			return (0);
 		n = (size_t)(e - p);
 		if (n >= sizeof(f[i]))
-			return (-1);
+			return (0);
 		memcpy(f[i], p, n);
 		f[i][n] = '\0';
 		p = e + 1;
 	}
+	if (pf->pf_p0f >= PFP_P0FMAX)
+		return (0);
+	ps = &pf->pf_p0f_sig[pf->pf_p0f];
+	memset(ps, 0, sizeof(*ps));
+	if (f[3][0] != '*' && ((mss = strtoul(f[3], NULL, 10)) == 0 ||
+	    mss > 0xffff))
+		return (0);
 	/* f[4] is "wsize,scale" */
-	if ((e = strchr(f[4], ',')) == NULL)
-		return (-1);
-	if (strncmp(f[4], "mss*", 4) == 0)
-		w = mss * strtoul(f[4] + 4, NULL, 10);
-	else if (f[4][0] == '*')
+	if (strchr(f[4], ',') == NULL)
+		return (0);
+	if (strncmp(f[4], "mss*", 4) == 0) {
+		w = strtoul(f[4] + 4, NULL, 10);
+		ps->ps_wmss = 1;
+	} else if (f[4][0] == '*')
 		w = 0xffff;
 	else
 		w = strtoul(f[4], NULL, 10);
-	if (e[1] != '*')
-		scale = strtoul(e + 1, NULL, 10);
+	if (w == 0 || w > 0xffff)
+		return (0);
 	o[0] = '\0';
 	for (p = f[5]; *p != '\0'; p = *e == ',' ? e + 1 : e) {
 		e = p + strcspn(p, ",");
 		n = (size_t)(e - p);
 		if (n >= sizeof(tok))
-			return (-1);
+			return (0);
 		memcpy(tok, p, n);
 		tok[n] = '\0';
 		if (strcmp(tok, "mss") == 0)
-			n = (size_t)snprintf(o + on, sizeof(o) - on, "M%X",
-			    (unsigned)mss);
+			n = (size_t)snprintf(o + on, sizeof(o) - on, "M5B4");
 		else if (strcmp(tok, "nop") == 0)
 			n = (size_t)snprintf(o + on, sizeof(o) - on, "N");
 		else if (strcmp(tok, "ws") == 0)
-			n = (size_t)snprintf(o + on, sizeof(o) - on, "W%lX",
-			    scale);
+			return (0);
 		else if (strcmp(tok, "sok") == 0)
 			n = (size_t)snprintf(o + on, sizeof(o) - on, "S");
 		else if (strcmp(tok, "ts") == 0)
@@ -631,25 +713,28 @@ p0f_sig(const char *sig, struct pfp *pf, uint32_t mss)
 		else if (strncmp(tok, "eol", 3) == 0)
 			n = (size_t)snprintf(o + on, sizeof(o) - on, "L");
 		else
-			return (-1);
+			return (0);
 		if (n >= sizeof(o) - on)
-			return (-1);
+			return (0);
 		on += n;
 	}
-	if (pf->pf_p0f >= PFP_P0FMAX)
-		return (0);
-	(void)strlcpy(pf->pf_p0f_o[pf->pf_p0f], o, sizeof(pf->pf_p0f_o[0]));
-	pf->pf_p0f_w[pf->pf_p0f] = (uint32_t)(w > 0xffff ? 0xffff : w);
+	(void)strlcpy(ps->ps_o, o, sizeof(ps->ps_o));
+	ps->ps_w = (uint32_t)w;
+	ps->ps_mss = (uint16_t)mss;
+	ps->ps_df = strstr(f[6], "df") != NULL;
+	ps->ps_id = strstr(f[6], "id+") != NULL ||
+	    (!ps->ps_df && strstr(f[6], "id-") == NULL);
 	pf->pf_p0f_ttl = (int)strtol(f[1], NULL, 10);
-	pf->pf_p0f_df = strstr(f[6], "df") != NULL;
+	pf->pf_p0f_df = ps->ps_df;
 	pf->pf_p0f++;
-	return (0);
+	return (1);
 }
 
 /*
- * The SYN+ACK signatures of p0f.fp's first [tcp:response] label that
- * names this personality.  Ordinary connections then answer with these,
- * so that p0f agrees with nmap where it knows the OS.
+ * The SYN+ACK signatures without window scaling of p0f.fp's first
+ * [tcp:response] label that names this personality and has any.
+ * Ordinary connections then answer with these, so that p0f agrees with
+ * nmap where it knows the OS.
  */
 int
 pfp_parse_p0f(const char *buf, size_t len, struct pfp *pf)
@@ -658,11 +743,7 @@ pfp_parse_p0f(const char *buf, size_t len, struct pfp *pf)
 	char		 line[512], os[64], flavor[64];
 	size_t		 n;
 	int		 section = 0, taking = 0;
-	unsigned long	 mss = 1460;
-	const char	*m;
 
-	if ((m = strchr(pf->pf_o[0], 'M')) != NULL)
-		mss = strtoul(m + 1, NULL, 16);
 	pf->pf_p0f = 0;
 	while (p < end) {
 		if ((nl = memchr(p, '\n', end - p)) == NULL)
@@ -673,17 +754,18 @@ pfp_parse_p0f(const char *buf, size_t len, struct pfp *pf)
 		memcpy(line, p, n);
 		line[n] = '\0';
 		p = nl + 1;
-		if (line[0] == '[') {
-			if (taking)
+		if (line[0] == '[' || strncmp(line, "label", 5) == 0) {
+			if (taking && pf->pf_p0f > 0)
 				break;
+			taking = 0;
+		}
+		if (line[0] == '[') {
 			section = strcmp(line, "[tcp:response]") == 0;
 			continue;
 		}
 		if (!section)
 			continue;
 		if (strncmp(line, "label", 5) == 0) {
-			if (taking)
-				break;
 			/* label = s:class:NAME:FLAVOR */
 			if ((v = strchr(line, '=')) == NULL)
 				continue;
@@ -705,7 +787,7 @@ pfp_parse_p0f(const char *buf, size_t len, struct pfp *pf)
 			v++;
 			while (*v == ' ')
 				v++;
-			(void)p0f_sig(v, pf, (uint32_t)mss);
+			(void)p0f_sig(v, pf);
 		}
 	}
 	return (pf->pf_p0f > 0 ? 0 : -1);

@@ -96,7 +96,7 @@ static int	 icmp_in(struct prw *, int, struct pkt *, uint32_t);
 static int	 icmp_out(struct prw *, int, struct pkt *, uint32_t);
 static int	 has_o(const char *, char);
 static const char *normal_o(const struct pfp *);
-static int	 p0f_pick(const struct pfp *, int, int, int);
+static int	 p0f_pick(const struct pfp *, int, int);
 static void	 strip_o(const char *, char *, size_t, int, int, int);
 
 static uint16_t
@@ -451,15 +451,15 @@ ip_set(struct pkt *k, int ttl, int df, uint16_t id)
 static const char *
 normal_o(const struct pfp *pf)
 {
-	const char	*best = pf->pf_o[0];
+	const char	*best = pf->pf_o[0], *o;
 	int		 i, score, bs = -1;
 
 	for (i = 0; i < pf->pf_p0f; i++) {
-		score = has_o(pf->pf_p0f_o[i], 'W') +
-		    has_o(pf->pf_p0f_o[i], 'T') + has_o(pf->pf_p0f_o[i], 'S');
+		o = pf->pf_p0f_sig[i].ps_o;
+		score = has_o(o, 'T') + has_o(o, 'S');
 		if (score > bs) {
 			bs = score;
-			best = pf->pf_p0f_o[i];
+			best = o;
 		}
 	}
 	return (best);
@@ -467,14 +467,13 @@ normal_o(const struct pfp *pf)
 
 /* p0f's signature for a SYN+ACK with these options, or -1. */
 static int
-p0f_pick(const struct pfp *pf, int ws, int ts, int sack)
+p0f_pick(const struct pfp *pf, int ts, int sack)
 {
 	int	i;
 
 	for (i = 0; i < pf->pf_p0f; i++)
-		if (has_o(pf->pf_p0f_o[i], 'W') == (ws != 0) &&
-		    has_o(pf->pf_p0f_o[i], 'T') == (ts != 0) &&
-		    has_o(pf->pf_p0f_o[i], 'S') == (sack != 0))
+		if (has_o(pf->pf_p0f_sig[i].ps_o, 'T') == (ts != 0) &&
+		    has_o(pf->pf_p0f_sig[i].ps_o, 'S') == (sack != 0))
 			return (i);
 	return (-1);
 }
@@ -682,10 +681,13 @@ tcp_out(struct prw *rw, int ai, struct pkt *k, uint32_t now)
 	uint8_t			 opt[40];
 	char			 ostr[PFP_OSTRLEN];
 	const char		*o = NULL;
+	const struct pfp_p0f	*ps = NULL;
 	size_t			 thl, at;
-	uint32_t		 w = 0, tsval = 0, tsecr = 0, seq, win, isn;
+	uint32_t		 w = 0, tsval = 0, tsecr = 0, seq, win, isn,
+				 mss = 1460;
 	int			 cls, olen, l, ws_real = -1, hasts = 0,
 				 hassack, ttl, df, which = 0;
+	uint16_t		 id;
 	uint8_t			 fl;
 
 	if (k->len - k->hl < 20 || (thl = (th[12] >> 4) * 4) < 20 ||
@@ -700,17 +702,27 @@ tcp_out(struct prw *rw, int ai, struct pkt *k, uint32_t now)
 	if ((fl & (TH_SYN | TH_ACK | TH_RST)) == (TH_SYN | TH_ACK)) {
 		if ((l = tcp_opt_find(th + 20, thl - 20, 3, &at)) == 3)
 			ws_real = th[20 + at + 2];
+		if (tcp_opt_find(th + 20, thl - 20, 2, &at) == 4)
+			mss = get16(th + 20 + at + 2);
+		hasts = tcp_opt_find(th + 20, thl - 20, 8, &at) == 10;
+		hassack = tcp_opt_find(th + 20, thl - 20, 4, &at) == 2;
 		if (f == NULL)
 			f = flow_get(rw, k->dst, get16(th + 2), k->src,
 			    get16(th), 6, 1, now);
+		/*
+		 * An ordinary connection answers as p0f.fp has the OS, where
+		 * it has a signature for what the SYN was agreed to.
+		 */
+		if (cls == PRB_NONE && ws_real < 0 &&
+		    (l = p0f_pick(pf, hasts, hassack)) >= 0)
+			ps = &pf->pf_p0f_sig[l];
 		/*
 		 * nmap's probes see the personality's clock; an ordinary
 		 * connection keeps the kernel's (random from one to the next,
 		 * as p0f expects of most stacks), so that nothing of it that
 		 * comes back needs translating, nor passes through us.
 		 */
-		if ((l = tcp_opt_find(th + 20, thl - 20, 8, &at)) == 10) {
-			hasts = 1;
+		if (tcp_opt_find(th + 20, thl - 20, 8, &at) == 10) {
 			tsval = get32(th + 20 + at + 2);
 			if (cls != PRB_NONE) {
 				if (!(f->pf_flags & FL_TS))
@@ -718,7 +730,7 @@ tcp_out(struct prw *rw, int ai, struct pkt *k, uint32_t now)
 					    pf, now);
 				tsval -= f->pf_tsdelta;
 				f->pf_flags |= FL_TS;
-			} else if (pf->pf_ts == 0) {
+			} else if (pf->pf_ts == 0 && ps == NULL) {
 				/*
 				 * A clock at zero, in the SYN+ACK only.  The
 				 * data that follow never reach us and carry
@@ -733,7 +745,6 @@ tcp_out(struct prw *rw, int ai, struct pkt *k, uint32_t now)
 			}
 			tsecr = get32(th + 20 + at + 6);
 		}
-		hassack = tcp_opt_find(th + 20, thl - 20, 4, &at) == 2;
 		if (cls >= PRB_P1 && cls <= PRB_P6) {
 			o = pf->pf_o[cls - PRB_P1];
 			w = pf->pf_w[cls - PRB_P1];
@@ -747,10 +758,18 @@ tcp_out(struct prw *rw, int ai, struct pkt *k, uint32_t now)
 			t = &pf->pf_t[3];
 			o = t->pt_o;
 			w = t->pt_w;
-		} else if ((l = p0f_pick(pf, ws_real >= 0, hasts,
-		    hassack)) >= 0) {
-			o = pf->pf_p0f_o[l];
-			w = pf->pf_p0f_w[l];
+		} else if (ps != NULL) {
+			/*
+			 * The kernel's MSS where p0f has any, made small
+			 * enough for a window of so many of them to fit.
+			 */
+			o = ps->ps_o;
+			if (ps->ps_mss != 0)
+				mss = ps->ps_mss;
+			if (ps->ps_wmss && mss * ps->ps_w > 0xffff)
+				mss = 0xffff / ps->ps_w;
+			w = ps->ps_wmss ? mss * ps->ps_w : ps->ps_w;
+			df = ps->ps_df;
 		} else {
 			strip_o(pf->pf_o[0], ostr, sizeof(ostr),
 			    ws_real >= 0, hasts, hassack);
@@ -762,8 +781,11 @@ tcp_out(struct prw *rw, int ai, struct pkt *k, uint32_t now)
 			df = t->pt_df;
 		}
 		if ((olen = pfp_options(o, opt, sizeof(opt), tsval, tsecr,
-		    hasts)) == -1 ||
-		    tcp_set_options(k, opt, (size_t)olen) == -1)
+		    hasts)) == -1)
+			return (-1);
+		if (ps != NULL && tcp_opt_find(opt, (size_t)olen, 2, &at) == 4)
+			put16(opt + at + 2, (uint16_t)mss);
+		if (tcp_set_options(k, opt, (size_t)olen) == -1)
 			return (-1);
 		th = k->p + k->hl;
 		put16(th + 14, (uint16_t)(w > 0xffff ? 0xffff : w));
@@ -877,7 +899,12 @@ tcp_out(struct prw *rw, int ai, struct pkt *k, uint32_t now)
 	    tcp_opt_find(th + 20, ((th[12] >> 4) * 4) - 20, 8, &at) == 10)
 		put32(th + 20 + at + 2, pf->pf_ts == 0 ? 0 :
 		    get32(th + 20 + at + 2) - f->pf_tsdelta);
-	ip_set(k, ttl, df, next_ipid(rw, ai, pf, which, get16(k->p + 4)));
+	id = next_ipid(rw, ai, pf, which, get16(k->p + 4));
+	if (ps != NULL && !ps->ps_id)
+		id = 0;
+	else if (ps != NULL && id == 0)
+		id = (uint16_t)(1 + rw->rw_random() % 0xffff);
+	ip_set(k, ttl, df, id);
 	return (1);
 }
 

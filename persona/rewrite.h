@@ -59,6 +59,16 @@ struct pfp_tcp {
 	char		pt_cc;		/* ECN: Y N S O */
 };
 
+/* One SYN+ACK signature of p0f.fp, without window scaling. */
+struct pfp_p0f {
+	char		ps_o[PFP_OSTRLEN];	/* options, nmap's letters */
+	uint32_t	ps_w;		/* window, or how many MSS */
+	int		ps_wmss;	/* ps_w counts MSS */
+	uint16_t	ps_mss;		/* 0: the kernel's */
+	int		ps_df;
+	int		ps_id;		/* 1: nonzero IP ID, 0: zero */
+};
+
 /* A personality compiled from one nmap-os-db entry. */
 struct pfp {
 	char		pf_name[PFP_NAMELEN];
@@ -89,8 +99,7 @@ struct pfp {
 	/* ordinary connections: from p0f.fp where it has a signature */
 	int		pf_p0f;		/* p0f SYN+ACK signatures that apply */
 	char		pf_p0f_label[PFP_NAMELEN];
-	char		pf_p0f_o[PFP_P0FMAX][PFP_OSTRLEN];
-	uint32_t	pf_p0f_w[PFP_P0FMAX];
+	struct pfp_p0f	pf_p0f_sig[PFP_P0FMAX];
 	int		pf_p0f_ttl, pf_p0f_df;
 };
 

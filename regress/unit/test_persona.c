@@ -344,6 +344,148 @@ test_garbage(void **unused)
 	}
 }
 
+/* A p0f.fp excerpt: which label names which nmap entry. */
+static const char p0fdb[] =
+    "[tcp:request]\n"
+    "label = s:unix:Test OS:9.x\n"
+    "sig   = *:64:0:*:mss*20,0:mss:df:0\n"
+    "[tcp:response]\n"
+    "label = s:unix:Linux:3.x\n"
+    "sig   = *:64:0:*:mss*10,0:mss,sok,ts:df:0\n"
+    "sig   = *:64:0:*:mss*10,*:mss,sok,ts,nop,ws:df:0\n"
+    "label = s:unix:Linux:2.4-2.6\n"
+    "sig   = *:64:0:*:mss*4,0:mss,sok,ts:df:0\n"
+    "label = s:unix:FreeBSD:9.x\n"
+    "sig   = *:64:0:*:65535,6:mss,nop,ws:df,id+:0\n"
+    "label = s:unix:FreeBSD:8.x-9.x\n"
+    "sig   = *:64:0:*:65535,0:mss,sok,ts:df,id+:0\n"
+    "label = s:unix:Mac OS X:10.x\n"
+    "sig   = *:64:0:*:65535,0:mss,nop,nop,ts,sok,eol+1:df,id+:0\n"
+    "label = s:unix:Solaris:10\n"
+    "sig   = *:64:0:*:mss*37,0:mss:df,id+:0\n"
+    "label = s:unix:HP-UX:11.x\n"
+    "sig   = *:64:0:*:32768,0:mss:df,id+:0\n"
+    "label = s:win:Windows:7 or 8\n"
+    "sig   = *:128:0:*:8192,0:mss,sok,ts:df,id+:0\n"
+    "label = s:unix:OpenBSD:5.x\n"
+    "sig   = *:64:0:1460:16384,0:mss,nop,nop,sok,nop,nop,ts:df,id+:0\n"
+    "label = s:unix:Test OS:1.x\n"
+    "sig   = *:64:0:*:mss*10,0:mss,sok,ts:df:0\n"
+    "[http:request]\n"
+    "label = s:unix:Test OS:1.x\n";
+
+static void
+test_p0f_labels(void **unused)
+{
+	static const struct {
+		const char	*name, *label;
+	} t[] = {
+		{ "Linux 3.13 or 4.2", "s:unix:Linux:3.x" },
+		{ "Linux 2.6.24 - 3.2", "s:unix:Linux:2.4-2.6" },
+		/* 9.x has only signatures with window scaling */
+		{ "FreeBSD 9.3-RELEASE", "s:unix:FreeBSD:8.x-9.x" },
+		{ "NAS4Free (FreeBSD 9.1-RELEASE - 10.3-RELEASE)",
+		    "s:unix:FreeBSD:8.x-9.x" },
+		{ "Apple macOS 10.13 (High Sierra) (Darwin 17.0.0)",
+		    "s:unix:Mac OS X:10.x" },
+		{ "Apple OS X 10.10 (Yosemite) (Darwin 14.0.0)",
+		    "s:unix:Mac OS X:10.x" },
+		{ "Sun Solaris 9 or Oracle Solaris 10", "s:unix:Solaris:10" },
+		{ "HP-UX B.11.31", "s:unix:HP-UX:11.x" },
+		{ "Microsoft Windows 8.1", "s:win:Windows:7 or 8" },
+		{ "Microsoft Windows 10", NULL },
+		{ "Microsoft Windows Server 2008 R2", NULL },
+		{ "Sun OpenSolaris 2009.06", NULL },
+		{ "Linux 4.4", NULL },
+		{ "Linux 2.2.14", NULL },
+	};
+	struct pfp	 other;
+	size_t		 i;
+
+	(void)unused;
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		memset(&other, 0, sizeof(other));
+		(void)strlcpy(other.pf_name, t[i].name,
+		    sizeof(other.pf_name));
+		if (t[i].label == NULL) {
+			assert_int_equal(pfp_parse_p0f(p0fdb,
+			    sizeof(p0fdb) - 1, &other), -1);
+			continue;
+		}
+		assert_int_equal(pfp_parse_p0f(p0fdb, sizeof(p0fdb) - 1,
+		    &other), 0);
+		assert_string_equal(other.pf_p0f_label, t[i].label);
+	}
+	/* the signature with window scaling is left out */
+	(void)strlcpy(other.pf_name, "Linux 3.2", sizeof(other.pf_name));
+	assert_int_equal(pfp_parse_p0f(p0fdb, sizeof(p0fdb) - 1, &other), 0);
+	assert_int_equal(other.pf_p0f, 1);
+	assert_string_equal(other.pf_p0f_sig[0].ps_o, "M5B4ST11");
+	assert_int_equal(other.pf_p0f_sig[0].ps_wmss, 1);
+	assert_int_equal(other.pf_p0f_sig[0].ps_w, 10);
+	assert_int_equal(other.pf_p0f_sig[0].ps_id, 0);
+	(void)strlcpy(other.pf_name, "OpenBSD 5.4", sizeof(other.pf_name));
+	assert_int_equal(pfp_parse_p0f(p0fdb, sizeof(p0fdb) - 1, &other), 0);
+	assert_int_equal(other.pf_p0f_sig[0].ps_mss, 1460);
+	assert_int_equal(other.pf_p0f_sig[0].ps_id, 1);
+}
+
+/*
+ * An ordinary connection: the SYN goes without window scaling and the
+ * SYN+ACK is p0f's, with the kernel's MSS, however large nmap's was.
+ */
+static void
+test_p0f_session(void **unused)
+{
+	static const uint8_t syn_opts[] = { 2, 4, 5, 0xb4, 4, 2, 8, 10,
+	    0, 0, 0x10, 0, 0, 0, 0, 0, 1, 3, 3, 7 };
+	uint8_t		 synack_opts[] = { 2, 4, 0xff, 0xcb, 4, 2, 8, 10,
+	    0, 0, 0x20, 0, 0, 0, 0x10, 0 };
+	uint8_t		 p[128];
+	size_t		 len;
+	char		 why[256];
+
+	(void)unused;
+	assert_int_equal(pfp_parse_nmap(db, sizeof(db) - 1, "Test OS 1.0",
+	    &pf, why, sizeof(why)), 0);
+	assert_int_equal(pfp_parse_p0f(p0fdb, sizeof(p0fdb) - 1, &pf), 0);
+	assert_string_equal(pf.pf_p0f_label, "s:unix:Test OS:1.x");
+	prw_state_reset(&state);
+	prw_init(&rw, &state, rnd);
+	assert_int_equal(prw_add(&rw, htonl(ALIAS), &pf), 0);
+
+	len = tcp(p, 0, 0x02, 64240, 5000, 0, syn_opts, sizeof(syn_opts));
+	assert_int_equal(prw_packet(&rw, 0, p, &len, sizeof(p), 100),
+	    PRW_CHANGED);
+	assert_memory_equal(p + 56, "\x01\x01\x01\x01", 4);	/* no WS */
+	assert_true(sums_ok(p, len));
+
+	/* the kernel's MSS of 65483 (loopback) makes a window too big */
+	len = tcp(p, 1, 0x12, 65483, 9000, 5001, synack_opts,
+	    sizeof(synack_opts));
+	assert_int_equal(prw_packet(&rw, 1, p, &len, sizeof(p), 101),
+	    PRW_CHANGED);
+	assert_int_equal(len, 56);
+	assert_int_equal(p[8], 64);			/* p0f's TTL */
+	assert_int_equal(p[6] & 0x40, 0x40);		/* DF */
+	assert_int_equal(p[4] << 8 | p[5], 0);		/* and no IP ID */
+	assert_memory_equal(p + 40, "\x02\x04\x19\x99\x04\x02\x08\x0a"
+	    "\x00\x00\x20\x00\x00\x00\x10\x00", 16);	/* 6553 */
+	assert_int_equal(p[34] << 8 | p[35], 65530);	/* 10 MSS */
+	assert_true(sums_ok(p, len));
+
+	/* with a usual MSS, that MSS and ten of it */
+	synack_opts[2] = 0x05;
+	synack_opts[3] = 0xb4;
+	len = tcp(p, 1, 0x12, 65160, 9100, 7001, synack_opts,
+	    sizeof(synack_opts));
+	assert_int_equal(prw_packet(&rw, 1, p, &len, sizeof(p), 102),
+	    PRW_CHANGED);
+	assert_memory_equal(p + 40, "\x02\x04\x05\xb4", 4);
+	assert_int_equal(p[34] << 8 | p[35], 14600);
+	assert_true(sums_ok(p, len));
+}
+
 int
 main(void)
 {
@@ -353,6 +495,8 @@ main(void)
 		cmocka_unit_test(test_t_probes),
 		cmocka_unit_test(test_icmp),
 		cmocka_unit_test(test_garbage),
+		cmocka_unit_test(test_p0f_labels),
+		cmocka_unit_test(test_p0f_session),
 	};
 
 	return (cmocka_run_group_tests_name("persona", tests, NULL, NULL));
