@@ -41,9 +41,13 @@ static long	 pfp_hex(const char *, const char *, long);
 static void	 pfp_tcp(const char *, struct pfp_tcp *);
 static void	 pfp_line(const char *, struct pfp *);
 static enum pfp_ipid pfp_ipid(const char *, const char *, uint16_t *);
-static int	 p0f_vercmp(const char *, const char *, int *);
-static int	 p0f_alt(const char *, const char *, size_t);
-static int	 p0f_names(const char *, const char *, const char *);
+static long	 p0f_release(const char *, long);
+static long	 p0f_alt(const char *, const char *, size_t);
+static const char *p0f_windows(const char *);
+static long	 p0f_names(const char *, const char *, const char *);
+static const char *p0f_line(const char *, const char *, char *, size_t);
+static const char *p0f_value(const char *);
+static void	 p0f_take(const char *, const char *, struct pfp *);
 static int	 p0f_sig(const char *, struct pfp *);
 static long	 pfp_mid(const char *, const char *, long);
 
@@ -542,54 +546,44 @@ pfp_options(const char *o, uint8_t *out, size_t len, uint32_t tsval,
 }
 
 /*
- * Compare the dotted version at V with the bound B ("2.4", "9") on B's
- * components: -1, 0 or 1 in *CMP.  -1 when either has no number there.
+ * A release "MAJOR.MINOR..." as one number, MINOR (or DFLT without one)
+ * counting up to 999; -1 without a number at V.
  */
-static int
-p0f_vercmp(const char *v, const char *b, int *cmp)
+static long
+p0f_release(const char *v, long dflt)
 {
-	unsigned long	 x, y;
-	char		*ve, *be;
+	unsigned long	 major, minor;
+	char		*end;
 
-	for (;;) {
-		if (!isdigit((unsigned char)*v) || !isdigit((unsigned char)*b))
-			return (-1);
-		x = strtoul(v, &ve, 10);
-		y = strtoul(b, &be, 10);
-		if (x != y) {
-			*cmp = x < y ? -1 : 1;
-			return (0);
-		}
-		if (*be != '.' || !isdigit((unsigned char)be[1])) {
-			*cmp = 0;
-			return (0);
-		}
-		if (*ve != '.')
-			return (-1);
-		v = ve + 1;
-		b = be + 1;
-	}
+	if (!isdigit((unsigned char)*v))
+		return (-1);
+	major = strtoul(v, &end, 10);
+	if (major > 100000)
+		return (-1);
+	if (*end != '.' || !isdigit((unsigned char)end[1]))
+		return ((long)major * 1000 + dflt);
+	minor = strtoul(end + 1, NULL, 10);
+	return ((long)major * 1000 + (long)(minor > 999 ? 999 : minor));
 }
 
 /*
- * Whether the version at V falls under one alternative of a p0f flavour:
- * a release ("8", "10.x"), a range ("2.4-2.6", "8.x-9.x") or a word
- * ("XP").
+ * How far the version at V is from one alternative of a p0f flavour: a
+ * release ("8", "10.x"), a range ("2.4-2.6", "8.x-9.x") or a word ("XP").
+ * 0 when it covers V, -1 when they cannot be compared.
  */
-static int
+static long
 p0f_alt(const char *v, const char *alt, size_t n)
 {
-	char		 lo[32], *hi, *p;
-	const char	*num = v;
-	int		 c;
+	char	 lo[32], *hi, *p;
+	long	 r, a, b;
 
 	if (n == 0 || n >= sizeof(lo))
-		return (0);
+		return (-1);
 	memcpy(lo, alt, n);
 	lo[n] = '\0';
 	if (!isdigit((unsigned char)lo[0]))
 		return (strncmp(v, lo, n) == 0 && (v[n] == '\0' ||
-		    v[n] == ' ' || v[n] == ',' || v[n] == ')'));
+		    v[n] == ' ' || v[n] == ',' || v[n] == ')') ? 0 : -1);
 	while ((p = strstr(lo, ".x")) != NULL)
 		memmove(p, p + 2, strlen(p + 2) + 1);
 	hi = lo;
@@ -598,30 +592,61 @@ p0f_alt(const char *v, const char *alt, size_t n)
 		hi = p + 1;
 	}
 	/* HP-UX writes its releases "B.11.31" */
-	if (isupper((unsigned char)num[0]) && num[1] == '.')
-		num += 2;
-	if (p0f_vercmp(num, lo, &c) == -1 || c < 0)
-		return (0);
-	if (p0f_vercmp(num, hi, &c) == -1 || c > 0)
-		return (0);
-	return (1);
+	if (isupper((unsigned char)v[0]) && v[1] == '.')
+		v += 2;
+	if ((r = p0f_release(v, 0)) == -1 || (a = p0f_release(lo, 0)) == -1 ||
+	    (b = p0f_release(hi, 999)) == -1)
+		return (-1);
+	return (r < a ? a - r : r > b ? r - b : 0);
 }
 
 /*
- * Whether a p0f label names this personality: the label's OS, as a word
- * of the nmap name (or as nmap spells it: "macOS" and "OS X" for p0f's
- * "Mac OS X"), followed by a version one of the flavour's alternatives
- * ("7 or 8", "2.4-2.6", "9.x") covers.
+ * p0f's Windows labels stand for two stacks: "XP" for NT 5 (2000, XP,
+ * Server 2003), "7 or 8" for NT 6 and later.  The version to look for in
+ * a label for the Windows release at V.
  */
-static int
+static const char *
+p0f_windows(const char *v)
+{
+	static const struct {
+		const char	*release, *as;
+	} nt[] = {
+		{ "2000", "XP" }, { "Server 2003", "XP" },
+		{ "Vista", "7" }, { "Server 2008", "7" }, { "Server 2012", "7" },
+		{ "Server 2016", "7" }, { "Server 2019", "7" },
+		{ "Server 2022", "7" }, { "10", "7" }, { "11", "7" },
+	};
+	size_t	 i, n;
+
+	for (i = 0; i < sizeof(nt) / sizeof(nt[0]); i++) {
+		n = strlen(nt[i].release);
+		if (strncmp(v, nt[i].release, n) == 0 && (v[n] == '\0' ||
+		    v[n] == ' ' || v[n] == ',' || v[n] == ')'))
+			return (nt[i].as);
+	}
+	return (v);
+}
+
+/*
+ * How far a p0f label is from this personality: 0 when the label's OS is
+ * a word of the nmap name (or as nmap spells it: "macOS" and "OS X" for
+ * p0f's "Mac OS X", "Tru64 UNIX" for "Tru64") followed by a version one of the flavour's
+ * alternatives covers ("7 or 8", "2.4-2.6", "9.x"); else the distance
+ * between the nearest release and the flavour's (not for Windows, whose
+ * releases are not numbered in order); -1 for another system.
+ */
+static long
 p0f_names(const char *pname, const char *os, const char *flavor)
 {
 	static const char *const spell[][3] = {
 		{ "Mac OS X", "macOS", "OS X" },
+		{ "Tru64", "Tru64 UNIX", NULL },
 	};
 	const char	*names[3] = { os, NULL, NULL };
-	const char	*f, *at, *next;
+	const char	*f, *at, *next, *v;
 	size_t		 i, k, n;
+	long		 d, best = -1;
+	int		 win;
 
 	for (i = 0; i < sizeof(spell) / sizeof(spell[0]); i++)
 		if (strcmp(os, spell[i][0]) == 0)
@@ -634,17 +659,23 @@ p0f_names(const char *pname, const char *os, const char *flavor)
 			if ((at != pname && at[-1] != ' ' && at[-1] != '(') ||
 			    at[n] != ' ')
 				continue;
+			v = at + n + 1;
+			if ((win = strcmp(os, "Windows") == 0))
+				v = p0f_windows(v);
 			for (f = flavor; *f != '\0'; f = next + 4) {
 				next = strstr(f, " or ");
-				if (p0f_alt(at + n + 1, f, next != NULL ?
-				    (size_t)(next - f) : strlen(f)))
-					return (1);
+				d = p0f_alt(v, f, next != NULL ?
+				    (size_t)(next - f) : strlen(f));
+				/* Windows 95 to ME are not near NT */
+				if (d >= 0 && (best == -1 || d < best) &&
+				    (d == 0 || !win))
+					best = d;
 				if (next == NULL)
 					break;
 			}
 		}
 	}
-	return (0);
+	return (best);
 }
 
 /*
@@ -730,65 +761,102 @@ p0f_sig(const char *sig, struct pfp *pf)
 	return (1);
 }
 
+/* One line of BUF from P into LINE, cut to fit; where the next starts. */
+static const char *
+p0f_line(const char *p, const char *end, char *line, size_t size)
+{
+	const char	*nl;
+	size_t		 n;
+
+	if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
+		nl = end;
+	n = (size_t)(nl - p);
+	if (n >= size)
+		n = size - 1;
+	memcpy(line, p, n);
+	line[n] = '\0';
+	return (nl < end ? nl + 1 : end);
+}
+
+/* The value after "key =" in LINE. */
+static const char *
+p0f_value(const char *line)
+{
+	const char	*v;
+
+	if ((v = strchr(line, '=')) == NULL)
+		return (NULL);
+	v++;
+	while (*v == ' ')
+		v++;
+	return (v);
+}
+
+/* Into PF, the label whose line starts at P and its signatures. */
+static void
+p0f_take(const char *p, const char *end, struct pfp *pf)
+{
+	char		 line[512];
+	const char	*v;
+
+	pf->pf_p0f = 0;
+	p = p0f_line(p, end, line, sizeof(line));
+	if ((v = p0f_value(line)) != NULL)
+		(void)strlcpy(pf->pf_p0f_label, v, sizeof(pf->pf_p0f_label));
+	while (p < end) {
+		p = p0f_line(p, end, line, sizeof(line));
+		if (line[0] == '[' || strncmp(line, "label", 5) == 0)
+			break;
+		if (strncmp(line, "sig", 3) == 0 &&
+		    (v = p0f_value(line)) != NULL)
+			(void)p0f_sig(v, pf);
+	}
+}
+
 /*
- * The SYN+ACK signatures without window scaling of p0f.fp's first
- * [tcp:response] label that names this personality and has any.
+ * The SYN+ACK signatures without window scaling of the p0f.fp
+ * [tcp:response] label that names this personality (the first that has
+ * any), or else of the one of its system with the nearest release.
  * Ordinary connections then answer with these, so that p0f agrees with
- * nmap where it knows the OS.
+ * nmap where it knows the system.
  */
 int
 pfp_parse_p0f(const char *buf, size_t len, struct pfp *pf)
 {
-	const char	*p = buf, *end = buf + len, *nl, *v;
+	const char	*p = buf, *end = buf + len, *at, *v, *best_at = NULL;
 	char		 line[512], os[64], flavor[64];
-	size_t		 n;
-	int		 section = 0, taking = 0;
+	int		 section = 0;
+	long		 d, best = -1;
 
-	pf->pf_p0f = 0;
 	while (p < end) {
-		if ((nl = memchr(p, '\n', end - p)) == NULL)
-			nl = end;
-		n = (size_t)(nl - p);
-		if (n >= sizeof(line))
-			n = sizeof(line) - 1;
-		memcpy(line, p, n);
-		line[n] = '\0';
-		p = nl + 1;
-		if (line[0] == '[' || strncmp(line, "label", 5) == 0) {
-			if (taking && pf->pf_p0f > 0)
-				break;
-			taking = 0;
-		}
+		at = p;
+		p = p0f_line(p, end, line, sizeof(line));
 		if (line[0] == '[') {
 			section = strcmp(line, "[tcp:response]") == 0;
 			continue;
 		}
-		if (!section)
+		if (!section || strncmp(line, "label", 5) != 0 ||
+		    (v = p0f_value(line)) == NULL)
 			continue;
-		if (strncmp(line, "label", 5) == 0) {
-			/* label = s:class:NAME:FLAVOR */
-			if ((v = strchr(line, '=')) == NULL)
-				continue;
-			v++;
-			while (*v == ' ')
-				v++;
-			if (sscanf(v, "%*[^:]:%*[^:]:%63[^:]:%63[^\n]", os,
-			    flavor) != 2)
-				continue;
-			if (p0f_names(pf->pf_name, os, flavor)) {
-				taking = 1;
-				(void)strlcpy(pf->pf_p0f_label, v,
-				    sizeof(pf->pf_p0f_label));
-			}
+		/* label = s:class:NAME:FLAVOR */
+		if (sscanf(v, "%*[^:]:%*[^:]:%63[^:]:%63[^\n]", os,
+		    flavor) != 2)
 			continue;
-		}
-		if (taking && strncmp(line, "sig", 3) == 0 &&
-		    (v = strchr(line, '=')) != NULL) {
-			v++;
-			while (*v == ' ')
-				v++;
-			(void)p0f_sig(v, pf);
-		}
+		if ((d = p0f_names(pf->pf_name, os, flavor)) < 0 ||
+		    (best != -1 && d >= best))
+			continue;
+		p0f_take(at, end, pf);
+		if (pf->pf_p0f == 0)
+			continue;
+		best = d;
+		best_at = at;
+		if (d == 0)
+			break;
 	}
-	return (pf->pf_p0f > 0 ? 0 : -1);
+	pf->pf_p0f = 0;
+	pf->pf_p0f_label[0] = '\0';
+	if (best_at == NULL)
+		return (-1);
+	p0f_take(best_at, end, pf);
+	return (0);
 }

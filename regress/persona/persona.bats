@@ -235,9 +235,11 @@ named() {
 	echo "$((n - bad)) of $n labelled"
 	[ "$bad" -eq 0 ]
 	if [ -z "${PERSONA_FILE:-}" ]; then
-		# of the twelve, p0f.fp has SYN+ACK labels for Windows 7,
-		# Windows XP, macOS ("Mac OS X 10.x") and Linux 2.4
-		[ "$n" -eq 4 ]
+		# of the twelve, p0f.fp has SYN+ACK labels for all but NetBSD,
+		# Cisco IOS and the printer: Windows 10 and Server 2016 as
+		# "7 or 8", macOS as "Mac OS X 10.x", OpenBSD 6.3, FreeBSD
+		# 11.2 and Solaris 11 as the nearest release it has
+		[ "$n" -eq 9 ]
 	fi
 	# the sensor keeps its own TTL: not one of the personas'
 	grep -F "srv=$LAB_SENSOR_IP/$OPEN|" "$HS_DIR/p0f.log" |

@@ -365,6 +365,8 @@ static const char p0fdb[] =
     "sig   = *:64:0:*:mss*37,0:mss:df,id+:0\n"
     "label = s:unix:HP-UX:11.x\n"
     "sig   = *:64:0:*:32768,0:mss:df,id+:0\n"
+    "label = s:win:Windows:XP\n"
+    "sig   = *:128:0:*:65535,0:mss,nop,nop,sok:df,id+:0\n"
     "label = s:win:Windows:7 or 8\n"
     "sig   = *:128:0:*:8192,0:mss,sok,ts:df,id+:0\n"
     "label = s:unix:OpenBSD:5.x\n"
@@ -393,11 +395,20 @@ test_p0f_labels(void **unused)
 		{ "Sun Solaris 9 or Oracle Solaris 10", "s:unix:Solaris:10" },
 		{ "HP-UX B.11.31", "s:unix:HP-UX:11.x" },
 		{ "Microsoft Windows 8.1", "s:win:Windows:7 or 8" },
-		{ "Microsoft Windows 10", NULL },
-		{ "Microsoft Windows Server 2008 R2", NULL },
+		/* Windows by its stack: NT 5 as XP, NT 6 and later as 7 */
+		{ "Microsoft Windows 10", "s:win:Windows:7 or 8" },
+		{ "Microsoft Windows Server 2008 R2", "s:win:Windows:7 or 8" },
+		{ "Microsoft Windows 2000 SP4", "s:win:Windows:XP" },
+		{ "Microsoft Windows Server 2003 SP2", "s:win:Windows:XP" },
+		/* else the nearest release of the system */
+		{ "Linux 4.4", "s:unix:Linux:3.x" },
+		{ "Linux 2.2.14", "s:unix:Linux:2.4-2.6" },
+		{ "FreeBSD 11.2-RELEASE", "s:unix:FreeBSD:8.x-9.x" },
+		{ "Oracle Solaris 11", "s:unix:Solaris:10" },
 		{ "Sun OpenSolaris 2009.06", NULL },
-		{ "Linux 4.4", NULL },
-		{ "Linux 2.2.14", NULL },
+		{ "NetBSD 7.0", NULL },
+		{ "Microsoft Windows CE", NULL },
+		{ "Microsoft Windows 98 SE", NULL },
 	};
 	struct pfp	 other;
 	size_t		 i;
