@@ -22,7 +22,7 @@ PKGS		 = libevent libevent_openssl yaml-0.1 libcap-ng libseccomp \
 		   libbsd-overlay jansson libssl libcrypto unicorn capstone libssh \
 		   libpcap sqlite3 libedit libsystemd \
 		   libnl-3.0 libnl-route-3.0 libnftables libloc libnats \
-		   libnetfilter_queue libnftnl libmnl
+		   libnetfilter_queue libnftnl libmnl zlib
 
 WARNINGS	 = -Wall -Wextra -Wstrict-prototypes -Wmissing-prototypes \
 		   -Wmissing-declarations -Wshadow -Wpointer-arith -Wcast-qual \

@@ -49,6 +49,7 @@ static const char *p0f_line(const char *, const char *, char *, size_t);
 static const char *p0f_value(const char *);
 static void	 p0f_take(const char *, const char *, struct pfp *);
 static int	 p0f_sig(const char *, struct pfp *);
+static int	 pfp_no_synack(const char *);
 static long	 pfp_mid(const char *, const char *, long);
 
 /* The middle of a hex range "a-b", or the value. */
@@ -174,6 +175,9 @@ pfp_ttl(const char *args)
 	t = pfp_hex(args, "TG", -1);
 	if (t > 0 && t < 256 && (lo == -1 || (t >= lo && t <= hi)))
 		return ((int)t);
+	/* T=100: 255, one hop away */
+	if (lo > 255)
+		return (t > 0 && t < 256 ? (int)t : 255);
 	if (lo > 0 && hi < 256)
 		return ((int)((lo + hi) / 2));
 	return (64);
@@ -215,6 +219,7 @@ pfp_tcp(const char *args, struct pfp_tcp *t)
 	}
 	if (pfp_value(args, "O", t->pt_o, sizeof(t->pt_o)) == 0)
 		t->pt_haso = 1;
+	t->pt_rd = (uint32_t)pfp_hex(args, "RD", 0);
 	if (pfp_value(args, "Q", v, sizeof(v)) == 0) {
 		t->pt_quirk_r = strchr(v, 'R') != NULL;
 		t->pt_quirk_u = strchr(v, 'U') != NULL;
@@ -376,13 +381,34 @@ pfp_is_test(const char *line)
 }
 
 /*
+ * Whether a test line says the machine never answered a SYN to its open
+ * port with a SYN+ACK (SEQ(R=N), a T1 without one): a filtered port,
+ * which an alias whose services answer cannot give.
+ */
+static int
+pfp_no_synack(const char *line)
+{
+	char	v[PFP_OSTRLEN];
+
+	if (strncmp(line, "SEQ(R=N", 7) == 0)
+		return (1);
+	if (strncmp(line, "T1(", 3) != 0)
+		return (0);
+	if (pfp_value(line + 3, "R", v, sizeof(v)) == 0 && v[0] == 'N')
+		return (1);
+	return (pfp_value(line + 3, "F", v, sizeof(v)) == 0 &&
+	    (strchr(v, 'S') == NULL || strchr(v, 'A') == NULL));
+}
+
+/*
  * The entry called NAME in an nmap-os-db held in BUF.  Many names have
  * several entries, taken from different machines; nmap prints the name
  * whichever one matches.  We answer as the one with the fewest
  * alternatives ("A|B") in its tests: it describes one machine most
  * exactly, and a stack that answers with the first alternative of each
  * of an entry's many can match none of them well.  The first of the
- * fewest wins.  -1 with the reason when the name is absent.
+ * fewest wins; an entry taken behind a filter (pfp_no_synack) only when
+ * the name has no other.  -1 with the reason when the name is absent.
  */
 int
 pfp_parse_nmap(const char *buf, size_t len, const char *name, struct pfp *pf,
@@ -414,9 +440,12 @@ pfp_parse_nmap(const char *buf, size_t len, const char *name, struct pfp *pf,
 		    strcmp(line + 12, name) == 0) {
 			at = here;
 			alts = 0;
-		} else if (at != NULL && pfp_is_test(line))
+		} else if (at != NULL && pfp_is_test(line)) {
 			for (c = line; (c = strchr(c, '|')) != NULL; c++)
 				alts++;
+			if (pfp_no_synack(line))
+				alts += 100000;
+		}
 	}
 	if (best == NULL ||
 	    strlcpy(pf->pf_name, name, sizeof(pf->pf_name)) >=

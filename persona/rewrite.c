@@ -29,6 +29,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <zlib.h>
 
 #include "persona/rewrite.h"
 
@@ -98,6 +99,7 @@ static int	 has_o(const char *, char);
 static const char *normal_o(const struct pfp *);
 static int	 p0f_pick(const struct pfp *, int, int);
 static void	 strip_o(const char *, char *, size_t, int, int, int);
+static int	 tcp_set_rd(struct pkt *, uint32_t);
 
 static uint16_t
 get16(const uint8_t *b)
@@ -427,6 +429,36 @@ tcp_set_options(struct pkt *k, const uint8_t *opt, size_t olen)
 	memcpy(th + 20, opt, olen);
 	th[12] = (uint8_t)(((20 + olen) / 4) << 4) | (th[12] & 0x0f);
 	k->len = k->hl + 20 + olen + pay;
+	return (0);
+}
+
+/*
+ * Data for a reset: four bytes whose CRC-32 is RD, as nmap reports a
+ * reset's data.  The CRC register is run back from the one RD leaves,
+ * a byte a step: each step's table entry is known from its top byte,
+ * which no two entries share.
+ */
+static int
+tcp_set_rd(struct pkt *k, uint32_t rd)
+{
+	const z_crc_t	*tab = get_crc_table();
+	uint8_t		*th = k->p + k->hl, inv[256];
+	size_t		 thl = (th[12] >> 4) * 4;
+	uint32_t	 r = rd ^ 0xffffffff;
+	unsigned int	 i, j;
+
+	if (k->hl + thl + 4 > k->cap)
+		return (-1);
+	for (i = 0; i < 256; i++)
+		inv[tab[i] >> 24] = (uint8_t)i;
+	for (i = 0; i < 4; i++) {
+		j = inv[r >> 24];
+		r = ((r ^ (uint32_t)tab[j]) << 8) | j;
+	}
+	r ^= 0xffffffff;
+	for (i = 0; i < 4; i++)
+		th[thl + i] = (uint8_t)(r >> (8 * i));
+	k->len = k->hl + thl + 4;
 	return (0);
 }
 
@@ -880,6 +912,9 @@ tcp_out(struct prw *rw, int ai, struct pkt *k, uint32_t now)
 				    (t->pt_quirk_r ? 0x01 : 0);
 			} else
 				put16(th + 14, (uint16_t)t->pt_w);
+			/* every reset of a system that sends data in them */
+			if (t->pt_rd != 0 && tcp_set_rd(k, t->pt_rd) == -1)
+				return (-1);
 		}
 	} else if (f != NULL) {
 		/* an ordinary segment of a connection we have seen */

@@ -54,6 +54,7 @@ struct pfp_tcp {
 	int		pt_hasflags;
 	char		pt_o[PFP_OSTRLEN];	/* nmap's option string */
 	int		pt_haso;
+	uint32_t	pt_rd;		/* CRC-32 of a reset's data, 0: none */
 	int		pt_quirk_r;	/* reserved bits set */
 	int		pt_quirk_u;	/* urgent pointer without URG */
 	char		pt_cc;		/* ECN: Y N S O */

@@ -33,6 +33,7 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <zlib.h>
 
 #include "persona/rewrite.h"
 
@@ -52,7 +53,7 @@ static const char db[] =
     "WIN(W1=2000%W2=2001%W3=2002%W4=2003%W5=2004%W6=2005)\n"
     "ECN(R=Y%DF=Y%T=7B-85%TG=80%W=2000%O=M5B4NW8NNS%CC=N%Q=)\n"
     "T1(R=Y%DF=Y%T=7B-85%TG=80%S=O%A=S+%F=AS%RD=0%Q=)\n"
-    "T2(R=Y%DF=Y%T=80%W=0%S=Z%A=S%F=AR%O=%RD=0%Q=)\n"
+    "T2(R=Y%DF=Y%T=80%W=0%S=Z%A=S%F=AR%O=%RD=BD1AB510%Q=)\n"
     "T3(R=N)\n"
     "T4(R=Y%DF=Y%T=80%W=0%S=A%A=O%F=R%O=%RD=0%Q=)\n"
     "T5(R=Y%DF=Y%T=80%W=0%S=Z%A=S+%F=AR%O=%RD=0%Q=)\n"
@@ -198,6 +199,26 @@ test_parse(void **unused)
 		    &other, why, sizeof(why)), 0);
 		assert_int_equal(other.pf_t[1].pt_ttl, 0x45);
 	}
+	/* an entry taken behind a filter, only when there is no other */
+	{
+		static const char filt[] =
+		    "Fingerprint Filt\n"
+		    "SEQ(R=N)\n"
+		    "T1(R=Y%DF=Y%T=40%S=Z%A=S+%F=AR%RD=0%Q=)\n"
+		    "\n"
+		    "Fingerprint Filt\n"
+		    "SEQ(SP=1-5%TI=I|RD%SS=O|S)\n"
+		    "T1(R=Y%DF=Y%T=100%TG=FF%S=O%A=S+%F=AS%RD=0%Q=)\n";
+
+		assert_int_equal(pfp_parse_nmap(filt, sizeof(filt) - 1,
+		    "Filt", &other, why, sizeof(why)), 0);
+		assert_int_equal(other.pf_t[1].pt_flags, 0x12);	/* AS */
+		/* T=100: 255 sent, one hop away */
+		assert_int_equal(other.pf_t[1].pt_ttl, 255);
+		assert_int_equal(pfp_parse_nmap(filt, 67, "Filt", &other,
+		    why, sizeof(why)), 0);
+		assert_int_equal(other.pf_t[1].pt_flags, 0x14);	/* AR */
+	}
 	/* cut anywhere, the text never makes it read past its end */
 	for (size_t n = 0; n < sizeof(db) - 1; n += 7)
 		(void)pfp_parse_nmap(db, n, "Test OS 1.0", &other, why,
@@ -273,6 +294,10 @@ test_t_probes(void **unused)
 	assert_int_equal(p[33], 0x14);		/* F=AR */
 	assert_memory_equal(p + 24, "\0\0\0\0", 4);	/* S=Z */
 	assert_memory_equal(p + 28, "\x00\x00\x15\xb3", 4);	/* A=S */
+	/* RD: data whose CRC-32 is the entry's */
+	assert_int_equal(len, 44);
+	assert_int_equal(p[2] << 8 | p[3], 44);
+	assert_int_equal(crc32(0, p + 40, 4), 0xbd1ab510);
 	assert_true(sums_ok(p, len));
 
 	len = tcp(p, 0, 0x2b, 256, 1, 0, opt, sizeof(opt));	/* T3 */
