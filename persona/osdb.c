@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "util.h"
 #include "persona/rewrite.h"
@@ -50,6 +51,9 @@ static const char *p0f_value(const char *);
 static void	 p0f_take(const char *, const char *, struct pfp *);
 static int	 p0f_sig(const char *, struct pfp *);
 static int	 pfp_no_synack(const char *);
+static const char *pfp_entry(const char *, size_t, const char *);
+static int	 pfp_resolve(const char *, size_t, const char *, char *,
+		    size_t);
 static long	 pfp_mid(const char *, const char *, long);
 
 /* The middle of a hex range "a-b", or the value. */
@@ -401,25 +405,23 @@ pfp_no_synack(const char *line)
 }
 
 /*
- * The entry called NAME in an nmap-os-db held in BUF.  Many names have
- * several entries, taken from different machines; nmap prints the name
- * whichever one matches.  We answer as the one with the fewest
- * alternatives ("A|B") in its tests: it describes one machine most
- * exactly, and a stack that answers with the first alternative of each
- * of an entry's many can match none of them well.  The first of the
- * fewest wins; an entry taken behind a filter (pfp_no_synack) only when
- * the name has no other.  -1 with the reason when the name is absent.
+ * The entry called NAME in an nmap-os-db held in BUF, or NULL.  Many
+ * names have several entries, taken from different machines; nmap
+ * prints the name whichever one matches.  We answer as the one with the
+ * fewest alternatives ("A|B") in its tests: it describes one machine
+ * most exactly, and a stack that answers with the first alternative of
+ * each of an entry's many can match none of them well.  The first of
+ * the fewest wins; an entry taken behind a filter (pfp_no_synack) only
+ * when the name has no other.
  */
-int
-pfp_parse_nmap(const char *buf, size_t len, const char *name, struct pfp *pf,
-    char *why, size_t wlen)
+static const char *
+pfp_entry(const char *buf, size_t len, const char *name)
 {
 	const char	*p = buf, *end = buf + len, *at = NULL, *best = NULL;
 	char		 line[1024];
 	size_t		 alts = 0, fewest = SIZE_MAX;
 	const char	*c;
 
-	memset(pf, 0, sizeof(*pf));
 	for (;;) {
 		const char	*here = p;
 		int		 more = pfp_next_line(&p, end, line,
@@ -447,11 +449,66 @@ pfp_parse_nmap(const char *buf, size_t len, const char *name, struct pfp *pf,
 				alts += 100000;
 		}
 	}
-	if (best == NULL ||
-	    strlcpy(pf->pf_name, name, sizeof(pf->pf_name)) >=
-	    sizeof(pf->pf_name)) {
+	return (best);
+}
+
+/*
+ * The name nmap-os-db has for NAME when it has no entry of that name
+ * exactly: the same but for case, or else the shortest that begins with
+ * it and goes on with something other than a letter or digit ("FreeBSD
+ * 10.3" for "FreeBSD 10.3-RELEASE").  Into OUT; -1 when none.
+ */
+static int
+pfp_resolve(const char *buf, size_t len, const char *name, char *out,
+    size_t olen)
+{
+	const char	*p = buf, *end = buf + len, *v;
+	char		 line[1024];
+	size_t		 n = strlen(name), best = SIZE_MAX, rank;
+
+	if (n == 0)
+		return (-1);
+	while (pfp_next_line(&p, end, line, sizeof(line))) {
+		if (strncmp(line, "Fingerprint ", 12) != 0)
+			continue;
+		v = line + 12;
+		if (strncasecmp(v, name, n) != 0)
+			continue;
+		if (v[n] == '\0')
+			rank = 0;
+		else if (!isalnum((unsigned char)v[n]))
+			rank = strlen(v);
+		else
+			continue;
+		if (rank < best && strlen(v) < olen) {
+			best = rank;
+			(void)strlcpy(out, v, olen);
+		}
+	}
+	return (best == SIZE_MAX ? -1 : 0);
+}
+
+/*
+ * Compile the entry for NAME (see pfp_entry and pfp_resolve); PF's name
+ * is the one nmap-os-db has.  -1 with the reason when there is none.
+ */
+int
+pfp_parse_nmap(const char *buf, size_t len, const char *name, struct pfp *pf,
+    char *why, size_t wlen)
+{
+	const char	*p, *end = buf + len, *best;
+	char		 line[1024];
+
+	memset(pf, 0, sizeof(*pf));
+	if (strlcpy(pf->pf_name, name, sizeof(pf->pf_name)) >=
+	    sizeof(pf->pf_name) ||
+	    ((best = pfp_entry(buf, len, name)) == NULL &&
+	    (pfp_resolve(buf, len, name, pf->pf_name,
+	    sizeof(pf->pf_name)) == -1 ||
+	    (best = pfp_entry(buf, len, pf->pf_name)) == NULL))) {
 		(void)snprintf(why, wlen, "no nmap fingerprint called \"%s\"",
 		    name);
+		pf->pf_name[0] = '\0';
 		return (-1);
 	}
 	p = best;

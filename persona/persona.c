@@ -329,6 +329,9 @@ persona_set(struct alias_msg *am, char *why, size_t len)
 	if (pfp_parse_nmap(osdb, osdb_len, am->al_personality, &pf, why,
 	    len) == -1)
 		return (-1);
+	if (strcmp(pf.pf_name, am->al_personality) != 0)
+		log_info("persona: %s: \"%s\" is nmap-os-db's \"%s\"",
+		    am->al_addrtext, am->al_personality, pf.pf_name);
 	if (p0fdb != NULL && pfp_parse_p0f(p0fdb, p0fdb_len, &pf) == 0)
 		log_info("persona: %s: ordinary connections as p0f's \"%s\"",
 		    am->al_addrtext, pf.pf_p0f_label);

@@ -167,10 +167,20 @@ test_parse(void **unused)
 	assert_int_equal(pf.pf_u_ipl, 0x38);
 	assert_int_equal(pf.pf_u_ripck, 'Z');
 	assert_int_equal(pf.pf_ie_cd, -1);
-	/* a name is matched whole, and a missing one says so */
-	assert_int_equal(pfp_parse_nmap(db, sizeof(db) - 1, "Test OS",
+	/* a missing name says so */
+	assert_int_equal(pfp_parse_nmap(db, sizeof(db) - 1, "Test OS 1.0.1",
 	    &other, why, sizeof(why)), -1);
 	assert_non_null(strstr(why, "no nmap fingerprint called"));
+	assert_int_equal(pfp_parse_nmap(db, sizeof(db) - 1, "Test O",
+	    &other, why, sizeof(why)), -1);
+	/* else the name but for case, or the shortest it begins */
+	assert_int_equal(pfp_parse_nmap(db, sizeof(db) - 1, "test os 1.0",
+	    &other, why, sizeof(why)), 0);
+	assert_string_equal(other.pf_name, "Test OS 1.0");
+	assert_int_equal(pfp_parse_nmap(db, sizeof(db) - 1, "Test OS",
+	    &other, why, sizeof(why)), 0);
+	assert_string_equal(other.pf_name, "Test OS 1.0");
+	assert_int_equal(other.pf_t[1].pt_ttl, 0x80);
 	/* of two entries with one name, the one with fewer alternatives */
 	{
 		static const char two[] =
