@@ -191,6 +191,7 @@ static void	 ov_repeat(struct ov_ctx *, int, size_t, size_t);
 static void	 ov_periodic(struct ov_ctx *);
 static int	 ov_lyndon_next(int *, int *, int, int);
 static size_t	 ov_match_debruijn(const uint8_t *, size_t, int);
+static int	 ov_debruijn_start(const uint8_t *, size_t, int);
 static size_t	 ov_match_msf(const uint8_t *, size_t);
 static void	 ov_cyclic(struct ov_ctx *);
 
@@ -758,22 +759,66 @@ ov_lyndon_next(int *w, int *m, int k, int n)
 	return (0);
 }
 
-/* How many bytes of p match cyclic(n=wn) from its start. */
+/*
+ * How many bytes of p match cyclic(n=wn) from its start, over whatever
+ * alphabet it was made with (pwntools' default is a-z, "alphabet=" takes
+ * any).  The sequence opens with its first symbol wn times, then each
+ * other symbol in turn after wn - 1 more of the first ("aaaabaaacaaad"):
+ * that names the alphabet and its order; the rest must follow.
+ */
 static size_t
 ov_match_debruijn(const uint8_t *p, size_t len, int wn)
 {
-	int	 w[2 * OV_PERIOD_MAX], m = 1, wl, j;
-	size_t	 i = 0;
+	int	 w[2 * OV_PERIOD_MAX], m = 1, wl, j, k = 1;
+	uint8_t	 sym[256];
+	int	 seen[256];
+	size_t	 i = 0, g;
 
+	memset(seen, 0, sizeof(seen));
+	sym[0] = p[0];
+	seen[p[0]] = 1;
+	/* the groups "0..0x" after the first symbol: each x a new one */
+	for (g = 1; g + (size_t)wn <= len; g += (size_t)wn) {
+		for (j = 0; j < wn - 1; j++)
+			if (p[g + (size_t)j] != sym[0])
+				break;
+		if (j < wn - 1 || seen[p[g + (size_t)wn - 1]])
+			break;
+		sym[k++] = p[g + (size_t)wn - 1];
+		seen[p[g + (size_t)wn - 1]] = 1;
+	}
+	if (k < 3)
+		return (0);
+	if (g + (size_t)wn > len) {
+		/* cut short before the alphabet ran out: all of it matched */
+		for (i = g; i < len && p[i] == sym[0]; i++)
+			;
+		return (i);
+	}
 	w[0] = -1;
 	while (i < len) {
-		if ((wl = ov_lyndon_next(w, &m, 26, wn)) == 0)
+		if ((wl = ov_lyndon_next(w, &m, k, wn)) == 0)
 			break;
 		for (j = 0; j < wl; j++, i++)
-			if (i >= len || p[i] != 'a' + w[wn + j])
+			if (i >= len || p[i] != sym[w[wn + j]])
 				return (i);
 	}
 	return (i);
+}
+
+/* Whether p opens a cyclic(n=wn): its first symbol wn times, then two
+ * others each after wn - 1 more of it. */
+static int
+ov_debruijn_start(const uint8_t *p, size_t len, int wn)
+{
+	size_t	 j, n = (size_t)wn;
+
+	if (len < 3 * n + 1)
+		return (0);
+	for (j = 1; j <= 3 * n; j++)
+		if ((j % n == 0) != (p[j] != p[0]))
+			return (0);
+	return (p[n] != p[2 * n] && p[n] != p[3 * n] && p[2 * n] != p[3 * n]);
 }
 
 /* How many bytes of p match Metasploit's pattern_create "Aa0Aa1...". */
@@ -810,33 +855,60 @@ ov_match_msf(const uint8_t *p, size_t len)
 static void
 ov_cyclic(struct ov_ctx *c)
 {
-	static const struct {
-		const char	*start;
-		int		 n;
-		const char	*name;
-	} pats[] = {
-		{ "aaaaaaaabaaaaaaac", 8, "cyclic (n=8)" },
-		{ "aaaabaaacaaad", 4, "cyclic (n=4)" },
-		{ "Aa0Aa1Aa2Aa3", 0, "Metasploit pattern" },
-	};
-	const uint8_t	*hit;
-	size_t		 pos, m, k;
+	const uint8_t	*hit, *b = c->b;
+	size_t		 n = c->n, pos, m, s, e, at, next;
+	int		 wn;
 
-	for (k = 0; k < sizeof(pats) / sizeof(pats[0]); k++) {
-		pos = 0;
-		while (pos < c->n && c->found < OV_MAXFIND) {
-			hit = memmem(c->b + pos, c->n - pos, pats[k].start,
-			    strlen(pats[k].start));
-			if (hit == NULL)
-				break;
-			pos = (size_t)(hit - c->b);
-			m = pats[k].n == 0 ? ov_match_msf(hit, c->n - pos) :
-			    ov_match_debruijn(hit, c->n - pos, pats[k].n);
-			if (m >= OV_CYCLIC_MIN)
-				ov_report(c, pos, m, 85,
-				    "%s of %zu bytes", pats[k].name, m);
-			pos += m > 0 ? m : 1;
+	/*
+	 * pwntools' cyclic() opens with its first symbol wn times: only the
+	 * last 8 or 4 bytes of a run of one byte can start one, n=8 tried
+	 * first (its start holds n=4's).  Runs shorter than 4 are skipped
+	 * by looking ahead, as a string search would.
+	 */
+	for (pos = 0; pos + 4 <= n && c->found < OV_MAXFIND; pos = next) {
+		if (b[pos + 3] != b[pos + 2]) {
+			next = pos + 3;
+			continue;
 		}
+		if (b[pos + 2] != b[pos + 1]) {
+			next = pos + 2;
+			continue;
+		}
+		if (b[pos + 1] != b[pos]) {
+			next = pos + 1;
+			continue;
+		}
+		for (s = pos; s > 0 && b[s - 1] == b[pos]; s--)
+			;
+		for (e = pos + 4; e < n && b[e] == b[pos]; e++)
+			;
+		next = e;
+		for (wn = 8; wn >= 4; wn -= 4) {
+			if (e - s < (size_t)wn)
+				continue;
+			at = e - (size_t)wn;
+			if (ov_debruijn_start(b + at, n - at, wn) &&
+			    (m = ov_match_debruijn(b + at, n - at, wn)) >=
+			    OV_CYCLIC_MIN) {
+				ov_report(c, at, m, 85, "cyclic (n=%d) of %zu "
+				    "bytes", wn, m);
+				next = at + m;
+				break;
+			}
+		}
+	}
+	/* Metasploit's pattern_create */
+	pos = 0;
+	while (pos < c->n && c->found < OV_MAXFIND) {
+		hit = memmem(c->b + pos, c->n - pos, "Aa0Aa1Aa2Aa3", 12);
+		if (hit == NULL)
+			break;
+		pos = (size_t)(hit - c->b);
+		m = ov_match_msf(hit, c->n - pos);
+		if (m >= OV_CYCLIC_MIN)
+			ov_report(c, pos, m, 85, "Metasploit pattern of %zu "
+			    "bytes", m);
+		pos += m > 0 ? m : 1;
 	}
 }
 

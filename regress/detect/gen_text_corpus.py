@@ -29,6 +29,7 @@ import json
 import logging
 import os
 import random
+import string
 import struct
 import sys
 import urllib.parse
@@ -345,8 +346,15 @@ def attack_ovf(r, i):
                     (fill + b"\x00") * n + b"\x00\x00")
         return wrap_field(r, fill * n)
     if k == 2:
-        return wrap_field(r, cyclic(r.randrange(100, 5000),
-                                    n=r.choice([4, 4, 8])))
+        # pwntools' default alphabet, or one an exploit writer chose
+        alpha = r.choice([None, None, string.ascii_uppercase,
+                          string.digits, string.ascii_letters])
+        n = r.choice([4, 4, 8])
+        size = r.randrange(100, 5000)
+        if alpha is None:
+            return wrap_field(r, cyclic(size, n=n))
+        return wrap_field(r, cyclic(min(size, len(alpha) ** n),
+                                    alphabet=alpha.encode(), n=n))
     if k == 3:
         # Linux stack and code, and Windows DLLs (system ones at 0x7..,
         # third-party ones at their default base): after filler, or

@@ -335,9 +335,24 @@ test_cyclic(void **state)
 	assert_true((i = has(&s, "Metasploit pattern of")) >= 0);
 	assert_int_equal(s.offset[i], 5);
 
+	/* cyclic() over another alphabet, found from its start */
+	reset(&tin);
+	puts_(&tin, "PASS 000010002000300040005000600070008000900110012001"
+	    "3001400150016001700180019002100220023002400250026002\r\n");
+	assert_int_equal(scan(&tin, &s), 1);
+	assert_string_equal(s.desc[0], "cyclic (n=4) of 100 bytes");
+	reset(&tin);
+	puts_(&tin, "AAAAAAAABAAAAAAACAAAAAAADAAAAAAAEAAAAAAAFAAAAAAAGAAAAAAAH"
+	    "AAAAAAAIAAAAAAAJAAAAAAAKAAAAAAALAAAAAAA");
+	assert_int_equal(scan(&tin, &s), 1);
+	assert_string_equal(s.desc[0], "cyclic (n=8) of 96 bytes");
+
 	/* A start without the rest is a coincidence. */
 	reset(&tin);
 	puts_(&tin, "aaaabaaacaaadxyz and more words");
+	assert_int_equal(scan(&tin, &s), 0);
+	reset(&tin);
+	puts_(&tin, "ids 0000100020003 and 1111211131114 in a table");
 	assert_int_equal(scan(&tin, &s), 0);
 }
 
