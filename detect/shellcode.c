@@ -179,6 +179,8 @@ struct sc_run {
 	unsigned int		 probes;
 	int			 egghunt;	/* probed page by page */
 	int			 execmem;	/* mapped executable memory */
+	uint64_t		 winapi;	/* called into a Windows DLL */
+	char			 winarg[24];	/* with this text it pushed */
 	int			 getpc;
 	int			 fpu;
 	int			 fault;
@@ -366,6 +368,67 @@ sc_hook_write(uc_engine *uc, uc_mem_type type, uint64_t addr, int size,
 	r->nwrites++;
 }
 
+/*
+ * Code that jumps to an address in Windows' system DLLs (0x60000000 to
+ * 0x7fffffff: kernel32, ntdll, user32, ws2_32 and the rest on XP and
+ * 2003) with a pointer among its first arguments to text it pushed, or
+ * to text in itself once it knows its address: an API called by its
+ * hard-coded address, as in WinExec("calc.exe") payloads written for
+ * one service pack.
+ */
+static void
+sc_winapi(uc_engine *uc, struct sc_emu *e, uint64_t addr)
+{
+	struct sc_run	*r = &e->run;
+	uint32_t	 sp = 0, ptr;
+	uint8_t		 t[sizeof(r->winarg) - 1];
+	uint64_t	 end;
+	size_t		 k, n, avail;
+
+	if (addr < 0x60000000ULL || addr > 0x7fffffffULL ||
+	    uc_reg_read(uc, UC_X86_REG_ESP, &sp) != UC_ERR_OK)
+		return;
+	for (k = 0; k < 4; k++) {
+		if (uc_mem_read(uc, (uint64_t)sp + 4 * k, &ptr, 4) !=
+		    UC_ERR_OK)
+			continue;
+		if (ptr >= r->slo && ptr < r->shi)
+			end = r->shi;
+		else if (r->getpc && ptr >= SC_BASE && ptr < SC_BASE +
+		    e->maplen)
+			end = SC_BASE + e->maplen;
+		else
+			continue;
+		avail = end - ptr < sizeof(t) ? (size_t)(end - ptr) :
+		    sizeof(t);
+		if (uc_mem_read(uc, ptr, t, avail) != UC_ERR_OK)
+			continue;
+		for (n = 0; n < avail && t[n] >= 0x20 && t[n] < 0x7f; n++)
+			;
+		/* text, ended by a NUL or longer than we quote */
+		if (n < 3 || (n < avail && t[n] != '\0') ||
+		    (n == avail && avail < sizeof(t)))
+			continue;
+		memcpy(r->winarg, t, n);
+		r->winarg[n] = '\0';
+		r->winapi = addr;
+		return;
+	}
+}
+
+/* A call or jump through a register ("call ebx") within 8 bytes. */
+static int
+sc_callreg(const uint8_t *b, size_t len)
+{
+	size_t	 i;
+
+	for (i = 0; i + 1 < len && i < 8; i++)
+		if (b[i] == 0xff && ((b[i + 1] & 0xf8) == 0xd0 ||
+		    (b[i + 1] & 0xf8) == 0xe0))
+			return (1);
+	return (0);
+}
+
 /* Nothing is mapped on demand: an access outside the maps ends the run. */
 static bool
 sc_hook_invalid(uc_engine *uc, uc_mem_type type, uint64_t addr, int size,
@@ -373,11 +436,10 @@ sc_hook_invalid(uc_engine *uc, uc_mem_type type, uint64_t addr, int size,
 {
 	struct sc_emu	*e = arg;
 
-	(void)uc;
-	(void)type;
-	(void)addr;
 	(void)size;
 	(void)value;
+	if (type == UC_MEM_FETCH_UNMAPPED && !e->is64)
+		sc_winapi(uc, e, addr);
 	e->run.fault = 1;
 	return (false);
 }
@@ -568,9 +630,15 @@ sc_syscall(struct sc_emu *e, int abi64)
 		/* text it built on the stack, written out: echo */
 		strong = 1;
 	} else if (s->chk == CHK_PROBE) {
+		/* programs make these calls too: only a hunt counts */
 		strong = sc_probe(r, nr, strcmp(s->name, "access") == 0 ?
 		    a1 : a2);
 		ret = (uint64_t)-14;
+		if (!strong) {
+			if (uc_reg_write(uc, rn, &ret) != UC_ERR_OK)
+				goto stop;
+			return;
+		}
 	}
 	sc_count(r, s, strong);
 	if (s->last)
@@ -604,9 +672,9 @@ sc_hook_intr(uc_engine *uc, uint32_t intno, void *arg)
 	    UC_ERR_OK && uc_reg_read(uc, UC_X86_REG_EDX, &addr) ==
 	    UC_ERR_OK && uc_reg_write(uc, UC_X86_REG_EAX, &ret) ==
 	    UC_ERR_OK) {
-		strong = sc_probe(&e->run, nr & 0xffff, addr & 0xffffffff);
-		/* one alone is junk that traps */
-		if (e->run.probes > 1)
+		/* only a hunt counts: one alone is junk that traps */
+		if ((strong = sc_probe(&e->run, nr & 0xffff,
+		    addr & 0xffffffff)))
 			sc_count(&e->run, &sys_int2e, strong);
 		return;
 	}
@@ -933,9 +1001,21 @@ sc_judge(struct sc_emu *e, char *desc, size_t desclen)
 {
 	struct sc_run	*r = &e->run;
 	int		 getpc, decode, conf = 0;
+	char		 q[sizeof(r->winarg) * 4 + 1];
 
 	getpc = r->getpc != 0;
 	decode = r->selfexec > 0 && r->nwrites >= 4;
+	if (r->winapi != 0 && r->nstrong == 0) {
+		detect_quote((const uint8_t *)r->winarg, strlen(r->winarg), q,
+		    sizeof(q));
+		(void)snprintf(desc, desclen, "call to 0x%08llx in Windows' "
+		    "DLLs, passing \"%s\"%s%s%s",
+		    (unsigned long long)r->winapi, q,
+		    strlen(r->winarg) == sizeof(r->winarg) - 1 ? "..." : "",
+		    getpc ? ", after " : "",
+		    getpc ? sc_getpcname(r->getpc) : "");
+		return ((getpc || decode) ? 90 : 75);
+	}
 	if (r->nstrong > 0)
 		conf = (getpc || decode) ? 90 : 75;
 	else if (r->nsys >= 2)
@@ -1464,6 +1544,11 @@ sc_scan(struct sc_state *st)
 			sc_addstarts(st, 0, i, SC_BACKSCAN, CAND_SYS32);
 		else if (b[i] == 0x0f && b[i + 1] == 0x05)
 			sc_addstarts(st, 1, i, SC_BACKSCAN, CAND_SYS64);
+		/* a Windows API by its address: "mov ebx, 0x7c8623ad" */
+		else if (b[i] >= 0xb8 && b[i] <= 0xbf && i + 5 < len &&
+		    b[i + 4] >= 0x60 && b[i + 4] <= 0x7f &&
+		    sc_callreg(b + i + 5, len - i - 5))
+			sc_addstarts(st, 0, i, SC_BACKSCAN, CAND_SYS32);
 		/* Windows code has no system calls: its PEB read instead */
 		else if (b[i] == 0x64 && sc_pebread(b + i, len - i, 0))
 			sc_addstarts(st, 0, i, SC_BACKSCAN, CAND_SYS32);

