@@ -792,11 +792,13 @@ tcp_out(struct prw *rw, int ai, struct pkt *k, uint32_t now)
 			w = t->pt_w;
 		} else if (ps != NULL) {
 			/*
-			 * The kernel's MSS where p0f has any, made small
-			 * enough for a window of so many of them to fit.
+			 * The kernel's MSS where p0f has any, and never more
+			 * (the link may be narrower than the signature's
+			 * Ethernet), made small enough for a window of so
+			 * many of them to fit.
 			 */
 			o = ps->ps_o;
-			if (ps->ps_mss != 0)
+			if (ps->ps_mss != 0 && ps->ps_mss < mss)
 				mss = ps->ps_mss;
 			if (ps->ps_wmss && mss * ps->ps_w > 0xffff)
 				mss = 0xffff / ps->ps_w;
