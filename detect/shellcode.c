@@ -180,7 +180,7 @@ struct sc_run {
 	int			 egghunt;	/* probed page by page */
 	int			 execmem;	/* mapped executable memory */
 	uint64_t		 winapi;	/* called into a Windows DLL */
-	char			 winarg[24];	/* with this text it pushed */
+	char			 winarg[24];	/* the text it passed */
 	int			 getpc;
 	int			 fpu;
 	int			 fault;

@@ -698,9 +698,10 @@ p0f_windows(const char *v)
 		const char	*release, *as;
 	} nt[] = {
 		{ "2000", "XP" }, { "Server 2003", "XP" },
-		{ "Vista", "7" }, { "Server 2008", "7" }, { "Server 2012", "7" },
-		{ "Server 2016", "7" }, { "Server 2019", "7" },
-		{ "Server 2022", "7" }, { "10", "7" }, { "11", "7" },
+		{ "Vista", "7" }, { "Server 2008", "7" },
+		{ "Server 2012", "7" }, { "Server 2016", "7" },
+		{ "Server 2019", "7" }, { "Server 2022", "7" },
+		{ "10", "7" }, { "11", "7" },
 	};
 	size_t	 i, n;
 
@@ -716,10 +717,11 @@ p0f_windows(const char *v)
 /*
  * How far a p0f label is from this personality: 0 when the label's OS is
  * a word of the nmap name (or as nmap spells it: "macOS" and "OS X" for
- * p0f's "Mac OS X", "Tru64 UNIX" for "Tru64") followed by a version one of the flavour's
- * alternatives covers ("7 or 8", "2.4-2.6", "9.x"); else the distance
- * between the nearest release and the flavour's (not for Windows, whose
- * releases are not numbered in order); -1 for another system.
+ * p0f's "Mac OS X", "Tru64 UNIX" for "Tru64") followed by a version one
+ * of the flavour's alternatives covers ("7 or 8", "2.4-2.6", "9.x");
+ * else the distance between the nearest release and the flavour's (not
+ * for Windows, whose releases are not numbered in order); -1 for
+ * another system.
  */
 static long
 p0f_names(const char *pname, const char *os, const char *flavor)
