@@ -806,8 +806,10 @@ ov_match_debruijn(const uint8_t *p, size_t len, int wn)
 	return (i);
 }
 
-/* Whether p opens a cyclic(n=wn): its first symbol wn times, then two
- * others each after wn - 1 more of it. */
+/*
+ * Whether p opens a cyclic(n=wn): its first symbol wn times, then two
+ * others each after wn - 1 more of it.
+ */
 static int
 ov_debruijn_start(const uint8_t *p, size_t len, int wn)
 {
