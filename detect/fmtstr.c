@@ -45,6 +45,11 @@
 #define FMT_URLBIN	4
 /* A flood of clusters says nothing new; cap the callbacks. */
 #define FMT_MAXFIND	64
+/* Text in other encodings, decoded and scanned again: fields per buffer,
+ * characters of each at most, characters it needs at least. */
+#define FMT_VIEWS	8
+#define FMT_VIEWMAX	4096
+#define FMT_VIEWMIN	4
 
 struct fmt_dir {
 	size_t	 fd_start;	/* offset of the introducing '%' */
@@ -69,6 +74,18 @@ struct fmt_cluster {
 	int	 fc_encoded;
 };
 
+/*
+ * Where a scanned buffer lies in the input: the input itself, or a field
+ * decoded from it (UTF-16, each character two bytes of it; %u escapes,
+ * reported whole).
+ */
+struct fmt_view {
+	size_t		 fv_base;	/* its offset in the input */
+	size_t		 fv_scale;	/* input bytes a byte; 0: whole */
+	size_t		 fv_span;	/* input bytes, when whole */
+	const char	*fv_how;	/* ", UTF-16" */
+};
+
 static size_t	 fmt_dollar(const uint8_t *, size_t, size_t, size_t);
 static int	 fmt_gap(const uint8_t *, size_t);
 static int	 fmt_digits(const uint8_t *, size_t, size_t *);
@@ -80,7 +97,14 @@ static int	 fmt_xdigit(uint8_t);
 static int	 fmt_text(uint8_t);
 static int	 fmt_context(const uint8_t *, size_t, size_t, size_t, int);
 static int	 fmt_flush(const uint8_t *, size_t,
-		    const struct fmt_cluster *, detect_cb, void *);
+		    const struct fmt_cluster *, const struct fmt_view *,
+		    detect_cb, void *);
+static int	 fmt_scan(const uint8_t *, size_t, const struct fmt_view *,
+		    int, detect_cb, void *);
+static size_t	 fmt_utf16(const uint8_t *, size_t, size_t, size_t *,
+		    uint8_t *);
+static size_t	 fmt_uescape(const uint8_t *, size_t, size_t, size_t *,
+		    uint8_t *);
 
 /*
  * Length of the '$' of direct parameter access at i, 0 if none.  A URL
@@ -324,7 +348,7 @@ fmt_context(const uint8_t *b, size_t len, size_t start, size_t end, int both)
 /* Decide whether one cluster is an attack and report it; 1 if reported. */
 static int
 fmt_flush(const uint8_t *b, size_t len, const struct fmt_cluster *c,
-    detect_cb cb, void *arg)
+    const struct fmt_view *v, detect_cb cb, void *arg)
 {
 	struct detect_finding	 f;
 	char			 q[FMT_QUOTE * 4 + 1];
@@ -356,43 +380,93 @@ fmt_flush(const uint8_t *b, size_t len, const struct fmt_cluster *c,
 
 	memset(&f, 0, sizeof(f));
 	f.df_kind = DETECT_FORMAT_STRING;
-	f.df_offset = c->fc_start;
-	f.df_length = c->fc_end - c->fc_start;
+	f.df_offset = v->fv_scale ? v->fv_base + c->fc_start * v->fv_scale :
+	    v->fv_base;
+	f.df_length = v->fv_scale ? (c->fc_end - c->fc_start) * v->fv_scale :
+	    v->fv_span;
 	f.df_confidence = conf;
-	qlen = f.df_length < FMT_QUOTE ? f.df_length : FMT_QUOTE;
+	qlen = c->fc_end - c->fc_start < FMT_QUOTE ? c->fc_end - c->fc_start :
+	    FMT_QUOTE;
 	detect_quote(b + c->fc_start, qlen, q, sizeof(q));
 	/* A description cut short is still a description. */
 	if (snprintf(f.df_desc, sizeof(f.df_desc),
-	    "format string: %d write%s, %d read%s%s%s: \"%s\"%s",
+	    "format string: %d write%s, %d read%s%s%s%s: \"%s\"%s",
 	    c->fc_writes, c->fc_writes == 1 ? "" : "s",
 	    c->fc_reads, c->fc_reads == 1 ? "" : "s",
 	    c->fc_dollar ? ", direct parameter access" : "",
-	    c->fc_encoded ? ", URL-encoded" : "", q,
-	    qlen < f.df_length ? "..." : "") < 0)
+	    c->fc_encoded ? ", URL-encoded" : "",
+	    v->fv_how != NULL ? v->fv_how : "", q,
+	    qlen < c->fc_end - c->fc_start ? "..." : "") < 0)
 		f.df_desc[0] = '\0';
 	if (cb != NULL)
 		cb(&f, arg);
 	return (1);
 }
 
-int
-detect_format_string(const uint8_t *buf, size_t len,
-    const struct detect_limits *lim, detect_cb cb, void *arg)
+/*
+ * UTF-16LE text around the "%" at i (as in SMB and DCE/RPC strings): its
+ * characters, decoded into out, at most FMT_VIEWMAX; where it starts in
+ * *from.  0 if it is not such text.
+ */
+static size_t
+fmt_utf16(const uint8_t *b, size_t len, size_t i, size_t *from, uint8_t *out)
 {
-	struct detect_limits	 dl;
+	size_t	 s = i, e = i, n = 0;
+
+	while (s >= 2 && b[s - 1] == 0 && fmt_text(b[s - 2]) &&
+	    i - (s - 2) < 2 * FMT_VIEWMAX)
+		s -= 2;
+	while (e + 1 < len && b[e + 1] == 0 && fmt_text(b[e]) &&
+	    (e + 2 - s) / 2 <= FMT_VIEWMAX)
+		e += 2;
+	if ((e - s) / 2 < FMT_VIEWMIN)
+		return (0);
+	for (*from = s; s < e; s += 2)
+		out[n++] = b[s];
+	return (n);
+}
+
+/*
+ * A field that IIS decodes from "%u00XX" escapes (and "%XX" ones), begun
+ * by the "%u0025" at i: its bytes into out, at most FMT_VIEWMAX; its
+ * input length in *span.  0 if it holds no format directive's start.
+ */
+static size_t
+fmt_uescape(const uint8_t *b, size_t len, size_t i, size_t *span, uint8_t *out)
+{
+	size_t	 n = 0, s = i;
+	int	 h[4];
+
+	while (i < len && n < FMT_VIEWMAX && b[i] > 0x20 && b[i] < 0x7f &&
+	    b[i] != '&' && b[i] != '"') {
+		if (b[i] == '%' && i + 5 < len && (b[i + 1] | 0x20) == 'u' &&
+		    (h[0] = detect_hexval(b[i + 2])) == 0 &&
+		    (h[1] = detect_hexval(b[i + 3])) == 0 &&
+		    (h[2] = detect_hexval(b[i + 4])) >= 0 &&
+		    (h[3] = detect_hexval(b[i + 5])) >= 0) {
+			out[n++] = (uint8_t)(h[2] << 4 | h[3]);
+			i += 6;
+		} else if (b[i] == '%' && i + 2 < len &&
+		    (h[0] = detect_hexval(b[i + 1])) >= 0 &&
+		    (h[1] = detect_hexval(b[i + 2])) >= 0) {
+			out[n++] = (uint8_t)(h[0] << 4 | h[1]);
+			i += 3;
+		} else
+			out[n++] = b[i++];
+	}
+	*span = i - s;
+	return (n);
+}
+
+/* One pass over b, as the view says it lies in the input. */
+static int
+fmt_scan(const uint8_t *buf, size_t n, const struct fmt_view *v, int found,
+    detect_cb cb, void *arg)
+{
 	struct fmt_cluster	 c;
 	struct fmt_dir		 d;
-	size_t			 i, n;
-	int			 found = 0, ok, gap = -1, lastconv = 0;
-	int			 same = 0;
-
-	if (buf == NULL && len > 0)
-		return (-1);
-	if (lim == NULL || lim->dl_scan == 0)
-		detect_limits_default(&dl);
-	else
-		dl = *lim;
-	n = len < dl.dl_scan ? len : dl.dl_scan;
+	size_t			 i;
+	int			 ok, gap = -1, lastconv = 0, same = 0;
 
 	memset(&c, 0, sizeof(c));
 	for (i = 0; i < n && found < FMT_MAXFIND; i++) {
@@ -419,7 +493,7 @@ detect_format_string(const uint8_t *buf, size_t len,
 		if (c.fc_count > 0 && (d.fd_start > c.fc_end + 3 * FMT_GAP ||
 		    (gap = fmt_gap(buf + c.fc_end, d.fd_start - c.fc_end)) ==
 		    -1 || gap > FMT_GAP)) {
-			found += fmt_flush(buf, n, &c, cb, arg);
+			found += fmt_flush(buf, n, &c, v, cb, arg);
 			memset(&c, 0, sizeof(c));
 		}
 		if (c.fc_count == 0)
@@ -456,6 +530,52 @@ detect_format_string(const uint8_t *buf, size_t len,
 		i = d.fd_end - 1;
 	}
 	if (found < FMT_MAXFIND)
-		found += fmt_flush(buf, n, &c, cb, arg);
+		found += fmt_flush(buf, n, &c, v, cb, arg);
+	return (found);
+}
+
+int
+detect_format_string(const uint8_t *buf, size_t len,
+    const struct detect_limits *lim, detect_cb cb, void *arg)
+{
+	struct detect_limits	 dl;
+	struct fmt_view		 v = { 0, 1, 0, NULL };
+	uint8_t			 dec[FMT_VIEWMAX];
+	const uint8_t		*pct;
+	size_t			 i, n, m, at;
+	int			 found, views = 0;
+
+	if (buf == NULL && len > 0)
+		return (-1);
+	if (lim == NULL || lim->dl_scan == 0)
+		detect_limits_default(&dl);
+	else
+		dl = *lim;
+	n = len < dl.dl_scan ? len : dl.dl_scan;
+
+	found = fmt_scan(buf, n, &v, 0, cb, arg);
+	/* fields in UTF-16, and escaped as IIS decodes them */
+	for (i = 0; i + 1 < n && views < FMT_VIEWS && found < FMT_MAXFIND;
+	    i++) {
+		if ((pct = memchr(buf + i, '%', n - i - 1)) == NULL)
+			break;
+		i = (size_t)(pct - buf);
+		if (buf[i + 1] == 0 &&
+		    (m = fmt_utf16(buf, n, i, &at, dec)) > 0) {
+			v.fv_base = at;
+			v.fv_scale = 2;
+			v.fv_how = ", UTF-16";
+			i = at + 2 * m - 1;
+		} else if (i + 5 < n && memcmp(buf + i + 1, "u0025", 5) == 0 &&
+		    (m = fmt_uescape(buf, n, i, &v.fv_span, dec)) > 0) {
+			v.fv_base = i;
+			v.fv_scale = 0;
+			v.fv_how = ", %u-escaped";
+			i += v.fv_span - 1;
+		} else
+			continue;
+		views++;
+		found = fmt_scan(dec, m, &v, found, cb, arg);
+	}
 	return (found);
 }

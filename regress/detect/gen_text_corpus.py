@@ -331,7 +331,20 @@ def attack_fmt(r, i):
         p = b"%" + str(r.randrange(1, 65535)).encode() + b"c%" + \
             str(r.randrange(1, 30)).encode() + b"$hn"
         return wrap_field(r, p, urlenc=r.random() < 0.3)
-    return wrap_field(r, b"%n" * r.randrange(1, 10))
+    p = b"%n" * r.randrange(1, 10)
+    if r.random() < 0.3:
+        # A wide string for a Windows RPC or SMB path: UTF-16.
+        p = r.choice([b"%x" * r.randrange(4, 12) + b"%n", p,
+                      b"%s" * r.randrange(4, 20)])
+        return (b"\x05\x00\x00\x03\x10\x00\x00\x00" + r.randbytes(16) +
+                (b"\\\\srv\\" + p).decode().encode("utf-16le") +
+                b"\x00\x00")
+    if r.random() < 0.3:
+        # Escaped as IIS decodes "%u00XX".
+        p = b"".join(b"%%u%04x" % c if c in b"%n" else bytes([c])
+                     for c in p)
+        return b"GET /scripts/" + p + b" HTTP/1.0\r\n\r\n"
+    return wrap_field(r, p)
 
 
 def attack_ovf(r, i):

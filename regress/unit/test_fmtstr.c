@@ -180,6 +180,34 @@ test_urlencoded(void **state)
 	    &s), 1);
 }
 
+/* Fields as SMB and DCE/RPC carry them, and as IIS decodes them. */
+static void
+test_other_encodings(void **state)
+{
+	static const char u16[] =
+	    "\x05\x00\x00\x03\\\0\\\0s\0r\0v\0\\\0"
+	    "%\0x\0%\0x\0%\0x\0%\0x\0%\0n\0\0\0";
+	static const char path16[] =
+	    "%\0S\0y\0s\0t\0e\0m\0R\0o\0o\0t\0%\0\\\0"
+	    "5\0000\0%\0 \0d\0o\0n\0e\0\0\0";
+	struct seen	 s;
+
+	(void)state;
+	assert_int_equal(scan(u16, sizeof(u16) - 1, &s), 1);
+	assert_non_null(strstr(s.desc, "UTF-16: \"%x%x%x%x%n\""));
+	assert_int_equal(s.offset, 16);
+	assert_int_equal(s.length, 20);
+	assert_int_equal(scan(path16, sizeof(path16) - 1, &s), 0);
+	assert_int_equal(scan_str("GET /scripts/%u0025n%u0025n HTTP/1.0\r\n",
+	    &s), 1);
+	assert_non_null(strstr(s.desc, "%u-escaped: \"%n%n\""));
+	assert_int_equal(s.offset, 13);
+	assert_int_equal(s.length, 14);
+	/* a %u escape of a letter alone is IIS Unicode, not a format */
+	assert_int_equal(scan_str("GET /%u0025%u0041%u0042 HTTP/1.0\r\n",
+	    &s), 0);
+}
+
 static void
 test_benign_text(void **state)
 {
@@ -306,6 +334,7 @@ main(void)
 		cmocka_unit_test(test_pwntools),
 		cmocka_unit_test(test_reads),
 		cmocka_unit_test(test_urlencoded),
+		cmocka_unit_test(test_other_encodings),
 		cmocka_unit_test(test_benign_text),
 		cmocka_unit_test(test_random_binary),
 		cmocka_unit_test(test_limits),
