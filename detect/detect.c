@@ -53,6 +53,16 @@ detect_limits_default(struct detect_limits *lim)
 	lim->dl_scan = DETECT_SCAN;
 }
 
+/* How much of a buffer of LEN bytes the analyzers read under LIM. */
+size_t
+detect_scanlen(const struct detect_limits *lim, size_t len)
+{
+	size_t	 scan = lim != NULL && lim->dl_scan != 0 ? lim->dl_scan :
+		    DETECT_SCAN;
+
+	return (len < scan ? len : scan);
+}
+
 /*
  * Every enabled analyzer over one buffer.  Returns the number of findings,
  * or -1 when an analyzer failed; the others still run, so that one broken

@@ -59,6 +59,7 @@ typedef void	(*detect_cb)(const struct detect_finding *, void *);
 
 const char	*detect_kind_name(enum detect_kind);
 void		 detect_limits_default(struct detect_limits *);
+size_t		 detect_scanlen(const struct detect_limits *, size_t);
 void		 detect_quote(const uint8_t *, size_t, char *, size_t);
 int		 detect_hexval(uint8_t);
 

@@ -538,7 +538,6 @@ int
 detect_format_string(const uint8_t *buf, size_t len,
     const struct detect_limits *lim, detect_cb cb, void *arg)
 {
-	struct detect_limits	 dl;
 	struct fmt_view		 v = { 0, 1, 0, NULL };
 	uint8_t			 dec[FMT_VIEWMAX];
 	const uint8_t		*pct;
@@ -547,11 +546,7 @@ detect_format_string(const uint8_t *buf, size_t len,
 
 	if (buf == NULL && len > 0)
 		return (-1);
-	if (lim == NULL || lim->dl_scan == 0)
-		detect_limits_default(&dl);
-	else
-		dl = *lim;
-	n = len < dl.dl_scan ? len : dl.dl_scan;
+	n = detect_scanlen(lim, len);
 
 	found = fmt_scan(buf, n, &v, 0, cb, arg);
 	/* fields in UTF-16, and escaped as IIS decodes them */

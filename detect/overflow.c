@@ -918,19 +918,14 @@ int
 detect_overflow(const uint8_t *buf, size_t len,
     const struct detect_limits *lim, detect_cb cb, void *arg)
 {
-	struct detect_limits	 dl;
 	struct ov_ctx		 c;
 
 	if (buf == NULL && len > 0)
 		return (-1);
-	if (lim == NULL || lim->dl_scan == 0)
-		detect_limits_default(&dl);
-	else
-		dl = *lim;
 
 	memset(&c, 0, sizeof(c));
 	c.b = buf;
-	c.n = len < dl.dl_scan ? len : dl.dl_scan;
+	c.n = detect_scanlen(lim, len);
 	c.cb = cb;
 	c.arg = arg;
 	if (c.n == 0)
